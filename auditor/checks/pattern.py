@@ -1,0 +1,139 @@
+"""kind: pattern — forbidden text.
+
+Fires on every match of any of ``patterns`` (regular expressions, matched against the folded
+text: simplified characters, half-width punctuation and digits). Used for template placeholders,
+web-page and hosting-site furniture, stray page numbers and doubled punctuation.
+
+Parameters:
+    patterns:       list of regexes (required). A named group ``mark`` narrows the span to it.
+    scope:          where to look: ``outside_tables`` (default), ``all``, ``title``,
+                    ``first_lines`` or ``last_lines`` (with ``lines``), ``tables`` (only inside them).
+    lines:          N for ``first_lines`` / ``last_lines`` (counting non-blank lines).
+    exceptions:     list of regexes; a match overlapped by an exception match on its line is skipped.
+    previous_line:  regex; the match fires only if the line before it matches (e.g. a long line
+                    that does not end a sentence, for page numbers that split a sentence).
+    per:            ``match`` (default): one diagnostic per match; ``line``: matches on one line
+                    merge into one span; ``file``: one diagnostic, the first match primary and the
+                    others as labels.
+Message fields: ``{match}`` (the text found, as written), ``{count}`` (matches merged).
+
+Example (placeholder-left)::
+
+    - id: GK201
+      kind: pattern
+      patterns: ['(?<![A-Za-z])XX(?=年|月|日|区|县|市)']
+
+fails on ``某区XX年政府信息公开工作报告``; passes on ``2023年政府信息公开工作报告``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.checks import compile_patterns, emit
+from auditor.diagnostics import Diagnostic, Label
+from auditor.rulebook import Rule
+from auditor.structure import Report
+
+KIND = "pattern"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "required": ["patterns"],
+    "properties": {
+        "patterns": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "scope": {"enum": ["outside_tables", "all", "title", "first_lines", "last_lines", "tables"]},
+        "lines": {"type": "integer", "minimum": 1},
+        "exceptions": {"type": "array", "items": {"type": "string"}},
+        "previous_line": {"type": "string"},
+        "per": {"enum": ["match", "line", "file"]},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    patterns: tuple[re.Pattern[str], ...]
+    exceptions: tuple[re.Pattern[str], ...]
+    previous_line: re.Pattern[str] | None
+    scope: str
+    lines: int
+    per: str
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    previous = compile_patterns(params["previous_line"], ("previous_line",)) if "previous_line" in params else [None]
+    return Compiled(
+        patterns=tuple(compile_patterns(params["patterns"], ("patterns",))),
+        exceptions=tuple(compile_patterns(params.get("exceptions", []), ("exceptions",))),
+        previous_line=previous[0],
+        scope=params.get("scope", "outside_tables"),
+        lines=int(params.get("lines", 10)),
+        per=params.get("per", "match"),
+    )
+
+
+def _line_indexes(report: Report, compiled: Compiled) -> list[int]:
+    document = report.document
+    every = range(document.line_count)
+    if compiled.scope == "title":
+        return [report.title.line_index] if report.title else []
+    if compiled.scope in ("first_lines", "last_lines"):
+        nonblank = [index for index in every if document.line(index).text.strip()]
+        return nonblank[: compiled.lines] if compiled.scope == "first_lines" else nonblank[-compiled.lines :]
+    if compiled.scope == "all":
+        return list(every)
+    if compiled.scope == "tables":
+        return [index for index in every if report.line_in_table(index)]
+    return [index for index in every if not report.line_in_table(index)]
+
+
+def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int]]:
+    """(line index, start offset, end offset) of every match that counts."""
+    document = report.document
+    for index in _line_indexes(report, compiled):
+        line = document.line(index)
+        if not line.folded.strip():
+            continue
+        if compiled.previous_line is not None:
+            previous = document.line(index - 1).folded if index > 0 else ""
+            if not compiled.previous_line.search(previous):
+                continue
+        for pattern in compiled.patterns:
+            for match in pattern.finditer(line.folded):
+                group = "mark" if "mark" in pattern.groupindex and match.group("mark") is not None else 0
+                start, end = match.span(group)
+                if end == start:
+                    continue
+                if any(other.start() < end and start < other.end()
+                       for exception in compiled.exceptions for other in exception.finditer(line.folded)):
+                    continue
+                yield index, line.start + start, line.start + end
+
+
+def _merged_by_line(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    merged: dict[int, list[int]] = {}
+    for index, start, end in found:
+        entry = merged.setdefault(index, [start, end, 0])
+        entry[0], entry[1], entry[2] = min(entry[0], start), max(entry[1], end), entry[2] + 1
+    return [(index, start, end, count) for index, (start, end, count) in sorted(merged.items())]
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    compiled: Compiled = rule.compiled
+    document = report.document
+    found = sorted(set(_matches(report, compiled)), key=lambda item: item[1])
+    if not found:
+        return
+    if compiled.per == "file":
+        first, *rest = found
+        labels = [Label(document.span(start, end), f"“{document.text[start:end]}”") for _, start, end in rest]
+        text = document.text[first[1]:first[2]]
+        yield emit(rule, report.era, document.span(first[1], first[2]), {"match": text, "count": len(found)},
+                   labels=labels)
+        return
+    spans = _merged_by_line(found) if compiled.per == "line" else [(i, s, e, 1) for i, s, e in found]
+    for _, start, end, count in spans:
+        yield emit(rule, report.era, document.span(start, end),
+                   {"match": document.text[start:end], "count": count})

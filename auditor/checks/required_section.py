@@ -1,0 +1,155 @@
+"""kind: required_section — the parts a report must have, in order.
+
+Each entry of ``sections`` is met by a heading (any level, outside tables) whose text after the
+ordinal matches one of its ``headings`` patterns, **or** by text anywhere outside tables that
+matches one of its ``content`` patterns: old-format reports had no fixed headings and often
+report a requirement inside another part (fees under 六、工作人员和支出情况（一）). A missing
+section gets one diagnostic naming it in full; with ``ordered: true`` a section heading that comes
+before one listed earlier gets an ``order_message`` diagnostic.
+
+Parameters:
+    sections: list of (required):
+        key:      short name, e.g. ``依申请公开``; ``{section}`` in messages.
+        title:    the requirement in full, e.g. the item of 第三十二条; ``{title}`` in messages.
+        headings: regexes matched against a heading's text (folded, without the ordinal).
+        content:  regexes that, found in the body outside tables, also meet the requirement.
+        severity: overrides the rule's severity for this section (e.g. warning for 其他事项).
+    heading_levels: only headings of these levels meet a section (default: any level).
+    ordered:       check that the headings found come in the listed order (default false).
+    order_message: message template for an out-of-order heading (fields ``{section}``,
+                   ``{previous}``: the section it should follow).
+Message fields: ``{section}``, ``{title}``, ``{position}`` (where the part should go).
+
+Fails on an old-format report with no part or sentence on fees (收费及减免); passes when a
+heading ``四、政府信息公开的收费及减免情况`` or a sentence like ``未收取任何费用`` is present.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.checks import compile_patterns, emit, render_template
+from auditor.diagnostics import Diagnostic, Label, Severity
+from auditor.rulebook import Rule
+from auditor.structure import Report
+from auditor.structure.outline import Heading
+
+KIND = "required_section"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "required": ["sections"],
+    "properties": {
+        "sections": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["key", "title", "headings"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "title": {"type": "string"},
+                    "headings": {"type": "array", "items": {"type": "string"}},
+                    "content": {"type": "array", "items": {"type": "string"}},
+                    "severity": {"enum": ["error", "warning", "info"]},
+                },
+            },
+        },
+        "heading_levels": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        "ordered": {"type": "boolean"},
+        "order_message": {"type": "string"},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    headings: tuple[re.Pattern[str], ...]
+    content: tuple[re.Pattern[str], ...]
+    severity: Severity | None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    sections: tuple[Section, ...]
+    heading_levels: frozenset[int]
+    ordered: bool
+    order_message: str
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    sections = tuple(
+        Section(
+            key=entry["key"], title=entry["title"],
+            headings=tuple(compile_patterns(entry["headings"], ("sections", index, "headings"))),
+            content=tuple(compile_patterns(entry.get("content", []), ("sections", index, "content"))),
+            severity=Severity.parse(entry["severity"]) if "severity" in entry else None,
+        )
+        for index, entry in enumerate(params["sections"])
+    )
+    return Compiled(sections, frozenset(params.get("heading_levels", ())), bool(params.get("ordered", False)),
+                    params.get("order_message", "“{section}”应排在“{previous}”之后"))
+
+
+def _heading_text(report: Report, heading: Heading) -> str:
+    return report.document.folded[heading.marker_end:heading.title_end].strip()
+
+
+def _find_heading(report: Report, section: Section, levels: frozenset[int]) -> Heading | None:
+    for heading in report.outline:
+        if levels and heading.level not in levels:
+            continue
+        text = _heading_text(report, heading)
+        if any(pattern.search(text) for pattern in section.headings):
+            return heading
+    return None
+
+
+def _covered_by_content(report: Report, section: Section) -> bool:
+    folded = report.document.folded
+    for pattern in section.content:
+        for match in pattern.finditer(folded):
+            if not report.in_table(match.start()):
+                return True
+    return False
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    compiled: Compiled = rule.compiled
+    document = report.document
+    found = [_find_heading(report, section, compiled.heading_levels) for section in compiled.sections]
+    for position, (section, heading) in enumerate(zip(compiled.sections, found, strict=True)):
+        if heading is not None or _covered_by_content(report, section):
+            continue
+        following = next((later for later in found[position + 1:] if later is not None), None)
+        if following is not None:
+            span = document.span(following.start, following.marker_end)
+            where = f"应在第{following.line_index + 1}行“{following.marker}{following.title}”之前"
+        else:
+            end = len(document.text.rstrip())
+            span = document.span(max(end - 1, 0), end)
+            where = "报告中没有这一部分"
+        yield emit(rule, report.era, span, {"section": section.key, "title": section.title, "position": where},
+                   severity=section.severity)
+    if compiled.ordered:
+        yield from _order(rule, report, compiled, found)
+
+
+def _order(rule: Rule, report: Report, compiled: Compiled, found: list[Heading | None]) -> Iterator[Diagnostic]:
+    document = report.document
+    latest: tuple[Section, Heading] | None = None
+    for section, heading in zip(compiled.sections, found, strict=True):
+        if heading is None:
+            continue
+        if latest is not None and heading.line_index < latest[1].line_index:
+            values = {"section": section.key, "title": section.title, "previous": latest[0].key}
+            message = render_template(compiled.order_message, values)
+            diagnostic = emit(rule, report.era, document.span(heading.start, heading.end), values,
+                              labels=[Label(document.span(latest[1].start, latest[1].end), f"“{latest[0].key}”在这里")])
+            yield Diagnostic(**{**diagnostic.__dict__, "message": message})
+        else:
+            latest = (section, heading)

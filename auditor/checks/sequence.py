@@ -1,0 +1,108 @@
+"""kind: sequence — ordinal series without gaps, duplicates or reversals.
+
+Checks the headings of the given levels (``一、二、…``, ``（一）（二）…``, ``1. 2. …``) within
+their parent: each heading's ordinal must be the previous one plus one. A series restarts at 1
+(a new list under the same parent) and restarts under every new parent. Inline series such as
+``一是…二是…`` are checked the same way within their section; ``一是`` always starts a new one.
+Nothing inside table regions is part of a series (a table's ``一、…九、`` rows are not headings).
+
+Parameters:
+    target:   ``headings`` (default) or ``series``.
+    levels:   heading levels to check (default: all); ignored for series.
+    series:   inline series names to check (default: all), as named in ``detection.inline_series``.
+    problems: message fragments by problem, filling ``{problem}`` in the rule's message:
+              ``gap`` (fields ``{missing}``), ``duplicate``, ``order`` (field ``{previous}``).
+Message fields: ``{found}`` (the marker as written), ``{expected}``, ``{previous}``, ``{missing}``,
+``{problem}``.
+
+Fails on ``一是…。二是…。四是…。`` (三是 is missing); passes on ``一是…。二是…。三是…。``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.checks import emit, render_template
+from auditor.diagnostics import Diagnostic, Label
+from auditor.rulebook import Rule
+from auditor.structure import Report
+from auditor.structure.numerals import int_to_chinese
+
+KIND = "sequence"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "properties": {
+        "target": {"enum": ["headings", "series"]},
+        "levels": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        "series": {"type": "array", "items": {"type": "string"}},
+        "problems": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"gap": {"type": "string"}, "duplicate": {"type": "string"}, "order": {"type": "string"}},
+        },
+    },
+}
+
+_DEFAULT_PROBLEMS = {"gap": "缺少 {missing}", "duplicate": "与上一项重复", "order": "排在 {previous} 之后，顺序颠倒"}
+_NUMBER = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
+
+
+@dataclass(frozen=True)
+class Item:
+    ordinal: int
+    marker: str
+    start: int
+    end: int
+    group: tuple[Any, ...]
+
+
+def _restyle(marker: str, ordinal: int) -> str:
+    """``四是`` with 3 -> ``三是``; ``(4)`` with 3 -> ``(3)``."""
+    match = _NUMBER.search(marker)
+    if match is None:
+        return marker
+    number = str(ordinal) if match.group(0).isdigit() else int_to_chinese(ordinal)
+    return marker[: match.start()] + number + marker[match.end():]
+
+
+def _items(rule: Rule, report: Report) -> list[Item]:
+    if rule.params.get("target", "headings") == "series":
+        wanted = set(rule.params.get("series", ())) or {marker.series for marker in report.series}
+        return [Item(marker.ordinal, marker.marker, marker.start, marker.end, (marker.series, marker.parent))
+                for marker in report.series if marker.series in wanted]
+    levels = set(rule.params.get("levels", ())) or {heading.level for heading in report.outline}
+    return [Item(heading.ordinal, heading.marker, heading.start, heading.marker_end, (heading.level, heading.parent))
+            for heading in report.outline if heading.level in levels]
+
+
+def _problems(items: Sequence[Item]) -> Iterator[tuple[str, Item, Item | None, int]]:
+    """(problem, item, previous item, expected ordinal) for each item out of sequence."""
+    last: dict[tuple[Any, ...], Item] = {}
+    for item in items:
+        previous = last.get(item.group)
+        expected = previous.ordinal + 1 if previous else 1
+        last[item.group] = item
+        if item.ordinal in (expected, 1):  # in sequence, or a new list starting
+            continue
+        if previous is not None and item.ordinal == previous.ordinal:
+            yield "duplicate", item, previous, expected
+        elif item.ordinal > expected:
+            yield "gap", item, previous, expected
+        else:
+            yield "order", item, previous, expected
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    document = report.document
+    problems = {**_DEFAULT_PROBLEMS, **rule.params.get("problems", {})}
+    for problem, item, previous, expected in _problems(_items(rule, report)):
+        missing = "、".join(_restyle(item.marker, ordinal) for ordinal in range(expected, item.ordinal))
+        values = {
+            "found": item.marker, "expected": _restyle(item.marker, expected),
+            "previous": previous.marker if previous else "", "missing": missing,
+        }
+        values["problem"] = render_template(problems[problem], values)
+        labels = [Label(document.span(previous.start, previous.end), f"上一项是 {previous.marker}")] if previous else []
+        yield emit(rule, report.era, document.span(item.start, item.end), values, labels=labels)

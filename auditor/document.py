@@ -1,0 +1,183 @@
+"""The shared vocabulary: a Document (text, line index, source map), Span and Position.
+
+Every reader produces a Document; every check consumes one. Offsets are indices into
+``Document.text`` (code points). ``Document.folded`` has exactly the same length, so an offset
+found by matching the folded text is also an offset into the original text, and the source map
+turns it into a line and column of the file the user opened.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from auditor.textfold import fold
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A 1-based line and column (columns count code points) in the source file."""
+
+    line: int
+    column: int
+
+    def to_json(self) -> dict[str, int]:
+        return {"line": self.line, "column": self.column}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range in the source file; ``end`` is exclusive (one past the last character)."""
+
+    start: Position
+    end: Position
+    start_offset: int = -1
+    end_offset: int = -1
+
+    def to_json(self) -> dict[str, dict[str, int]]:
+        return {"start": self.start.to_json(), "end": self.end.to_json()}
+
+
+class SourceMap(Protocol):
+    """Maps an offset of ``Document.text`` to a position in the source file."""
+
+    def position(self, offset: int) -> Position: ...
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """Identity map: the document text has the same lines as the source (txt, md)."""
+
+    line_starts: tuple[int, ...]
+
+    def position(self, offset: int) -> Position:
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return Position(index + 1, offset - self.line_starts[index] + 1)
+
+
+@dataclass(frozen=True)
+class SegmentMap:
+    """Piecewise map for extracted text (HTML, ...): each segment of the text starts at a
+    known source position and runs on within one source line."""
+
+    text_offsets: tuple[int, ...]
+    source_positions: tuple[Position, ...]
+
+    def position(self, offset: int) -> Position:
+        index = max(bisect.bisect_right(self.text_offsets, offset) - 1, 0)
+        anchor = self.source_positions[index]
+        return Position(anchor.line, anchor.column + offset - self.text_offsets[index])
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a table that the reader found as a real grid (HTML <td>, docx cell)."""
+
+    row: int
+    column: int
+    text: str
+    start_offset: int
+    end_offset: int
+    row_span: int = 1
+    column_span: int = 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as the source laid it out, merged cells already expanded by the reader."""
+
+    cells: tuple[GridCell, ...]
+    start_offset: int
+    end_offset: int
+
+
+def line_starts_of(text: str) -> tuple[int, ...]:
+    starts = [0]
+    find = text.find
+    position = find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = find("\n", position + 1)
+    return tuple(starts)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document text: 1-based number in the text, offsets without the newline."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report as text, with everything needed to point back into the file the user opened."""
+
+    path: str
+    text: str
+    source_format: str = "txt"
+    encoding: str = "utf-8"
+    source_map: SourceMap | None = None
+    source_text: str | None = None
+    grids: tuple[Grid, ...] = ()
+    folded: str = field(default="", compare=False)
+    line_starts: tuple[int, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.folded:
+            object.__setattr__(self, "folded", fold(self.text))
+        if not self.line_starts:
+            object.__setattr__(self, "line_starts", line_starts_of(self.text))
+        if self.source_map is None:
+            object.__setattr__(self, "source_map", LineMap(self.line_starts))
+
+    # -- positions -----------------------------------------------------------------------
+    def position(self, offset: int) -> Position:
+        assert self.source_map is not None
+        return self.source_map.position(max(0, min(offset, len(self.text))))
+
+    def span(self, start_offset: int, end_offset: int) -> Span:
+        """The source span of ``text[start_offset:end_offset]`` (end exclusive)."""
+        end_offset = max(end_offset, start_offset)
+        start = self.position(start_offset)
+        if end_offset > start_offset:
+            last = self.position(end_offset - 1)
+            end = Position(last.line, last.column + 1)
+        else:
+            end = start
+        return Span(start, end, start_offset, end_offset)
+
+    def line_span(self, line: Line) -> Span:
+        """The span of a line without its leading and trailing blanks."""
+        stripped = line.text.strip()
+        if not stripped:
+            return self.span(line.start, line.start)
+        lead = len(line.text) - len(line.text.lstrip())
+        return self.span(line.start + lead, line.start + lead + len(stripped))
+
+    # -- lines ---------------------------------------------------------------------------
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_index_of(self, offset: int) -> int:
+        """0-based index of the text line holding ``offset``."""
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def line(self, index: int) -> Line:
+        start = self.line_starts[index]
+        end = self.line_starts[index + 1] - 1 if index + 1 < len(self.line_starts) else len(self.text)
+        return Line(index + 1, start, end, self.text[start:end], self.folded[start:end])
+
+    def lines(self) -> Iterator[Line]:
+        for index in range(len(self.line_starts)):
+            yield self.line(index)
+
+    def source_lines(self) -> list[str]:
+        """The lines of the file the user opened, for code frames."""
+        return (self.source_text if self.source_text is not None else self.text).split("\n")

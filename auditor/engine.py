@@ -1,0 +1,103 @@
+"""Run a rulebook's rules over documents: read, analyse, check, collect.
+
+``check_path`` never raises for a bad input file: an unreadable file becomes a FileResult with
+one error diagnostic from the rulebook's ``read_error`` rule, so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from auditor.checks import emit, kind_module
+from auditor.diagnostics import Diagnostic, Severity
+from auditor.document import Document
+from auditor.readers import ReadError, read_bytes, read_path
+from auditor.rulebook import Rule, Rulebook
+from auditor.structure import Report, analyse
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run: ``select``/``ignore`` hold ids, id prefixes (``GK2``), names or categories."""
+
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+
+    @staticmethod
+    def _hits(rule: Rule, keys: frozenset[str]) -> bool:
+        return any(key in (rule.id, rule.name, rule.category) or (key.isalnum() and rule.id.startswith(key))
+                   for key in keys)
+
+    def wants(self, rule: Rule) -> bool:
+        if self.select and not self._hits(rule, self.select):
+            return False
+        return not self._hits(rule, self.ignore)
+
+
+@dataclass(frozen=True)
+class Options:
+    selection: Selection = Selection()
+    year: int | None = None
+    profile: str | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic]
+    report: Report | None = None
+    read_error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def era(self) -> str | None:
+        return self.report.era if self.report else None
+
+    @property
+    def year(self) -> int | None:
+        return self.report.report_year if self.report else None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for diagnostic in self.diagnostics if diagnostic.severity == severity)
+
+
+def run_rules(rulebook: Rulebook, report: Report, selection: Selection = Selection()) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for rule in rulebook.rules:
+        if rule.kind == "read_error" or not rule.applies(report.era, report.report_year):
+            continue
+        if not selection.wants(rule):
+            continue
+        diagnostics.extend(kind_module(rule.kind).check(rule, report))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return diagnostics
+
+
+def check_document(document: Document, rulebook: Rulebook, options: Options = Options()) -> FileResult:
+    report = analyse(document, rulebook.detection, options.year, options.profile)
+    report.cache["rulebook"] = rulebook
+    return FileResult(document.path, run_rules(rulebook, report, options.selection), report)
+
+
+def read_error_result(path: str, reason: str, rulebook: Rulebook) -> FileResult:
+    rules = rulebook.by_kind("read_error")
+    diagnostics = [emit(rules[0], None, None, {"path": path, "reason": reason})] if rules else []
+    return FileResult(path, diagnostics, None, read_error=reason)
+
+
+def check_path(path: str, rulebook: Rulebook, options: Options = Options(), data: bytes | None = None) -> FileResult:
+    try:
+        document = read_path(path) if data is None else read_bytes(path, data)
+    except ReadError as error:
+        return read_error_result(path, str(error), rulebook)
+    return check_document(document, rulebook, options)
+
+
+def check_paths(paths: Sequence[str], rulebook: Rulebook, options: Options = Options()) -> list[FileResult]:
+    return [check_path(path, rulebook, options) for path in paths]
+
+
+def worst(results: Iterable[FileResult]) -> Severity | None:
+    levels = [diagnostic.severity for result in results for diagnostic in result.diagnostics]
+    return max(levels) if levels else None

@@ -1,0 +1,47 @@
+"""Documentation from the rulebook and the kinds' docstrings: ``gk-audit rules`` and ``explain``."""
+
+from __future__ import annotations
+
+import inspect
+
+from auditor.checks import kind_module
+from auditor.rulebook import Rule, Rulebook
+
+
+def rules_rows(rulebook: Rulebook) -> list[tuple[str, str, str, str, str, str]]:
+    rows = []
+    for rule in sorted(rulebook.rules, key=lambda item: item.id):
+        severity = rule.severity.label
+        if rule.severity_by_era:
+            severity = ", ".join(f"{era}:{level.label}" for era, level in rule.severity_by_era.items())
+        rows.append((rule.id, rule.name, rule.category, severity, rule.eras_label(), rule.title))
+    return rows
+
+
+def kind_doc(kind: str) -> str:
+    return inspect.cleandoc(kind_module(kind).__doc__ or "")
+
+
+def explain_rule(rule: Rule) -> str:
+    lines = [f"{rule.id} {rule.name}: {rule.title}", ""]
+    if rule.description:
+        lines += [rule.description.strip(), ""]
+    if rule.implied:
+        lines += ["注意：这一要求由格式的含义推出（[I]），格式原文没有写明这条等式或规则。", ""]
+    severity = rule.severity.label
+    if rule.severity_by_era:
+        by_era = ", ".join(f"{era} {level.label}" for era, level in rule.severity_by_era.items())
+        severity += f"（按格式: {by_era}）"
+    lines += [
+        f"类别: {rule.category}    严重程度: {severity}    适用: {rule.eras_label()}    检查类型: {rule.kind}",
+        f"依据: {rule.basis or '—'}",
+        f"消息: {rule.message}",
+    ]
+    if rule.help:
+        lines.append(f"建议: {rule.help}")
+    if rule.examples.get("fail"):
+        lines += ["", "会报告的写法:", *("    " + row for row in rule.examples["fail"].rstrip().splitlines())]
+    if rule.examples.get("pass"):
+        lines += ["", "不会报告的写法:", *("    " + row for row in rule.examples["pass"].rstrip().splitlines())]
+    lines += ["", f"规则库: {rule.source}", "", f"—— 检查类型 {rule.kind} ——", kind_doc(rule.kind)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,39 @@
+"""Input paths and output files: directory expansion, stdin, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from auditor.readers import supported_extensions
+
+STDIN = "-"
+
+
+def expand_inputs(paths: Iterable[str]) -> Iterator[str]:
+    """Files as given; directories recursed (sorted) for files with a supported extension."""
+    extensions = set(supported_extensions())
+    for path in paths:
+        if path != STDIN and Path(path).is_dir():
+            found = sorted(str(file) for file in Path(path).rglob("*")
+                           if file.is_file() and file.suffix.lower() in extensions
+                           and not any(part.startswith(".") for part in file.relative_to(path).parts))
+            yield from found
+        else:
+            yield path
+
+
+def write_atomic(path: str, content: str) -> None:
+    """Write ``content`` to ``path`` via a temporary file in the same folder and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

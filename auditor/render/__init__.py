@@ -1,0 +1,40 @@
+"""Renderers: pure functions from check results to text. No renderer decides what is wrong.
+
+Every renderer is ``render_<name>(results, context) -> str`` and is registered in RENDERERS as
+``"module:function"``, imported only when its format is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.engine import FileResult
+    from auditor.rulebook import Rulebook
+
+RENDERERS: dict[str, str] = {
+    "text": "auditor.render.text:render_text",
+    "json": "auditor.render.json:render_json",
+}
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer may need besides the results."""
+
+    color: bool = False
+    quiet: bool = False
+    root: Path | None = None  # paths in machine formats are made relative to this
+    rulebook: Rulebook | None = None
+    extra: dict[str, Any] | None = None
+
+
+def render(format_name: str, results: Sequence[FileResult], context: RenderContext) -> str:
+    module_name, _, function_name = RENDERERS[format_name].partition(":")
+    renderer: Callable[[Sequence[FileResult], RenderContext], str] = getattr(
+        importlib.import_module(module_name), function_name)
+    return renderer(results, context)

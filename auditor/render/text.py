@@ -1,0 +1,152 @@
+"""The text renderer: ruff's first line, rustc's code frame.
+
+    path:8:6: error[GK201] 模板占位符未替换：“XX年”
+       |
+     8 | 1、某区XX年政府信息公开工作报告样本 一、概述 XX年,我区深入贯彻落实…
+       |       ^^^ 模板占位符
+       |
+       = help: 把占位符换成真实的年份或名称
+       = basis: 《条例》第五十条
+
+Carets are aligned by display width (CJK characters take two cells). Long lines are cut to a
+window around the span. Colours are ANSI escapes, used only when ``color`` is true.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from auditor.diagnostics import Diagnostic, Severity
+from auditor.document import Span
+from auditor.engine import FileResult
+from auditor.render import RenderContext
+
+WINDOW_CELLS = 76
+
+_COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
+_BLUE, _BOLD, _DIM, _RESET = "\033[1;34m", "\033[1m", "\033[2m", "\033[0m"
+
+
+def cell_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    return sum(cell_width(char) for char in text)
+
+
+class _Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color and text else text
+
+
+def _window(line: str, start_column: int, end_column: int) -> tuple[str, int, int]:
+    """Cut ``line`` around columns [start, end) (0-based); returns (shown text, new start, new end)."""
+    line = line.replace("\t", " ")
+    if text_width(line) <= WINDOW_CELLS:
+        return line, start_column, end_column
+    left = start_column
+    budget = WINDOW_CELLS // 3
+    while left > 0 and text_width(line[left - 1 : start_column]) < budget:
+        left -= 1
+    right = left + 1
+    while right < len(line) and text_width(line[left:right + 1]) < WINDOW_CELLS:
+        right += 1
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(line) else ""
+    shown = prefix + line[left:right] + suffix
+    shift = len(prefix) - left
+    shown_end = min(end_column, right) + shift
+    return shown, start_column + shift, max(shown_end, start_column + shift + 1)
+
+
+def _underline(shown: str, start: int, end: int, mark: str) -> str:
+    pad = text_width(shown[:start])
+    width = max(text_width(shown[start:end]), 1)
+    return " " * pad + mark * width
+
+
+def _frame_rows(source_lines: Sequence[str], span: Span, mark: str, label: str, paint: _Paint,
+                gutter: int, code: str) -> list[str]:
+    rows: list[str] = []
+    line_no = span.start.line
+    if not 1 <= line_no <= len(source_lines):
+        return rows
+    line = source_lines[line_no - 1]
+    start = span.start.column - 1
+    end = span.end.column - 1 if span.end.line == line_no else len(line)
+    shown, shown_start, shown_end = _window(line, start, max(end, start + 1))
+    bar = paint(_BLUE, "|")
+    rows.append(f"{paint(_BLUE, str(line_no).rjust(gutter))} {bar} {shown}")
+    underline = _underline(shown, shown_start, shown_end, mark)
+    rows.append(f"{' ' * gutter} {bar} {paint(code, underline + (' ' + label if label else ''))}")
+    return rows
+
+
+def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[str], color: bool) -> str:
+    paint = _Paint(color)
+    code = _COLORS[diagnostic.severity]
+    where = f"{path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}" if diagnostic.span else path
+    head = (f"{paint(_BOLD, where)}: {paint(code, diagnostic.severity.label)}"
+            f"{paint(_BOLD, f'[{diagnostic.rule}]')} {diagnostic.message}")
+    lines = [head]
+    spans = [diagnostic.span] if diagnostic.span else []
+    spans += [label.span for label in diagnostic.labels]
+    gutter = max((len(str(span.start.line)) for span in spans), default=1)
+    if diagnostic.span and source_lines:
+        bar = paint(_BLUE, "|")
+        lines.append(f"{' ' * gutter} {bar}")
+        rows = _frame_rows(source_lines, diagnostic.span, "^", "", paint, gutter, code)
+        for label in diagnostic.labels[:8]:
+            if label.span.start.line == diagnostic.span.start.line and rows:
+                extra = _frame_rows(source_lines, label.span, "-", label.message, paint, gutter, _BLUE)
+                rows.append(extra[-1] if extra else "")
+            else:
+                rows += _frame_rows(source_lines, label.span, "-", label.message, paint, gutter, _BLUE)
+        if len(diagnostic.labels) > 8:
+            rows.append(f"{' ' * gutter} {bar} {paint(_DIM, f'…另有 {len(diagnostic.labels) - 8} 处')}")
+        lines += rows
+        lines.append(f"{' ' * gutter} {bar}")
+    pad = " " * gutter
+    for note in diagnostic.notes:
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'note')}: {note}")
+    if diagnostic.help:
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'help')}: {diagnostic.help}")
+    if diagnostic.basis:
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'basis')}: {diagnostic.basis}")
+    return "\n".join(lines)
+
+
+def summary_line(results: Sequence[FileResult]) -> str:
+    errors = sum(result.count(Severity.ERROR) for result in results)
+    warnings = sum(result.count(Severity.WARNING) for result in results)
+    infos = sum(result.count(Severity.INFO) for result in results)
+    return f"{len(results)} 个文件：{errors} 个错误，{warnings} 个警告，{infos} 条提示"
+
+
+def render_text(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    color, quiet = context.color, context.quiet
+    paint = _Paint(color)
+    blocks: list[str] = []
+    for result in results:
+        if result.report is not None and not quiet:
+            report = result.report
+            year = report.report_year if report.report_year is not None else "未知"
+            blocks.append(paint(_DIM, f"{result.path}: 报告年度 {year}（{report.year_source}），"
+                                      f"格式 {report.era}（{report.era_source}）"))
+        source_lines = result.report.document.source_lines() if result.report else []
+        for diagnostic in result.diagnostics:
+            if quiet:
+                where = (f"{result.path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}"
+                         if diagnostic.span else result.path)
+                blocks.append(f"{where}: {diagnostic.severity.label}[{diagnostic.rule}] {diagnostic.message}")
+            else:
+                blocks.append(render_diagnostic(diagnostic, result.path, source_lines, color) + "\n")
+    blocks.append(paint(_BOLD, summary_line(results)))
+    return "\n".join(blocks) + "\n"

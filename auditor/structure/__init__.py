@@ -1,0 +1,65 @@
+"""Structure found in a Document: title, year and era, table regions, outline, inline series.
+
+``analyse(document, detection)`` returns a Report, the one object every check reads.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.document import Document
+from auditor.structure.detection import Detection
+from auditor.structure.outline import Heading, SeriesMarker, find_outline, find_series
+from auditor.structure.profile import TitleLine, detect_profile
+from auditor.structure.regions import Region, find_regions
+
+
+@dataclass(frozen=True)
+class Report:
+    """A document with its structure. ``cache`` lets checks share work (e.g. parsed tables)."""
+
+    document: Document
+    detection: Detection
+    title: TitleLine | None
+    report_year: int | None
+    year_source: str
+    era: str
+    era_source: str
+    regions: tuple[Region, ...]
+    outline: tuple[Heading, ...]
+    series: tuple[SeriesMarker, ...]
+    tables: Any = None
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_in_table(self, line_index: int) -> bool:
+        firsts = [region.first for region in self.regions]
+        position = bisect.bisect_right(firsts, line_index) - 1
+        return position >= 0 and self.regions[position].contains_line(line_index)
+
+    def in_table(self, offset: int) -> bool:
+        return self.line_in_table(self.document.line_index_of(offset))
+
+    def children(self, parent: int | None) -> list[Heading]:
+        return [heading for heading in self.outline if heading.parent == parent]
+
+    def section_range(self, heading: Heading) -> tuple[int, int]:
+        """Offsets from the heading to the next heading of the same or a higher level."""
+        for later in self.outline[heading.index + 1 :]:
+            if later.level <= heading.level:
+                return heading.start, self.document.line_starts[later.line_index]
+        return heading.start, len(self.document.text)
+
+
+def analyse(document: Document, detection: Detection, year_override: int | None = None,
+            era_override: str | None = None) -> Report:
+    regions = find_regions(document, detection)
+    outline = find_outline(document, detection, regions)
+    profile = detect_profile(document, detection, regions, outline, year_override, era_override)
+    series = find_series(document, detection, regions, outline)
+    return Report(
+        document=document, detection=detection, title=profile.title, report_year=profile.report_year,
+        year_source=profile.year_source, era=profile.era, era_source=profile.era_source,
+        regions=regions, outline=outline, series=series,
+    )

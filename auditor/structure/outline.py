@@ -1,0 +1,115 @@
+"""The outline: headings of the levels the rulebook's ``detection.headings`` declares
+(``一、`` / ``（一）`` / ``1.`` ...) as a tree, and inline ordinal markers (``一是…二是…``).
+
+A heading is a line that starts with an ordinal marker, outside table regions. Its title is the
+text after the marker up to the first sentence break. Parents are found with a stack: a heading
+is the child of the nearest earlier heading of a smaller level number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.document import Document
+from auditor.structure.detection import Detection
+from auditor.structure.numerals import ordinal_value
+from auditor.structure.regions import Region
+
+_TITLE_END = re.compile(r"[。;；:：!?！？]|\s{2,}")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An ordinal-marked line. ``index`` is its place in ``Report.outline``; ``parent`` likewise."""
+
+    index: int
+    level: int
+    ordinal: int
+    marker: str
+    title: str
+    line_index: int
+    start: int
+    marker_end: int
+    title_end: int
+    end: int
+    parent: int | None
+
+
+@dataclass(frozen=True)
+class SeriesMarker:
+    """An inline ordinal such as ``二是`` at ``start``..``end`` under heading ``parent``."""
+
+    series: str
+    ordinal: int
+    marker: str
+    start: int
+    end: int
+    line_index: int
+    parent: int | None
+
+
+def _in_regions(index: int, regions: tuple[Region, ...]) -> bool:
+    return any(region.contains_line(index) for region in regions)
+
+
+def find_outline(document: Document, detection: Detection, regions: tuple[Region, ...]) -> tuple[Heading, ...]:
+    headings: list[Heading] = []
+    stack: list[Heading] = []
+    for line in document.lines():
+        if not line.folded.strip() or _in_regions(line.number - 1, regions):
+            continue
+        for pattern in detection.headings:
+            match = pattern.pattern.match(line.folded)
+            if match is None:
+                continue
+            ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
+            if ordinal is None:
+                continue
+            rest = line.text[match.end():]
+            lead = len(rest) - len(rest.lstrip())
+            title = _TITLE_END.split(rest.strip(), maxsplit=1)[0][:60]
+            title_end = line.start + match.end() + lead + len(title)
+            while stack and stack[-1].level >= pattern.level:
+                stack.pop()
+            marker_start = match.start("ordinal")
+            heading = Heading(
+                index=len(headings), level=pattern.level, ordinal=ordinal,
+                marker=line.text[marker_start:match.end()].strip(), title=title.strip(),
+                line_index=line.number - 1, start=line.start + marker_start,
+                marker_end=line.start + match.end(), title_end=title_end, end=line.end,
+                parent=stack[-1].index if stack else None,
+            )
+            headings.append(heading)
+            stack.append(heading)
+            break
+    return tuple(headings)
+
+
+def heading_at(outline: tuple[Heading, ...], line_index: int) -> int | None:
+    """Index of the innermost heading whose section contains ``line_index``."""
+    found: int | None = None
+    for heading in outline:
+        if heading.line_index <= line_index:
+            found = heading.index
+        else:
+            break
+    return found
+
+
+def find_series(document: Document, detection: Detection, regions: tuple[Region, ...],
+                outline: tuple[Heading, ...]) -> tuple[SeriesMarker, ...]:
+    markers: list[SeriesMarker] = []
+    for series in detection.inline_series:
+        for match in series.pattern.finditer(document.folded):
+            line_index = document.line_index_of(match.start())
+            if _in_regions(line_index, regions):
+                continue
+            ordinal = ordinal_value(match.group("ordinal"), series.numeral)
+            if ordinal is None:
+                continue
+            start = match.start("ordinal")
+            markers.append(SeriesMarker(series.name, ordinal, document.text[start:match.end()], start,
+                                        match.end(), line_index, heading_at(outline, line_index)))
+    markers.sort(key=lambda marker: marker.start)
+    return tuple(markers)

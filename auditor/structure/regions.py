@@ -1,0 +1,111 @@
+"""Table regions: the line ranges of a document that hold tables, found before the outline so
+that a table's row labels (``一、本年新收…``) never become headings.
+
+Three signals, merged:
+- pipe lines: a run of lines that begin or end with ``|`` (flattened cells, Markdown tables);
+- tab lines: a run of lines with two or more tab-separated fields;
+- anchored regions: a line matching one of the rulebook's ``table_regions.anchors`` opens a region
+  of short label/value lines (one label or value per line), which runs until a ``stops`` line, a
+  heading-like prose line longer than ``max_label_length`` or a ``prose`` match.
+A document's real grids (HTML, docx) are regions too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.document import Document
+from auditor.structure.detection import Detection
+
+
+@dataclass(frozen=True)
+class Region:
+    """Lines ``first``..``last`` (0-based, inclusive) hold a table; ``form`` says how it is laid out."""
+
+    first: int
+    last: int
+    form: str
+
+    def contains_line(self, index: int) -> bool:
+        return self.first <= index <= self.last
+
+
+def _is_pipe(stripped: str) -> bool:
+    return stripped.startswith("|") or stripped.endswith("|")
+
+
+def _is_tabbed(stripped: str) -> bool:
+    return stripped.count("\t") >= 1 and sum(1 for field in stripped.split("\t") if field.strip()) >= 2
+
+
+def _runs(flags: list[bool], lines: list[str], form: str, minimum: int) -> list[Region]:
+    regions: list[Region] = []
+    start: int | None = None
+    last_flagged = -1
+    for index, flagged in enumerate([*flags, False]):
+        blank = index < len(lines) and not lines[index].strip()
+        if flagged:
+            if start is None:
+                start = index
+            last_flagged = index
+        elif blank and start is not None:
+            continue
+        elif start is not None:
+            if sum(flags[start : last_flagged + 1]) >= minimum:
+                regions.append(Region(start, last_flagged, form))
+            start = None
+    return regions
+
+
+def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
+    regions: list[Region] = []
+    index = 0
+    count = len(folded_lines)
+    while index < count:
+        line = folded_lines[index]
+        if not any(anchor.search(line) for anchor in detection.region_anchors):
+            index += 1
+            continue
+        first = last = index
+        cursor = index + 1
+        while cursor < count:
+            text = folded_lines[cursor].strip()
+            if not text:
+                cursor += 1
+                continue
+            if any(stop.search(text) for stop in detection.region_stops):
+                break
+            if len(text) > detection.region_max_label_length and not _is_pipe(text):
+                break
+            if detection.region_prose is not None and detection.region_prose.search(text):
+                break
+            last = cursor
+            cursor += 1
+        regions.append(Region(first, last, "labels"))
+        index = max(cursor, index + 1)
+    return regions
+
+
+def _merge(regions: list[Region]) -> tuple[Region, ...]:
+    merged: list[Region] = []
+    for region in sorted(regions, key=lambda item: (item.first, -item.last)):
+        if merged and region.first <= merged[-1].last + 1:
+            previous = merged[-1]
+            form = previous.form if previous.form == region.form else "mixed"
+            merged[-1] = Region(previous.first, max(previous.last, region.last), form)
+        else:
+            merged.append(region)
+    return tuple(merged)
+
+
+def find_regions(document: Document, detection: Detection) -> tuple[Region, ...]:
+    lines = document.text.split("\n")
+    folded_lines = document.folded.split("\n")
+    stripped = [line.strip() for line in folded_lines]
+    regions = _runs([_is_pipe(text) for text in stripped], lines, "pipe", 2)
+    regions += _runs([_is_tabbed(text) for text in stripped], lines, "tab", 2)
+    regions += _anchored(folded_lines, detection)
+    for grid in document.grids:
+        regions.append(Region(document.line_index_of(grid.start_offset),
+                              document.line_index_of(max(grid.start_offset, grid.end_offset - 1)), "grid"))
+    return _merge(regions)

@@ -1,0 +1,85 @@
+"""Folding for matching (spec §0): one character in, one character out.
+
+``fold(text)`` returns a string of the same length, so every offset found in the folded text is
+an offset into the original. It folds full-width ASCII to half width, the ideographic space to a
+space, curly quotes to straight ones, and traditional characters to simplified ones using
+OpenCC's own character dictionary (TSCharacters, TWVariantsRev, HKVariantsRev); where OpenCC
+maps one character to several candidates the first (most common) one is taken.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+_PUNCTUATION = {
+    "\u3000": " ",
+    "\u00a0": " ",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u300c": '"',
+    "\u300d": '"',
+    "\uff5e": "~",
+}
+
+_OPENCC_FILES = ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.txt")
+
+
+def _opencc_dictionary_dir() -> Path | None:
+    try:
+        import opencc  # opencc-python-reimplemented ships the dictionaries as text files
+    except ImportError:  # pragma: no cover - dependency is declared
+        return None
+    directory = Path(opencc.__file__).parent / "dictionary"
+    return directory if directory.is_dir() else None
+
+
+def _single_char_pairs(path: Path) -> dict[int, str]:
+    table: dict[int, str] = {}
+    for row in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = row.partition("\t")
+        target = targets.split(" ", 1)[0] if targets else ""
+        if len(source) == 1 and len(target) == 1 and source != target:
+            table.setdefault(ord(source), target)
+    return table
+
+
+@functools.cache
+def fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    directory = _opencc_dictionary_dir()
+    if directory is not None:
+        for name in _OPENCC_FILES:
+            if (directory / name).is_file():
+                for code, target in _single_char_pairs(directory / name).items():
+                    table.setdefault(code, target)
+        # variants first map to their standard traditional form; fold that once more
+        for code, target in list(table.items()):
+            again = table.get(ord(target))
+            if again is not None and len(again) == 1:
+                table[code] = again
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
+        table[code] = chr(code - 0xFEE0)
+    for source, target in _PUNCTUATION.items():
+        table[ord(source)] = target
+    return table
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching; the result has the same length as ``text``."""
+    return text.translate(fold_table())
+
+
+def traditional_share(text: str) -> tuple[int, int]:
+    """(characters that fold to another Han character, all Han characters) in ``text``."""
+    table = fold_table()
+    han = changed = 0
+    for char in text:
+        if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf":
+            han += 1
+            target = table.get(ord(char))
+            if target is not None and "\u3400" <= target <= "\u9fff":
+                changed += 1
+    return changed, han
