@@ -190,8 +190,8 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
         line, column = _mark(marks, (*rule_path, "kind"))
         from auditor.checks import KINDS
 
-        known = ", ".join(KINDS)
-        raise RulebookError(path, line, column, f"规则 {raw['id']}: 未知的检查类型 kind: {raw['kind']!r}（可用: {known}）") from None
+        problem = f"规则 {raw['id']}: 未知的检查类型 kind: {raw['kind']!r}（可用: {', '.join(KINDS)}）"
+        raise RulebookError(path, line, column, problem) from None
     params = {key: value for key, value in raw.items() if key not in COMMON_RULE_KEYS}
     param_schema = getattr(module, "PARAMS_SCHEMA", None)
     if param_schema is not None:

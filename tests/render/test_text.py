@@ -1,0 +1,29 @@
+from auditor.document import Document
+from auditor.engine import Options, check_document
+from auditor.render import RenderContext
+from auditor.render.text import render_text, text_width
+
+
+def test_caret_aligns_under_cjk_by_display_width(rulebook) -> None:  # type: ignore[no-untyped-def]
+    document = Document(path="r.txt", text="某区XX年政府信息公开工作报告\n一、概述\n")
+    result = check_document(document, rulebook, Options())
+    output = render_text([result], RenderContext())
+    lines = output.splitlines()
+    header = next(index for index, line in enumerate(lines) if "[GK201]" in line)
+    source_row = next(index for index in range(header, len(lines)) if "某区XX年" in lines[index])
+    code, caret = lines[source_row], lines[source_row + 1]
+    assert caret.index("^") == text_width(code[: code.index("XX")])
+    assert caret.count("^") == 2
+
+
+def test_colour_only_when_asked(rulebook) -> None:  # type: ignore[no-untyped-def]
+    result = check_document(Document(path="r.txt", text="某区XX年工作报告\n"), rulebook, Options())
+    assert "\033[" in render_text([result], RenderContext(color=True))
+    assert "\033[" not in render_text([result], RenderContext(color=False))
+
+
+def test_long_lines_are_windowed(rulebook) -> None:  # type: ignore[no-untyped-def]
+    text = "甲" * 200 + "XX年" + "乙" * 200 + "\n"
+    result = check_document(Document(path="r.txt", text=text), rulebook, Options())
+    frame = [line for line in render_text([result], RenderContext()).splitlines() if "XX年" in line and " | " in line]
+    assert frame and all(text_width(line) < 100 for line in frame) and "…" in frame[0]
