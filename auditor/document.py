@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from auditor.textfold import fold
@@ -169,14 +170,19 @@ class Document:
         """0-based index of the text line holding ``offset``."""
         return bisect.bisect_right(self.line_starts, offset) - 1
 
+    @cached_property
+    def all_lines(self) -> tuple[Line, ...]:
+        """Every line of the text, built once per document."""
+        text, folded, starts = self.text, self.folded, self.line_starts
+        bounds = [*starts[1:], len(text) + 1]
+        return tuple(Line(index + 1, start, end - 1, text[start:end - 1], folded[start:end - 1])
+                     for index, (start, end) in enumerate(zip(starts, bounds, strict=True)))
+
     def line(self, index: int) -> Line:
-        start = self.line_starts[index]
-        end = self.line_starts[index + 1] - 1 if index + 1 < len(self.line_starts) else len(self.text)
-        return Line(index + 1, start, end, self.text[start:end], self.folded[start:end])
+        return self.all_lines[index]
 
     def lines(self) -> Iterator[Line]:
-        for index in range(len(self.line_starts)):
-            yield self.line(index)
+        return iter(self.all_lines)
 
     def source_lines(self) -> list[str]:
         """The lines of the file the user opened, for code frames."""

@@ -10,6 +10,7 @@ maps one character to several candidates the first (most common) one is taken.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 _PUNCTUATION = {
@@ -72,14 +73,16 @@ def fold(text: str) -> str:
     return text.translate(fold_table())
 
 
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@functools.cache
+def _traditional_class() -> re.Pattern[str]:
+    chars = sorted(chr(code) for code, target in fold_table().items()
+                   if "\u3400" <= chr(code) <= "\u9fff" and "\u3400" <= target <= "\u9fff")
+    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]")
+
+
 def traditional_share(text: str) -> tuple[int, int]:
     """(characters that fold to another Han character, all Han characters) in ``text``."""
-    table = fold_table()
-    han = changed = 0
-    for char in text:
-        if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf":
-            han += 1
-            target = table.get(ord(char))
-            if target is not None and "\u3400" <= target <= "\u9fff":
-                changed += 1
-    return changed, han
+    return len(_traditional_class().findall(text)), len(_HAN.findall(text))

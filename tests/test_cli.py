@@ -102,3 +102,13 @@ def test_rules_and_explain() -> None:
 
 def test_version() -> None:
     assert _run("--version").output.startswith("gk-audit")
+
+
+def test_json_output_validates_against_the_published_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent.parent / "schemas" / "output.schema.json").read_text(encoding="utf-8"))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = _run("check", "--format", "json", str(empty), *map(str, sorted(SEEDS.glob("*.txt"))))
+    jsonschema.validate(json.loads(result.output), schema)

@@ -123,6 +123,10 @@ def _merged_by_line(found: list[tuple[int, int, int]]) -> list[tuple[int, int, i
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     document = report.document
+    # a per-line match is also a match in the whole (multi-line) text, so one C-level search
+    # over the text rules out most rules for most reports before the per-line pass
+    if not any(pattern.search(document.folded) for pattern in compiled.patterns):
+        return
     found = sorted(set(_matches(report, compiled)), key=lambda item: item[1])
     if not found:
         return

@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from auditor.document import Document
@@ -33,10 +33,13 @@ class Report:
     tables: Any = None
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @cached_property
+    def table_lines(self) -> frozenset[int]:
+        """0-based indexes of the lines inside table regions."""
+        return frozenset(index for region in self.regions for index in range(region.first, region.last + 1))
+
     def line_in_table(self, line_index: int) -> bool:
-        firsts = [region.first for region in self.regions]
-        position = bisect.bisect_right(firsts, line_index) - 1
-        return position >= 0 and self.regions[position].contains_line(line_index)
+        return line_index in self.table_lines
 
     def in_table(self, offset: int) -> bool:
         return self.line_in_table(self.document.line_index_of(offset))
