@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
 from auditor import __version__
-from auditor.render import RENDERERS
+from auditor.render import FULL_REPORT_FORMATS, RENDERERS
 
 FORMATS = tuple(RENDERERS)
 FAIL_ON = ("error", "warning", "info", "never")
@@ -44,8 +43,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", "output_path", type=click.Path(dir_okay=False), help="write the report to FILE")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-              help="lowest severity that makes the exit code 1")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="lowest severity that makes the exit code 1 [default: the config's fail-on, else error]")
 @click.option("--select", multiple=True, help="rule ids, id prefixes, names or categories to run (comma-separated)")
 @click.option("--ignore", multiple=True, help="rule ids, id prefixes, names or categories to skip")
 @click.option("--year", type=click.IntRange(1990, 2100), help="the report year, overriding detection")
@@ -54,40 +53,109 @@ def main() -> None:
               help="extra YAML rulebook (adds rules, or overrides built-in ones by id)")
 @click.option("--quiet", "-q", is_flag=True, help="one line per finding, no code frames")
 @click.option("--no-color", is_flag=True, help="no colours (also when NO_COLOR is set or output is piped)")
-def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str,
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help="use this config file for every input instead of the nearest one")
+@click.option("--exclude", multiple=True, help="glob of files not to check when walking folders (repeatable)")
+@click.option("--jobs", "-j", type=click.IntRange(1, 512), help="parallel worker processes [default: CPU count]")
+@click.option("--statistics", is_flag=True, help="also print counts of findings by rule and by category")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="report only findings not recorded in this baseline file")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="record the current findings in FILE (later runs use it with --baseline)")
+@click.option("--baseline-prune", is_flag=True, help="rewrite the --baseline file without its stale entries")
+@click.option("--suppressions", "suppressions_path", type=click.Path(dir_okay=False, exists=True),
+              help="suppressions file [default: gk-audit-suppressions.yaml next to the config]")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="where extracted PDF/Word/HTML text is cached [default: $GK_AUDIT_CACHE_DIR or "
+                   "~/.cache/gk-audit/documents]")
+@click.option("--no-cache", is_flag=True, help="extract every file afresh; read and write no cache")
+def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], year: int | None, profile: str | None,
-          rulebooks: tuple[str, ...], quiet: bool, no_color: bool) -> None:
+          rulebooks: tuple[str, ...], quiet: bool, no_color: bool, config_path: str | None,
+          exclude: tuple[str, ...], jobs: int | None, statistics: bool, baseline_path: str | None,
+          write_baseline: str | None, baseline_prune: bool, suppressions_path: str | None,
+          cache_dir: str | None, no_cache: bool) -> None:
     """Check reports (files, directories, or - for standard input)."""
-    from auditor.diagnostics import Severity
-    from auditor.engine import Options, Selection, check_path, worst
-    from auditor.paths import STDIN, expand_inputs, write_atomic
+    _configure_cache(cache_dir, no_cache)
+    from auditor.batch import BatchRequest, repository_root, run_batch
+    from auditor.config import CliOverrides, ConfigError
+    from auditor.rulebook import RulebookError
 
-    rulebook = _load_rulebook(rulebooks)
-    options = Options(Selection(_split(select), _split(ignore)), year, profile)
-    inputs = list(expand_inputs(paths))
-    if not inputs:
+    cli = CliOverrides(select=tuple(sorted(_split(select))), ignore=tuple(sorted(_split(ignore))), fail_on=fail_on,
+                       profile=profile, year=year, rulebooks=rulebooks, exclude=exclude, config=config_path,
+                       suppressions=suppressions_path)
+    request = BatchRequest(paths, cli, jobs, keep_source=output_format not in ("json", "jsonl", "sarif", "github",
+                                                                               "gitlab", "junit"),
+                           keep_report=output_format in FULL_REPORT_FORMATS,
+                           baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
+                           progress=True, root=repository_root())
+    try:
+        outcome = run_batch(request, stdin=sys.stdin.buffer.read)
+    except (ConfigError, RulebookError) as error:
+        click.echo(f"gk-audit: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not outcome.results:
         click.echo("gk-audit: 没有找到可检查的文件（支持 .txt、.md 等）", err=True)
         sys.exit(EXIT_USAGE)
-    results = []
-    for path in inputs:
-        if path == STDIN:
-            results.append(check_path("<stdin>.txt", rulebook, options, data=sys.stdin.buffer.read()))
-        else:
-            results.append(check_path(path, rulebook, options))
+    _emit_outcome(outcome, request, output_format, output_path, quiet, no_color, statistics)
+
+
+def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
+    """The document cache is configured through the environment, so worker processes inherit it."""
+    from auditor.readers.cache import ENVIRONMENT_VARIABLE, default_directory
+
+    if no_cache:
+        os.environ[ENVIRONMENT_VARIABLE] = ""
+    elif cache_dir:
+        os.environ[ENVIRONMENT_VARIABLE] = cache_dir
+    elif ENVIRONMENT_VARIABLE not in os.environ:
+        os.environ[ENVIRONMENT_VARIABLE] = str(default_directory())
+
+
+def _emit_outcome(outcome, request, output_format: str, output_path: str | None,  # type: ignore[no-untyped-def]
+                  quiet: bool, no_color: bool, statistics: bool) -> None:
+    from auditor.batch import finish_texts
+    from auditor.diagnostics import Severity
+    from auditor.engine import worst
+    from auditor.paths import write_atomic
     from auditor.render import RenderContext, render
 
     context = RenderContext(color=output_path is None and _use_color(no_color), quiet=quiet,
-                            root=Path.cwd(), rulebook=rulebook)
-    rendered = render(output_format, results, context)
+                            root=request.root, rulebook=outcome.rulebook, extra=outcome.render_extra())
+    rendered = render(output_format, outcome.results, context)
+    texts = finish_texts(outcome, output_format, context, statistics, request.baseline)
+    if output_format == "text":
+        rendered += texts.to_output
     if output_path:
         write_atomic(output_path, rendered)
     else:
         sys.stdout.write(rendered)
-    if all(result.read_error is not None for result in results):
+    if texts.to_stderr:
+        click.echo(texts.to_stderr, err=True, nl=False)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if texts.step_summary and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as stream:
+            stream.write(texts.step_summary)
+    if outcome.all_unreadable:
         sys.exit(EXIT_USAGE)
-    worst_found = worst(results)
-    if fail_on != "never" and worst_found is not None and worst_found >= Severity.parse(fail_on):
+    worst_found = worst(outcome.results)
+    if outcome.fail_on != "never" and worst_found is not None and worst_found >= Severity.parse(outcome.fail_on):
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command("config")
+@click.argument("path", default=".")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help="show this config file's settings instead of the nearest one")
+def config_command(path: str, config_path: str | None) -> None:
+    """Show the effective configuration for PATH and where each value came from."""
+    from auditor.config import CliOverrides, ConfigError, describe
+
+    try:
+        click.echo(describe(path, CliOverrides(config=config_path)), nl=False)
+    except ConfigError as error:
+        click.echo(f"gk-audit: {error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command()
@@ -117,6 +185,24 @@ def explain(rule_key: str, rulebooks: tuple[str, ...]) -> None:
         click.echo(f"gk-audit: 没有编号或名称为 {rule_key} 的规则（用 gk-audit rules 查看全部）", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(explain_rule(rule), nl=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on (loopback by default: nothing is reachable from other machines)")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--no-browser", is_flag=True, help="do not open the page in the web browser")
+@click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False))
+def serve(host: str, port: int, no_browser: bool, rulebooks: tuple[str, ...]) -> None:
+    """Open a local web page to check a draft report by drag and drop (nothing leaves this machine)."""
+    try:
+        from auditor.server import serve as run_server
+    except ImportError as error:
+        click.echo(f"gk-audit: serve 需要额外的依赖（{error.name}）：pip install 'gk-audit[serve]'", err=True)
+        sys.exit(EXIT_USAGE)
+    rulebook = _load_rulebook(rulebooks)
+    click.echo(f"gk-audit: 检查页面已启动：http://{host}:{port}/（按 Ctrl+C 停止）", err=True)
+    run_server(rulebook, host, port, open_browser=not no_browser)
 
 
 if __name__ == "__main__":

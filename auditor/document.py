@@ -12,7 +12,7 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Any, Protocol
 
 from auditor.textfold import fold
 
@@ -45,6 +45,13 @@ class SourceMap(Protocol):
     """Maps an offset of ``Document.text`` to a position in the source file."""
 
     def position(self, offset: int) -> Position: ...
+
+
+class Locator(Protocol):
+    """Maps an offset of ``Document.text`` to a JSON ``location`` object for formats whose lines
+    are not the user's lines (docx paragraphs and table cells, PDF pages), or None."""
+
+    def locate(self, offset: int) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ class Document:
     source_map: SourceMap | None = None
     source_text: str | None = None
     grids: tuple[Grid, ...] = ()
+    locator: Locator | None = None
     folded: str = field(default="", compare=False)
     line_starts: tuple[int, ...] = field(default=(), compare=False)
 

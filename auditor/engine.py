@@ -6,6 +6,7 @@ one error diagnostic from the rulebook's ``read_error`` rule, so one bad file ne
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -77,11 +78,37 @@ def run_rules(rulebook: Rulebook, report: Report, selection: Selection = Selecti
 def check_document(document: Document, rulebook: Rulebook, options: Options = Options()) -> FileResult:
     report = analyse(document, rulebook.detection, options.year, options.profile)
     report.cache["rulebook"] = rulebook
-    return FileResult(document.path, run_rules(rulebook, report, options.selection), report)
+    diagnostics = with_locations(run_rules(rulebook, report, options.selection), document)
+    if "gk-audit" in (document.source_text if document.source_text is not None else document.text):
+        diagnostics = _apply_inline_suppressions(report, rulebook, options.selection, diagnostics)
+    return FileResult(document.path, diagnostics, report)
 
 
-def read_error_result(path: str, reason: str, rulebook: Rulebook) -> FileResult:
-    rules = rulebook.by_kind("read_error")
+def _apply_inline_suppressions(report: Report, rulebook: Rulebook, selection: Selection,
+                               diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    from auditor.suppressions import UNUSED_KIND, apply_inline
+
+    unused_rules = [rule for rule in rulebook.by_kind(UNUSED_KIND) if selection.wants(rule)]
+    return apply_inline(report.document.source_lines(), diagnostics, unused_rules[0] if unused_rules else None,
+                        report.era)
+
+
+def with_locations(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic]:
+    """Attach the document's ``location`` (docx paragraph, PDF page, table cell) to each finding."""
+    if document.locator is None:
+        return diagnostics
+    located: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        if diagnostic.location is None and diagnostic.span is not None and diagnostic.span.start_offset >= 0:
+            location = document.locator.locate(diagnostic.span.start_offset)
+            if location:
+                diagnostic = dataclasses.replace(diagnostic, location={"format": document.source_format, **location})
+        located.append(diagnostic)
+    return located
+
+
+def read_error_result(path: str, reason: str, rulebook: Rulebook, kind: str = "read_error") -> FileResult:
+    rules = rulebook.by_kind(kind) or rulebook.by_kind("read_error")
     diagnostics = [emit(rules[0], None, None, {"path": path, "reason": reason})] if rules else []
     return FileResult(path, diagnostics, None, read_error=reason)
 
@@ -90,7 +117,7 @@ def check_path(path: str, rulebook: Rulebook, options: Options = Options(), data
     try:
         document = read_path(path) if data is None else read_bytes(path, data)
     except ReadError as error:
-        return read_error_result(path, str(error), rulebook)
+        return read_error_result(path, str(error), rulebook, error.kind)
     return check_document(document, rulebook, options)
 
 

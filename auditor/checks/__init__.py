@@ -33,6 +33,15 @@ KINDS: dict[str, str] = {
     "required_section": "auditor.checks.required_section",
     "title": "auditor.checks.title",
     "read_error": "auditor.checks.read_error",
+    "table_structure": "auditor.checks.table_structure",
+    "cell_values": "auditor.checks.cell_values",
+    "superseded_labels": "auditor.checks.superseded_labels",
+    "no_text_layer": "auditor.checks.no_text_layer",
+    "mojibake": "auditor.checks.mojibake",
+    "unused_suppression": "auditor.checks.unused_suppression",
+    "identity": "auditor.checks.identity",
+    "narrative": "auditor.checks.narrative",
+    "breakdown": "auditor.checks.breakdown",
 }
 
 

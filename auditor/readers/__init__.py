@@ -15,7 +15,14 @@ from auditor.document import Document
 
 
 class ReadError(Exception):
-    """The file cannot be read as a report; ``str(error)`` says why, in Chinese."""
+    """The file cannot be read as a report; ``str(error)`` says why, in Chinese.
+
+    ``kind`` names the rule kind whose rule reports it (``read_error``; ``no_text_layer`` for a
+    scanned PDF), so each cause can have its own rule id."""
+
+    def __init__(self, reason: str, kind: str = "read_error") -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 # extension -> "module:function"; modules are imported lazily
@@ -24,22 +31,37 @@ READERS: dict[str, str] = {
     ".text": "auditor.readers.text:read_text_file",
     ".md": "auditor.readers.markdown:read_markdown_file",
     ".markdown": "auditor.readers.markdown:read_markdown_file",
+    ".html": "auditor.readers.html:read_html_file",
+    ".htm": "auditor.readers.html:read_html_file",
+    ".shtml": "auditor.readers.html:read_html_file",
+    ".docx": "auditor.readers.docx:read_docx_file",
+    ".pdf": "auditor.readers.pdf:read_pdf_file",
 }
 
 # extensions we recognise but cannot read, with the advice to give
-UNSUPPORTED: dict[str, str] = {}
+UNSUPPORTED: dict[str, str] = {
+    ".doc": "这是旧版 Word 文档（.doc），无法直接检查：请在 Word 或 WPS 中打开，另存为 .docx 后再检查",
+    ".wps": "这是 WPS 文字文档（.wps），无法直接检查：请在 WPS 中打开，另存为 .docx 后再检查",
+}
 
 
 def supported_extensions() -> tuple[str, ...]:
     return tuple(READERS)
 
 
-def reader_for(path: str) -> Callable[[str, bytes], Document]:
+# extensions whose extraction is slow enough to cache (see auditor.readers.cache)
+CACHED: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".docx", ".pdf"})
+
+
+def _target_for(path: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix in UNSUPPORTED:
         raise ReadError(UNSUPPORTED[suffix])
-    target = READERS.get(suffix, READERS[".txt"])
-    module_name, _, function_name = target.partition(":")
+    return READERS.get(suffix, READERS[".txt"])
+
+
+def reader_for(path: str) -> Callable[[str, bytes], Document]:
+    module_name, _, function_name = _target_for(path).partition(":")
     module = importlib.import_module(module_name)
     reader: Callable[[str, bytes], Document] = getattr(module, function_name)
     return reader
@@ -47,7 +69,12 @@ def reader_for(path: str) -> Callable[[str, bytes], Document]:
 
 def read_bytes(path: str, data: bytes) -> Document:
     """Read ``data`` (the content of ``path``) with the reader for its extension."""
-    return reader_for(path)(path, data)
+    reader = reader_for(path)
+    if Path(path).suffix.lower() in CACHED:
+        from auditor.readers.cache import cached_read
+
+        return cached_read(path, data, _target_for(path), reader)
+    return reader(path, data)
 
 
 def read_path(path: str) -> Document:

@@ -19,7 +19,16 @@ if TYPE_CHECKING:
 RENDERERS: dict[str, str] = {
     "text": "auditor.render.text:render_text",
     "json": "auditor.render.json:render_json",
+    "jsonl": "auditor.render.jsonl:render_jsonl",
+    "sarif": "auditor.render.sarif:render_sarif",
+    "github": "auditor.render.github:render_github",
+    "gitlab": "auditor.render.gitlab:render_gitlab",
+    "junit": "auditor.render.junit:render_junit",
+    "html": "auditor.render.html:render_html",
 }
+
+# formats that draw the report itself (text, outline, tables), so they need the whole Report
+FULL_REPORT_FORMATS = frozenset({"html"})
 
 
 @dataclass(frozen=True)

@@ -53,4 +53,6 @@ def render_json(results: Sequence[FileResult], context: RenderContext = RenderCo
         "files": [file_to_json(result) for result in results],
         "summary": summary(results),
     }
+    if context.extra and "baseline" in context.extra:
+        payload["baseline"] = context.extra["baseline"]
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

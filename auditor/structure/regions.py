@@ -5,17 +5,21 @@ Three signals, merged:
 - pipe lines: a run of lines that begin or end with ``|`` (flattened cells, Markdown tables);
 - tab lines: a run of lines with two or more tab-separated fields;
 - anchored regions: a line matching one of the rulebook's ``table_regions.anchors`` opens a region
-  of short label/value lines (one label or value per line), which runs until a ``stops`` line, a
-  heading-like prose line longer than ``max_label_length`` or a ``prose`` match.
+  of short label/value lines (one label or value per line) or of rows aligned with runs of spaces,
+  which runs until a ``stops`` line, a line longer than ``max_label_length`` that is not such a
+  row, or a ``prose`` match.
 A document's real grids (HTML, docx) are regions too.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from auditor.document import Document
 from auditor.structure.detection import Detection
+
+_SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,11 @@ class Region:
 
 def _is_pipe(stripped: str) -> bool:
     return stripped.startswith("|") or stripped.endswith("|")
+
+
+def _is_aligned(stripped: str) -> bool:
+    """A row laid out in columns with runs of spaces: three or more fields."""
+    return len(_SPACE_RUN.findall(stripped)) >= 2
 
 
 def _is_tabbed(stripped: str) -> bool:
@@ -75,7 +84,7 @@ def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
                 continue
             if any(stop.search(text) for stop in detection.region_stops):
                 break
-            if len(text) > detection.region_max_label_length and not _is_pipe(text):
+            if len(text) > detection.region_max_label_length and not (_is_pipe(text) or _is_aligned(text)):
                 break
             if detection.region_prose is not None and detection.region_prose.search(text):
                 break

@@ -1,0 +1,141 @@
+"""kind: cell_values — table cells that are not the numbers the format asks for.
+
+Every cell of every table the report's era declares is classed (see auditor/structure/tables.py):
+NUMBER, ZERO, BLANK (nothing written), NA (``无``, ``—``, ``-``, ``/``) or TEXT (``若干``,
+``见附件``). Published reports are expected to write ``0`` (spec §6).
+
+Parameters:
+    find:   ``empty``   BLANK or NA cells (write 0 instead);
+            ``text``    TEXT cells: not readable as a number, so every identity that needs them
+                        is not checkable;
+            ``domain``  numbers outside their column's domain: a negative number where the
+                        column is not ``signed``, a fraction in a count (non-``money``) cell.
+    per:    ``table`` (default for ``empty``): one diagnostic per table, the first such cell
+            primary and the others as labelled secondary spans (at most ``max_labels``);
+            ``cell``: one diagnostic per cell.
+    tables: table ids to check (default: all).
+    max_labels: labels listed per diagnostic (default 20); the rest are counted in a note.
+Message fields: ``{table}``, ``{cell}`` (row·column as written), ``{raw}``, ``{count}``,
+``{cells}`` (the first few cells, named).
+
+Example (find: empty)::
+
+    - id: GK706
+      kind: cell_values
+      find: empty
+
+fails on a 收到和处理 table whose 商业企业 column is left blank or written ``无``; passes when
+every cell holds a number, ``0`` included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from auditor.checks import emit
+from auditor.diagnostics import Diagnostic, Label
+from auditor.rulebook import Rule
+from auditor.structure import Report
+from auditor.structure.table_spec import TableSpec
+from auditor.structure.tables import Cell, ValueClass, specs_of, tables_of
+from auditor.textfold import fold
+
+KIND = "cell_values"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "required": ["find"],
+    "properties": {
+        "find": {"enum": ["empty", "text", "domain"]},
+        "per": {"enum": ["table", "cell"]},
+        "tables": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "max_labels": {"type": "integer", "minimum": 0},
+    },
+}
+
+_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
+_EMPTY = (ValueClass.BLANK, ValueClass.NA)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    find: str
+    per: str
+    tables: frozenset[str]
+    max_labels: int
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    return Compiled(params["find"], params.get("per", "table" if params["find"] == "empty" else "cell"),
+                    frozenset(params.get("tables", ())), int(params.get("max_labels", 20)))
+
+
+def cell_name(cell: Cell) -> str:
+    """``row·column`` as written, without a row label's parenthetical suffix."""
+    folded = fold(cell.row_label)
+    suffix = _SUFFIX.search(folded)
+    row = cell.row_label[: suffix.start()] if suffix and suffix.start() > 0 else cell.row_label
+    return f"{row}·{cell.column_label}"
+
+
+def describe(cell: Cell) -> str:
+    if cell.value_class is ValueClass.BLANK:
+        return "空白"
+    return f"“{cell.raw}”"
+
+
+def _out_of_domain(cell: Cell, spec: TableSpec) -> bool:
+    if not cell.is_number or cell.value is None:
+        return False
+    row = next((item for item in spec.rows if item.key == cell.row), None)
+    column = next((item for item in spec.columns if item.key == cell.column), None)
+    money = bool((row and row.money) or (column and column.money))
+    signed = bool(column and column.signed)
+    if cell.value < 0 and not signed:
+        return True
+    return isinstance(cell.value, Decimal) and not money and cell.value != cell.value.to_integral_value()
+
+
+def _selected(compiled: Compiled, cell: Cell, spec: TableSpec) -> bool:
+    if compiled.find == "empty":
+        return cell.value_class in _EMPTY
+    if compiled.find == "text":
+        return cell.value_class is ValueClass.TEXT
+    return _out_of_domain(cell, spec)
+
+
+def _values(table_title: str, cells: list[Cell]) -> dict[str, Any]:
+    first = cells[0]
+    named = "、".join(cell_name(cell) for cell in cells[:3]) + ("等" if len(cells) > 3 else "")
+    return {"table": table_title, "cell": cell_name(first), "raw": first.raw, "count": len(cells), "cells": named}
+
+
+def _per_table(rule: Rule, report: Report, compiled: Compiled, title: str, cells: list[Cell]) -> Diagnostic:
+    document = report.document
+    first, rest = cells[0], cells[1:]
+    labels = [Label(document.span(cell.start, cell.end), f"{cell_name(cell)}：{describe(cell)}")
+              for cell in rest[: compiled.max_labels]]
+    unlisted = len(rest) - compiled.max_labels
+    notes = [f"另有 {unlisted} 处同类单元格未逐一列出"] if unlisted > 0 else []
+    return emit(rule, report.era, document.span(first.start, first.end), _values(title, cells),
+                labels=labels, notes=notes)
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    compiled: Compiled = rule.compiled
+    specs = specs_of(report)
+    for table_id, table in tables_of(report).items():
+        spec = specs.get(table_id)
+        if spec is None or (compiled.tables and table_id not in compiled.tables):
+            continue
+        cells = sorted((cell for cell in table.cells.values() if _selected(compiled, cell, spec)),
+                       key=lambda cell: cell.start)
+        if not cells:
+            continue
+        if compiled.per == "table":
+            yield _per_table(rule, report, compiled, table.title, cells)
+            continue
+        for cell in cells:
+            yield emit(rule, report.era, report.document.span(cell.start, cell.end), _values(table.title, [cell]))

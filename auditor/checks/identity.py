@@ -1,0 +1,301 @@
+"""kind: identity — an arithmetic identity between the cells of the statistics tables.
+
+The identity is written in the expression language of ``auditor/expr.py`` (parsed by our own code,
+never ``eval``). For each instance of the quantifier the check computes both sides over the cells
+that hold numbers:
+
+* the identity fails: one diagnostic per failed instance. Its primary span is the cell that holds
+  the stated total (the first cell of the side named by ``total``), and every contributing cell is a
+  labelled secondary span carrying its value. When one cell takes part in several failed
+  instances (of this rule or of the other identity rules over the same table: T3-1 and T3-2
+  over-determine table 3), a note names it as the likely error.
+* a cell it needs is blank, ``无``/``—``, text or missing: the instance is not checkable. All such
+  instances of a rule give ONE diagnostic (``not_checkable_severity``, default info) listing the
+  cells, never a silent pass.
+* a table it names was not found in the report: nothing to check (the table rules report that).
+
+Parameters:
+    expression:              the identity (required), e.g.
+                             ``for c in t3.columns: t3.new[c] + t3.carried[c] == t3.c7[c] + t3.forward[c]``
+    total:                   ``left`` (default) or ``right``: the side that holds the stated total.
+    words:                   the identity in words, for messages and help (``{words}``).
+    tolerance:               allowed difference (money), overrides the expression's ``within``.
+    not_checkable_message:   template for the not-checkable diagnostic ({words} {count} {cells}).
+    not_checkable_severity:  ``info`` (default) or ``warning``.
+    shared_note:             template for the likely-error note ({cell} {value} {count}).
+    cell_label:              template of a contributing cell's label ({row_label} {column_label} {value}).
+    max_reported:            failed instances reported one by one (default 6); the rest are summed up
+                             in a note of the last one (``more_note``, fields {count} {words}).
+
+Message fields: {total_label} {total} {parts} {parts_terms} {lhs} {rhs} {lhs_terms} {rhs_terms}
+{difference} {row_label} {column_label} {binding_label} {words}.
+
+Example (GK801 t3-balance)::
+
+    - id: GK801
+      kind: identity
+      expression: 'for c in t3.columns: t3.new[c] + t3.carried[c] == t3.c7[c] + t3.forward[c]'
+      total: right
+
+fails on a table 三 whose 总计 column reads 新收 12, 结转 11, （七）总计 22, 结转下年度 0 (12+11 ≠ 22+0);
+passes when （七）总计 is 23.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from auditor.checks import emit, render_template
+from auditor.diagnostics import Diagnostic, Label, Severity
+from auditor.expr import ExprError, Identity, Outcome, Term, evaluate, parse
+from auditor.rulebook import ParamError, Rule
+from auditor.structure import Report
+
+KIND = "identity"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "required": ["expression"],
+    "properties": {
+        "expression": {"type": "string", "minLength": 1},
+        "total": {"enum": ["left", "right"]},
+        "words": {"type": "string"},
+        "tolerance": {"type": "number", "minimum": 0},
+        "not_checkable_message": {"type": "string"},
+        "not_checkable_severity": {"enum": ["info", "warning"]},
+        "shared_note": {"type": "string"},
+        "cell_label": {"type": "string"},
+        "max_reported": {"type": "integer", "minimum": 1},
+        "more_note": {"type": "string"},
+    },
+}
+
+DEFAULT_NOT_CHECKABLE = "无法核对“{words}”：{count} 个单元格不是数字（{cells}）"
+DEFAULT_SHARED_NOTE = "{cell}（{value}）同时出现在 {count} 个不成立的等式中，最可能是它填错了"
+DEFAULT_CELL_LABEL = "{row_label} {column_label} = {value}"
+DEFAULT_MORE_NOTE = "另有 {count} 处同一等式不成立"
+CACHE_KEY = "identity.outcomes"
+LABEL_LENGTH = 18
+LISTED_CELLS = 8
+
+
+@dataclass(frozen=True)
+class Compiled:
+    identity: Identity
+    total: str
+    words: str
+    tolerance: Decimal | None
+    not_checkable_message: str
+    not_checkable_severity: Severity
+    shared_note: str
+    cell_label: str
+    max_reported: int
+    more_note: str
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    try:
+        identity = parse(params["expression"])
+    except ExprError as error:
+        raise ParamError(("expression",), f"表达式有误: {error}\n{error.pointer()}") from error
+    tolerance = params.get("tolerance")
+    return Compiled(
+        identity=identity,
+        total=params.get("total", "left"),
+        words=params.get("words", params["expression"]),
+        tolerance=Decimal(str(tolerance)) if tolerance is not None else None,
+        not_checkable_message=params.get("not_checkable_message", DEFAULT_NOT_CHECKABLE),
+        not_checkable_severity=Severity.parse(params.get("not_checkable_severity", "info")),
+        shared_note=params.get("shared_note", DEFAULT_SHARED_NOTE),
+        cell_label=params.get("cell_label", DEFAULT_CELL_LABEL),
+        max_reported=int(params.get("max_reported", 6)),
+        more_note=params.get("more_note", DEFAULT_MORE_NOTE),
+    )
+
+
+# ---------------------------------------------------------------------------- tables and outcomes
+def report_tables(report: Report) -> Mapping[str, Any]:
+    """The report's tables by id (the table reader caches them per report)."""
+    try:
+        from auditor.structure.tables import tables_of
+    except ModuleNotFoundError as error:  # the table reader is not installed in this tree yet
+        if error.name == "auditor.structure.tables":
+            return {}
+        raise
+    return tables_of(report)
+
+
+def _outcomes_of(rule: Rule, report: Report, tables: Mapping[str, Any]) -> list[Outcome]:
+    compiled: Compiled = rule.compiled
+    return evaluate(compiled.identity, tables, compiled.tolerance)
+
+
+def all_outcomes(rule: Rule, report: Report) -> dict[str, list[Outcome]]:
+    """Outcomes of every identity rule that applies to the report, computed once per report, so that
+    a failed instance can be compared with the failures of the sibling identities."""
+    cached = report.cache.get(CACHE_KEY)
+    if cached is not None and rule.id in cached:
+        return cached
+    tables = report_tables(report)
+    rulebook = report.cache.get("rulebook")
+    siblings = [rule]
+    if rulebook is not None:
+        siblings += [other for other in rulebook.by_kind(KIND)
+                     if other.id != rule.id and other.applies(report.era, report.report_year)]
+    outcomes = {sibling.id: _outcomes_of(sibling, report, tables) for sibling in siblings}
+    report.cache[CACHE_KEY] = outcomes
+    return outcomes
+
+
+def failure_counts(outcomes: Mapping[str, Sequence[Outcome]]) -> Counter[tuple[str, str, str]]:
+    """How many failed instances (over all identity rules) each cell takes part in."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for instances in outcomes.values():
+        for outcome in instances:
+            if outcome.status == "fail":
+                counts.update({term.address for term in outcome.terms if term.is_cell})
+    return counts
+
+
+# ---------------------------------------------------------------------------- text
+def _short(label: str) -> str:
+    label = " ".join(label.split())
+    return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1] + "…"
+
+
+def number_text(value: Decimal | None) -> str:
+    if value is None:
+        return "?"
+    text = format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+    return text
+
+
+def cell_name(term: Term) -> str:
+    if term.cell is None:
+        return f"{term.table}.{term.row}[{term.column}]"
+    parts = [_short(term.cell.row_label), _short(term.cell.column_label)]
+    return "·".join(part for part in parts if part) or f"{term.table}.{term.row}[{term.column}]"
+
+
+def terms_text(terms: Sequence[Term]) -> str:
+    text = ""
+    for index, term in enumerate(terms):
+        value = number_text(term.value)
+        if index == 0:
+            text = value if term.sign > 0 else f"-{value}"
+        else:
+            text += ("+" if term.sign > 0 else "-") + value
+    return text
+
+
+def _total_term(compiled: Compiled, outcome: Outcome) -> Term:
+    side = outcome.left if compiled.total == "left" else outcome.right
+    other = outcome.right if compiled.total == "left" else outcome.left
+    for term in (*side, *other):
+        if term.is_cell and term.cell is not None:
+            return term
+    return side[0]
+
+
+def _binding_label(outcome: Outcome, total: Term) -> str:
+    if not outcome.binding or total.cell is None:
+        return ""
+    key = outcome.binding[0][1]
+    if key == total.column:
+        return _short(total.cell.column_label)
+    return _short(total.cell.row_label) if key == total.row else key
+
+
+def _values(compiled: Compiled, outcome: Outcome, total: Term) -> dict[str, Any]:
+    lhs, rhs = number_text(outcome.lhs), number_text(outcome.rhs)
+    left_is_total = compiled.total == "left"
+    total_side, parts_side = (outcome.left, outcome.right) if left_is_total else (outcome.right, outcome.left)
+    difference = (outcome.lhs or Decimal(0)) - (outcome.rhs or Decimal(0))
+    return {
+        "lhs": lhs, "rhs": rhs, "lhs_terms": terms_text(outcome.left), "rhs_terms": terms_text(outcome.right),
+        "total": lhs if compiled.total == "left" else rhs, "parts": rhs if compiled.total == "left" else lhs,
+        "total_terms": terms_text(total_side), "parts_terms": terms_text(parts_side),
+        "difference": number_text(abs(difference)), "total_label": cell_name(total),
+        "row_label": _short(total.cell.row_label) if total.cell is not None else total.row,
+        "column_label": _short(total.cell.column_label) if total.cell is not None else total.column,
+        "binding_label": _binding_label(outcome, total), "words": compiled.words,
+    }
+
+
+# ---------------------------------------------------------------------------- diagnostics
+def _cell_labels(report: Report, compiled: Compiled, terms: Sequence[Term], skip: Term) -> list[Label]:
+    labels = []
+    seen = {skip.address}
+    for term in terms:
+        if not term.is_cell or term.cell is None or term.address in seen:
+            continue
+        seen.add(term.address)
+        text = render_template(compiled.cell_label, {
+            "row_label": _short(term.cell.row_label), "column_label": _short(term.cell.column_label),
+            "value": number_text(term.value) if term.value is not None else term.cell.raw.strip() or "∅",
+        })
+        labels.append(Label(report.document.span(term.cell.start, term.cell.end), " ".join(text.split())))
+    return labels
+
+
+def _shared_notes(compiled: Compiled, outcome: Outcome, counts: Counter[tuple[str, str, str]]) -> list[str]:
+    cells = {term.address: term for term in outcome.terms if term.is_cell and term.cell is not None}
+    shared = {address: counts[address] for address in cells if counts[address] >= 2}
+    if not shared:
+        return []
+    most = max(shared.values())
+    suspects = [cells[address] for address, count in shared.items() if count == most]
+    if len(suspects) > 2:  # several cells share the failures equally: no single suspect
+        return []
+    return [render_template(compiled.shared_note, {
+        "cell": cell_name(term), "value": number_text(term.value), "count": most}) for term in suspects]
+
+
+def _failure(rule: Rule, report: Report, outcome: Outcome, counts: Counter[tuple[str, str, str]]) -> Diagnostic:
+    compiled: Compiled = rule.compiled
+    total = _total_term(compiled, outcome)
+    span = report.document.span(total.cell.start, total.cell.end) if total.cell is not None else None
+    labels = _cell_labels(report, compiled, outcome.terms, total)
+    return emit(rule, report.era, span, _values(compiled, outcome, total), labels=labels,
+                notes=_shared_notes(compiled, outcome, counts))
+
+
+def _not_checkable(rule: Rule, report: Report, outcomes: Sequence[Outcome]) -> Diagnostic:
+    compiled: Compiled = rule.compiled
+    unreadable: dict[tuple[str, str, str], Term] = {}
+    for outcome in outcomes:
+        for term in outcome.unreadable:
+            unreadable.setdefault(term.address, term)
+    terms = list(unreadable.values())
+    present = [term for term in terms if term.cell is not None]
+    listed = "、".join(f"{cell_name(term)}“{term.cell.raw.strip()}”" if term.cell is not None else cell_name(term)
+                      for term in terms[:LISTED_CELLS])
+    if len(terms) > LISTED_CELLS:
+        listed += f" 等 {len(terms)} 格"
+    span = report.document.span(present[0].cell.start, present[0].cell.end) if present else None
+    labels = [Label(report.document.span(term.cell.start, term.cell.end), f"“{term.cell.raw.strip()}”")
+              for term in present[1:LISTED_CELLS]]
+    message = render_template(compiled.not_checkable_message,
+                              {"words": compiled.words, "count": len(terms), "cells": listed})
+    diagnostic = emit(rule, report.era, span, {"words": compiled.words}, labels=labels,
+                      severity=compiled.not_checkable_severity)
+    return replace(diagnostic, message=message)
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    compiled: Compiled = rule.compiled
+    outcomes = all_outcomes(rule, report)
+    mine = outcomes.get(rule.id, [])
+    failed = [outcome for outcome in mine if outcome.status == "fail"]
+    counts = failure_counts(outcomes)
+    reported = [_failure(rule, report, outcome, counts) for outcome in failed[: compiled.max_reported]]
+    if len(failed) > compiled.max_reported:
+        rest = len(failed) - compiled.max_reported
+        more = render_template(compiled.more_note, {"count": rest, "words": compiled.words})
+        reported[-1] = replace(reported[-1], notes=(*reported[-1].notes, more))
+    yield from reported
+    unknown = [outcome for outcome in mine if outcome.status == "unknown"]
+    if unknown:
+        yield _not_checkable(rule, report, unknown)

@@ -1,0 +1,120 @@
+"""kind: mojibake — text decoded with the wrong encoding (乱码).
+
+A report that was saved in one encoding and read in another is unreadable for the public, and
+every other check on it is blind. Two signals, both matched against the folded text:
+
+- ``patterns``: regexes for the typical shapes of mojibake, e.g. GBK bytes read as Latin-1
+  (``Õþ¸®ÐÅÏ¢``: runs of Latin-1 letters and symbols) or runs of the replacement character ``�``.
+- ``rare_runs``: runs of non-ASCII letters (Han characters and GBK symbols, not punctuation) in
+  which almost no character is a common one. UTF-8 read as GBK (``鏀垮簻淇℃伅`` for ``政府信息``)
+  and GBK read as Big5 produce such runs; real Chinese prose is over 80 % common characters (the
+  3755 characters of GB 2312 level 1) even in traditional script, which is folded first.
+
+Parameters:
+    patterns:      list of regexes; each match is a run of mojibake.
+    rare_runs:     ``{min_length: 6, max_common_share: 0.4}``: a run of at least ``min_length``
+                   letters with at most that share of common characters is mojibake; omit to disable.
+    max_reports:   most diagnostics per file (default 5); the first carries a note with the total.
+Message fields: ``{sample}`` (the run, cut to 20 characters), ``{count}`` (runs in the file).
+
+Fails on ``Õþ¸®ÐÅÏ¢¹«¿ª¹¤×÷Äê¶È±¨¸æ`` and on ``鏀垮簻淇℃伅鍏紑宸ヤ綔``; passes on
+``政府信息公开工作年度报告`` and on ``政府資訊公開工作年度報告``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.checks import compile_patterns, emit
+from auditor.diagnostics import Diagnostic
+from auditor.rulebook import ParamError, Rule
+from auditor.structure import Report
+
+KIND = "mojibake"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "properties": {
+        "patterns": {"type": "array", "items": {"type": "string"}},
+        "rare_runs": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "min_length": {"type": "integer", "minimum": 2},
+                "max_common_share": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+        "max_reports": {"type": "integer", "minimum": 1},
+    },
+}
+
+# letters of a run: anything but ASCII, blanks, and CJK / full-width punctuation
+_LETTER_RUN = re.compile(r"[^\x00-\x7f\s\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0]+")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    patterns: tuple[re.Pattern[str], ...]
+    min_length: int | None
+    max_common_share: float
+    max_reports: int
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    rare = params.get("rare_runs")
+    if not params.get("patterns") and rare is None:
+        raise ParamError((), "mojibake 规则至少需要 patterns 或 rare_runs 之一")
+    return Compiled(
+        patterns=tuple(compile_patterns(params.get("patterns", []), ("patterns",))),
+        min_length=rare.get("min_length", 6) if rare is not None else None,
+        max_common_share=rare.get("max_common_share", 0.4) if rare is not None else 0.0,
+        max_reports=params.get("max_reports", 5),
+    )
+
+
+def is_common_han(char: str) -> bool:
+    """A character of GB 2312 level 1 (lead bytes B0–D7): the 3755 most used Han characters."""
+    try:
+        encoded = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
+
+
+def _rare_runs(folded: str, compiled: Compiled) -> Iterator[tuple[int, int]]:
+    if compiled.min_length is None:
+        return
+    for match in _LETTER_RUN.finditer(folded):
+        run = match.group()
+        if len(run) < compiled.min_length:
+            continue
+        common = sum(1 for char in run if is_common_han(char))
+        if common / len(run) <= compiled.max_common_share:
+            yield match.start(), match.end()
+
+
+def find_runs(folded: str, compiled: Compiled) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) offsets of mojibake runs, in order."""
+    found = [(match.start(), match.end()) for pattern in compiled.patterns for match in pattern.finditer(folded)
+             if match.end() > match.start()]
+    found += list(_rare_runs(folded, compiled))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    compiled: Compiled = rule.compiled
+    document = report.document
+    runs = find_runs(document.folded, compiled)
+    for index, (start, end) in enumerate(runs[: compiled.max_reports]):
+        sample = document.text[start:end]
+        sample = sample if len(sample) <= 20 else sample[:20] + "…"
+        notes = [f"文件中共有 {len(runs)} 处疑似乱码，只列出前 {compiled.max_reports} 处"] \
+            if index == 0 and len(runs) > compiled.max_reports else []
+        yield emit(rule, report.era, document.span(start, end), {"sample": sample, "count": len(runs)}, notes=notes)

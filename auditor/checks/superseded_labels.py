@@ -1,0 +1,103 @@
+"""kind: superseded_labels — labels of another format's tables.
+
+Searches the whole folded text (a pattern may span lines, unlike ``kind: pattern``) for labels
+that belong to a different format than the report's era: a 2021 report still printing the 2019
+columns, or a 2019 report already printing the 2021 ones. One diagnostic per report: the first
+label found is primary, the others are labelled secondary spans.
+
+Parameters:
+    labels:  list of (required):
+        pattern: regex on folded text (multi-line: ``^``/``$`` match at line breaks). A named
+                 group ``mark`` narrows the span to it.
+        name:    how the label is named in the message (default: the text found).
+        scope:   ``all`` (default) or ``tables``: only matches inside table regions count
+                 (for words that may also appear in prose, e.g. 政府集中采购).
+Message fields: ``{label}`` (the first label found, as written), ``{labels}`` (all names,
+deduplicated), ``{count}``.
+
+Example (2021 report, the 2019 labels)::
+
+    - id: GK704
+      kind: superseded_labels
+      applies_to: {eras: ["2021"]}
+      labels:
+        - {pattern: '本年新制作数量', name: 本年新制作数量}
+
+fails on a 2021 report whose 第二十条第（一）项 block has 本年新制作数量 · 本年新公开数量 · 对外公开总数量;
+passes when it has 本年制发件数 · 本年废止件数 · 现行有效件数.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.checks import compile_patterns, emit
+from auditor.diagnostics import Diagnostic, Label
+from auditor.rulebook import Rule
+from auditor.structure import Report
+
+KIND = "superseded_labels"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "required": ["labels"],
+    "properties": {
+        "labels": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["pattern"],
+                "properties": {
+                    "pattern": {"type": "string"},
+                    "name": {"type": "string"},
+                    "scope": {"enum": ["all", "tables"]},
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class LabelPattern:
+    pattern: re.Pattern[str]
+    name: str
+    tables_only: bool
+
+
+def prepare(params: dict[str, Any]) -> tuple[LabelPattern, ...]:
+    return tuple(
+        LabelPattern(compile_patterns(entry["pattern"], ("labels", index, "pattern"))[0], entry.get("name", ""),
+                     entry.get("scope", "all") == "tables")
+        for index, entry in enumerate(params["labels"])
+    )
+
+
+def _found(report: Report, labels: tuple[LabelPattern, ...]) -> list[tuple[int, int, str]]:
+    folded = report.document.folded
+    found: list[tuple[int, int, str]] = []
+    for label in labels:
+        for match in label.pattern.finditer(folded):
+            group = "mark" if "mark" in label.pattern.groupindex and match.group("mark") is not None else 0
+            start, end = match.span(group)
+            if end == start or (label.tables_only and not report.in_table(start)):
+                continue
+            found.append((start, end, label.name or report.document.text[start:end]))
+    return sorted(set(found))
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    found = _found(report, rule.compiled)
+    if not found:
+        return
+    document = report.document
+    (start, end, _), rest = found[0], found[1:]
+    names = list(dict.fromkeys(name for _, _, name in found))
+    labels = [Label(document.span(other_start, other_end), f"“{document.text[other_start:other_end]}”")
+              for other_start, other_end, _ in rest]
+    yield emit(rule, report.era, document.span(start, end),
+               {"label": document.text[start:end], "labels": "、".join(f"“{name}”" for name in names),
+                "count": len(found)}, labels=labels)

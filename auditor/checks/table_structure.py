@@ -1,0 +1,136 @@
+"""kind: table_structure — the era's tables are there, in the right part, with all their rows and columns.
+
+Reads the tables declared under the rulebook's top-level ``tables:`` (see
+auditor/structure/tables.py); only tables whose ``eras`` include the report's era are considered.
+
+Parameters:
+    mode:    ``missing``    a required table (``required: true``, the default) cannot be found;
+             ``misplaced``  a table is found outside the part its ``section`` patterns name
+                            (not checkable, so silent, when that part's heading is missing);
+             ``incomplete`` a table is found but rows or columns of it cannot be found: one
+                            diagnostic per table naming them all.
+    tables:  table ids to check (default: every table of the era).
+Message fields: ``{table}`` (the table's title), ``{section}`` (the part it belongs in, as
+written), ``{missing}`` (incomplete: the labels not found, e.g. ``列“本年新制作数量”``),
+``{count}``.
+
+Example (mode: missing, 2021 report)::
+
+    - id: GK701
+      kind: table_structure
+      mode: missing
+
+fails on a 2021 report whose part 三 has only prose (no 本年新收政府信息公开申请数量 row, no
+勾稽关系 note); passes when the 收到和处理 table is there in any text form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.checks import emit
+from auditor.diagnostics import Diagnostic, Label
+from auditor.document import Span
+from auditor.rulebook import Rule
+from auditor.structure import Report
+from auditor.structure.outline import Heading
+from auditor.structure.table_spec import TableSpec
+from auditor.structure.tables import Table, specs_of, tables_of
+
+KIND = "table_structure"
+PARAMS_SCHEMA: dict[str, Any] = {
+    "required": ["mode"],
+    "properties": {
+        "mode": {"enum": ["missing", "misplaced", "incomplete"]},
+        "tables": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    mode: str
+    tables: frozenset[str]
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    return Compiled(params["mode"], frozenset(params.get("tables", ())))
+
+
+def section_heading(report: Report, spec: TableSpec) -> Heading | None:
+    """The top-level heading of the part a table belongs in, if the report has it."""
+    folded = report.document.folded
+    for heading in report.outline:
+        if heading.parent is not None:
+            continue
+        text = folded[heading.marker_end:heading.title_end]
+        if any(pattern.search(text) for pattern in spec.section):
+            return heading
+    return None
+
+
+def _heading_span(report: Report, heading: Heading) -> Span:
+    return report.document.span(heading.start, heading.title_end)
+
+
+def _heading_text(heading: Heading) -> str:
+    return f"{heading.marker}{heading.title}"
+
+
+def _fallback_span(report: Report) -> Span:
+    document = report.document
+    if report.title is not None:
+        return document.span(report.title.start, report.title.end)
+    first = next((line for line in document.lines() if line.text.strip()), None)
+    return document.line_span(first) if first else document.span(0, 0)
+
+
+def _missing(rule: Rule, report: Report, spec: TableSpec) -> Diagnostic:
+    heading = section_heading(report, spec)
+    span = _heading_span(report, heading) if heading else _fallback_span(report)
+    section = _heading_text(heading) if heading else "报告"
+    return emit(rule, report.era, span, {"table": spec.title, "section": section})
+
+
+def _misplaced(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Diagnostic | None:
+    heading = section_heading(report, spec)
+    if heading is None:
+        return None
+    start, end = report.section_range(heading)
+    if start <= table.start < end:
+        return None
+    document = report.document
+    label = Label(_heading_span(report, heading), "表格应在这一部分")
+    return emit(rule, report.era, document.span(table.start, table.anchor_end),
+                {"table": spec.title, "section": _heading_text(heading)}, labels=[label])
+
+
+def _incomplete(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Diagnostic | None:
+    labels = {row.key: row.label for row in spec.rows}
+    columns = {column.key: column.label for column in spec.columns}
+    names = [f"列“{columns[key]}”" for key in table.missing_columns]
+    names += [f"行“{labels[key]}”" for key in table.missing_rows]
+    if not names:
+        return None
+    return emit(rule, report.era, report.document.span(table.start, table.anchor_end),
+                {"table": spec.title, "missing": "、".join(names), "count": len(names)})
+
+
+def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    compiled: Compiled = rule.compiled
+    tables = tables_of(report)
+    for table_id, spec in specs_of(report).items():
+        if compiled.tables and table_id not in compiled.tables:
+            continue
+        table = tables.get(table_id)
+        found: Diagnostic | None = None
+        if compiled.mode == "missing":
+            found = _missing(rule, report, spec) if table is None and spec.required else None
+        elif table is not None and compiled.mode == "misplaced":
+            found = _misplaced(rule, report, spec, table)
+        elif table is not None:
+            found = _incomplete(rule, report, spec, table)
+        if found is not None:
+            yield found

@@ -1,0 +1,332 @@
+"""Project configuration: ``[tool.gk-audit]`` in pyproject.toml, or ``gk-audit.yaml``/``.gk-audit.yaml``.
+
+The configuration of a file is the one found nearest to it, walking up from its folder (ruff-style:
+the nearest file wins outright, files are not merged). In a folder, ``gk-audit.yaml`` is preferred
+to ``.gk-audit.yaml``, which is preferred to a pyproject.toml with a ``[tool.gk-audit]`` table.
+
+    select: [GK2, typography]          # rule ids, id prefixes, names or categories
+    ignore: [GK602]
+    severity: {GK303: info}            # per-rule (or name, or category) severity
+    fail-on: warning
+    profile: "2021"                    # or year: 2023, overriding detection
+    extend-rulebook: [rules/local.yaml]
+    exclude: ["drafts/**"]
+    per-path:
+      "2023/**": {ignore: [GK201]}     # per-path ignores add to ignore; other keys replace
+
+Paths and globs are relative to the config file. Command-line flags override the config.
+Every error names the file and the key (ConfigError; the CLI exits 2).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.rulebook import SCHEMA_DIR
+
+CONFIG_NAMES = ("gk-audit.yaml", ".gk-audit.yaml", "pyproject.toml")
+SUPPRESSIONS_NAME = "gk-audit-suppressions.yaml"
+DEFAULT_SOURCE = "(默认)"
+CLI_SOURCE = "(命令行)"
+
+
+class ConfigError(Exception):
+    """A configuration (or suppressions) file cannot be used; names the file and the key."""
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = path, key, problem
+        super().__init__(f"{path}: 配置错误: {key + ': ' if key else ''}{problem}")
+
+
+@dataclass(frozen=True)
+class CliOverrides:
+    """What the command line said; ``None``/empty means "not given" (the config decides)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+    profile: str | None = None
+    year: int | None = None
+    rulebooks: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    config: str | None = None
+    suppressions: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """One configuration file, validated, with paths made absolute."""
+
+    path: Path | None
+    data: Mapping[str, Any]
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    @property
+    def source(self) -> str:
+        return str(self.path) if self.path is not None else DEFAULT_SOURCE
+
+    def suppressions_file(self) -> Path | None:
+        if "suppressions" in self.data:
+            return self.folder / str(self.data["suppressions"])
+        candidate = self.folder / SUPPRESSIONS_NAME
+        return candidate if self.path is not None and candidate.is_file() else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings for one file, and where each value came from."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    fail_on: str = "error"
+    profile: str | None = None
+    year: int | None = None
+    rulebooks: tuple[str, ...] = ()
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"select": list(self.select), "ignore": list(self.ignore), "severity": dict(self.severity),
+                "fail-on": self.fail_on, "profile": self.profile, "year": self.year,
+                "extend-rulebook": list(self.rulebooks)}
+
+
+# ---------------------------------------------------------------------------- globs
+@functools.lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    pattern = pattern.strip().removeprefix("./")
+    if "/" not in pattern.rstrip("/"):
+        pattern = "**/" + pattern
+    if pattern.endswith("/"):
+        pattern += "**"
+    parts: list[str] = []
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(parts) + r"(?:/.*)?\Z")
+
+
+def glob_matches(pattern: str, path: str | Path, base: Path) -> bool:
+    """Whether ``path`` matches ``pattern`` taken relative to ``base`` (``**`` spans folders;
+    a pattern without ``/`` matches a file or folder name anywhere below ``base``)."""
+    try:
+        relative = Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return False
+    return _glob_regex(pattern).match(relative) is not None
+
+
+# ---------------------------------------------------------------------------- loading
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return json.loads((SCHEMA_DIR / "config.schema.json").read_text(encoding="utf-8"))
+
+
+def _validate(path: Path, data: Any, prefix: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors) or errors[0]
+        key = ".".join([prefix, *map(str, error.absolute_path)] if prefix else map(str, error.absolute_path))
+        raise ConfigError(str(path), key or "(顶层)", error.message)
+
+
+def _read_table(path: Path) -> tuple[Any, str] | None:
+    """The raw gk-audit table of ``path`` and its key prefix, or None (a pyproject without one)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), "", f"无法读取（{error}）") from error
+    if path.name == "pyproject.toml":
+        try:
+            table = tomllib.loads(text).get("tool", {}).get("gk-audit")
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(str(path), "", f"TOML 语法错误: {error}") from error
+        return (table, "tool.gk-audit") if table is not None else None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(str(path), "", f"YAML 语法错误: {error}") from error
+    return ({} if data is None else data), ""
+
+
+@functools.lru_cache(maxsize=1024)
+def load_config_file(path: Path) -> ProjectConfig | None:
+    """Read and validate one configuration file; None for a pyproject.toml without our table."""
+    found = _read_table(path)
+    if found is None:
+        return None
+    data, prefix = found
+    _validate(path, data, prefix)
+    return ProjectConfig(path.resolve(), data)
+
+
+@functools.lru_cache(maxsize=4096)
+def _config_in(folder: Path) -> ProjectConfig | None:
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if candidate.is_file():
+            config = load_config_file(candidate)
+            if config is not None:
+                return config
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def find_config(folder: Path) -> ProjectConfig:
+    """The nearest configuration at or above ``folder`` (an empty one if there is none)."""
+    for candidate in (folder, *folder.parents):
+        config = _config_in(candidate)
+        if config is not None:
+            return config
+    return ProjectConfig(None, {})
+
+
+def clear_caches() -> None:
+    """Forget files read so far (a long-lived process re-reads edited configs)."""
+    for cached in (load_config_file, _config_in, find_config, _nearest_suppressions):
+        cached.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _nearest_suppressions(folder: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        if (candidate / SUPPRESSIONS_NAME).is_file():
+            return candidate / SUPPRESSIONS_NAME
+        if _config_in(candidate) is not None:
+            return None
+    return None
+
+
+def suppressions_for(path: str, cli: CliOverrides) -> Path | None:
+    """``--suppressions``, else the config's ``suppressions`` or the file next to the config, else the
+    nearest gk-audit-suppressions.yaml when there is no config file."""
+    if cli.suppressions is not None:
+        return Path(cli.suppressions).resolve()
+    config = config_for(path, cli)
+    if config.path is not None:
+        return config.suppressions_file()
+    target = Path(path).resolve() if path != "-" else Path.cwd() / "-"
+    return _nearest_suppressions(target if target.is_dir() else target.parent)
+
+
+def config_for(path: str, cli: CliOverrides) -> ProjectConfig:
+    """The configuration that governs ``path``: ``--config`` if given, else the nearest one."""
+    if cli.config is not None:
+        config = load_config_file(Path(cli.config).resolve())
+        if config is None:
+            raise ConfigError(cli.config, "tool.gk-audit", "文件中没有 [tool.gk-audit] 表")
+        return config
+    target = Path(path).resolve() if path != "-" else Path.cwd() / "-"
+    return find_config(target if target.is_dir() else target.parent)
+
+
+# ---------------------------------------------------------------------------- resolution
+def _matching_overrides(config: ProjectConfig, path: str) -> list[tuple[str, Mapping[str, Any]]]:
+    per_path: Mapping[str, Mapping[str, Any]] = config.data.get("per-path", {})
+    return [(pattern, override) for pattern, override in per_path.items()
+            if path != "-" and glob_matches(pattern, path, config.folder)]
+
+
+def _apply(values: dict[str, Any], origins: dict[str, str], data: Mapping[str, Any], source: str) -> None:
+    for key in ("select", "profile", "year", "fail-on"):
+        if key in data:
+            values[key], origins[key] = data[key], source
+    if "ignore" in data:
+        values["ignore"] = [*values.get("ignore", []), *data["ignore"]]
+        origins["ignore"] = source if "ignore" not in origins else f"{origins['ignore']} + {source}"
+    if "severity" in data:
+        values["severity"] = {**values.get("severity", {}), **data["severity"]}
+        origins["severity"] = source if "severity" not in origins else f"{origins['severity']} + {source}"
+
+
+def _apply_cli(values: dict[str, Any], origins: dict[str, str], cli: CliOverrides) -> None:
+    given = {"select": list(cli.select), "ignore": list(cli.ignore), "fail-on": cli.fail_on,
+             "profile": cli.profile, "year": cli.year}
+    for key, value in given.items():
+        if value:
+            values[key], origins[key] = value, CLI_SOURCE
+    if cli.rulebooks:
+        values["extend-rulebook"] = [*values.get("extend-rulebook", []), *map(_absolute, cli.rulebooks)]
+        origins["extend-rulebook"] = f"{origins.get('extend-rulebook', DEFAULT_SOURCE)} + {CLI_SOURCE}"
+
+
+def _absolute(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def resolve_settings(path: str, cli: CliOverrides = CliOverrides()) -> Settings:
+    """The effective settings for ``path``: its config, then matching per-path overrides, then the CLI."""
+    config = config_for(path, cli)
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    _apply(values, origins, config.data, config.source)
+    if "extend-rulebook" in config.data:
+        values["extend-rulebook"] = [str(config.folder / item) for item in config.data["extend-rulebook"]]
+        origins["extend-rulebook"] = config.source
+    for pattern, override in _matching_overrides(config, path):
+        _apply(values, origins, override, f"{config.source} [per-path \"{pattern}\"]")
+    _apply_cli(values, origins, cli)
+    year = values.get("year")
+    return Settings(
+        select=tuple(values.get("select", ())), ignore=tuple(values.get("ignore", ())),
+        severity=tuple(sorted(values.get("severity", {}).items())),
+        fail_on=values.get("fail-on", "error"), profile=values.get("profile"),
+        year=int(year) if year is not None else None,
+        rulebooks=tuple(values.get("extend-rulebook", ())),
+        origins={key: origins.get(key, DEFAULT_SOURCE)
+                 for key in ("select", "ignore", "severity", "fail-on", "profile", "year", "extend-rulebook")},
+    )
+
+
+def is_excluded(path: str, cli: CliOverrides) -> bool:
+    """Whether a file found by walking a folder is excluded by ``--exclude`` or its config's ``exclude``."""
+    if any(glob_matches(pattern, path, Path.cwd()) for pattern in cli.exclude):
+        return True
+    config = config_for(path, cli)
+    return any(glob_matches(pattern, path, config.folder) for pattern in config.data.get("exclude", ()))
+
+
+def describe(path: str, cli: CliOverrides = CliOverrides()) -> str:
+    """``gk-audit config``: the effective settings for ``path`` and where each came from."""
+    clear_caches()
+    config = config_for(path, cli)
+    settings = resolve_settings(path, cli)
+    lines = [f"# 配置文件: {config.source}", f"# 检查对象: {path}"]
+    width = max(len(key) for key in settings.as_dict())
+    for key, value in settings.as_dict().items():
+        shown = json.dumps(value, ensure_ascii=False)
+        lines.append(f"{key.ljust(width)} = {shown}    # 来自 {settings.origins[key]}")
+    excludes = [*cli.exclude, *config.data.get("exclude", ())]
+    lines.append(f"{'exclude'.ljust(width)} = {json.dumps(excludes, ensure_ascii=False)}")
+    suppressions = suppressions_for(path, cli)
+    lines.append(f"{'suppressions'.ljust(width)} = {json.dumps(str(suppressions) if suppressions else None)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,70 @@
+"""The GitHub Actions renderer: workflow commands that become annotations on the pull request.
+
+    ::error file=reports/a.txt,line=8,col=6,endLine=8,endColumn=9,title=GK201 placeholder-left::模板占位符未替换
+
+GitHub shows only the first 10 annotations of each kind per step, so the most severe come first.
+Property values escape ``%``, CR, LF, ``:`` and ``,``; the message escapes ``%``, CR and LF.
+``step_summary`` gives the Markdown table of every finding that the CLI appends to
+``$GITHUB_STEP_SUMMARY``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from auditor.diagnostics import Diagnostic, Severity
+from auditor.engine import FileResult
+from auditor.render import RenderContext
+from auditor.render.machine import by_severity, relative_path
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _properties(path: str, diagnostic: Diagnostic) -> str:
+    fields = [("file", path)]
+    span = diagnostic.span
+    if span is not None:
+        fields += [("line", str(span.start.line)), ("col", str(span.start.column)),
+                   ("endLine", str(span.end.line)), ("endColumn", str(span.end.column))]
+    fields.append(("title", f"{diagnostic.rule} {diagnostic.name}"))
+    return ",".join(f"{key}={escape_property(value)}" for key, value in fields)
+
+
+def workflow_command(path: str, diagnostic: Diagnostic) -> str:
+    message = diagnostic.message + (f"\n{diagnostic.help}" if diagnostic.help else "")
+    return f"::{COMMANDS[diagnostic.severity]} {_properties(path, diagnostic)}::{escape_data(message)}"
+
+
+def render_github(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    return "".join(workflow_command(relative_path(result.path, context.root), diagnostic) + "\n"
+                   for result, diagnostic in by_severity(results))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def step_summary(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    """A Markdown section with every finding, most severe first (for ``$GITHUB_STEP_SUMMARY``)."""
+    pairs = by_severity(results)
+    counts = {level: sum(1 for _, item in pairs if item.severity == level) for level in Severity}
+    lines = ["## gk-audit", "",
+             f"{len(results)} 个文件：{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，"
+             f"{counts[Severity.INFO]} 条提示", ""]
+    if pairs:
+        lines += ["| 级别 | 规则 | 位置 | 问题 |", "| --- | --- | --- | --- |"]
+        for result, diagnostic in pairs:
+            span = diagnostic.span
+            where = relative_path(result.path, context.root) + (f":{span.start.line}:{span.start.column}"
+                                                                if span else "")
+            lines.append(f"| {diagnostic.severity.label} | {diagnostic.rule} {diagnostic.name} | "
+                         f"`{_cell(where)}` | {_cell(diagnostic.message)} |")
+    return "\n".join(lines) + "\n"

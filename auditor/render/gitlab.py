@@ -1,0 +1,49 @@
+"""The GitLab Code Quality renderer (``artifacts: reports: codequality``).
+
+A JSON array of issues: ``description``, ``check_name``, ``fingerprint`` (unique per issue, stable
+when lines move), ``severity`` (error → major, warning → minor, info → info; an unreadable file →
+blocker) and ``location.path`` + ``location.lines.begin``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from auditor.diagnostics import Diagnostic, Severity
+from auditor.engine import FileResult
+from auditor.fingerprint import result_fingerprints
+from auditor.render import RenderContext
+from auditor.render.machine import relative_path
+
+SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def _severity(result: FileResult, diagnostic: Diagnostic) -> str:
+    return "blocker" if result.read_error is not None else SEVERITIES[diagnostic.severity]
+
+
+def _issue(path: str, result: FileResult, diagnostic: Diagnostic, fingerprint: str) -> dict[str, Any]:
+    unique = hashlib.sha256(f"{path}\x00{fingerprint}".encode()).hexdigest()[:32]
+    begin = diagnostic.span.start.line if diagnostic.span else 1
+    end = diagnostic.span.end.line if diagnostic.span else begin
+    return {
+        "type": "issue",
+        "description": f"[{diagnostic.rule}] {diagnostic.message}",
+        "check_name": f"{diagnostic.rule} {diagnostic.name}",
+        "categories": ["Style"] if diagnostic.category == "typography" else ["Bug Risk"],
+        "fingerprint": unique,
+        "severity": _severity(result, diagnostic),
+        "location": {"path": path, "lines": {"begin": begin, "end": max(end, begin)}},
+    }
+
+
+def render_gitlab(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    issues = []
+    for result in results:
+        path = relative_path(result.path, context.root)
+        for diagnostic, fingerprint in zip(result.diagnostics, result_fingerprints(result), strict=True):
+            issues.append(_issue(path, result, diagnostic, fingerprint))
+    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"

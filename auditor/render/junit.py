@@ -1,0 +1,56 @@
+"""The JUnit XML renderer: a ``<testsuite>`` per file, a ``<testcase>`` per rule that ran on it.
+
+A rule with findings is a failed test case whose ``<failure>`` lists them (``line:column message``);
+an unreadable file is an ``<error>``. CI systems that read JUnit (GitLab, Jenkins, Azure) then show
+which requirements each report meets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.etree import ElementTree
+
+from auditor.diagnostics import Diagnostic
+from auditor.engine import FileResult
+from auditor.render import RenderContext
+from auditor.render.machine import relative_path, rules_run
+
+
+def _where(diagnostic: Diagnostic) -> str:
+    span = diagnostic.span
+    return f"{span.start.line}:{span.start.column}" if span else "-"
+
+
+def _suite(result: FileResult, context: RenderContext) -> ElementTree.Element:
+    path = relative_path(result.path, context.root)
+    found: dict[str, list[Diagnostic]] = {}
+    for diagnostic in result.diagnostics:
+        found.setdefault(diagnostic.rule, []).append(diagnostic)
+    cases = [(rule.id, rule.name) for rule in rules_run(result, context)]
+    cases += [(rule_id, items[0].name) for rule_id, items in found.items() if rule_id not in dict(cases)]
+    suite = ElementTree.Element("testsuite", name=path, tests=str(len(cases)), errors="0",
+                                failures=str(sum(1 for rule_id, _ in cases if rule_id in found)), skipped="0")
+    for rule_id, name in cases:
+        case = ElementTree.SubElement(suite, "testcase", name=f"{rule_id} {name}", classname=path, file=path)
+        items = found.get(rule_id)
+        if not items:
+            continue
+        tag = "error" if result.read_error is not None else "failure"
+        outcome = ElementTree.SubElement(case, tag, type=items[0].severity.label,
+                                         message=f"{len(items)} 处：{items[0].message}")
+        outcome.text = "\n".join(f"{path}:{_where(item)}: {item.severity.label}[{item.rule}] {item.message}"
+                                 for item in items)
+        if tag == "error":
+            suite.set("errors", str(int(suite.get("errors", "0")) + 1))
+            suite.set("failures", str(int(suite.get("failures", "0")) - 1))
+    return suite
+
+
+def render_junit(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    suites = ElementTree.Element("testsuites", name="gk-audit")
+    for result in results:
+        suites.append(_suite(result, context))
+    for attribute in ("tests", "failures", "errors"):
+        suites.set(attribute, str(sum(int(suite.get(attribute, "0")) for suite in suites)))
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"

@@ -1,0 +1,128 @@
+"""The SARIF 2.1.0 renderer, in the shape GitHub code scanning accepts.
+
+``tool.driver.rules`` carries every rule of the rulebook (id, name, descriptions, help with the
+legal basis as text and Markdown, default level); each result points at its rule by ``ruleId`` and
+``ruleIndex``, has a ``region`` (1-based columns counted in code points, end exclusive, hence
+``columnKind: unicodeCodePoints``), ``relatedLocations`` for labelled evidence, and a
+``partialFingerprints`` entry that does not change when lines move (see auditor.fingerprint).
+URIs are relative to the repository root (``uriBaseId: SRCROOT``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor import __version__
+from auditor.diagnostics import Diagnostic, Severity
+from auditor.document import Span
+from auditor.engine import FileResult
+from auditor.fingerprint import result_fingerprints
+from auditor.render import RenderContext
+from auditor.render.machine import relative_path
+from auditor.rulebook import Rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+FINGERPRINT_KEY = "gkAuditSpan/v1"
+BASE_ID = "SRCROOT"
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    help_text = "\n".join(part for part in (rule.help, f"依据：{rule.basis}" if rule.basis else "") if part)
+    help_markdown = "\n\n".join(part for part in (rule.help, f"**依据**：{rule.basis}" if rule.basis else "") if part)
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description.strip() or rule.title},
+        "help": {"text": help_text or rule.title, "markdown": help_markdown or rule.title},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"category": rule.category, "tags": [rule.category]},
+    }
+
+
+def _descriptor_from(diagnostic: Diagnostic) -> dict[str, Any]:
+    """A descriptor for a diagnostic whose rule is not in the rulebook given to the renderer."""
+    help_text = diagnostic.help or diagnostic.title or diagnostic.rule
+    return {
+        "id": diagnostic.rule, "name": diagnostic.name,
+        "shortDescription": {"text": diagnostic.title or diagnostic.name},
+        "help": {"text": help_text, "markdown": help_text},
+        "defaultConfiguration": {"level": LEVELS[diagnostic.severity]},
+        "properties": {"category": diagnostic.category, "tags": [diagnostic.category]},
+    }
+
+
+def _region(span: Span) -> dict[str, int]:
+    return {"startLine": span.start.line, "startColumn": span.start.column,
+            "endLine": span.end.line, "endColumn": max(span.end.column, 1)}
+
+
+def _physical(uri: str, span: Span | None, absolute: bool) -> dict[str, Any]:
+    artifact: dict[str, Any] = {"uri": uri} if absolute else {"uri": uri, "uriBaseId": BASE_ID}
+    location: dict[str, Any] = {"artifactLocation": artifact}
+    location["region"] = _region(span) if span is not None else {"startLine": 1}
+    return {"physicalLocation": location}
+
+
+def _uri(path: str, root: Path | None) -> tuple[str, bool]:
+    relative = relative_path(path, root)
+    if relative.startswith("/"):
+        return Path(relative).as_uri(), True
+    return relative, False
+
+
+def _result(diagnostic: Diagnostic, index: int, uri: str, absolute: bool, fingerprint: str) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": diagnostic.rule,
+        "ruleIndex": index,
+        "level": LEVELS[diagnostic.severity],
+        "message": {"text": diagnostic.message},
+        "locations": [_physical(uri, diagnostic.span, absolute)],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+    }
+    if diagnostic.labels:
+        result["relatedLocations"] = [
+            {"id": number, **_physical(uri, label.span, absolute), "message": {"text": label.message}}
+            for number, label in enumerate(diagnostic.labels, start=1)]
+    return result
+
+
+class _Rules:
+    """The driver's rules and the index of each id."""
+
+    def __init__(self, context: RenderContext) -> None:
+        rules = context.rulebook.rules if context.rulebook is not None else ()
+        self.descriptors = [_rule_descriptor(rule) for rule in rules]
+        self.index = {rule.id: position for position, rule in enumerate(rules)}
+
+    def index_of(self, diagnostic: Diagnostic) -> int:
+        if diagnostic.rule not in self.index:
+            self.index[diagnostic.rule] = len(self.descriptors)
+            self.descriptors.append(_descriptor_from(diagnostic))
+        return self.index[diagnostic.rule]
+
+
+def sarif_log(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> dict[str, Any]:
+    rules = _Rules(context)
+    sarif_results: list[dict[str, Any]] = []
+    for file_result in results:
+        uri, absolute = _uri(file_result.path, context.root)
+        for diagnostic, fingerprint in zip(file_result.diagnostics, result_fingerprints(file_result), strict=True):
+            sarif_results.append(_result(diagnostic, rules.index_of(diagnostic), uri, absolute, fingerprint))
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "gk-audit", "version": __version__, "semanticVersion": __version__,
+                            "rules": rules.descriptors}},
+        "columnKind": "unicodeCodePoints",
+        "results": sarif_results,
+    }
+    if context.root is not None:
+        run["originalUriBaseIds"] = {BASE_ID: {"uri": context.root.resolve().as_uri() + "/"}}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    return json.dumps(sarif_log(results, context), ensure_ascii=False, indent=2) + "\n"

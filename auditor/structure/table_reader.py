@@ -1,0 +1,177 @@
+"""Reading the cells that follow a label, whatever the text form of the table.
+
+The reader works on the folded document text (same offsets as the original) and understands:
+- pipe rows: ``| label | 12 | | 0 |`` (Markdown, and the HTML/DOCX linearisation) — merged cells
+  expanded by repetition or left empty are tolerated by taking the *last* cells of the row;
+- one cell per line ending in `` |`` (seed 001): a lone ``|`` is an empty cell, a run of two or
+  more ``|`` ends a row;
+- tab-separated rows, rows aligned with runs of two or more spaces, a label followed by its
+  values on the same line (split at spaces);
+- one label or value per line, with blank lines between, and units (万元, 人次) on their own line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.structure.table_spec import TableSpec
+
+# value syntax (spec §6): a unit written on its own, never a label
+UNIT_ONLY = re.compile(r"^\s*(?:万元|亿元|元|件次|件|条|个|人次|人|次|篇|项|家|份|场|期)\s*$")
+PIPE_RUN = re.compile(r"^\s*\|{2,}\s*$")
+MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_SPACE_RUN = re.compile(r"\s{2,}")
+_PROSE_END = re.compile(r"[。;]\s*$")
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """A cell as found: its text (stripped) and offsets into the document text."""
+
+    text: str
+    start: int
+    end: int
+    unit: str = ""
+
+
+def _piece(line: str, base: int, start: int, end: int) -> RawCell:
+    """The cell ``line[start:end]`` stripped; an empty one points at the pipe that closes it."""
+    chunk = line[start:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    text = chunk.strip()
+    if text:
+        return RawCell(text, base + start + lead, base + start + lead + len(text))
+    closing = end if end < len(line) else max(start - 1, 0)
+    return RawCell("", base + closing, base + closing + 1)
+
+
+def _split_on(line: str, base: int, separator: str, drop_first: bool) -> list[RawCell]:
+    bounds: list[tuple[int, int]] = []
+    position = 0
+    for part in line.split(separator):
+        bounds.append((position, position + len(part)))
+        position += len(part) + len(separator)
+    if drop_first:
+        bounds = bounds[1:]
+    if bounds and not line[bounds[-1][0]:bounds[-1][1]].strip():
+        bounds = bounds[:-1]
+    return [_piece(line, base, start, end) for start, end in bounds]
+
+
+def _split_spaces(line: str, base: int, pattern: re.Pattern[str]) -> list[RawCell]:
+    cells: list[RawCell] = []
+    position = 0
+    for match in [*pattern.finditer(line), None]:
+        end = match.start() if match else len(line)
+        if line[position:end].strip():
+            cells.append(_piece(line, base, position, end))
+        position = match.end() if match else len(line)
+    return _attach_units(cells)
+
+
+def _attach_units(cells: list[RawCell]) -> list[RawCell]:
+    """In space-separated text a unit is its own token: join it to the value before it."""
+    joined: list[RawCell] = []
+    pending_unit = ""
+    for cell in cells:
+        if UNIT_ONLY.match(cell.text):
+            if joined:
+                last = joined[-1]
+                joined[-1] = RawCell(last.text, last.start, last.end, cell.text)
+            else:
+                pending_unit = cell.text
+            continue
+        joined.append(RawCell(cell.text, cell.start, cell.end, pending_unit))
+        pending_unit = ""
+    return joined
+
+
+def split_cells(line: str, base: int, after_label: bool) -> list[RawCell]:
+    """The cells of one line (``base`` is its offset). ``after_label``: the line is the rest of a
+    label's line, whose first piece (before the first separator) belongs to the label cell."""
+    if "|" in line:
+        stripped = line.strip()
+        if stripped == "|":
+            return [_piece(line, base, line.index("|"), line.index("|"))]
+        starts_with_pipe = stripped.startswith("|")
+        return _split_on(line, base, "|", drop_first=after_label or starts_with_pipe)
+    if "\t" in line.strip() or (after_label and line.startswith("\t")):
+        return _split_on(line, base, "\t", drop_first=after_label and not line[: line.find("\t")].strip())
+    if _SPACE_RUN.search(line.strip()):
+        return _split_spaces(line, base, _SPACE_RUN)
+    return _split_spaces(line, base, re.compile(r"\s+"))
+
+
+def _trim(cells: list[RawCell], count: int) -> list[RawCell]:
+    """More cells than columns: drop unit-only cells, then keep the last ``count`` (the ones before
+    are a merged label expanded by the linearisation)."""
+    if len(cells) <= count:
+        return cells
+    cells = [cell for cell in cells if not UNIT_ONLY.match(cell.text)]
+    return cells[-count:] if len(cells) > count else cells
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a table lives in the folded text: ``end`` bounds all reading."""
+
+    folded: str
+    end: int
+    max_label_length: int = 60
+
+
+def _line_at(cursor: Cursor, offset: int) -> tuple[str, int, int]:
+    """(line text, line start, line end) of the line holding ``offset``."""
+    start = cursor.folded.rfind("\n", 0, offset) + 1
+    end = cursor.folded.find("\n", offset)
+    end = len(cursor.folded) if end == -1 else end
+    return cursor.folded[start:end], start, end
+
+
+def read_after(cursor: Cursor, spec: TableSpec, label_end: int, count: int, *,
+               stop_at_labels: bool = True) -> list[RawCell]:
+    """Up to ``count`` cells following a label that ends at ``label_end``: on the same line if
+    the line goes on, else on the following lines."""
+    _, _, end = _line_at(cursor, label_end)
+    rest = cursor.folded[label_end:min(end, cursor.end)]
+    inline = split_cells(rest, label_end, after_label=True) if rest.strip(" \t|") else []
+    if inline:
+        return _trim(inline, count)
+    return read_stream(cursor, spec, end + 1, count, stop_at_labels=stop_at_labels)
+
+
+def read_stream(cursor: Cursor, spec: TableSpec, offset: int, count: int, *,
+                stop_at_labels: bool = True) -> list[RawCell]:
+    """Cells on the lines from ``offset`` on, until ``count`` cells, a row end, a label of the
+    table, a prose line or the end of the table."""
+    cells: list[RawCell] = []
+    unit = ""
+    lines_used = 0
+    while offset < cursor.end and len(cells) < count:
+        line, start, end = _line_at(cursor, offset)
+        line = line[: max(0, min(end, cursor.end) - start)]
+        offset = end + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if PIPE_RUN.match(line) or MARKDOWN_RULE.match(line):
+            if cells:
+                break
+            continue
+        if stop_at_labels and spec.any_row_label.search(line):
+            break
+        if len(stripped) > cursor.max_label_length and _PROSE_END.search(stripped):
+            break
+        if UNIT_ONLY.match(stripped):
+            unit = stripped
+            continue
+        found = split_cells(line, start, after_label=False)
+        lines_used += 1
+        if unit and found:
+            found[0] = RawCell(found[0].text, found[0].start, found[0].end, found[0].unit or unit)
+            unit = ""
+        cells.extend(found)
+    if len(cells) > count:
+        cells = _trim(cells, count) if lines_used == 1 else cells[:count]
+    return cells

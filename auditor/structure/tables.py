@@ -1,0 +1,295 @@
+"""The table model: tables of typed cells read from a report, label-driven.
+
+The rulebook's ``tables:`` mapping declares each table (see auditor/structure/table_spec.py):
+where it starts (anchors), its rows and columns with keys and label aliases. ``tables_of(report)``
+finds each table of the report's era, then each row label in order and the cells that follow it
+(auditor/structure/table_reader.py reads every text form), and types each cell (spec §6):
+
+- NUMBER: a number (``12``, ``3,746``, ``１２``, ``12件``, ``-8``, ``减少45``, ``68949.08元``);
+- ZERO:   a number equal to 0;
+- BLANK:  nothing written;
+- NA:     ``无``, ``—``, ``-``, ``/``, ``&nbsp;``: written, but not a number;
+- TEXT:   anything else (``若干``, ``见附件``): not readable, never guessed as a number.
+
+Checks read ``tables_of(report)``; a table that cannot be found is absent from the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from auditor.structure import Report
+from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, Cursor, RawCell, read_after, read_stream
+from auditor.structure.table_spec import LabelSpec, TableSpec, table_specs
+from auditor.textfold import fold
+
+
+class ValueClass(Enum):
+    NUMBER = "number"
+    ZERO = "zero"
+    BLANK = "blank"
+    NA = "na"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell; ``start``..``end`` are offsets of its text in ``Document.text`` (for a BLANK cell,
+    the separator that closes it, or the row label when the row ran short)."""
+
+    table: str
+    row: str
+    column: str
+    row_label: str
+    column_label: str
+    raw: str
+    value_class: ValueClass
+    value: int | Decimal | None
+    start: int
+    end: int
+    unit: str = ""
+
+    @property
+    def is_number(self) -> bool:
+        return self.value_class in (ValueClass.NUMBER, ValueClass.ZERO)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table found in a report: cells by (row key, column key)."""
+
+    id: str
+    title: str
+    start: int
+    end: int
+    cells: Mapping[tuple[str, str], Cell]
+    missing_rows: tuple[str, ...]
+    missing_columns: tuple[str, ...]
+    anchor_end: int = -1
+    row_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    column_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    def cell(self, row: str, column: str) -> Cell | None:
+        return self.cells.get((row, column))
+
+    def row_cells(self, row: str) -> list[Cell]:
+        return [cell for (row_key, _), cell in self.cells.items() if row_key == row]
+
+
+# ---------------------------------------------------------------------------- cell values
+_NA = re.compile(r"^(?:无|暂无|[-—–－―]+|/|\\|&nbsp;?)$", re.IGNORECASE)
+_UNITS = "万元|亿元|元|件次|件|条|个|人次|人|次|篇|项|家|份|场|期"
+_NUMBER = re.compile(
+    r"^(?P<sign>[-+−]|减少|增加)?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?\s*"
+    rf"(?P<unit>{_UNITS})?$"
+)
+
+
+def parse_value(raw: str, money: bool = False) -> tuple[ValueClass, int | Decimal | None]:
+    """The class and value of a cell's text. Money values are Decimal; counts are int (Decimal
+    when written with a fraction, so that a domain check can flag it)."""
+    text = fold(raw).strip()
+    if not text:
+        return ValueClass.BLANK, None
+    if _NA.match(text):
+        return ValueClass.NA, None
+    match = _NUMBER.match(text)
+    if match is None:
+        return ValueClass.TEXT, None
+    digits = match.group("digits").replace(",", "")
+    fraction = match.group("fraction") or ""
+    negative = match.group("sign") in ("-", "−", "减少")
+    value: int | Decimal = Decimal(digits + fraction) if money or fraction else int(digits)
+    if negative:
+        value = -value
+    return (ValueClass.ZERO if value == 0 else ValueClass.NUMBER), value
+
+
+# ---------------------------------------------------------------------------- finding tables
+def _anchor(report: Report, spec: TableSpec) -> tuple[int, int] | None:
+    """The first anchor match inside a table region, else the first anywhere."""
+    matches = sorted((match.start(), match.end()) for pattern in spec.anchors
+                     for match in pattern.finditer(report.document.folded))
+    in_region = [span for span in matches if report.in_table(span[0])]
+    found = in_region or matches
+    return found[0] if found else None
+
+
+def _boundaries(report: Report, starts: list[int]) -> list[int]:
+    """Where each table (by start offset, sorted) ends: the next table or the next top-level heading."""
+    document = report.document
+    headings = [document.line_starts[heading.line_index] for heading in report.outline if heading.parent is None]
+    ends = []
+    for index, start in enumerate(starts):
+        limits = [len(document.text)]
+        if index + 1 < len(starts):
+            limits.append(starts[index + 1])
+        limits += [offset for offset in headings if offset > start]
+        ends.append(min(limits))
+    return ends
+
+
+@dataclass
+class _Builder:
+    """Collects what is read of one table."""
+
+    report: Report
+    spec: TableSpec
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    row_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
+    column_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
+    last: int = 0
+
+    def text(self, start: int, end: int) -> str:
+        return " ".join(self.report.document.text[start:end].split())
+
+    def add_row(self, row: LabelSpec, raw_cells: list[RawCell], label: tuple[int, int]) -> None:
+        columns = self.spec.columns
+        for index, column in enumerate(columns):
+            raw = raw_cells[index] if index < len(raw_cells) else RawCell("", label[0], label[1])
+            self.add(row, column, raw)
+
+    def add(self, row: LabelSpec, column: LabelSpec, raw: RawCell) -> None:
+        text = self.report.document.text[raw.start:raw.end] if raw.text else ""
+        value_class, value = parse_value(text, money=column.money or row.money)
+        row_span = self.row_labels.get(row.key)
+        column_span = self.column_labels.get(column.key)
+        self.cells[(row.key, column.key)] = Cell(
+            table=self.spec.id, row=row.key, column=column.key,
+            row_label=self.text(*row_span) if row_span else row.label,
+            column_label=self.text(*column_span) if column_span else column.label,
+            raw=text, value_class=value_class, value=value, start=raw.start, end=raw.end, unit=raw.unit,
+        )
+        self.last = max(self.last, raw.end)
+
+
+def _find_columns(builder: _Builder, start: int, end: int) -> None:
+    folded = builder.report.document.folded
+    for column in builder.spec.columns:
+        match = column.pattern.search(folded, start, end)
+        if match:
+            builder.column_labels[column.key] = match.span()
+            builder.last = max(builder.last, match.end())
+
+
+def _own_label_removed(row: LabelSpec, text: str) -> str:
+    return row.pattern.sub(" ", text)
+
+
+def _read_rows(builder: _Builder, cursor: Cursor, start: int) -> None:
+    folded = cursor.folded
+    spec = builder.spec
+    position = start
+    first_row: int | None = None
+    for row in spec.rows:
+        match = row.pattern.search(folded, position, cursor.end)
+        if match is None:
+            continue
+        first_row = match.start() if first_row is None else first_row
+        builder.row_labels[row.key] = match.span()
+        builder.last = max(builder.last, match.end())
+        position = match.end()
+        if row.group and not row.subtotal:
+            continue
+        line_end = folded.find("\n", match.end())
+        rest = folded[match.end():line_end if line_end != -1 else len(folded)]
+        if spec.any_row_label.search(_own_label_removed(row, rest)):
+            raw_cells: list[RawCell] = []
+        else:
+            raw_cells = read_after(cursor, spec, match.end(), len(spec.columns))
+        if row.group and not raw_cells:
+            continue
+        builder.add_row(row, raw_cells, match.span())
+    _find_columns(builder, start, first_row if first_row is not None else cursor.end)
+
+
+def _data_start(builder: _Builder, cursor: Cursor, start: int) -> int | None:
+    """Vector layout: the first line after the header lines that carries no header label."""
+    folded = cursor.folded
+    header_seen = False
+    offset = folded.rfind("\n", 0, start) + 1
+    while offset < cursor.end:
+        line_end = folded.find("\n", offset)
+        line_end = cursor.end if line_end == -1 else min(line_end, cursor.end)
+        line = folded[offset:line_end]
+        stripped = line.strip()
+        if builder.spec.any_header_label.search(line):
+            header_seen = True
+        elif header_seen and stripped and not (PIPE_RUN.match(line) or MARKDOWN_RULE.match(line)):
+            return offset
+        offset = line_end + 1
+    return None
+
+
+def _read_vector(builder: _Builder, cursor: Cursor, start: int) -> None:
+    spec = builder.spec
+    data_start = _data_start(builder, cursor, start)
+    header_end = data_start if data_start is not None else cursor.end
+    folded = cursor.folded
+    for row in spec.rows:
+        match = row.pattern.search(folded, start, header_end)
+        if match:
+            builder.row_labels[row.key] = match.span()
+    _find_columns(builder, start, header_end)
+    if data_start is None:
+        return
+    data_rows = spec.data_rows
+    raw_cells = read_stream(cursor, spec, data_start, len(data_rows) * len(spec.columns))
+    for index, raw in enumerate(raw_cells):
+        row = data_rows[index // len(spec.columns)]
+        builder.add(row, spec.columns[index % len(spec.columns)], raw)
+
+
+def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: int) -> Table:
+    builder = _Builder(report, spec, last=anchor[1])
+    detection = report.detection
+    cursor = Cursor(report.document.folded, end, detection.region_max_label_length)
+    if spec.layout == "vector":
+        _read_vector(builder, cursor, anchor[0])
+    else:
+        _read_rows(builder, cursor, anchor[0])
+    present_rows = set(builder.row_labels) | {row for row, _ in builder.cells}
+    missing_rows = tuple(row.key for row in spec.rows if row.key not in present_rows and not row.optional
+                         and not row.group)
+    missing_columns = tuple(column.key for column in spec.columns
+                            if column.key not in builder.column_labels and not column.optional)
+    return Table(
+        id=spec.id, title=spec.title, start=anchor[0], end=max(builder.last, anchor[1]), cells=builder.cells,
+        missing_rows=missing_rows, missing_columns=missing_columns, anchor_end=anchor[1],
+        row_labels=builder.row_labels, column_labels=builder.column_labels,
+    )
+
+
+def read_tables(report: Report, definitions: Mapping[str, Any]) -> dict[str, Table]:
+    """Every table of ``definitions`` that applies to the report's era and is found in it."""
+    anchored = []
+    for spec in table_specs(definitions, report.era):
+        anchor = _anchor(report, spec)
+        if anchor is not None:
+            anchored.append((anchor, spec))
+    anchored.sort(key=lambda item: item[0])
+    ends = _boundaries(report, [anchor[0] for anchor, _ in anchored])
+    return {spec.id: _read_table(report, spec, anchor, end) for (anchor, spec), end in zip(anchored, ends, strict=True)}
+
+
+def specs_of(report: Report) -> dict[str, TableSpec]:
+    """The table definitions that apply to the report's era, by table id."""
+    rulebook = report.cache.get("rulebook")
+    if rulebook is None:
+        return {}
+    return {spec.id: spec for spec in table_specs(rulebook.tables, report.era)}
+
+
+def tables_of(report: Report) -> dict[str, Table]:
+    """The report's tables, read once and cached in ``report.cache["tables"]``."""
+    cached = report.cache.get("tables")
+    if cached is None:
+        rulebook = report.cache.get("rulebook")
+        cached = read_tables(report, rulebook.tables) if rulebook is not None else {}
+        report.cache["tables"] = cached
+    return cached

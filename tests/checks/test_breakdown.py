@@ -1,0 +1,52 @@
+"""kind: breakdown — "共N条，其中A条、B条" (built-in rules GK820 exceeds, GK821 short)."""
+
+from __future__ import annotations
+
+import pytest
+
+HEAD = "示范区人民政府办公室2016年政府信息公开工作年度报告\n一、概述\n"
+
+
+def _rules(check_text, sentence: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+    return [d for d in check_text(HEAD + sentence + "\n").diagnostics if d.rule in ("GK820", "GK821")]
+
+
+def test_parts_exceeding_the_total_are_an_error_at_the_total(check_text) -> None:  # type: ignore[no-untyped-def]
+    sentence = "共接受群众咨询5689人次，其中现场咨询3460人次，电话咨询2329人次。"
+    found = _rules(check_text, sentence)
+    assert [(d.rule, d.severity.label, d.category) for d in found] == [("GK820", "error", "arithmetic")]
+    total_at = len(HEAD) + sentence.index("5689")
+    assert (found[0].span.start_offset, found[0].span.end_offset) == (total_at, total_at + 4)
+    assert [label.message for label in found[0].labels] == ["3460人次", "2329人次"]
+    assert "3460+2329=5789" in found[0].message
+
+
+def test_parts_short_without_etc_are_a_warning(check_text) -> None:  # type: ignore[no-untyped-def]
+    found = _rules(check_text, "主动公开信息1965条，其中政策法规类42条；规划计划类33条；通知公告类122条。")
+    assert [(d.rule, d.severity.label) for d in found] == [("GK821", "warning")]
+    assert "少 1768条" in found[0].message
+
+
+@pytest.mark.parametrize("sentence", [
+    # seed 004: holds exactly, parts separated by ; and stray ,
+    "累计主动公开政府信息1965条,其中政策法规类信息42条;规划计划类信息33条,;公共监管类信息 92条,;"
+    "通知公告类122条;政民互动类信息18条;其他类信息1658条。",
+    "共接受群众咨询5689人次,其中现场咨询3460人次,电话咨询2229人次。",
+    # seed 001: open-ended with 等
+    "公开各类政务信息781条，其中本局动态191条、县区动态16条、本市政务59条、党建监察39条等。",
+    # a part in another unit is not a part
+    "共受理申请1件，其中按时答复1件，答复率100%。",
+    # a second 其中 starts another breakdown
+    "收到申请10件，其中网上申请6件、当面申请4件，办结9件，其中同意公开8件、部分公开1件。",
+    # 其他 closes the list
+    "共收到申请十件，其中网上申请五件、其他方式二件。",
+    # a breakdown opened after a full stop is not one
+    "主动公开政府信息11347条。其中：网站公开5条、微信公开6条。",
+])
+def test_silent(check_text, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    assert _rules(check_text, sentence) == []
+
+
+def test_breakdowns_inside_tables_are_ignored(check_text) -> None:  # type: ignore[no-untyped-def]
+    table = "| 信息内容 | 说明 |\n|---|---|\n| 规章 | 共10件，其中5件、6件 |\n"
+    assert _rules(check_text, table) == []

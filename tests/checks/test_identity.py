@@ -1,0 +1,115 @@
+"""kind: identity over fake tables: failures with spans and labels, not checkable, shared cells."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fake_tables import TableText
+
+from auditor.checks import identity
+from auditor.diagnostics import Severity
+from auditor.document import Document
+from auditor.rulebook import Rulebook, RulebookError, load_rulebook
+from auditor.structure import analyse
+
+COLUMNS = [("natural", "自然人"), ("other", "其他"), ("total", "总计")]
+
+
+def _setup(monkeypatch: pytest.MonkeyPatch, rulebook: Rulebook, rows: list, ids: tuple[str, ...]):  # type: ignore[no-untyped-def,type-arg]
+    builder = TableText()
+    builder.add_line("某局2021年政府信息公开工作年度报告")
+    builder.add_table("t", rows, COLUMNS)
+    report = analyse(Document("r.txt", builder.text), rulebook.detection)
+    monkeypatch.setattr(identity, "report_tables", lambda _report: builder.tables)
+    selected = Rulebook(tuple(rule for rule in rulebook.rules if rule.id in ids), rulebook.detection, {}, ())
+    report.cache["rulebook"] = selected
+    return builder, report, selected
+
+
+RULES = """rules:
+  - id: GK990
+    name: row-total
+    title: 行总计
+    category: arithmetic
+    severity: error
+    kind: identity
+    expression: 'for r in t.rows: t.r[total] == t.r[natural] + t.r[other]'
+    words: 总计 = 自然人 + 其他
+    message: '{binding_label}：总计为 {total}，但 {parts_terms}={parts}'
+  - id: GK991
+    name: balance
+    title: 平衡
+    category: arithmetic
+    severity: error
+    kind: identity
+    total: right
+    expression: 'for c in t.columns: t.new[c] + t.old[c] == t.done[c]'
+    words: 新收 + 结转 = 办结
+    message: '{binding_label}列：{lhs_terms}={lhs}，但{rhs_label}{rhs}'
+"""
+
+
+@pytest.fixture()
+def rulebook(tmp_path) -> Rulebook:  # type: ignore[no-untyped-def]
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES, encoding="utf-8")
+    return load_rulebook([str(path)], builtin=False)
+
+
+def _run(report, rulebook: Rulebook) -> list:  # type: ignore[no-untyped-def,type-arg]
+    report.cache.pop(identity.CACHE_KEY, None)
+    return [diagnostic for rule in rulebook.rules for diagnostic in identity.check(rule, report)]
+
+
+def test_failed_row_points_at_the_total_and_labels_the_parts(monkeypatch, rulebook) -> None:  # type: ignore[no-untyped-def]
+    rows = [("new", "一、新收", ["12", "0", "12"]), ("old", "二、结转", ["10", "1", "11"]),
+            ("done", "三、办结", ["22", "1", "22"])]
+    builder, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990", "GK991"))
+    found = _run(report, selected)
+    by_rule = {diagnostic.rule: diagnostic for diagnostic in found}
+    assert sorted(by_rule) == ["GK990", "GK991"]
+    row = by_rule["GK990"]
+    assert row.message == "三、办结：总计为 22，但 22+1=23"
+    total_cell = builder.tables["t"].cell("done", "total")
+    assert (row.span.start_offset, row.span.end_offset) == (total_cell.start, total_cell.end)
+    assert [label.message for label in row.labels] == ["三、办结 自然人 = 22", "三、办结 其他 = 1"]
+    assert row.severity == Severity.ERROR and row.category == "arithmetic"
+    # both failures share 三、办结·总计: the note names it
+    assert any("三、办结·总计（22）" in note for note in row.notes)
+    balance = by_rule["GK991"]
+    assert balance.message.startswith("总计列：12+11=23")
+    assert any("三、办结·总计" in note for note in balance.notes)
+
+
+def test_consistent_table_is_silent(monkeypatch, rulebook) -> None:  # type: ignore[no-untyped-def]
+    rows = [("new", "一", ["12", "0", "12"]), ("old", "二", ["10", "1", "11"]), ("done", "三", ["22", "1", "23"])]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990", "GK991"))
+    assert _run(report, selected) == []
+
+
+def test_not_checkable_is_one_diagnostic_listing_the_cells(monkeypatch, rulebook) -> None:  # type: ignore[no-untyped-def]
+    rows = [("new", "一", ["", "0", "若干"]), ("old", "二", ["无", "1", "1"]), ("done", "三", ["0", "1", "1"])]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
+    found = _run(report, selected)
+    assert len(found) == 1
+    assert found[0].severity == Severity.INFO
+    assert "3 个单元格不是数字" in found[0].message and "“若干”" in found[0].message
+
+
+def test_bad_expression_is_a_rulebook_error_with_the_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.yaml"
+    path.write_text(RULES.replace("t.r[natural] + t.r[other]'", "t.r[natural] + + t.r[other]'"), encoding="utf-8")
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook([str(path)], builtin=False)
+    assert caught.value.line == 8 and "第 " in caught.value.problem and "^" in caught.value.problem
+
+
+def test_many_failures_are_capped(monkeypatch, rulebook) -> None:  # type: ignore[no-untyped-def]
+    rows = [(f"r{index}", f"行{index}", ["1", "1", "5"]) for index in range(9)]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
+    found = _run(report, selected)
+    assert len(found) == 6 and "另有 3 处" in found[-1].notes[-1]
