@@ -180,7 +180,8 @@ def _parse_severity(value: Any) -> tuple[Severity, dict[str, Severity]]:
     return default, by_era
 
 
-def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[YamlPath, tuple[int, int]]) -> Rule:
+def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[YamlPath, tuple[int, int]],
+                validate_params: bool = True) -> Rule:
     from auditor.checks import kind_module
 
     rule_path: YamlPath = ("rules", index)
@@ -194,7 +195,7 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
         raise RulebookError(path, line, column, problem) from None
     params = {key: value for key, value in raw.items() if key not in COMMON_RULE_KEYS}
     param_schema = getattr(module, "PARAMS_SCHEMA", None)
-    if param_schema is not None:
+    if param_schema is not None and validate_params:
         import jsonschema
 
         schema = {"type": "object", "additionalProperties": False, **param_schema}
@@ -276,9 +277,11 @@ def load_rulebook(extra_paths: Iterable[str] = (), builtin: bool = True) -> Rule
     user_files = [_read_raw(Path(path)) for path in extra_paths]
     for raw in ([] if builtin_validated else raw_files) + user_files:
         _validate_file(raw.path, raw.data, raw.marks)
-    if raw_files and not builtin_validated:
-        _touch(stamp)
-    return _assemble(raw_files + user_files, len(raw_files))
+    trusted = {raw.path for raw in raw_files} if builtin_validated else set()
+    rulebook = _assemble(raw_files + user_files, len(raw_files), trusted)
+    if raw_files and not builtin_validated and not user_files:
+        _touch(stamp)  # only once the built-in files alone passed every check, parameters included
+    return rulebook
 
 
 def _touch(stamp: Path) -> None:
@@ -289,7 +292,9 @@ def _touch(stamp: Path) -> None:
         pass  # a read-only home only costs validation time
 
 
-def _assemble(raw_files: list[_RawFile], builtin_count: int) -> Rulebook:
+def _assemble(raw_files: list[_RawFile], builtin_count: int, trusted: set[str]) -> Rulebook:
+    """Merge the files into rules; ``trusted`` files passed validation before (their parameters
+    are not validated again: jsonschema is slow to import and the built-in rules rarely change)."""
     from auditor.structure.detection import compile_detection
 
     order: list[str] = []
@@ -324,7 +329,7 @@ def _assemble(raw_files: list[_RawFile], builtin_count: int) -> Rulebook:
     rules = []
     for rule_id in order:
         raw, index, rule_data = entries[rule_id]
-        rules.append(_build_rule(raw.path, index, rule_data, raw.marks))
+        rules.append(_build_rule(raw.path, index, rule_data, raw.marks, validate_params=raw.path not in trusted))
     names: dict[str, str] = {}
     for rule in rules:
         if rule.name in names and names[rule.name] != rule.id:

@@ -176,10 +176,25 @@ def _t2(out: Rendered, form: str, values: Values) -> None:
         out.add("\n")
 
 
-def _t3(out: Rendered, form: str, values: Values) -> None:
+SUBTOTAL_GROUPS = {"（三）不予公开": "c3", "（四）无法提供": "c4", "（五）不予处理": "c5", "（六）其他处理": "c6"}
+
+
+def subtotal_values(values: Values) -> dict[str, dict[str, int]]:
+    """The optional subtotal rows of table 三 (the sums of their sub-items), for the groups of the era."""
+    groups = {"c3": 8, "c4": 3, "c5": 5, **({"c6": 3} if values.era == "2021" else {})}
+    return {group: {column: sum(values.t3[f"{group}_{index}"][column] for index in range(1, count + 1))
+                    for column in T3_COLUMNS} for group, count in groups.items()}
+
+
+def _t3(out: Rendered, form: str, values: Values, subtotals: dict[str, dict[str, int]] | None = None) -> None:
     header = [[T3_NOTE, T3_HEADER_TOP], ["", *T3_HEADER_MID], ["", "", *T3_HEADER_LOW]]
     rows: list[Cells] = []
     for key, label in t3_rows(values.era):
+        group = SUBTOTAL_GROUPS.get(label)
+        if key is None and subtotals and group in subtotals:
+            rows.append([(label, None), *[(str(subtotals[group][column]), ("t3", group, column))
+                                          for column in T3_COLUMNS]])
+            continue
         if key is None:
             rows.append([(label, None)])
             continue
@@ -197,7 +212,8 @@ def _t4(out: Rendered, form: str, values: Values) -> None:
     _table(out, form, header, [numbers])
 
 
-def render(values: Values, form: str, year: int | None = None) -> Rendered:
+def render(values: Values, form: str, year: int | None = None,
+           subtotals: dict[str, dict[str, int]] | None = None) -> Rendered:
     """A minimal report with the six headings and the three tables in ``form``."""
     year = year or (2019 if values.era == "2019" else 2022)
     out = Rendered()
@@ -208,7 +224,7 @@ def render(values: Values, form: str, year: int | None = None) -> Rendered:
     out.add("二、主动公开政府信息情况\n")
     _t2(out, form, values)
     out.add("三、收到和处理政府信息公开申请情况\n")
-    _t3(out, form, values)
+    _t3(out, form, values, subtotals)
     out.add("\n四、政府信息公开行政复议、行政诉讼情况\n")
     _t4(out, form, values)
     out.add("\n五、存在的主要问题及改进情况\n")

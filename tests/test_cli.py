@@ -6,8 +6,8 @@ from click.testing import CliRunner
 from auditor.cli import main
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-CLEAN = Path(__file__).parent / "fixtures" / "rules" / "GK103" / "silent.txt"
-FAULTY = Path(__file__).parent / "fixtures" / "rules" / "GK201" / "fires-xx-year.txt"
+CLEAN = Path(__file__).parent.parent / "examples" / "report-2021-clean.txt"
+FAULTY = Path(__file__).parent / "fixtures" / "cli" / "faulty-2021.txt"  # the clean example plus one XX年
 
 
 def _run(*args: str, input: bytes | None = None):  # type: ignore[no-untyped-def]

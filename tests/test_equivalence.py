@@ -67,3 +67,16 @@ def test_faulty_reports_have_findings_in_text_and_cells(tmp_path: Path, rulebook
     faulty_2019 = _check(tmp_path, "2019-faulty", "docx", rulebook)
     assert ("GK201", "text", "(单位名称)") in faulty_2019
     assert any(finding[1] == "cell" for finding in faulty_2019)
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.parametrize(("text_form", "published_form"), [
+    ("report-2021-faulty.txt", "report-2021-faulty.docx"),   # made by examples/make_docx.py
+    ("report-2021-clean.txt", "report-2021.html"),
+])
+def test_examples_in_published_forms_match_their_text(text_form: str, published_form: str,
+                                                      rulebook: Rulebook) -> None:
+    expected = findings(check_path(str(EXAMPLES / text_form), rulebook))
+    assert findings(check_path(str(EXAMPLES / published_form), rulebook)) == expected

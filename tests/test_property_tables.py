@@ -1,8 +1,8 @@
 """Property: a consistent report is clean, and changing any one number of table 三 or 四 is caught.
 
-Random consistent 2019 and 2021 tables (二, 三, 四; spec §3–§5) are rendered in every supported text
-form (tests/reportgen.py) inside a minimal report with the six headings, and run through the
-engine with the built-in rulebook:
+Random consistent 2019 and 2021 tables (二, 三, 四; spec §3–§5), with or without the optional subtotal
+rows of table 三, are rendered in every supported text form (tests/reportgen.py) inside a minimal
+report with the six headings, and run through the engine with the built-in rulebook:
 - no `arithmetic` or `table` finding on the consistent report;
 - after changing one numeric cell, some `arithmetic` finding has its primary span or a labelled
   span on that cell.
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reportgen import FORMS, Key, Rendered, consistent_values, render
+from reportgen import FORMS, Key, Rendered, consistent_values, render, subtotal_values
 
 from auditor.diagnostics import Diagnostic
 from auditor.document import Document
@@ -27,7 +27,7 @@ from auditor.rulebook import Rulebook, load_rulebook
 
 RULEBOOK: Rulebook = load_rulebook()
 ERAS = ("2019", "2021")
-PROFILE = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check(rendered: Rendered, form: str) -> list[Diagnostic]:
@@ -43,9 +43,11 @@ def _covers(diagnostic: Diagnostic, start: int, end: int) -> bool:
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("era", ERAS)
 @PROFILE
-@given(seed=st.integers(0, 10**6))
-def test_consistent_tables_raise_no_arithmetic_or_table_finding(era: str, form: str, seed: int) -> None:
-    rendered = render(consistent_values(seed, era), form)
+@given(seed=st.integers(0, 10**6), with_subtotals=st.booleans())
+def test_consistent_tables_raise_no_arithmetic_or_table_finding(era: str, form: str, seed: int,
+                                                                 with_subtotals: bool) -> None:
+    values = consistent_values(seed, era)
+    rendered = render(values, form, subtotals=subtotal_values(values) if with_subtotals else None)
     found = [(d.rule, d.message) for d in _check(rendered, form) if d.category in ("arithmetic", "table")]
     assert found == []
 
@@ -53,13 +55,21 @@ def test_consistent_tables_raise_no_arithmetic_or_table_finding(era: str, form: 
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("era", ERAS)
 @PROFILE
-@given(seed=st.integers(0, 10**6), pick=st.integers(0, 10**6), delta=st.integers(1, 9))
-def test_one_changed_cell_is_caught_at_that_cell(era: str, form: str, seed: int, pick: int, delta: int) -> None:
+@given(seed=st.integers(0, 10**6), pick=st.integers(0, 10**6), delta=st.integers(1, 9),
+       with_subtotals=st.booleans())
+def test_one_changed_cell_is_caught_at_that_cell(era: str, form: str, seed: int, pick: int, delta: int,
+                                                 with_subtotals: bool) -> None:
     values = consistent_values(seed, era)
-    cells = values.numeric_cells()
+    subtotals = subtotal_values(values) if with_subtotals else None
+    cells = values.numeric_cells() + [("t3", group, column) for group, row in (subtotals or {}).items()
+                                      for column in row]
     key: Key = cells[pick % len(cells)]
-    values.set(key, values.get(key) + delta)
-    rendered = render(values, form)
+    if key[1] in (subtotals or {}):
+        assert subtotals is not None
+        subtotals[key[1]][key[2]] += delta
+    else:
+        values.set(key, values.get(key) + delta)
+    rendered = render(values, form, subtotals=subtotals)
     start, end = rendered.offsets[key]
     arithmetic = [d for d in _check(rendered, form) if d.category == "arithmetic" and d.severity.label == "error"]
     assert any(_covers(diagnostic, start, end) for diagnostic in arithmetic), (

@@ -26,6 +26,9 @@ Parameters:
     cell_label:              template of a contributing cell's label ({row_label} {column_label} {value}).
     max_reported:            failed instances reported one by one (default 6); the rest are summed up
                              in a note of the last one (``more_note``, fields {count} {words}).
+    blank_word:              how a blank cell is named in the not-checkable message (default 空白).
+    when_present:            ``true``: an instance whose stated total cell the table does not have is
+                             skipped, not reported as not checkable (optional subtotal rows).
 
 Message fields: {total_label} {total} {parts} {parts_terms} {lhs} {rhs} {lhs_terms} {rhs_terms}
 {difference} {row_label} {column_label} {binding_label} {words}.
@@ -51,6 +54,7 @@ from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label, Severity
+from auditor.document import Span
 from auditor.expr import ExprError, Identity, Outcome, Term, evaluate, parse
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
@@ -69,6 +73,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "cell_label": {"type": "string"},
         "max_reported": {"type": "integer", "minimum": 1},
         "more_note": {"type": "string"},
+        "blank_word": {"type": "string"},
+        "when_present": {"type": "boolean"},
     },
 }
 
@@ -76,6 +82,7 @@ DEFAULT_NOT_CHECKABLE = "无法核对“{words}”：{count} 个单元格不是�
 DEFAULT_SHARED_NOTE = "{cell}（{value}）同时出现在 {count} 个不成立的等式中，最可能是它填错了"
 DEFAULT_CELL_LABEL = "{row_label} {column_label} = {value}"
 DEFAULT_MORE_NOTE = "另有 {count} 处同一等式不成立"
+DEFAULT_BLANK_WORD = "空白"
 CACHE_KEY = "identity.outcomes"
 LABEL_LENGTH = 18
 LISTED_CELLS = 8
@@ -93,6 +100,8 @@ class Compiled:
     cell_label: str
     max_reported: int
     more_note: str
+    blank_word: str
+    when_present: bool
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
@@ -112,6 +121,8 @@ def prepare(params: dict[str, Any]) -> Compiled:
         cell_label=params.get("cell_label", DEFAULT_CELL_LABEL),
         max_reported=int(params.get("max_reported", 6)),
         more_note=params.get("more_note", DEFAULT_MORE_NOTE),
+        blank_word=params.get("blank_word", DEFAULT_BLANK_WORD),
+        when_present=bool(params.get("when_present", False)),
     )
 
 
@@ -129,7 +140,15 @@ def report_tables(report: Report) -> Mapping[str, Any]:
 
 def _outcomes_of(rule: Rule, report: Report, tables: Mapping[str, Any]) -> list[Outcome]:
     compiled: Compiled = rule.compiled
-    return evaluate(compiled.identity, tables, compiled.tolerance)
+    outcomes = evaluate(compiled.identity, tables, compiled.tolerance)
+    if compiled.when_present:
+        outcomes = [outcome for outcome in outcomes if _stated_total(compiled, outcome).cell is not None]
+    return outcomes
+
+
+def _stated_total(compiled: Compiled, outcome: Outcome) -> Term:
+    side = outcome.left if compiled.total == "left" else outcome.right
+    return next((term for term in side if term.is_cell), side[0])
 
 
 def all_outcomes(rule: Rule, report: Report) -> dict[str, list[Outcome]]:
@@ -262,6 +281,41 @@ def _failure(rule: Rule, report: Report, outcome: Outcome, counts: Counter[tuple
                 notes=_shared_notes(compiled, outcome, counts))
 
 
+def _raw(cell: Any, compiled: Compiled) -> str:
+    return cell.raw.strip() or compiled.blank_word
+
+
+def spec_label(report: Report, term: Term) -> str:
+    """A missing cell named by its table definition's row and column labels (else by its keys)."""
+    try:
+        from auditor.structure.tables import specs_of
+    except ModuleNotFoundError:
+        return cell_name(term)
+    spec = specs_of(report).get(term.table)
+    if spec is None:
+        return cell_name(term)
+    rows = {row.key: row.label for row in spec.rows}
+    columns = {column.key: column.label for column in spec.columns}
+    parts = [_short(rows.get(term.row, term.row)), _short(columns.get(term.column, term.column))]
+    return "·".join(part for part in parts if part)
+
+
+def _listed(report: Report, term: Term, compiled: Compiled) -> str:
+    if term.cell is None:
+        return spec_label(report, term)
+    raw = term.cell.raw.strip()
+    return f"{cell_name(term)}“{raw}”" if raw else f"{cell_name(term)}（{compiled.blank_word}）"
+
+
+def _table_span(report: Report, terms: Sequence[Term]) -> Span | None:
+    """Where the table of ``terms`` starts (its anchor), for cells the table lacks altogether."""
+    table = report_tables(report).get(terms[0].table) if terms else None
+    if table is None:
+        return None
+    anchor_end = getattr(table, "anchor_end", -1)
+    return report.document.span(table.start, anchor_end if anchor_end > table.start else table.start + 1)
+
+
 def _not_checkable(rule: Rule, report: Report, outcomes: Sequence[Outcome]) -> Diagnostic:
     compiled: Compiled = rule.compiled
     unreadable: dict[tuple[str, str, str], Term] = {}
@@ -270,12 +324,11 @@ def _not_checkable(rule: Rule, report: Report, outcomes: Sequence[Outcome]) -> D
             unreadable.setdefault(term.address, term)
     terms = list(unreadable.values())
     present = [term for term in terms if term.cell is not None]
-    listed = "、".join(f"{cell_name(term)}“{term.cell.raw.strip()}”" if term.cell is not None else cell_name(term)
-                      for term in terms[:LISTED_CELLS])
+    listed = "、".join(_listed(report, term, compiled) for term in terms[:LISTED_CELLS])
     if len(terms) > LISTED_CELLS:
         listed += f" 等 {len(terms)} 格"
-    span = report.document.span(present[0].cell.start, present[0].cell.end) if present else None
-    labels = [Label(report.document.span(term.cell.start, term.cell.end), f"“{term.cell.raw.strip()}”")
+    span = report.document.span(present[0].cell.start, present[0].cell.end) if present else _table_span(report, terms)
+    labels = [Label(report.document.span(term.cell.start, term.cell.end), f"“{_raw(term.cell, compiled)}”")
               for term in present[1:LISTED_CELLS]]
     message = render_template(compiled.not_checkable_message,
                               {"words": compiled.words, "count": len(terms), "cells": listed})

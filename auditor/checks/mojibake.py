@@ -49,8 +49,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 
-# letters of a run: anything but ASCII, blanks, and CJK / full-width punctuation
-_LETTER_RUN = re.compile(r"[^\x00-\x7f\s\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0]+")
+# letters of a run: anything but ASCII and Latin-1 (the patterns cover those), blanks, CJK / full-width punctuation
+_LETTER_RUN = re.compile(r"[^\x00-\xff\s\u2000-\u206f\u3000-\u303f\uff00-\uffef]+")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from auditor.readers.layout import SegmentLocator
 
 ENVIRONMENT_VARIABLE = "GK_AUDIT_CACHE_DIR"
 DEFAULT_DIRECTORY = Path("~/.cache/gk-audit/documents")
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 
 
 def default_directory() -> Path:
@@ -66,7 +66,8 @@ def document_to_json(document: Document) -> dict[str, Any]:
                    "cells": [[cell.row, cell.column, cell.text, cell.start_offset, cell.end_offset, cell.row_span,
                               cell.column_span] for cell in grid.cells]} for grid in document.grids],
         "locator": {"offsets": list(locator.text_offsets), "locations": list(locator.locations),
-                    "cells": [list(cell) for cell in locator.cells]} if isinstance(locator, SegmentLocator) else None,
+                    "cells": [list(cell) for cell in locator.cells], "common": [list(item) for item in locator.common]}
+        if isinstance(locator, SegmentLocator) else None,
     }
 
 
@@ -81,7 +82,8 @@ def document_from_json(path: str, data: dict[str, Any]) -> Document:
         grids=tuple(Grid(tuple(GridCell(*cell) for cell in grid["cells"]), grid["start"], grid["end"])
                     for grid in data["grids"]),
         locator=SegmentLocator(tuple(locator["offsets"]), tuple(locator["locations"]),
-                               tuple(tuple(cell) for cell in locator["cells"])) if locator else None,  # type: ignore[misc]
+                               tuple(tuple(cell) for cell in locator["cells"]),  # type: ignore[misc]
+                               tuple(tuple(item) for item in locator["common"])) if locator else None,  # type: ignore[misc]
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError
-from auditor.readers.layout import CellText, TableLayout, TextBuilder
+from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
 
 EXTRACTOR_VERSION = "docx-1"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -138,6 +138,6 @@ def read_docx_file(path: str, data: bytes) -> Document:
     text = builder.text()
     if not text.strip():
         raise ReadError("Word 文档中没有任何文字")
-    locator = builder.locator()
+    locator = builder.locator(EXTRACTED_LINES)
     return Document(path=path, text=text, source_format="docx", encoding="docx", source_text=text,
                     grids=tuple(builder.grids), locator=locator)

@@ -339,6 +339,7 @@ def find_title(root: Any, body: Any) -> Any | None:
                   and _text_length(element) > 0), None)
     if first is not None and first.tag in ("h1", "h2", "h3"):
         return None
+    opening = _squash(body.text_content())[:120]
     candidate = None
     for element in _iter_elements(root):
         if element is body:
@@ -349,6 +350,8 @@ def find_title(root: Any, body: Any) -> Any | None:
         if (element.tag in ("h1", "h2", "h3") or named) and element.tag not in ("title", "head") \
                 and 6 <= _text_length(element) <= 80:
             candidate = element
+    if candidate is not None and opening.startswith(_squash(candidate.text_content())):
+        return None  # the body repeats the title itself
     return candidate
 
 

@@ -25,6 +25,9 @@ from typing import Any
 
 from auditor.document import Grid, GridCell, Position, SegmentMap
 
+EXTRACTED_LINES = (("span_lines", "extracted"),)
+MAX_COLUMNS = 256
+
 # A source anchor: where a character came from. For HTML an int offset into the source text;
 # for docx/PDF a location dict (paragraph, page line, table cell). ``None``: synthetic character.
 Anchor = Any
@@ -37,6 +40,9 @@ class SegmentLocator:
     text_offsets: tuple[int, ...]
     locations: tuple[dict[str, Any], ...]
     cells: tuple[tuple[int, int, int, int, int], ...] = ()  # (start, end, table, row, column), 1-based numbers
+    # said of every location: for docx and PDF, ``{"span_lines": "extracted"}``: the span's lines are
+    # those of the extracted text (one per paragraph, page line or table row), not of the file
+    common: tuple[tuple[str, str], ...] = ()
 
     def locate(self, offset: int) -> dict[str, Any] | None:
         location: dict[str, Any] = {}
@@ -50,6 +56,8 @@ class SegmentLocator:
             start, end, table, row, column = self.cells[position]
             if start <= offset < max(end, start + 1):
                 location.update({"table": table, "row": row, "column": column})
+        if location:
+            location.update(self.common)
         return location or None
 
 
@@ -117,17 +125,18 @@ class TableLayout:
     def expand(self) -> list[list[tuple[CellText, int, int, bool]]]:
         """Grid positions -> (cell, origin row, origin column, is_origin), merged cells repeated."""
         grid: dict[tuple[int, int], tuple[CellText, int, int, bool]] = {}
+        height = len(self.rows)
         for row_index, row in enumerate(self.rows):
             column = 0
             for cell in row:
                 while (row_index, column) in grid:
                     column += 1
-                for row_offset in range(max(cell.row_span, 1)):
-                    for column_offset in range(max(cell.column_span, 1)):
+                # spans never reach past the table's last row nor beyond MAX_COLUMNS (hostile markup)
+                for row_offset in range(min(max(cell.row_span, 1), height - row_index)):
+                    for column_offset in range(min(max(cell.column_span, 1), MAX_COLUMNS - column)):
                         key = (row_index + row_offset, column + column_offset)
                         grid.setdefault(key, (cell, row_index, column, row_offset == 0 and column_offset == 0))
                 column += max(cell.column_span, 1)
-        height = len(self.rows)
         width = max((column + 1 for (row, column) in grid if row < height), default=0)
         return [[grid.get((row, column), (CellText(), row, column, True)) for column in range(width)]
                 for row in range(height)]
@@ -197,7 +206,8 @@ class TextBuilder:
                 self.anchors.extend([cell.anchor if cell.anchor is not None else row_anchor] * 2)
                 cells.append(GridCell(row_index, column_index, text, start, end,
                                       max(cell.row_span, 1), max(cell.column_span, 1)))
-                self.cell_spans.append((start, end, table_number, row_index + 1, column_index + 1))
+                # the cell owns its padding and closing bar: a blank cell is reported at its " |"
+                self.cell_spans.append((start - 1, end + 2, table_number, row_index + 1, column_index + 1))
             self.chars.append("\n")
             self.anchors.append(row_anchor)
         self.grids.append(Grid(tuple(cells), table_start, self.offset))
@@ -235,7 +245,7 @@ class TextBuilder:
             text_offsets, positions = [0], [fallback]
         return SegmentMap(tuple(text_offsets), tuple(positions))
 
-    def locator(self) -> SegmentLocator:
+    def locator(self, common: tuple[tuple[str, str], ...] = ()) -> SegmentLocator:
         """For anchors that are location dicts: a SegmentLocator (runs of equal anchors merged)."""
         text_offsets: list[int] = []
         locations: list[dict[str, Any]] = []
@@ -243,4 +253,4 @@ class TextBuilder:
             if isinstance(anchor, dict) and (not locations or locations[-1] != anchor):
                 text_offsets.append(index)
                 locations.append(anchor)
-        return SegmentLocator(tuple(text_offsets), tuple(locations), tuple(self.cell_spans))
+        return SegmentLocator(tuple(text_offsets), tuple(locations), tuple(self.cell_spans), common)

@@ -23,7 +23,7 @@ from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError
-from auditor.readers.layout import CellText, TableLayout, TextBuilder
+from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
 
 EXTRACTOR_VERSION = "pdf-1"
 SENTENCE_ENDS = "。！？；：!?;:"
@@ -176,6 +176,6 @@ def read_pdf_file(path: str, data: bytes) -> Document:
     text = builder.text()
     if not text.strip():
         what = "只有扫描图像" if images else "没有任何文字"
-        raise ReadError(f"PDF {what}，没有文字层，无法检查：请提供带文字的 PDF 或 Word/网页版本", kind="no_text_layer")
+        raise ReadError(f"PDF {what}，没有文字层", kind="no_text_layer")
     return Document(path=path, text=text, source_format="pdf", encoding="pdf", source_text=text,
-                    grids=tuple(builder.grids), locator=builder.locator())
+                    grids=tuple(builder.grids), locator=builder.locator(EXTRACTED_LINES))

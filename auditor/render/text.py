@@ -89,6 +89,22 @@ def _frame_rows(source_lines: Sequence[str], span: Span, mark: str, label: str, 
     return rows
 
 
+def describe_location(location: dict[str, object] | None) -> str:
+    """Where a finding is in a file without lines of its own: 第 2 页第 5 行, 第 3 段, 表 1 第 4 行第 2 列."""
+    if not location:
+        return ""
+    parts = []
+    if "page" in location:
+        parts.append(f"第 {location['page']} 页")
+    if "paragraph" in location:
+        parts.append(f"第 {location['paragraph']} 段")
+    if "table" in location:
+        parts.append(f"表 {location['table']} 第 {location['row']} 行第 {location['column']} 列")
+    elif "line" in location:
+        parts.append(f"第 {location['line']} 行")
+    return "".join(parts) if location.get("format") in ("docx", "pdf") or "table" not in location else ""
+
+
 def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[str], color: bool) -> str:
     paint = _Paint(color)
     code = _COLORS[diagnostic.severity]
@@ -114,6 +130,9 @@ def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[
         lines += rows
         lines.append(f"{' ' * gutter} {bar}")
     pad = " " * gutter
+    where_in_file = describe_location(diagnostic.location)
+    if where_in_file:
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'where')}: {where_in_file}")
     for note in diagnostic.notes:
         lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'note')}: {note}")
     if diagnostic.help:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.structure.table_spec import TableSpec
+from auditor.structure.table_spec import TableSpec, has_label
 
 # value syntax (spec §6): a unit written on its own, never a label
 UNIT_ONLY = re.compile(r"^\s*(?:万元|亿元|元|件次|件|条|个|人次|人|次|篇|项|家|份|场|期)\s*$")
@@ -104,11 +104,14 @@ def split_cells(line: str, base: int, after_label: bool) -> list[RawCell]:
 
 
 def _trim(cells: list[RawCell], count: int) -> list[RawCell]:
-    """More cells than columns: drop unit-only cells, then keep the last ``count`` (the ones before
+    """More cells than columns: drop unit-only cells and empty padding cells at the end of the row
+    (a row padded to the width of a wider block), then keep the last ``count`` (the ones before
     are a merged label expanded by the linearisation)."""
     if len(cells) <= count:
         return cells
     cells = [cell for cell in cells if not UNIT_ONLY.match(cell.text)]
+    while len(cells) > count and not cells[-1].text.strip():
+        cells = cells[:-1]
     return cells[-count:] if len(cells) > count else cells
 
 
@@ -159,7 +162,7 @@ def read_stream(cursor: Cursor, spec: TableSpec, offset: int, count: int, *,
             if cells:
                 break
             continue
-        if stop_at_labels and spec.any_row_label.search(line):
+        if stop_at_labels and has_label(spec.any_row_label, line):
             break
         if len(stripped) > cursor.max_label_length and _PROSE_END.search(stripped):
             break

@@ -27,6 +27,7 @@ suffix), an ordinal before them and a parenthetical suffix after them are allowe
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -38,12 +39,48 @@ from auditor.textfold import fold
 # a label is a whole cell: no Han character or letter right before or after it
 _HAN_OR_LETTER = r"\u3400-\u9fffA-Za-z"
 _SUFFIX = r"(?:\n?\([^()\n]{0,80}(?:\n[^()\n]{0,80}){0,2}\))?"
-_BLANKS = {ord(" "): None, ord("\t"): None}
+_WORD = re.compile(f"[{_HAN_OR_LETTER}]")
 
 
-def squeeze(text: str) -> str:
-    """``text`` without spaces and tabs: labels are matched on squeezed text (spec §0)."""
-    return text.translate(_BLANKS)
+@dataclass(frozen=True)
+class Squeezed:
+    """Folded text without spaces and tabs, where labels are matched (so ``商业 企业`` is
+    ``商业企业``); ``offsets[i]`` is the offset in the folded text of ``text[i]``. A match counts
+    only as a whole cell: no Han character or letter right before or after it in the folded text."""
+
+    folded: str
+    text: str
+    offsets: tuple[int, ...]
+
+    @classmethod
+    def of(cls, folded: str) -> Squeezed:
+        offsets = tuple(index for index, char in enumerate(folded) if char != " " and char != "\t")
+        return cls(folded, "".join(folded[index] for index in offsets), offsets)
+
+    def _whole(self, start: int, end: int) -> bool:
+        before = start > 0 and _WORD.match(self.folded[start - 1]) is not None
+        after = end < len(self.folded) and _WORD.match(self.folded[end]) is not None
+        return not before and not after
+
+    def search(self, pattern: re.Pattern[str], start: int, end: int) -> tuple[int, int] | None:
+        """The folded-text span of the first whole-cell match between two folded offsets."""
+        position = bisect.bisect_left(self.offsets, start)
+        stop = bisect.bisect_left(self.offsets, end)
+        while True:
+            match = pattern.search(self.text, position, stop)
+            if match is None:
+                return None
+            first = self.offsets[match.start()]
+            for last in (match.end(), match.end("label")):
+                span = (first, self.offsets[last - 1] + 1)
+                if self._whole(*span):
+                    return span
+            position = match.start() + 1
+
+
+def has_label(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` (a line or part of one) holds a whole-cell match of ``pattern``."""
+    return Squeezed.of(text).search(pattern, 0, len(text)) is not None
 
 
 @dataclass(frozen=True)
@@ -85,7 +122,7 @@ def label_regex(texts: Sequence[str]) -> str:
     alternatives = []
     for text in sorted({"".join(fold(text).split()) for text in texts}, key=len, reverse=True):
         alternatives.append(re.escape(text))
-    return f"(?<![{_HAN_OR_LETTER}])(?:{'|'.join(alternatives)}){_SUFFIX}(?![{_HAN_OR_LETTER}])"
+    return f"(?P<label>{'|'.join(alternatives)})(?P<suffix>{_SUFFIX})"
 
 
 def _in_era(entry: Mapping[str, Any], era: str) -> bool:
@@ -105,7 +142,8 @@ def _label_spec(entry: Mapping[str, Any]) -> LabelSpec:
 
 def _any_of(labels: Sequence[LabelSpec]) -> re.Pattern[str]:
     sources = [label.pattern.pattern for label in labels]
-    return re.compile("|".join(f"(?:{source})" for source in sources) or r"(?!)")
+    renamed = [source.replace("?P<label>", "?:").replace("?P<suffix>", "?:") for source in sources]
+    return re.compile("(?P<label>" + ("|".join(f"(?:{source})" for source in renamed) or r"(?!)") + ")")
 
 
 def _table_spec(table_id: str, raw: Mapping[str, Any], era: str) -> TableSpec:

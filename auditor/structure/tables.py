@@ -25,7 +25,7 @@ from typing import Any
 
 from auditor.structure import Report
 from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, Cursor, RawCell, read_after, read_stream
-from auditor.structure.table_spec import LabelSpec, TableSpec, table_specs
+from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label, table_specs
 from auditor.textfold import fold
 
 
@@ -140,6 +140,7 @@ class _Builder:
 
     report: Report
     spec: TableSpec
+    squeezed: Squeezed
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
     row_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     column_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -169,16 +170,11 @@ class _Builder:
 
 
 def _find_columns(builder: _Builder, start: int, end: int) -> None:
-    folded = builder.report.document.folded
     for column in builder.spec.columns:
-        match = column.pattern.search(folded, start, end)
-        if match:
-            builder.column_labels[column.key] = match.span()
-            builder.last = max(builder.last, match.end())
-
-
-def _own_label_removed(row: LabelSpec, text: str) -> str:
-    return row.pattern.sub(" ", text)
+        found = builder.squeezed.search(column.pattern, start, end)
+        if found:
+            builder.column_labels[column.key] = found
+            builder.last = max(builder.last, found[1])
 
 
 def _read_rows(builder: _Builder, cursor: Cursor, start: int) -> None:
@@ -187,24 +183,25 @@ def _read_rows(builder: _Builder, cursor: Cursor, start: int) -> None:
     position = start
     first_row: int | None = None
     for row in spec.rows:
-        match = row.pattern.search(folded, position, cursor.end)
-        if match is None:
+        found = builder.squeezed.search(row.pattern, position, cursor.end)
+        if found is None:
             continue
-        first_row = match.start() if first_row is None else first_row
-        builder.row_labels[row.key] = match.span()
-        builder.last = max(builder.last, match.end())
-        position = match.end()
+        label_start, label_end = found
+        first_row = label_start if first_row is None else first_row
+        builder.row_labels[row.key] = found
+        builder.last = max(builder.last, label_end)
+        position = label_end
         if row.group and not row.subtotal:
             continue
-        line_end = folded.find("\n", match.end())
-        rest = folded[match.end():line_end if line_end != -1 else len(folded)]
-        if spec.any_row_label.search(_own_label_removed(row, rest)):
+        line_end = folded.find("\n", label_end)
+        rest = folded[label_end:line_end if line_end != -1 else len(folded)]
+        if has_label(spec.any_row_label, row.pattern.sub(" ", rest)):
             raw_cells: list[RawCell] = []
         else:
-            raw_cells = read_after(cursor, spec, match.end(), len(spec.columns))
+            raw_cells = read_after(cursor, spec, label_end, len(spec.columns))
         if row.group and not raw_cells:
             continue
-        builder.add_row(row, raw_cells, match.span())
+        builder.add_row(row, raw_cells, found)
     _find_columns(builder, start, first_row if first_row is not None else cursor.end)
 
 
@@ -218,7 +215,7 @@ def _data_start(builder: _Builder, cursor: Cursor, start: int) -> int | None:
         line_end = cursor.end if line_end == -1 else min(line_end, cursor.end)
         line = folded[offset:line_end]
         stripped = line.strip()
-        if builder.spec.any_header_label.search(line):
+        if has_label(builder.spec.any_header_label, line):
             header_seen = True
         elif header_seen and stripped and not (PIPE_RUN.match(line) or MARKDOWN_RULE.match(line)):
             return offset
@@ -230,11 +227,10 @@ def _read_vector(builder: _Builder, cursor: Cursor, start: int) -> None:
     spec = builder.spec
     data_start = _data_start(builder, cursor, start)
     header_end = data_start if data_start is not None else cursor.end
-    folded = cursor.folded
     for row in spec.rows:
-        match = row.pattern.search(folded, start, header_end)
-        if match:
-            builder.row_labels[row.key] = match.span()
+        found = builder.squeezed.search(row.pattern, start, header_end)
+        if found:
+            builder.row_labels[row.key] = found
     _find_columns(builder, start, header_end)
     if data_start is None:
         return
@@ -245,8 +241,8 @@ def _read_vector(builder: _Builder, cursor: Cursor, start: int) -> None:
         builder.add(row, spec.columns[index % len(spec.columns)], raw)
 
 
-def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: int) -> Table:
-    builder = _Builder(report, spec, last=anchor[1])
+def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: int, squeezed: Squeezed) -> Table:
+    builder = _Builder(report, spec, squeezed, last=anchor[1])
     detection = report.detection
     cursor = Cursor(report.document.folded, end, detection.region_max_label_length)
     if spec.layout == "vector":
@@ -274,7 +270,11 @@ def read_tables(report: Report, definitions: Mapping[str, Any]) -> dict[str, Tab
             anchored.append((anchor, spec))
     anchored.sort(key=lambda item: item[0])
     ends = _boundaries(report, [anchor[0] for anchor, _ in anchored])
-    return {spec.id: _read_table(report, spec, anchor, end) for (anchor, spec), end in zip(anchored, ends, strict=True)}
+    if not anchored:
+        return {}
+    squeezed = Squeezed.of(report.document.folded)
+    return {spec.id: _read_table(report, spec, anchor, end, squeezed)
+            for (anchor, spec), end in zip(anchored, ends, strict=True)}
 
 
 def specs_of(report: Report) -> dict[str, TableSpec]:

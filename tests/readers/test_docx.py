@@ -45,9 +45,10 @@ def test_paragraphs_and_tables_in_document_order() -> None:
 def test_locations_name_paragraphs_and_cells() -> None:
     document = read_bytes("r.docx", _docx())
     assert document.locator is not None
-    assert document.locator.locate(document.text.index("XX年")) == {"paragraph": 3}
-    assert document.locator.locate(document.text.index("二、主动")) == {"paragraph": 5}
-    assert document.locator.locate(document.text.index("| 规章") + 2) == {"table": 1, "row": 3, "column": 1}
+    assert document.locator.locate(document.text.index("XX年")) == {"paragraph": 3, "span_lines": "extracted"}
+    assert document.locator.locate(document.text.index("二、主动")) == {"paragraph": 5, "span_lines": "extracted"}
+    assert document.locator.locate(document.text.index("| 规章") + 2) == {"table": 1, "row": 3, "column": 1,
+                                                                       "span_lines": "extracted"}
 
 
 def test_json_output_has_the_location(tmp_path, rulebook: Rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -56,7 +57,7 @@ def test_json_output_has_the_location(tmp_path, rulebook: Rulebook) -> None:  # 
     result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", str(path)])
     payload = json.loads(result.output)
     (placeholder,) = [item for item in payload["files"][0]["diagnostics"] if item["rule"] == "GK201"]
-    assert placeholder["location"] == {"format": "docx", "paragraph": 3}
+    assert placeholder["location"] == {"format": "docx", "paragraph": 3, "span_lines": "extracted"}
     assert placeholder["span"]["start"] == {"line": 3, "column": 1}
 
 

@@ -55,6 +55,7 @@ def test_html_with_a_wrong_declared_charset_reports_mojibake(rulebook: Rulebook,
     "政府資訊公開工作年度報告，我縣認真貫徹落實《條例》，全年主動公開政府資訊。",
     "属于国家祕密、涉及商业祕密、方便羣众咨询、培训考覈制度、政府门戶网站。",
     "Zürich café résumé naïve façade — 欧洲来访考察团参观政务服务中心。",
+    "联系电话：××××××××，温度：±5°，地址：××市××区。",
 ])
 def test_real_text_is_not_mojibake(text: str, check_text) -> None:  # type: ignore[no-untyped-def]
     result = check_text("某县2021年政府信息公开工作年度报告\n一、总体情况\n" + text + "\n")

@@ -111,3 +111,10 @@ def test_broken_markup_does_not_crash() -> None:
     page = "<html><body><div id=zoom><p>一、总体情况<p>正文<b>加粗<i>斜体</b>文字</i><table><td>无行<td>2</table>"
     document = read_bytes("r.html", page.encode())
     assert "一、总体情况" in document.text and "| 无行 | 2 |" in document.text
+
+
+def test_title_is_not_doubled_when_the_body_repeats_it() -> None:
+    title = "<p>某局2021年政府信息公开工作年度报告</p>"
+    page = PAGE.replace('<div id="zoom">', '<div id="zoom">' + title).format(charset="utf-8")
+    lines = read_bytes("r.html", page.encode()).text.splitlines()
+    assert lines[:2] == ["某局2021年政府信息公开工作年度报告", "一、总体情况"]

@@ -53,10 +53,11 @@ def test_text_lines_wrapped_paragraphs_and_tables() -> None:
 def test_locations_are_page_and_line_or_cell() -> None:
     document = read_bytes("r.pdf", _pdf())
     assert document.locator is not None
-    assert document.locator.locate(document.text.index("一、总体")) == {"page": 1, "line": 2}
+    assert document.locator.locate(document.text.index("一、总体")) == {"page": 1, "line": 2, "span_lines": "extracted"}
     # the wrapped paragraph starts on line 3; its second visual line is line 4
     assert document.locator.locate(document.text.index("XX年"))["page"] == 1
-    assert document.locator.locate(document.text.index("| 规章") + 2) == {"page": 1, "table": 1, "row": 3, "column": 1}
+    assert document.locator.locate(document.text.index("| 规章") + 2) == {
+        "page": 1, "table": 1, "row": 3, "column": 1, "span_lines": "extracted"}
 
 
 def test_scan_has_no_text_layer(tmp_path) -> None:  # type: ignore[no-untyped-def]
