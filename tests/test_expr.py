@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent / "checks"))
 from fake_tables import TableText
 
 from auditor import expr
-from auditor.expr import ExprError, evaluate, parse, tokenize
+from auditor.expr import ExprError, evaluate, evaluate_sum, parse, parse_sum, tokenize
 
 COLUMNS = [("a", "甲"), ("b", "乙"), ("total", "总计")]
 
@@ -108,3 +108,13 @@ def test_inequality_and_tolerance() -> None:
 
 def test_absent_table_gives_nothing_to_check() -> None:
     assert evaluate(parse("u.x[a] == 1"), _tables(ROWS)) == []
+
+
+def test_bare_sums_for_narrative_values() -> None:
+    expression = parse_sum("t.x[a] + t.y[a] - 1")
+    value, terms = evaluate_sum(expression, _tables(ROWS))
+    assert value == Decimal(4) and [term.sign for term in terms] == [1, 1, -1]
+    assert evaluate_sum(parse_sum("t.z[a]"), _tables(ROWS))[0] is None
+    with pytest.raises(ExprError) as caught:
+        parse_sum("t.x[a] == 1")
+    assert caught.value.offset == 7

@@ -113,3 +113,22 @@ def test_many_failures_are_capped(monkeypatch, rulebook) -> None:  # type: ignor
     _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
     found = _run(report, selected)
     assert len(found) == 6 and "另有 3 处" in found[-1].notes[-1]
+
+
+def test_when_present_skips_rows_the_table_lacks(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES.split("  - id: GK991")[0].replace(
+        "'for r in t.rows: t.r[total] == t.r[natural] + t.r[other]'",
+        "'for r in [sub, a1]: t.r[total] == t.r[natural] + t.r[other]'\n    when_present: true"), encoding="utf-8")
+    rulebook = load_rulebook([str(path)], builtin=False)
+    rows = [("a1", "1.甲", ["1", "1", "2"])]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
+    assert _run(report, selected) == []
+
+
+def test_no_note_when_failures_share_no_cell(monkeypatch, rulebook) -> None:  # type: ignore[no-untyped-def]
+    rows = [("new", "一", ["1", "1", "5"]), ("old", "二", ["0", "0", "0"]), ("done", "三", ["1", "1", "5"])]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990", "GK991"))
+    found = _run(report, selected)
+    assert [d.rule for d in found] == ["GK990", "GK990"]
+    assert all(not d.notes for d in found)
