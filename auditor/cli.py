@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 
@@ -118,18 +119,18 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
     from auditor.diagnostics import Severity
     from auditor.engine import worst
     from auditor.paths import write_atomic
-    from auditor.render import RenderContext, render
+    from auditor.render import RenderContext, render_chunks
 
     context = RenderContext(color=output_path is None and _use_color(no_color), quiet=quiet,
                             root=request.root, rulebook=outcome.rulebook, extra=outcome.render_extra())
-    rendered = render(output_format, outcome.results, context)
     texts = finish_texts(outcome, output_format, context, statistics, request.baseline)
+    chunks = render_chunks(output_format, outcome.results, context)
     if output_format == "text":
-        rendered += texts.to_output
+        chunks = itertools.chain(chunks, [texts.to_output])
     if output_path:
-        write_atomic(output_path, rendered)
+        write_atomic(output_path, chunks)
     else:
-        sys.stdout.write(rendered)
+        sys.stdout.writelines(chunks)
     if texts.to_stderr:
         click.echo(texts.to_stderr, err=True, nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")

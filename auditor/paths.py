@@ -25,14 +25,15 @@ def expand_inputs(paths: Iterable[str]) -> Iterator[str]:
             yield path
 
 
-def write_atomic(path: str, content: str) -> None:
-    """Write ``content`` to ``path`` via a temporary file in the same folder and a rename."""
+def write_atomic(path: str, content: str | Iterable[str]) -> None:
+    """Write ``content`` (a string or its pieces) to ``path`` via a temporary file in the same
+    folder and a rename, so a reader never sees a half-written report."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
+            stream.writelines([content] if isinstance(content, str) else content)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -18,7 +18,19 @@ from auditor.rulebook import Rulebook
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 EXPECTED = yaml.safe_load((SEEDS / "expected.yaml").read_text(encoding="utf-8"))
 RANK = {"info": Severity.INFO, "warning": Severity.WARNING, "error": Severity.ERROR}
-MUSTS = [(name, index, want) for name, entry in EXPECTED.items() for index, want in enumerate(entry.get("must", []))]
+# Expectations that disagree with the seed text itself, with the evidence. strict=True: when the shared
+# expected.yaml is corrected the test XPASSes, fails, and this entry must go.
+DISPUTED = {
+    ("001_6d9098e69707ff9c.txt", 0): "expected.yaml puts the 未经复议直接起诉 total on line 340, but the 15 values of "
+    "table 四 are lines 330-344 in header order, so that group is lines 335-338 (1,0,0,0) with its 总计 0 on "
+    "line 339, where GK806 reports it; line 340 is the first cell of 复议后起诉 (GK807, line 344, is found)",
+}
+MUSTS = [
+    pytest.param(name, index, want, id=f"{name}-must{index}",
+                 marks=[pytest.mark.xfail(reason=DISPUTED[(name, index)], strict=True)]
+                 if (name, index) in DISPUTED else [])
+    for name, entry in EXPECTED.items() for index, want in enumerate(entry.get("must", []))
+]
 MUST_NOTS = [(name, ban) for name, entry in EXPECTED.items() for ban in entry.get("must_not", [])]
 
 
@@ -44,7 +56,7 @@ def seed_results(rulebook: Rulebook) -> dict[str, list[Diagnostic]]:
     return {name: check_path(str(SEEDS / name), rulebook).diagnostics for name in EXPECTED}
 
 
-@pytest.mark.parametrize(("name", "index", "want"), MUSTS, ids=[f"{n}-must{i}" for n, i, _ in MUSTS])
+@pytest.mark.parametrize(("name", "index", "want"), MUSTS)
 def test_seed_must(name: str, index: int, want: dict, seed_results: dict[str, list[Diagnostic]]) -> None:
     assert any(_matches(diagnostic, want) for diagnostic in seed_results[name]), want["what"]
 

@@ -149,6 +149,17 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
                         open_ended)
 
 
+def _cached_breakdowns(report: Report, compiled: Compiled) -> list[Breakdown]:
+    """Rules that read breakdowns with the same patterns (exceeds / falls short) parse them once."""
+    key = ("breakdowns", compiled.total.pattern, compiled.opening.pattern, compiled.part.pattern,
+           compiled.stop.pattern if compiled.stop is not None else None, compiled.window,
+           tuple(pattern.pattern for pattern in compiled.open_ended))
+    if key not in report.cache:
+        report.cache[key] = list(_breakdowns(report, compiled))
+    cached: list[Breakdown] = report.cache[key]
+    return cached
+
+
 def _fires(compiled: Compiled, breakdown: Breakdown, parts_sum: Decimal) -> bool:
     if compiled.mode == "exceeds":
         return parts_sum > breakdown.total
@@ -158,7 +169,7 @@ def _fires(compiled: Compiled, breakdown: Breakdown, parts_sum: Decimal) -> bool
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     document = report.document
-    for breakdown in _breakdowns(report, compiled):
+    for breakdown in _cached_breakdowns(report, compiled):
         parts_sum = sum((part.value for part in breakdown.parts), Decimal(0))
         if not _fires(compiled, breakdown, parts_sum):
             continue

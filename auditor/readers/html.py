@@ -34,7 +34,7 @@ from typing import Any
 from auditor.document import Document
 from auditor.readers import ReadError
 from auditor.readers.layout import CellText, TableLayout, TextBuilder
-from auditor.readers.text import decode_bytes, normalise_newlines
+from auditor.readers.text import decode_bom, decode_bytes, normalise_newlines
 
 EXTRACTOR_VERSION = "html-1"
 
@@ -82,14 +82,9 @@ def declared_charset(data: bytes) -> str | None:
 
 def decode_html(data: bytes) -> tuple[str, str]:
     """(text, encoding) of an HTML page: BOM, declared charset, then plain-text detection."""
-    if not data.strip():
-        raise ReadError("文件为空")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding), encoding
-            except UnicodeDecodeError as error:
-                raise ReadError(f"网页以 {encoding} 字节顺序标记开头，但内容无法按该编码解码") from error
+    with_bom = decode_bom(data)
+    if with_bom is not None:
+        return with_bom
     declared = declared_charset(data)
     if declared is not None:
         try:

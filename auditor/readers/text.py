@@ -33,17 +33,25 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode report bytes; returns (text, encoding name) or raises ReadError."""
+def decode_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when ``data`` starts with a byte-order mark; raises ReadError when the rest
+    does not decode; None without a BOM. Raises ReadError for empty input."""
     if not data.strip():
         raise ReadError("文件为空")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom) :].decode(encoding.replace("-sig", ""))
+                return data[len(bom) :].decode(encoding.replace("-sig", "")), encoding
             except UnicodeDecodeError as error:
                 raise ReadError(f"文件以 {encoding} 字节顺序标记开头，但内容无法按该编码解码") from error
-            return text, encoding
+    return None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode report bytes; returns (text, encoding name) or raises ReadError."""
+    with_bom = decode_bom(data)
+    if with_bom is not None:
+        return with_bom
     if _looks_binary(data):
         raise ReadError("这是二进制文件，不是文本报告")
     try:

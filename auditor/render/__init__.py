@@ -7,7 +7,7 @@ Every renderer is ``render_<name>(results, context) -> str`` and is registered i
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,17 @@ class RenderContext:
     root: Path | None = None  # paths in machine formats are made relative to this
     rulebook: Rulebook | None = None
     extra: dict[str, Any] | None = None
+
+
+def render_chunks(format_name: str, results: Sequence[FileResult], context: RenderContext) -> Iterator[str]:
+    """The rendered output in pieces: a renderer module may offer ``stream_<name>`` for large runs."""
+    module_name, _, function_name = RENDERERS[format_name].partition(":")
+    module = importlib.import_module(module_name)
+    streamer = getattr(module, function_name.replace("render_", "stream_", 1), None)
+    if streamer is not None:
+        yield from streamer(results, context)
+    else:
+        yield getattr(module, function_name)(results, context)
 
 
 def render(format_name: str, results: Sequence[FileResult], context: RenderContext) -> str:

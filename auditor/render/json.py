@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from auditor import __version__
@@ -47,12 +47,18 @@ def summary(results: Sequence[FileResult]) -> dict[str, Any]:
     }
 
 
-def render_json(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
-    payload = {
-        "tool": {"name": "gk-audit", "version": __version__},
-        "files": [file_to_json(result) for result in results],
-        "summary": summary(results),
-    }
+def stream_json(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
+    """The JSON document in pieces, one file at a time, so that a run over thousands of reports
+    never holds the whole document (or its dict form) in memory at once."""
+    yield '{\n"tool": ' + json.dumps({"name": "gk-audit", "version": __version__}) + ',\n"files": [\n'
+    for index, result in enumerate(results):
+        separator = ",\n" if index else ""
+        yield separator + json.dumps(file_to_json(result), ensure_ascii=False, indent=2)
+    yield '\n],\n"summary": ' + json.dumps(summary(results), ensure_ascii=False, indent=2)
     if context.extra and "baseline" in context.extra:
-        payload["baseline"] = context.extra["baseline"]
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        yield ',\n"baseline": ' + json.dumps(context.extra["baseline"], ensure_ascii=False, indent=2)
+    yield "\n}\n"
+
+
+def render_json(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    return "".join(stream_json(results, context))

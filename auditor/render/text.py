@@ -15,7 +15,8 @@ window around the span. Colours are ANSI escapes, used only when ``color`` is tr
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.document import Span
@@ -46,24 +47,38 @@ class _Paint:
         return f"{code}{text}{_RESET}" if self.color and text else text
 
 
-def _window(line: str, start_column: int, end_column: int) -> tuple[str, int, int]:
-    """Cut ``line`` around columns [start, end) (0-based); returns (shown text, new start, new end)."""
+@dataclass(frozen=True)
+class _Window:
+    """The part of a long source line that is shown: columns [left, right) of the line."""
+
+    shown: str
+    left: int
+    right: int
+    shift: int  # add to a column of the line to get a column of ``shown``
+
+    def place(self, start: int, end: int) -> tuple[int, int] | None:
+        """Columns [start, end) of the line as columns of ``shown``; None when outside the window."""
+        end = max(end, start + 1)
+        if end <= self.left or start >= self.right:
+            return None
+        shown_start = max(start, self.left) + self.shift
+        return shown_start, max(min(end, self.right) + self.shift, shown_start + 1)
+
+
+def _window(line: str, start_column: int) -> _Window:
+    """A window of ``line`` around 0-based ``start_column`` that fits WINDOW_CELLS cells."""
     line = line.replace("\t", " ")
     if text_width(line) <= WINDOW_CELLS:
-        return line, start_column, end_column
-    left = start_column
-    budget = WINDOW_CELLS // 3
-    while left > 0 and text_width(line[left - 1 : start_column]) < budget:
+        return _Window(line, 0, len(line) + 1, 0)
+    left = min(start_column, len(line))
+    while left > 0 and text_width(line[left - 1 : start_column]) < WINDOW_CELLS // 3:
         left -= 1
     right = left + 1
     while right < len(line) and text_width(line[left:right + 1]) < WINDOW_CELLS:
         right += 1
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(line) else ""
-    shown = prefix + line[left:right] + suffix
-    shift = len(prefix) - left
-    shown_end = min(end_column, right) + shift
-    return shown, start_column + shift, max(shown_end, start_column + shift + 1)
+    return _Window(prefix + line[left:right] + suffix, left, right, len(prefix) - left)
 
 
 def _underline(shown: str, start: int, end: int, mark: str) -> str:
@@ -72,21 +87,31 @@ def _underline(shown: str, start: int, end: int, mark: str) -> str:
     return " " * pad + mark * width
 
 
+def _columns(span: Span, line: str) -> tuple[int, int]:
+    start = span.start.column - 1
+    end = span.end.column - 1 if span.end.line == span.start.line else len(line)
+    return start, max(end, start + 1)
+
+
 def _frame_rows(source_lines: Sequence[str], span: Span, mark: str, label: str, paint: _Paint,
-                gutter: int, code: str) -> list[str]:
-    rows: list[str] = []
+                gutter: int, code: str, window: _Window | None = None) -> tuple[list[str], _Window | None]:
+    """The source row and the underline row for ``span``; with ``window`` (the primary span's, on
+    the same line) only the underline row, placed in that window. Returns the window used."""
     line_no = span.start.line
     if not 1 <= line_no <= len(source_lines):
-        return rows
+        return [], None
     line = source_lines[line_no - 1]
-    start = span.start.column - 1
-    end = span.end.column - 1 if span.end.line == line_no else len(line)
-    shown, shown_start, shown_end = _window(line, start, max(end, start + 1))
+    start, end = _columns(span, line)
+    rows: list[str] = []
     bar = paint(_BLUE, "|")
-    rows.append(f"{paint(_BLUE, str(line_no).rjust(gutter))} {bar} {shown}")
-    underline = _underline(shown, shown_start, shown_end, mark)
+    placed = window.place(start, end) if window is not None else None
+    if placed is None:
+        window = _window(line, start)
+        placed = window.place(start, end) or (0, 1)
+        rows.append(f"{paint(_BLUE, str(line_no).rjust(gutter))} {bar} {window.shown}")
+    underline = _underline(window.shown, placed[0], placed[1], mark)
     rows.append(f"{' ' * gutter} {bar} {paint(code, underline + (' ' + label if label else ''))}")
-    return rows
+    return rows, window
 
 
 def describe_location(location: dict[str, object] | None) -> str:
@@ -118,13 +143,11 @@ def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[
     if diagnostic.span and source_lines:
         bar = paint(_BLUE, "|")
         lines.append(f"{' ' * gutter} {bar}")
-        rows = _frame_rows(source_lines, diagnostic.span, "^", "", paint, gutter, code)
+        rows, primary_window = _frame_rows(source_lines, diagnostic.span, "^", "", paint, gutter, code)
         for label in diagnostic.labels[:8]:
-            if label.span.start.line == diagnostic.span.start.line and rows:
-                extra = _frame_rows(source_lines, label.span, "-", label.message, paint, gutter, _BLUE)
-                rows.append(extra[-1] if extra else "")
-            else:
-                rows += _frame_rows(source_lines, label.span, "-", label.message, paint, gutter, _BLUE)
+            same_line = label.span.start.line == diagnostic.span.start.line
+            rows += _frame_rows(source_lines, label.span, "-", label.message, paint, gutter, _BLUE,
+                                primary_window if same_line else None)[0]
         if len(diagnostic.labels) > 8:
             rows.append(f"{' ' * gutter} {bar} {paint(_DIM, f'…另有 {len(diagnostic.labels) - 8} 处')}")
         lines += rows
@@ -149,23 +172,30 @@ def summary_line(results: Sequence[FileResult]) -> str:
     return f"{len(results)} 个文件：{errors} 个错误，{warnings} 个警告，{infos} 条提示"
 
 
-def render_text(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
-    color, quiet = context.color, context.quiet
-    paint = _Paint(color)
-    blocks: list[str] = []
+def _file_blocks(result: FileResult, paint: _Paint, color: bool, quiet: bool) -> Iterator[str]:
+    if result.report is not None and not quiet:
+        report = result.report
+        year = report.report_year if report.report_year is not None else "未知"
+        yield paint(_DIM, f"{result.path}: 报告年度 {year}（{report.year_source}），"
+                          f"格式 {report.era}（{report.era_source}）")
+    source_lines = result.report.document.source_lines() if result.report and not quiet else []
+    for diagnostic in result.diagnostics:
+        if quiet:
+            where = (f"{result.path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}"
+                     if diagnostic.span else result.path)
+            yield f"{where}: {diagnostic.severity.label}[{diagnostic.rule}] {diagnostic.message}"
+        else:
+            yield render_diagnostic(diagnostic, result.path, source_lines, color) + "\n"
+
+
+def stream_text(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
+    """The text report block by block (a file header, then one block per finding), summary last."""
+    paint = _Paint(context.color)
     for result in results:
-        if result.report is not None and not quiet:
-            report = result.report
-            year = report.report_year if report.report_year is not None else "未知"
-            blocks.append(paint(_DIM, f"{result.path}: 报告年度 {year}（{report.year_source}），"
-                                      f"格式 {report.era}（{report.era_source}）"))
-        source_lines = result.report.document.source_lines() if result.report else []
-        for diagnostic in result.diagnostics:
-            if quiet:
-                where = (f"{result.path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}"
-                         if diagnostic.span else result.path)
-                blocks.append(f"{where}: {diagnostic.severity.label}[{diagnostic.rule}] {diagnostic.message}")
-            else:
-                blocks.append(render_diagnostic(diagnostic, result.path, source_lines, color) + "\n")
-    blocks.append(paint(_BOLD, summary_line(results)))
-    return "\n".join(blocks) + "\n"
+        for block in _file_blocks(result, paint, context.color, context.quiet):
+            yield block + "\n"
+    yield paint(_BOLD, summary_line(results)) + "\n"
+
+
+def render_text(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
+    return "".join(stream_text(results, context))

@@ -8,7 +8,9 @@ is the child of the nearest earlier heading of a smaller level number.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditor.document import Document
@@ -86,20 +88,21 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
     return tuple(headings)
 
 
-def heading_at(outline: tuple[Heading, ...], line_index: int) -> int | None:
-    """Index of the innermost heading whose section contains ``line_index``."""
-    found: int | None = None
-    for heading in outline:
-        if heading.line_index <= line_index:
-            found = heading.index
-        else:
-            break
-    return found
+def _parents(outline: tuple[Heading, ...]) -> Callable[[int], int | None]:
+    """A function from a line index to the index of the innermost heading whose section holds it."""
+    heading_lines = [heading.line_index for heading in outline]
+
+    def parent_of(line_index: int) -> int | None:
+        position = bisect.bisect_right(heading_lines, line_index) - 1
+        return outline[position].index if position >= 0 else None
+
+    return parent_of
 
 
 def find_series(document: Document, detection: Detection, regions: tuple[Region, ...],
                 outline: tuple[Heading, ...]) -> tuple[SeriesMarker, ...]:
     markers: list[SeriesMarker] = []
+    parent_of = _parents(outline)
     for series in detection.inline_series:
         for match in series.pattern.finditer(document.folded):
             line_index = document.line_index_of(match.start())
@@ -110,6 +113,6 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
                 continue
             start = match.start("ordinal")
             markers.append(SeriesMarker(series.name, ordinal, document.text[start:match.end()], start,
-                                        match.end(), line_index, heading_at(outline, line_index)))
+                                        match.end(), line_index, parent_of(line_index)))
     markers.sort(key=lambda marker: marker.start)
     return tuple(markers)

@@ -1,63 +1,18 @@
 """Small fake tables with the interface of auditor.structure.tables (Cell, Table), for kind tests
-that must not depend on the table reader: a table is laid out as text, one cell per line."""
+that must not depend on the table reader: a table is laid out as text, one cell per line. The
+model classes and value parsing are the real ones; only the layout is made up here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
 
-
-class ValueClass(Enum):
-    NUMBER = "number"
-    ZERO = "zero"
-    BLANK = "blank"
-    NA = "na"
-    TEXT = "text"
-
-
-@dataclass(frozen=True)
-class Cell:
-    table: str
-    row: str
-    column: str
-    row_label: str
-    column_label: str
-    raw: str
-    value_class: ValueClass
-    value: int | Decimal | None
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Table:
-    id: str
-    title: str
-    start: int
-    end: int
-    cells: Mapping[tuple[str, str], Cell]
-    missing_rows: tuple[str, ...] = ()
-    missing_columns: tuple[str, ...] = ()
-
-    def cell(self, row: str, column: str) -> Cell | None:
-        return self.cells.get((row, column))
+from auditor.structure.tables import Cell, Table, ValueClass, parse_value
 
 
 def classify(raw: str) -> tuple[ValueClass, int | Decimal | None]:
-    text = raw.strip()
-    if not text:
-        return ValueClass.BLANK, None
-    if text in ("无", "—", "-", "/"):
-        return ValueClass.NA, None
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
-        return ValueClass.TEXT, None
-    if value == value.to_integral_value():
-        value = int(value)
-    return (ValueClass.ZERO if value == 0 else ValueClass.NUMBER), value
+    return parse_value(raw)
 
 
 @dataclass
@@ -87,6 +42,6 @@ class TableText:
                 value_class, value = classify(raw)
                 cells[(row_key, column_key)] = Cell(table_id, row_key, column_key, row_label, column_label, raw,
                                                     value_class, value, offset, offset + len(raw))
-        table = Table(table_id, table_id, start, len(self.text), cells)
+        table = Table(table_id, table_id, start, len(self.text), cells, (), ())
         self.tables[table_id] = table
         return table

@@ -81,3 +81,12 @@ def test_blank_table_cell_is_never_compared(check_text) -> None:  # type: ignore
     text, cell = _report(f"本年度共收到政府信息公开申请{NEW + 3}件。")
     blanked = text[: cell[0]] + " " * (cell[1] - cell[0]) + text[cell[1]:]
     assert _found(check_text, blanked) == []
+
+
+def test_granted_and_partly_granted(check_text) -> None:  # type: ignore[no-untyped-def]
+    granted, partly = VALUES.t3["c1"]["total"], VALUES.t3["c2"]["total"]
+    same = f"其中予以公开{granted}件，部分公开{partly}件；予以公开及部分公开{granted + partly}件。"
+    assert _found(check_text, _report(same)[0]) == []
+    wrong = f"予以公开及部分公开{granted + partly + 17}件。"
+    found = _found(check_text, _report(wrong)[0])
+    assert len(found) == 1 and "予以公开和部分公开" in found[0].message and len(found[0].labels) == 2
