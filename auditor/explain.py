@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 from auditor.checks import kind_module
-from auditor.rulebook import Rule, Rulebook
+from auditor.rulebook import PACKAGE_ROOT, Rule, Rulebook
 
 
 def rules_rows(rulebook: Rulebook) -> list[tuple[str, str, str, str, str, str]]:
@@ -16,6 +17,18 @@ def rules_rows(rulebook: Rulebook) -> list[tuple[str, str, str, str, str, str]]:
             severity = ", ".join(f"{era}:{level.label}" for era, level in rule.severity_by_era.items())
         rows.append((rule.id, rule.name, rule.category, severity, rule.eras_label(), rule.title))
     return rows
+
+
+def _shown_path(source: str) -> str:
+    """A built-in rulebook file relative to the project (rules/identities.yaml), others as given."""
+    path = Path(source)
+    return str(path.relative_to(PACKAGE_ROOT)) if path.is_relative_to(PACKAGE_ROOT) else source
+
+
+def _yaml(params: object) -> str:
+    import yaml
+
+    return yaml.safe_dump(params, allow_unicode=True, sort_keys=False, width=100).rstrip()
 
 
 def kind_doc(kind: str) -> str:
@@ -39,9 +52,11 @@ def explain_rule(rule: Rule) -> str:
     ]
     if rule.help:
         lines.append(f"建议: {rule.help}")
+    if rule.params:
+        lines += ["", f"参数（kind: {rule.kind}）:", *("    " + row for row in _yaml(rule.params).splitlines())]
     if rule.examples.get("fail"):
         lines += ["", "会报告的写法:", *("    " + row for row in rule.examples["fail"].rstrip().splitlines())]
     if rule.examples.get("pass"):
         lines += ["", "不会报告的写法:", *("    " + row for row in rule.examples["pass"].rstrip().splitlines())]
-    lines += ["", f"规则库: {rule.source}", "", f"—— 检查类型 {rule.kind} ——", kind_doc(rule.kind)]
+    lines += ["", f"规则库: {_shown_path(rule.source)}", "", f"—— 检查类型 {rule.kind} ——", kind_doc(rule.kind)]
     return "\n".join(lines) + "\n"

@@ -112,3 +112,13 @@ def test_json_output_validates_against_the_published_schema(tmp_path: Path) -> N
     empty.write_bytes(b"")
     result = _run("check", "--format", "json", str(empty), *map(str, sorted(SEEDS.glob("*.txt"))))
     jsonschema.validate(json.loads(result.output), schema)
+
+
+def test_explain_works_for_every_rule(rulebook) -> None:  # type: ignore[no-untyped-def]
+    for rule in rulebook.rules:
+        result = _run("explain", rule.id)
+        assert result.exit_code == 0, rule.id
+        assert rule.title in result.output and f"kind: {rule.kind}" in result.output, rule.id
+        assert rule.basis and rule.basis in result.output, f"{rule.id} has no legal basis"
+        if rule.implied:
+            assert "由格式的含义推出" in result.output, rule.id
