@@ -94,7 +94,7 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
             if compiled.fires_when == "year_differs":
                 if year is None or report.report_year is None or year == report.report_year:
                     continue
-                if report.year_source.startswith("统计期限"):
+                if report.year_basis == "period":
                     continue
             start, end = match.span()
             yield emit(rule, report.era, document.span(start, end), {

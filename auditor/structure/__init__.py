@@ -31,6 +31,7 @@ class Report:
     outline: tuple[Heading, ...]
     series: tuple[SeriesMarker, ...]
     tables: Any = None
+    year_basis: str = ""  # cli, title, period, mentions or "" (see structure.profile)
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -64,5 +65,5 @@ def analyse(document: Document, detection: Detection, year_override: int | None 
     return Report(
         document=document, detection=detection, title=profile.title, report_year=profile.report_year,
         year_source=profile.year_source, era=profile.era, era_source=profile.era_source,
-        regions=regions, outline=outline, series=series,
+        regions=regions, outline=outline, series=series, year_basis=profile.year_basis,
     )

@@ -32,6 +32,7 @@ class Profile:
     year_source: str
     era: str
     era_source: str
+    year_basis: str = ""  # where the year came from, as a code: cli, title, period, mentions or ""
 
 
 def find_title(document: Document, detection: Detection, regions: tuple[Region, ...]) -> TitleLine | None:
@@ -81,29 +82,31 @@ def detect_profile(document: Document, detection: Detection, regions: tuple[Regi
                    era_override: str | None = None) -> Profile:
     title = find_title(document, detection, regions)
     report_year: int | None = None
-    year_source = "未能确定"
+    year_source, basis = "未能确定", ""
     if year_override is not None:
-        report_year, year_source = year_override, "命令行 --year"
+        report_year, year_source, basis = year_override, "命令行 --year", "cli"
     elif title is not None and title.year is not None:
-        report_year, year_source = title.year, f"标题（第{title.line_index + 1}行）"
+        report_year, year_source, basis = title.year, f"标题（第{title.line_index + 1}行）", "title"
     else:
         period = detection.statistical_period.search(document.folded) if detection.statistical_period else None
         if period is not None:
             report_year = int(period.group("year"))
             year_source = f"统计期限（第{document.line_index_of(period.start()) + 1}行）"
+            basis = "period"
         else:
             report_year = _mentioned_year(document, outline, detection)
             if report_year is not None:
-                year_source = "第一部分最常提到的年份"
+                year_source, basis = "第一部分最常提到的年份", "mentions"
     if era_override is not None:
-        return Profile(title, report_year, year_source, era_override, "命令行 --profile")
+        return Profile(title, report_year, year_source, era_override, "命令行 --profile", basis)
     if report_year is not None:
         era = detection.era_for_year(report_year)
         if era is not None:
-            return Profile(title, report_year, year_source, era, f"报告年度 {report_year}")
+            return Profile(title, report_year, year_source, era, f"报告年度 {report_year}", basis)
     for era, patterns in detection.format_signatures:
         for pattern in patterns:
             match = pattern.search(document.folded)
             if match:
-                return Profile(title, report_year, year_source, era, f"格式特征“{match.group(0)[:20]}”")
-    return Profile(title, report_year, year_source, detection.default_era, "未发现年度和新格式特征，按默认格式")
+                return Profile(title, report_year, year_source, era, f"格式特征“{match.group(0)[:20]}”", basis)
+    return Profile(title, report_year, year_source, detection.default_era, "未发现年度和新格式特征，按默认格式",
+                   basis)

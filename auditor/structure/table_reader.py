@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from auditor.structure.table_spec import TableSpec, has_label
 
 # value syntax (spec §6): a unit written on its own, never a label
-UNIT_ONLY = re.compile(r"^\s*(?:万元|亿元|元|件次|件|条|个|人次|人|次|篇|项|家|份|场|期)\s*$")
+UNITS = "万元|亿元|元|件次|件|条|个|人次|人|次|篇|项|家|份|场|期"
+UNIT_ONLY = re.compile(rf"^\s*(?:{UNITS})\s*$")
 PIPE_RUN = re.compile(r"^\s*\|{2,}\s*$")
 MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SPACE_RUN = re.compile(r"\s{2,}")

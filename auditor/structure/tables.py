@@ -24,7 +24,7 @@ from enum import Enum
 from typing import Any
 
 from auditor.structure import Report
-from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, Cursor, RawCell, read_after, read_stream
+from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, UNITS, Cursor, RawCell, read_after, read_stream
 from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label, table_specs
 from auditor.textfold import fold
 
@@ -83,10 +83,9 @@ class Table:
 
 # ---------------------------------------------------------------------------- cell values
 _NA = re.compile(r"^(?:无|暂无|[-—–－―]+|/|\\|&nbsp;?)$", re.IGNORECASE)
-_UNITS = "万元|亿元|元|件次|件|条|个|人次|人|次|篇|项|家|份|场|期"
 _NUMBER = re.compile(
     r"^(?P<sign>[-+−]|减少|增加)?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?\s*"
-    rf"(?P<unit>{_UNITS})?$"
+    rf"(?P<unit>{UNITS})?$"
 )
 
 
