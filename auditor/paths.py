@@ -7,14 +7,14 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from auditor.readers import supported_extensions
+from auditor.readers import recognised_extensions
 
 STDIN = "-"
 
 
 def expand_inputs(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given; directories recursed (sorted) for files with a supported extension."""
-    extensions = set(supported_extensions())
+    """Files as given; directories recursed (sorted) for files with a recognised extension."""
+    extensions = set(recognised_extensions())
     for path in paths:
         if path != STDIN and Path(path).is_dir():
             found = sorted(str(file) for file in Path(path).rglob("*")

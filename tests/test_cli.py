@@ -122,3 +122,11 @@ def test_explain_works_for_every_rule(rulebook) -> None:  # type: ignore[no-unty
         assert rule.basis and rule.basis in result.output, f"{rule.id} has no legal basis"
         if rule.implied:
             assert "由格式的含义推出" in result.output, rule.id
+
+
+def test_legacy_word_files_in_a_folder_get_advice(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 legacy word")
+    payload = json.loads(_run("check", "--format", "json", str(tmp_path)).output)
+    legacy = next(f for f in payload["files"] if f["path"].endswith("old.doc"))
+    assert legacy["diagnostics"][0]["rule"] == "GK001" and ".docx" in legacy["diagnostics"][0]["message"]

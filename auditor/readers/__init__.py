@@ -49,6 +49,12 @@ def supported_extensions() -> tuple[str, ...]:
     return tuple(READERS)
 
 
+def recognised_extensions() -> tuple[str, ...]:
+    """Extensions a folder walk picks up: the readable ones and those we can advise on (.doc, .wps),
+    so that a legacy Word file in a folder gets its "save as .docx" message instead of silence."""
+    return (*READERS, *UNSUPPORTED)
+
+
 # extensions whose extraction is slow enough to cache (see auditor.readers.cache)
 CACHED: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".docx", ".pdf"})
 
