@@ -9,7 +9,6 @@ Any region that cannot be laid out is shown as preformatted text, still highligh
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from auditor.document import Document, Grid, GridCell, Line
 from auditor.render.html_marks import MarkIndex, paint
 from auditor.structure import Report
 from auditor.structure.regions import Region
+from auditor.structure.table_reader import PIPE_RUN, split_cells
 
 _NUMBER = re.compile(r"[-+]?\d[\d,.]*%?|[—–-]+")
 _SEPARATOR_ROW = re.compile(r"[\s|:\-]+")
@@ -55,55 +55,50 @@ class Layout:
         return paint(self.document.text, start, end, self.marks)
 
 
-def _stripped(line_text: str, base: int, start: int, end: int) -> TextCell:
-    segment = line_text[start:end]
-    lead = len(segment) - len(segment.lstrip())
-    return TextCell(base + start + lead, base + start + lead + len(segment.strip()))
-
-
 def split_line(line: Line) -> list[TextCell]:
-    """The cells of one table line: at ``|`` if it has pipes, else at tabs, else the whole line."""
-    text = line.text
-    stripped = text.strip()
-    if stripped.startswith("|") or stripped.endswith("|"):
-        bounds = [index for index, char in enumerate(text) if char == "|"]
-        edges = [-1, *bounds, len(text)]
-        cells = [_stripped(text, line.start, left + 1, right) for left, right in itertools.pairwise(edges)]
-        if stripped.startswith("|"):
-            cells = cells[1:]
-        if stripped.endswith("|"):
-            cells = cells[:-1]
-        return cells
-    if "\t" in stripped:
-        edges = [-1, *[index for index, char in enumerate(text) if char == "\t"], len(text)]
-        cells = [_stripped(text, line.start, left + 1, right) for left, right in itertools.pairwise(edges)]
-        return [cell for cell in cells if cell.end > cell.start] or cells[:1]
-    return [_stripped(text, line.start, 0, len(text))]
+    """The cells of one table line, split as the table reader splits them (pipes, tabs, runs of
+    spaces); an empty cell is an empty range where it stands."""
+    return [TextCell(cell.start, cell.end if cell.text else cell.start)
+            for cell in split_cells(line.text, line.start, after_label=False)] or [TextCell(line.start, line.end)]
 
 
 def _is_number(text: str) -> bool:
     return bool(_NUMBER.fullmatch(text.strip()))
 
 
+def _value_like(line: Line, cells: list[TextCell]) -> bool:
+    """A one-cell line holding a number, nothing, or a dash: a value of the row above it."""
+    if len(cells) != 1:
+        return False
+    text = line.text[cells[0].start - line.start:cells[0].end - line.start].strip()
+    return not text or _is_number(text) or text == "无"
+
+
 def text_rows(lines: Sequence[Line]) -> list[tuple[Line, list[TextCell]]]:
-    """Rows of a run of table lines; a label line followed by number lines becomes one row."""
+    """Rows of a run of table lines. A label line followed by one-value lines becomes one row (one
+    label or value per line, and one cell per line ending in ``|``, where ``||…`` ends a row)."""
     rows: list[tuple[Line, list[TextCell]]] = []
+    row_open = False
     for line in lines:
-        if not line.text.strip() or (_SEPARATOR_ROW.fullmatch(line.text.strip()) and "-" in line.text):
+        stripped = line.text.strip()
+        if not stripped or (_SEPARATOR_ROW.fullmatch(stripped) and "-" in stripped):
+            continue
+        if PIPE_RUN.fullmatch(stripped):
+            row_open = False
             continue
         cells = split_line(line)
-        single = len(cells) == 1
-        if single and rows and _is_number(line.text) and len(rows[-1][1]) >= 1 and _pairs_with(rows[-1]):
+        if row_open and rows and _value_like(line, cells) and _pairs_with(rows[-1]):
             rows[-1] = (rows[-1][0], [*rows[-1][1], cells[0]])
             continue
         rows.append((line, cells))
+        row_open = True
     return rows
 
 
 def _pairs_with(row: tuple[Line, list[TextCell]]) -> bool:
     """A one-per-line row grows while it is a label followed only by numbers."""
     first = row[0].text.strip()
-    return not (first.startswith("|") or "\t" in row[0].text) and not _is_number(first)
+    return not (first.startswith("|") or "\t" in row[0].text) and not _is_number(first.rstrip("| "))
 
 
 class TableWriter:
