@@ -296,6 +296,7 @@ def _assemble(raw_files: list[_RawFile], builtin_count: int, trusted: set[str]) 
     """Merge the files into rules; ``trusted`` files passed validation before (their parameters
     are not validated again: jsonschema is slow to import and the built-in rules rarely change)."""
     from auditor.structure.detection import compile_detection
+    from auditor.structure.table_spec import validate_tables
 
     order: list[str] = []
     entries: dict[str, tuple[_RawFile, int, dict[str, Any]]] = {}
@@ -309,7 +310,13 @@ def _assemble(raw_files: list[_RawFile], builtin_count: int, trusted: set[str]) 
             line, column = _mark(raw.marks, ("detection", *error.path))
             raise RulebookError(raw.path, line, column, f"detection: {error.problem}") from error
         detection.update(file_detection)
-        tables.update(raw.data.get("tables") or {})
+        file_tables = raw.data.get("tables") or {}
+        try:
+            validate_tables(file_tables)
+        except ParamError as error:
+            line, column = _mark(raw.marks, ("tables", *error.path))
+            raise RulebookError(raw.path, line, column, f"tables: {error.problem}") from error
+        tables.update(file_tables)
         is_user_file = file_index >= builtin_count
         for index, rule_data in enumerate(raw.data.get("rules") or []):
             rule_id = rule_data["id"]

@@ -5,7 +5,9 @@
 Paragraphs become Word paragraphs; each pipe table becomes a Word table with the merged cells a
 real report has: caption and label-only rows span the row, single values span their block, and the
 headers of tables 三 and 四 are merged as in the 2021 format (申请人情况 over seven columns,
-法人或其他组织 over five, 自然人 and 总计 over two rows...). The same layout is written as an HTML page
+法人或其他组织 over five, 自然人 and 总计 over two rows...). The six part headings (``一、总体情况`` …)
+are numbered the way clerks number them in Word: by an automatic list (``w:numPr`` on a
+``chineseCounting`` ``%1、`` list), so their text holds no ``一、``. The same layout is written as an HTML page
 in a CMS frame (navigation, ``#zoom`` body, footer) with ``rowspan``/``colspan``. gk-audit reports
 the same findings on these files as on the .txt they come from.
 """
@@ -13,7 +15,9 @@ the same findings on these files as on the .txt they come from.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 # (row, column, rows spanned, columns spanned) of the header cells of tables 三 and 四 (0-based rows)
@@ -21,6 +25,8 @@ HEADER_MERGES = {
     "（本列数据的勾稽关系为": [(0, 0, 3, 1), (0, 1, 1, 7), (1, 1, 2, 1), (1, 2, 1, 5), (1, 7, 2, 1)],
     "行政复议": [(0, 0, 1, 5), (0, 5, 1, 10), *((1, column, 2, 1) for column in range(5)), (1, 5, 1, 5), (1, 10, 1, 5)],
 }
+PART_HEADING = re.compile(r"^([一二三四五六])、")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 Block = str | list[list[str]]
 Merge = tuple[int, int, int, int]
 
@@ -54,13 +60,53 @@ def merges_of(rows: list[list[str]]) -> list[Merge]:
     return merges
 
 
+def add_part_list(document: Any) -> str:
+    """Add a Word list numbered 一、二、三、 (``chineseCounting``, ``%1、``) to the numbering part;
+    returns its numId."""
+    from docx.oxml import parse_xml
+
+    numbering = document.part.numbering_part.element
+    w = f"{{{W_NS}}}"
+    abstract_id = 1 + max((int(item.get(f"{w}abstractNumId")) for item in numbering.findall(f"{w}abstractNum")),
+                          default=0)
+    num_id = 1 + max((int(item.get(f"{w}numId")) for item in numbering.findall(f"{w}num")), default=0)
+    abstract = parse_xml(
+        f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+        '<w:lvlJc w:val="left"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>')
+    first_num = numbering.find(f"{w}num")
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                               "</w:num>"))
+    return str(num_id)
+
+
+def add_part_heading(document: Any, text: str, num_id: str) -> None:
+    """A part heading whose ``一、`` comes from the list ``num_id`` instead of its text."""
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph(PART_HEADING.sub("", text))
+    paragraph._p.get_or_add_pPr().insert(0, parse_xml(
+        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
 def write_docx(blocks: list[Block], target: Path) -> None:
     import docx
 
     document = docx.Document()
+    parts = add_part_list(document)
+    numbered = 0
     for block in blocks:
         if isinstance(block, str):
-            document.add_paragraph(block)
+            marker = PART_HEADING.match(block)
+            if marker and "一二三四五六".index(marker.group(1)) == numbered:  # only an unbroken sequence
+                numbered += 1
+                add_part_heading(document, block, parts)
+            else:
+                document.add_paragraph(block)
             continue
         table = document.add_table(rows=len(block), cols=len(block[0]))
         table.style = "Table Grid"

@@ -30,3 +30,17 @@ def check_text(rulebook: Rulebook):  # type: ignore[no-untyped-def]
 
 def rule_ids(result: FileResult) -> list[str]:
     return [diagnostic.rule for diagnostic in result.diagnostics]
+
+
+@pytest.fixture(autouse=True)
+def _restore_cache_variable():  # type: ignore[no-untyped-def]
+    """`gk-audit check` sets GK_AUDIT_CACHE_DIR in its own process so worker processes inherit the
+    cache setting; in-process CliRunner calls would leak it into later tests, so put it back."""
+    import os
+
+    before = os.environ.get("GK_AUDIT_CACHE_DIR")
+    yield
+    if before is None:
+        os.environ.pop("GK_AUDIT_CACHE_DIR", None)
+    else:
+        os.environ["GK_AUDIT_CACHE_DIR"] = before

@@ -12,6 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 FORMS = ("cell-lines", "markdown", "tabs", "spaces", "inline")
+# How table 三 is laid out (render's ``layout``): the statutory columns; its columns reordered; with an
+# extra 法人或其他组织 小计 column and a 备注 column (both only in the forms whose header is a grid of
+# positions, GRID_FORMS, as a Word/HTML table exported with every cell); labels wrapped inside their
+# cells (only in the one-cell-per-line form). Other combinations render the statutory layout.
+LAYOUTS = ("statutory", "reordered", "extra", "wrapped")
+GRID_FORMS = ("markdown", "tabs")
+WRAP_AT = 12  # a wrapped label breaks after this many characters
 
 T3_COLUMNS = ("natural", "commercial", "research", "social", "legal", "other", "total")
 APPLICANTS = T3_COLUMNS[:-1]
@@ -155,11 +162,13 @@ def _row_writer(form: str) -> Callable[[Rendered, Cells], None]:
             "inline": separated(" ")}[form]
 
 
-def _table(out: Rendered, form: str, header: list[list[str]], rows: list[Cells]) -> None:
+def _table(out: Rendered, form: str, header: list[list[str]], rows: list[Cells], grid: bool = False) -> None:
+    """``grid``: header rows keep every cell (a merged cell's text repeated over its span)."""
     write = _row_writer(form)
     width = max(len(line) for line in [*header, *rows])
     for index, line in enumerate(header):
-        padded = list(line) + [""] * (width - len(line)) if form == "markdown" else [text for text in line if text]
+        padded = list(line) + [""] * (width - len(line)) if form == "markdown" or grid else [
+            text for text in line if text]
         write(out, [(text, None) for text in padded])
         if index == 0 and form == "markdown":
             out.add("|" + "---|" * width + "\n")
@@ -186,20 +195,59 @@ def subtotal_values(values: Values) -> dict[str, dict[str, int]]:
                     for column in T3_COLUMNS} for group, count in groups.items()}
 
 
-def _t3(out: Rendered, form: str, values: Values, subtotals: dict[str, dict[str, int]] | None = None) -> None:
-    header = [[T3_NOTE, T3_HEADER_TOP], ["", *T3_HEADER_MID], ["", "", *T3_HEADER_LOW]]
+# grid header of table 三 by column: (key or an extra column's filler, middle header cell, bottom header cell)
+T3_GRID = [("natural", "自然人", "自然人")] + [
+    (key, T3_HEADER_MID[1], label) for key, label in zip(APPLICANTS[1:], T3_HEADER_LOW, strict=True)] + [
+    ("total", "总计", "总计")]
+SUBTOTAL_COLUMN = ("+legal_persons", T3_HEADER_MID[1], "小计")
+REMARK_COLUMN = ("+remark", "备注", "备注")
+
+
+def _t3_grid(layout: str) -> list[tuple[str, str, str]]:
+    if layout == "reordered":
+        return [T3_GRID[-1], T3_GRID[0], *reversed(T3_GRID[1:-1])]
+    if layout == "extra":
+        return [T3_GRID[0], SUBTOTAL_COLUMN, *T3_GRID[1:], REMARK_COLUMN]
+    return T3_GRID
+
+
+def _t3_cell(numbers: dict[str, int], column: str, key: Key) -> tuple[str, Key | None]:
+    if column == REMARK_COLUMN[0]:
+        return "无", None
+    if column == SUBTOTAL_COLUMN[0]:
+        return str(sum(numbers[name] for name in APPLICANTS[1:])), None
+    return str(numbers[column]), key
+
+
+def _wrap(label: str, form: str, layout: str) -> str:
+    if layout == "wrapped" and form == "cell-lines" and len(label) > WRAP_AT + 2:
+        return label[:WRAP_AT] + "\n" + label[WRAP_AT:]
+    return label
+
+
+def _t3(out: Rendered, form: str, values: Values, subtotals: dict[str, dict[str, int]] | None = None,
+        layout: str = "statutory") -> None:
+    grid = form in GRID_FORMS and layout in ("reordered", "extra")
+    columns = _t3_grid(layout if grid else "statutory")
+    if grid:
+        header = [[T3_NOTE, *[T3_HEADER_TOP] * len(columns)], [T3_NOTE, *[mid for _, mid, _ in columns]],
+                  [T3_NOTE, *[low for _, _, low in columns]]]
+    else:
+        header = [[T3_NOTE, T3_HEADER_TOP], ["", *T3_HEADER_MID], ["", "", *T3_HEADER_LOW]]
     rows: list[Cells] = []
     for key, label in t3_rows(values.era):
         group = SUBTOTAL_GROUPS.get(label)
+        shown = _wrap(label, form, layout)
         if key is None and subtotals and group in subtotals:
-            rows.append([(label, None), *[(str(subtotals[group][column]), ("t3", group, column))
-                                          for column in T3_COLUMNS]])
+            rows.append([(shown, None), *[_t3_cell(subtotals[group], column, ("t3", group, column))
+                                          for column, _, _ in columns]])
             continue
         if key is None:
-            rows.append([(label, None)])
+            rows.append([(shown, None)])
             continue
-        rows.append([(label, None), *[(str(values.t3[key][column]), ("t3", key, column)) for column in T3_COLUMNS]])
-    _table(out, form, header, rows)
+        rows.append([(shown, None), *[_t3_cell(values.t3[key], column, ("t3", key, column))
+                                      for column, _, _ in columns]])
+    _table(out, form, header, rows, grid=grid)
 
 
 def _t4(out: Rendered, form: str, values: Values) -> None:
@@ -213,8 +261,8 @@ def _t4(out: Rendered, form: str, values: Values) -> None:
 
 
 def render(values: Values, form: str, year: int | None = None,
-           subtotals: dict[str, dict[str, int]] | None = None) -> Rendered:
-    """A minimal report with the six headings and the three tables in ``form``."""
+           subtotals: dict[str, dict[str, int]] | None = None, layout: str = "statutory") -> Rendered:
+    """A minimal report with the six headings and the three tables in ``form`` (table 三 in ``layout``)."""
     year = year or (2019 if values.era == "2019" else 2022)
     out = Rendered()
     out.add(f"赣州市示范局{year}年政府信息公开工作年度报告\n\n")
@@ -224,7 +272,7 @@ def render(values: Values, form: str, year: int | None = None,
     out.add("二、主动公开政府信息情况\n")
     _t2(out, form, values)
     out.add("三、收到和处理政府信息公开申请情况\n")
-    _t3(out, form, values, subtotals)
+    _t3(out, form, values, subtotals, layout)
     out.add("\n四、政府信息公开行政复议、行政诉讼情况\n")
     _t4(out, form, values)
     out.add("\n五、存在的主要问题及改进情况\n")

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reportgen import FORMS, Key, Rendered, consistent_values, render, subtotal_values
+from reportgen import FORMS, LAYOUTS, Key, Rendered, consistent_values, render, subtotal_values
 
 from auditor.diagnostics import Diagnostic
 from auditor.document import Document
@@ -43,11 +43,11 @@ def _covers(diagnostic: Diagnostic, start: int, end: int) -> bool:
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("era", ERAS)
 @PROFILE
-@given(seed=st.integers(0, 10**6), with_subtotals=st.booleans())
+@given(seed=st.integers(0, 10**6), with_subtotals=st.booleans(), layout=st.sampled_from(LAYOUTS))
 def test_consistent_tables_raise_no_arithmetic_or_table_finding(era: str, form: str, seed: int,
-                                                                 with_subtotals: bool) -> None:
+                                                                 with_subtotals: bool, layout: str) -> None:
     values = consistent_values(seed, era)
-    rendered = render(values, form, subtotals=subtotal_values(values) if with_subtotals else None)
+    rendered = render(values, form, subtotals=subtotal_values(values) if with_subtotals else None, layout=layout)
     found = [(d.rule, d.message) for d in _check(rendered, form) if d.category in ("arithmetic", "table")]
     assert found == []
 
@@ -56,9 +56,9 @@ def test_consistent_tables_raise_no_arithmetic_or_table_finding(era: str, form: 
 @pytest.mark.parametrize("era", ERAS)
 @PROFILE
 @given(seed=st.integers(0, 10**6), pick=st.integers(0, 10**6), delta=st.integers(1, 9),
-       with_subtotals=st.booleans())
+       with_subtotals=st.booleans(), layout=st.sampled_from(LAYOUTS))
 def test_one_changed_cell_is_caught_at_that_cell(era: str, form: str, seed: int, pick: int, delta: int,
-                                                 with_subtotals: bool) -> None:
+                                                 with_subtotals: bool, layout: str) -> None:
     values = consistent_values(seed, era)
     subtotals = subtotal_values(values) if with_subtotals else None
     cells = values.numeric_cells() + [("t3", group, column) for group, row in (subtotals or {}).items()
@@ -69,7 +69,7 @@ def test_one_changed_cell_is_caught_at_that_cell(era: str, form: str, seed: int,
         subtotals[key[1]][key[2]] += delta
     else:
         values.set(key, values.get(key) + delta)
-    rendered = render(values, form, subtotals=subtotals)
+    rendered = render(values, form, subtotals=subtotals, layout=layout)
     start, end = rendered.offsets[key]
     arithmetic = [d for d in _check(rendered, form) if d.category == "arithmetic" and d.severity.label == "error"]
     assert any(_covers(diagnostic, start, end) for diagnostic in arithmetic), (

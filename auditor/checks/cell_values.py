@@ -15,6 +15,14 @@ Parameters:
             ``cell``: one diagnostic per cell.
     tables: table ids to check (default: all).
     max_labels: labels listed per diagnostic (default 20); the rest are counted in a note.
+    texts:  the wording the kind puts into messages, labels and notes (the built-in rules give all):
+            ``blank``      how a BLANK cell is described (空白);
+            ``written``    how any other cell is described, from ``{raw}`` (``“{raw}”``);
+            ``label``      a secondary label, from ``{cell}`` and ``{described}``;
+            ``joiner``     between the cells named in ``{cells}`` (``、``);
+            ``more``       after ``{cells}`` when there are more than three (等);
+            ``unlisted``   the note counting the cells not labelled (``{count}``).
+            Omitted texts fall back to the bare values, or nothing.
 Message fields: ``{table}``, ``{cell}`` (row·column as written), ``{raw}``, ``{count}``,
 ``{cells}`` (the first few cells, named).
 
@@ -36,7 +44,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from auditor.checks import emit
+from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
@@ -52,8 +60,16 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "per": {"enum": ["table", "cell"]},
         "tables": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "max_labels": {"type": "integer", "minimum": 0},
+        "texts": {
+            "type": "object", "additionalProperties": False,
+            "properties": {name: {"type": "string"} for name in
+                           ("blank", "written", "label", "joiner", "more", "unlisted")},
+        },
     },
 }
+# language-free fallbacks for texts a rulebook omits
+FALLBACK_TEXTS = {"blank": "", "written": "{raw}", "label": "{cell} {described}", "joiner": " ", "more": "",
+                  "unlisted": ""}
 
 _SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
 _EMPTY = (ValueClass.BLANK, ValueClass.NA)
@@ -65,11 +81,13 @@ class Compiled:
     per: str
     tables: frozenset[str]
     max_labels: int
+    texts: dict[str, str]
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
     return Compiled(params["find"], params.get("per", "table" if params["find"] == "empty" else "cell"),
-                    frozenset(params.get("tables", ())), int(params.get("max_labels", 20)))
+                    frozenset(params.get("tables", ())), int(params.get("max_labels", 20)),
+                    {**FALLBACK_TEXTS, **params.get("texts", {})})
 
 
 def cell_name(cell: Cell) -> str:
@@ -80,10 +98,10 @@ def cell_name(cell: Cell) -> str:
     return f"{row}·{cell.column_label}"
 
 
-def describe(cell: Cell) -> str:
+def describe(cell: Cell, texts: dict[str, str]) -> str:
     if cell.value_class is ValueClass.BLANK:
-        return "空白"
-    return f"“{cell.raw}”"
+        return texts["blank"]
+    return render_template(texts["written"], {"raw": cell.raw})
 
 
 def _out_of_domain(cell: Cell, spec: TableSpec) -> bool:
@@ -106,20 +124,23 @@ def _selected(compiled: Compiled, cell: Cell, spec: TableSpec) -> bool:
     return _out_of_domain(cell, spec)
 
 
-def _values(table_title: str, cells: list[Cell]) -> dict[str, Any]:
+def _values(table_title: str, cells: list[Cell], texts: dict[str, str]) -> dict[str, Any]:
     first = cells[0]
-    named = "、".join(cell_name(cell) for cell in cells[:3]) + ("等" if len(cells) > 3 else "")
+    named = texts["joiner"].join(cell_name(cell) for cell in cells[:3]) + (texts["more"] if len(cells) > 3 else "")
     return {"table": table_title, "cell": cell_name(first), "raw": first.raw, "count": len(cells), "cells": named}
 
 
 def _per_table(rule: Rule, report: Report, compiled: Compiled, title: str, cells: list[Cell]) -> Diagnostic:
     document = report.document
     first, rest = cells[0], cells[1:]
-    labels = [Label(document.span(cell.start, cell.end), f"{cell_name(cell)}：{describe(cell)}")
+    texts = compiled.texts
+    labels = [Label(document.span(cell.start, cell.end),
+                    render_template(texts["label"], {"cell": cell_name(cell), "described": describe(cell, texts)}))
               for cell in rest[: compiled.max_labels]]
     unlisted = len(rest) - compiled.max_labels
-    notes = [f"另有 {unlisted} 处同类单元格未逐一列出"] if unlisted > 0 else []
-    return emit(rule, report.era, document.span(first.start, first.end), _values(title, cells),
+    note = render_template(texts["unlisted"], {"count": unlisted}) if unlisted > 0 else ""
+    notes = [note] if note else []
+    return emit(rule, report.era, document.span(first.start, first.end), _values(title, cells, texts),
                 labels=labels, notes=notes)
 
 
@@ -138,4 +159,5 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
             yield _per_table(rule, report, compiled, table.title, cells)
             continue
         for cell in cells:
-            yield emit(rule, report.era, report.document.span(cell.start, cell.end), _values(table.title, [cell]))
+            yield emit(rule, report.era, report.document.span(cell.start, cell.end),
+                       _values(table.title, [cell], compiled.texts))

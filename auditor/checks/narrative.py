@@ -1,4 +1,4 @@
-"""kind: narrative — a number stated in the text contradicts the table that holds it.
+r"""kind: narrative — a number stated in the text contradicts the table that holds it.
 
 Reports repeat their statistics in prose ("全年共收到政府信息公开申请25件"); when the prose and the
 table disagree, one of them is wrong. Each *fact* pairs regexes for the sentence (matched against
@@ -16,10 +16,26 @@ Parameters:
         values:    expressions giving the table's value, e.g. ``t4.row[review_total]``; the first one
                    whose tables the report has is used (so one fact serves several eras).
         skip:      regexes; a sentence matching one of them is not about this fact.
+        require:   regexes; when given, the sentence must match one of them (``信息公开``: an
+                   amount of 经费 is only this fact's when the sentence is about disclosure work).
+        units:     for amounts: ``{unit: factor}``, the factor turning a number in that unit into
+                   the table's unit (``{万元: 1, 元: 0.0001}``); a pattern writes ``{unit}`` where
+                   the unit stands. A stated unit, or a unit written in the cell, that is not in
+                   the map is not converted but skipped: the check never guesses a unit.
+        table_unit: the unit of the table's value, shown after ``{value}`` (``万元``); a cell that
+                   writes its own unit is converted with ``units``.
+        tolerance: a decimal, in the table's unit: the largest difference still taken as agreement
+                   (default 0). A stated amount also agrees when it is the table's value rounded
+                   to the digits the prose wrote (``约5万元`` beside 5.2).
     skip:        regexes; sentences about another scope (the whole city or county: ``全市``,
                  ``全县``, ``备案``) are not compared with the agency's own table.
-    cell_label:  template of a table cell's label ({row_label} {column_label} {value}).
-Message fields: {fact} {number} (as written) {stated} {value} {value_terms} {cells}.
+    cell_label:  (required) template of a table cell's label ({row_label} {column_label} {value}).
+    cells_joiner: (required) text between the cells in ``{cells}`` (``、``).
+Message fields: {fact} {number} (as written, with its unit) {unit} (or empty) {stated} {value} (with
+the fact's ``table_unit``) {value_terms} {cells}.
+
+A value expression whose row or column the report's table does not have in its era (the 2019
+``t2_1`` has ``made``, the 2021 one ``issued``) does not apply: the next one is tried.
 
 Example (GK901 narrative-applications)::
 
@@ -29,27 +45,35 @@ Example (GK901 narrative-applications)::
         values: ['t3.new[total]']
 
 fails on "共收到政府信息公开申请25件" beside a table whose 本年新收·总计 is 23; passes when it is 25.
+An amount::
+
+      - name: 行政事业性收费金额
+        patterns: ['行政事业性收费[^。;,\d]{0,10}?{number}\s*{unit}']
+        units: {万元: 1, 元: 0.0001}
+        values: ['t2_8.fees[amount]']
+
+passes on "行政事业性收费12000元" beside 1.2 (万元) and fails beside 12.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.checks.identity import cell_name, number_text, report_tables, terms_text
 from auditor.diagnostics import Diagnostic, Label
-from auditor.expr import Expr, ExprError, Term, evaluate_sum, expression_tables, parse_sum
+from auditor.expr import Expr, ExprError, Term, evaluate_sum, expression_tables, parse_sum, table_axis
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.structure.numerals import chinese_to_int
 
 KIND = "narrative"
 PARAMS_SCHEMA: dict[str, Any] = {
-    "required": ["facts"],
+    "required": ["facts", "cell_label", "cells_joiner"],
     "properties": {
         "facts": {
             "type": "array", "minItems": 1,
@@ -60,18 +84,23 @@ PARAMS_SCHEMA: dict[str, Any] = {
                     "patterns": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "values": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "skip": {"type": "array", "items": {"type": "string"}},
+                    "require": {"type": "array", "items": {"type": "string"}},
+                    "units": {"type": "object", "minProperties": 1,
+                              "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
+                    "table_unit": {"type": "string"},
+                    "tolerance": {"type": "number", "minimum": 0},
                 },
             },
         },
         "skip": {"type": "array", "items": {"type": "string"}},
         "cell_label": {"type": "string"},
+        "cells_joiner": {"type": "string"},
     },
 }
 
 # a number as reports write it in prose: 3,746 / 12 / 0.5 / 十三 / 一百零五
 NUMBER = r"(?P<number>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])|[零〇一二两三四五六七八九十百千万]+)"
 SENTENCE_END = "。;!?\n"
-DEFAULT_CELL_LABEL = "{row_label} {column_label} = {value}"
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -92,6 +121,10 @@ class Fact:
     patterns: tuple[re.Pattern[str], ...]
     values: tuple[Expr, ...]
     skip: tuple[re.Pattern[str], ...]
+    require: tuple[re.Pattern[str], ...] = ()
+    units: Mapping[str, Decimal] | None = None  # None: a count, compared exactly and without units
+    table_unit: str = ""
+    tolerance: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -99,10 +132,20 @@ class Compiled:
     facts: tuple[Fact, ...]
     skip: tuple[re.Pattern[str], ...]
     cell_label: str
+    cells_joiner: str
+
+
+def _units(raw: dict[str, Any]) -> dict[str, Decimal] | None:
+    """The unit map with exact factors (the schema has checked they are positive numbers)."""
+    if "units" not in raw:
+        return None
+    return {unit: Decimal(str(factor)) for unit, factor in raw["units"].items()}
 
 
 def _fact(raw: dict[str, Any], index: int) -> Fact:
-    patterns = [source.replace("{number}", NUMBER) for source in raw["patterns"]]
+    units = _units(raw)
+    unit_group = "(?P<unit>" + "|".join(re.escape(unit) for unit in sorted(units or {}, key=len, reverse=True)) + ")"
+    patterns = [source.replace("{number}", NUMBER).replace("{unit}", unit_group) for source in raw["patterns"]]
     values = []
     for position, source in enumerate(raw["values"]):
         try:
@@ -114,6 +157,10 @@ def _fact(raw: dict[str, Any], index: int) -> Fact:
         patterns=tuple(compile_patterns(patterns, ("facts", index, "patterns"))),
         values=tuple(values),
         skip=tuple(compile_patterns(raw.get("skip", []), ("facts", index, "skip"))),
+        require=tuple(compile_patterns(raw.get("require", []), ("facts", index, "require"))),
+        units=units,
+        table_unit=raw.get("table_unit", ""),
+        tolerance=Decimal(str(raw.get("tolerance", 0))),
     )
 
 
@@ -121,7 +168,8 @@ def prepare(params: dict[str, Any]) -> Compiled:
     return Compiled(
         facts=tuple(_fact(raw, index) for index, raw in enumerate(params["facts"])),
         skip=tuple(compile_patterns(params.get("skip", []), ("skip",))),
-        cell_label=params.get("cell_label", DEFAULT_CELL_LABEL),
+        cell_label=params["cell_label"],
+        cells_joiner=params["cells_joiner"],
     )
 
 
@@ -138,7 +186,14 @@ class Statement:
     start: int
     end: int
     stated: Decimal
-    written: str
+    written: str  # the number as written, with its unit for a fact with units
+    unit: str = ""  # the unit (folded), for a fact with units
+
+
+def _about_fact(sentence: str, fact: Fact, compiled: Compiled) -> bool:
+    if any(skip.search(sentence) for skip in (*compiled.skip, *fact.skip)):
+        return False
+    return not fact.require or any(required.search(sentence) for required in fact.require)
 
 
 def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
@@ -152,22 +207,73 @@ def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
                 if (start, end) in seen or report.in_table(start):
                     continue
                 left, right = sentence_bounds(folded, match.start(), match.end())
-                sentence = folded[left:right]
-                if any(skip.search(sentence) for skip in (*compiled.skip, *fact.skip)):
+                if not _about_fact(folded[left:right], fact, compiled):
                     continue
                 stated = parse_number(match.group("number")) if has_number else Decimal(0)
                 if stated is None:
                     continue
+                unit = (match.group("unit") or "") if "unit" in pattern.groupindex else ""
+                written_end = match.end("unit") if unit else end
                 seen.add((start, end))
-                yield Statement(fact, start, end, stated, report.document.text[start:end])
+                yield Statement(fact, start, end, stated, report.document.text[start:written_end], unit)
+
+
+def _applies(terms: Sequence[Term], tables: Mapping[str, Any]) -> bool:
+    """False when the expression names a row or column the table does not have in this era."""
+    for term in terms:
+        if term.is_cell and term.cell is None:
+            table = tables[term.table]
+            if term.row not in table_axis(table, "rows") or term.column not in table_axis(table, "columns"):
+                return False
+    return True
 
 
 def table_value(values: Sequence[Expr], tables: Any) -> tuple[Decimal | None, tuple[Term, ...]]:
-    """The first expression whose tables the report has, evaluated; (None, ()) if none applies."""
+    """The first expression that applies to the report's tables, evaluated; (None, ()) if none does."""
     for expression in values:
         if expression_tables(expression) <= set(tables):
-            return evaluate_sum(expression, tables)
+            value, terms = evaluate_sum(expression, tables)
+            if _applies(terms, tables):
+                return value, terms
     return None, ()
+
+
+def _table_factor(fact: Fact, terms: Sequence[Term]) -> Decimal | None:
+    """The factor from the unit the cells are written in to the table's unit; None if unknown or mixed."""
+    units = fact.units or {}
+    written = {getattr(term.cell, "unit", "") for term in terms if term.cell is not None}
+    written.discard("")
+    if not written:
+        return Decimal(1)
+    if len(written) > 1 or next(iter(written)) not in units:
+        return None
+    return units[next(iter(written))]
+
+
+def in_table_unit(statement: Statement, value: Decimal, terms: Sequence[Term]) -> Decimal | None:
+    """The table's value in the table's unit (a count as it is); None when a cell's unit is unknown."""
+    if statement.fact.units is None:
+        return value
+    factor = _table_factor(statement.fact, terms)
+    return None if factor is None else value * factor
+
+
+def agrees(statement: Statement, value: Decimal) -> bool | None:
+    """Whether the stated number agrees with the table's value (in the table's unit); None when
+    the stated unit cannot be converted."""
+    fact = statement.fact
+    if fact.units is None:
+        return abs(statement.stated - value) <= fact.tolerance
+    # a statement of none ("未收取任何费用") needs no unit: zero is zero in any unit
+    stated_factor = fact.units.get(statement.unit) if statement.unit or statement.stated else Decimal(1)
+    if not stated_factor:
+        return None
+    if abs(statement.stated * stated_factor - value) <= fact.tolerance:
+        return True
+    # "约5万元" beside 5.2: the table's value rounded to the digits the prose wrote
+    exponent = statement.stated.as_tuple().exponent
+    quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return (value / stated_factor).quantize(quantum, rounding=ROUND_HALF_UP) == statement.stated
 
 
 def _labels(report: Report, compiled: Compiled, terms: Sequence[Term]) -> list[Label]:
@@ -189,12 +295,15 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
         return
     for statement in _statements(report, compiled):
         value, terms = table_value(statement.fact.values, tables)
-        if value is None or value == statement.stated:
+        if value is not None:
+            value = in_table_unit(statement, value, terms)
+        if value is None or agrees(statement, value) is not False:
             continue
         values = {
-            "fact": statement.fact.name, "number": statement.written, "stated": number_text(statement.stated),
-            "value": number_text(value), "value_terms": terms_text(terms),
-            "cells": "、".join(cell_name(term) for term in terms),
+            "fact": statement.fact.name, "number": statement.written, "unit": statement.unit,
+            "stated": number_text(statement.stated),
+            "value": number_text(value) + statement.fact.table_unit, "value_terms": terms_text(terms),
+            "cells": compiled.cells_joiner.join(cell_name(term) for term in terms),
         }
         yield emit(rule, report.era, report.document.span(statement.start, statement.end), values,
                    labels=_labels(report, compiled, terms))

@@ -12,6 +12,10 @@ Parameters:
     series:   inline series names to check (default: all), as named in ``detection.inline_series``.
     problems: message fragments by problem, filling ``{problem}`` in the rule's message:
               ``gap`` (fields ``{missing}``), ``duplicate``, ``order`` (field ``{previous}``).
+              The built-in rules give all three; an omitted one falls back to the bare marker(s).
+    previous_label: the label on the previous item (``上一项是 {previous}``; fallback
+              ``{previous}``).
+    joiner:   between the markers in ``{missing}`` (``、``; fallback a space).
 Message fields: ``{found}`` (the marker as written), ``{expected}``, ``{previous}``, ``{missing}``,
 ``{problem}``.
 
@@ -42,10 +46,13 @@ PARAMS_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {"gap": {"type": "string"}, "duplicate": {"type": "string"}, "order": {"type": "string"}},
         },
+        "previous_label": {"type": "string"},
+        "joiner": {"type": "string"},
     },
 }
 
-_DEFAULT_PROBLEMS = {"gap": "缺少 {missing}", "duplicate": "与上一项重复", "order": "排在 {previous} 之后，顺序颠倒"}
+# language-free fallbacks for texts a rulebook omits
+_FALLBACK_PROBLEMS = {"gap": "{missing}", "duplicate": "{previous}", "order": "{previous}"}
 _NUMBER = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 
@@ -96,13 +103,16 @@ def _problems(items: Sequence[Item]) -> Iterator[tuple[str, Item, Item | None, i
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     document = report.document
-    problems = {**_DEFAULT_PROBLEMS, **rule.params.get("problems", {})}
+    problems = {**_FALLBACK_PROBLEMS, **rule.params.get("problems", {})}
+    previous_label = rule.params.get("previous_label", "{previous}")
+    joiner = rule.params.get("joiner", " ")
     for problem, item, previous, expected in _problems(_items(rule, report)):
-        missing = "、".join(_restyle(item.marker, ordinal) for ordinal in range(expected, item.ordinal))
+        missing = joiner.join(_restyle(item.marker, ordinal) for ordinal in range(expected, item.ordinal))
         values = {
             "found": item.marker, "expected": _restyle(item.marker, expected),
             "previous": previous.marker if previous else "", "missing": missing,
         }
         values["problem"] = render_template(problems[problem], values)
-        labels = [Label(document.span(previous.start, previous.end), f"上一项是 {previous.marker}")] if previous else []
+        labels = ([Label(document.span(previous.start, previous.end), render_template(previous_label, values))]
+                  if previous else [])
         yield emit(rule, report.era, document.span(item.start, item.end), values, labels=labels)

@@ -10,6 +10,13 @@ Parameters:
              ``incomplete`` a table is found but rows or columns of it cannot be found: one
                             diagnostic per table naming them all.
     tables:  table ids to check (default: every table of the era).
+    texts:   the wording the kind puts into messages and labels (the built-in rules give all):
+             ``report``          what ``{section}`` names when the part's heading is missing (报告);
+             ``belongs_here``    the label on the heading of the part a misplaced table belongs in;
+             ``missing_column``  / ``missing_row``: one missing label in ``{missing}``
+                                 (``列“{label}”``, ``行“{label}”``);
+             ``joiner``          between the items of ``{missing}`` (``、``).
+             Omitted texts fall back to the bare label, or nothing.
 Message fields: ``{table}`` (the table's title), ``{section}`` (the part it belongs in, as
 written), ``{missing}`` (incomplete: the labels not found, e.g. ``列“本年新制作数量”``),
 ``{count}``.
@@ -30,7 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.checks import emit
+from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label
 from auditor.document import Span
 from auditor.rulebook import Rule
@@ -45,18 +52,28 @@ PARAMS_SCHEMA: dict[str, Any] = {
     "properties": {
         "mode": {"enum": ["missing", "misplaced", "incomplete"]},
         "tables": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "texts": {
+            "type": "object", "additionalProperties": False,
+            "properties": {name: {"type": "string"} for name in
+                           ("report", "belongs_here", "missing_column", "missing_row", "joiner")},
+        },
     },
 }
+# language-free fallbacks for texts a rulebook omits
+FALLBACK_TEXTS = {"report": "", "belongs_here": "", "missing_column": "{label}", "missing_row": "{label}",
+                  "joiner": " "}
 
 
 @dataclass(frozen=True)
 class Compiled:
     mode: str
     tables: frozenset[str]
+    texts: dict[str, str]
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
-    return Compiled(params["mode"], frozenset(params.get("tables", ())))
+    return Compiled(params["mode"], frozenset(params.get("tables", ())),
+                    {**FALLBACK_TEXTS, **params.get("texts", {})})
 
 
 def section_heading(report: Report, spec: TableSpec) -> Heading | None:
@@ -90,7 +107,7 @@ def _fallback_span(report: Report) -> Span:
 def _missing(rule: Rule, report: Report, spec: TableSpec) -> Diagnostic:
     heading = section_heading(report, spec)
     span = _heading_span(report, heading) if heading else _fallback_span(report)
-    section = _heading_text(heading) if heading else "报告"
+    section = _heading_text(heading) if heading else rule.compiled.texts["report"]
     return emit(rule, report.era, span, {"table": spec.title, "section": section})
 
 
@@ -102,7 +119,7 @@ def _misplaced(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Dia
     if start <= table.start < end:
         return None
     document = report.document
-    label = Label(_heading_span(report, heading), "表格应在这一部分")
+    label = Label(_heading_span(report, heading), rule.compiled.texts["belongs_here"])
     return emit(rule, report.era, document.span(table.start, table.anchor_end),
                 {"table": spec.title, "section": _heading_text(heading)}, labels=[label])
 
@@ -110,12 +127,13 @@ def _misplaced(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Dia
 def _incomplete(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Diagnostic | None:
     labels = {row.key: row.label for row in spec.rows}
     columns = {column.key: column.label for column in spec.columns}
-    names = [f"列“{columns[key]}”" for key in table.missing_columns]
-    names += [f"行“{labels[key]}”" for key in table.missing_rows]
+    texts = rule.compiled.texts
+    names = [render_template(texts["missing_column"], {"label": columns[key]}) for key in table.missing_columns]
+    names += [render_template(texts["missing_row"], {"label": labels[key]}) for key in table.missing_rows]
     if not names:
         return None
     return emit(rule, report.era, report.document.span(table.start, table.anchor_end),
-                {"table": spec.title, "missing": "、".join(names), "count": len(names)})
+                {"table": spec.title, "missing": texts["joiner"].join(names), "count": len(names)})
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:

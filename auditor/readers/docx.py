@@ -10,7 +10,12 @@ A .docx has no lines of its own: ``Document.source_text`` is this linearised tex
 column of a span are those of the linearised text (one line per paragraph or table row), and every
 diagnostic also carries a JSON ``location``: ``{"paragraph": n}`` (1-based, counting the body's
 paragraphs, empty ones included) or ``{"table": t, "row": r, "column": c}`` (1-based, after merged
-cells are expanded). Automatic list numbering (Word's numbered headings) is not part of the text.
+cells are expanded).
+
+Automatic numbering (Word's numbered and multilevel lists, the usual way clerks number headings)
+is rendered and put before the paragraph's text, as Word shows it: ``一、总体情况`` even when the
+paragraph holds only ``总体情况`` (see ``auditor.readers.docx_numbering``). The label has no source
+of its own: it is located at its paragraph (or table cell), like the paragraph's first character.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError
+from auditor.readers.docx_numbering import Numbering
 from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
 
-EXTRACTOR_VERSION = "docx-1"
+EXTRACTOR_VERSION = "docx-2"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -87,8 +93,9 @@ def _cell_properties(cell: Any) -> tuple[int, str | None]:
     return span, merge
 
 
-def _table_layout(table: Any, table_number: int) -> TableLayout:
-    """Rows of cells; a vMerge continuation cell takes the text of the cell above it."""
+def _table_layout(table: Any, table_number: int, numbering: Numbering) -> TableLayout:
+    """Rows of cells; a vMerge continuation cell takes the text of the cell above it. Numbered
+    paragraphs in cells get their labels (counters advance in document order)."""
     layout = TableLayout()
     above: dict[int, CellText] = {}
     for row_index, row in enumerate(table.iter(f"{_W}tr")):
@@ -105,10 +112,12 @@ def _table_layout(table: Any, table_number: int) -> TableLayout:
                 source = above[column]
                 item = CellText(column_span=span, anchor=location)
                 item.add(source.chars, [location] * len(source.chars))
+                for paragraph in cell.iter(f"{_W}p"):
+                    numbering.label(paragraph)  # hidden under the merge, but it still counts
             else:
                 item = CellText(column_span=span, anchor=location)
                 for paragraph in cell.iter(f"{_W}p"):
-                    text = _paragraph_text(paragraph)
+                    text = numbering.label(paragraph) + _paragraph_text(paragraph)
                     item.add(text, [location] * len(text))
                     item.break_here()
             for covered in range(column, column + span):
@@ -122,19 +131,20 @@ def _table_layout(table: Any, table_number: int) -> TableLayout:
 
 def read_docx_file(path: str, data: bytes) -> Document:
     document = _open(data)
+    numbering = Numbering.of(document)
     builder = TextBuilder()
     paragraph_number = table_number = 0
     for item in _body_items(document.element.body):
         if item.tag == f"{_W}p":
             paragraph_number += 1
-            text = _paragraph_text(item)
+            text = numbering.label(item) + _paragraph_text(item)
             location = {"paragraph": paragraph_number}
             builder.line_anchor = location
             builder.add(text, [location] * len(text))
             builder.end_line(keep_empty=True)
         else:
             table_number += 1
-            builder.add_table(_table_layout(item, table_number), table_number)
+            builder.add_table(_table_layout(item, table_number, numbering), table_number)
     text = builder.text()
     if not text.strip():
         raise ReadError("Word 文档中没有任何文字")

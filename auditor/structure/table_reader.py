@@ -7,12 +7,16 @@ The reader works on the folded document text (same offsets as the original) and 
   more ``|`` ends a row;
 - tab-separated rows, rows aligned with runs of two or more spaces, a label followed by its
   values on the same line (split at spaces);
-- one label or value per line, with blank lines between, and units (万元, 人次) on their own line.
+- one label or value per line, with blank lines between, and units (万元, 人次) on their own line;
+  a row ends at the next row label (a label wrapped over two lines included; ``stop`` rules let a
+  lone cell equal to a row label that is also a column label, 其他, go on unless its row is next).
+A sign written apart from its number (``减少 45``, ``- 8``) is one cell.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditor.structure.table_spec import TableSpec, has_label
@@ -23,6 +27,10 @@ UNIT_ONLY = re.compile(rf"^\s*(?:{UNITS})\s*$")
 PIPE_RUN = re.compile(r"^\s*\|{2,}\s*$")
 MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SPACE_RUN = re.compile(r"\s{2,}")
+_ONE_SPACE = re.compile(r"\s+")
+# a sign written apart from its number (``减少 45``, ``- 8``): one cell, never two
+_SIGN_ONLY = re.compile(r"^(?:[-+−]|减少|增加)$")
+_DIGIT_FIRST = re.compile(r"^\d")
 _PROSE_END = re.compile(r"[。;]\s*$")
 
 
@@ -68,7 +76,21 @@ def _split_spaces(line: str, base: int, pattern: re.Pattern[str]) -> list[RawCel
         if line[position:end].strip():
             cells.append(_piece(line, base, position, end))
         position = match.end() if match else len(line)
-    return _attach_units(cells)
+    return _attach_units(_join_signs(cells, line, base))
+
+
+def _join_signs(cells: list[RawCell], line: str, base: int) -> list[RawCell]:
+    """A sign token followed, one space apart, by a number is one cell (``减少 45``, ``- 8``)."""
+    joined: list[RawCell] = []
+    for cell in cells:
+        previous = joined[-1] if joined else None
+        if (previous is not None and _SIGN_ONLY.match(previous.text) and _DIGIT_FIRST.match(cell.text)
+                and not line[previous.end - base:cell.start - base].strip()
+                and cell.start - previous.end == 1):
+            joined[-1] = RawCell(line[previous.start - base:cell.end - base], previous.start, cell.end)
+            continue
+        joined.append(cell)
+    return joined
 
 
 def _attach_units(cells: list[RawCell]) -> list[RawCell]:
@@ -101,7 +123,7 @@ def split_cells(line: str, base: int, after_label: bool) -> list[RawCell]:
         return _split_on(line, base, "\t", drop_first=after_label and not line[: line.find("\t")].strip())
     if _SPACE_RUN.search(line.strip()):
         return _split_spaces(line, base, _SPACE_RUN)
-    return _split_spaces(line, base, re.compile(r"\s+"))
+    return _split_spaces(line, base, _ONE_SPACE)
 
 
 def _trim(cells: list[RawCell], count: int) -> list[RawCell]:
@@ -133,22 +155,43 @@ def _line_at(cursor: Cursor, offset: int) -> tuple[str, int, int]:
     return cursor.folded[start:end], start, end
 
 
+StopRule = Callable[[str], bool]  # whether a line (a lone cell) ends the row being read
+
+
 def read_after(cursor: Cursor, spec: TableSpec, label_end: int, count: int, *,
-               stop_at_labels: bool = True) -> list[RawCell]:
+               stop_at_labels: bool = True, stop: StopRule | None = None, trim: bool = True) -> list[RawCell]:
     """Up to ``count`` cells following a label that ends at ``label_end``: on the same line if
-    the line goes on, else on the following lines."""
+    the line goes on, else on the following lines. ``trim=False``: every cell of the rest of the
+    label's line, in place (for mapping by header position)."""
     _, _, end = _line_at(cursor, label_end)
     rest = cursor.folded[label_end:min(end, cursor.end)]
     inline = split_cells(rest, label_end, after_label=True) if rest.strip(" \t|") else []
     if inline:
-        return _trim(inline, count)
-    return read_stream(cursor, spec, end + 1, count, stop_at_labels=stop_at_labels)
+        return _trim(inline, count) if trim else inline
+    return read_stream(cursor, spec, end + 1, count, stop_at_labels=stop_at_labels, stop=stop)
+
+
+def _holds_label(cursor: Cursor, spec: TableSpec, line: str, end: int, stop: StopRule | None) -> bool:
+    """Whether a line starts a row: it holds a row label, or begins one wrapped onto the next line."""
+    starts_row = stop or (lambda text: has_label(spec.any_row_label, text))
+    if starts_row(line):
+        return True
+    following = _next_line(cursor, end)
+    return bool(following.strip()) and not has_label(spec.any_row_label, following) \
+        and starts_row(line.rstrip() + "\n" + following.lstrip())
+
+
+def _next_line(cursor: Cursor, end: int) -> str:
+    if end + 1 >= cursor.end:
+        return ""
+    line, start, line_end = _line_at(cursor, end + 1)
+    return line[: max(0, min(line_end, cursor.end) - start)]
 
 
 def read_stream(cursor: Cursor, spec: TableSpec, offset: int, count: int, *,
-                stop_at_labels: bool = True) -> list[RawCell]:
+                stop_at_labels: bool = True, stop: StopRule | None = None) -> list[RawCell]:
     """Cells on the lines from ``offset`` on, until ``count`` cells, a row end, a label of the
-    table, a prose line or the end of the table."""
+    table (``stop`` decides which), a prose line or the end of the table."""
     cells: list[RawCell] = []
     unit = ""
     lines_used = 0
@@ -163,7 +206,7 @@ def read_stream(cursor: Cursor, spec: TableSpec, offset: int, count: int, *,
             if cells:
                 break
             continue
-        if stop_at_labels and has_label(spec.any_row_label, line):
+        if stop_at_labels and _holds_label(cursor, spec, line, end, stop):
             break
         if len(stripped) > cursor.max_label_length and _PROSE_END.search(stripped):
             break

@@ -9,6 +9,8 @@ A definition (see rules/tables-*.yaml) looks like::
       layout: rows                               # rows: a label then its cells; vector: one unlabelled row
       section: ['收到和处理', '依申请']            # regexes for the part (level-1 heading) it belongs in
       anchors: ['\\(本列数据的勾稽关系为', ...]     # regexes (folded text) where the table starts
+      header: [信息内容]                          # labels opening the header row: when no anchor matches,
+                                                 # a header row with the table's columns, then its rows
       columns:
         - {key: natural, label: 自然人}
         - {key: total, label: 总计}
@@ -21,32 +23,40 @@ Row and column entries take ``label`` (as printed), ``aliases`` (other spellings
 ``optional`` (not reported when absent); rows take ``group`` (label-only) and ``subtotal`` (a
 group that may carry cells); columns take ``money`` (values are Decimal) and ``signed`` (may be
 negative, e.g. 本年增/减). Labels are plain text: folded (spec §0) and matched on text without
-spaces and tabs (so spaces inside a label are tolerated; a line break is not, except inside the
-suffix), an ordinal before them and a parenthetical suffix after them are allowed.
+spaces, tabs and line breaks (so ``商业 企业`` and a label wrapped over up to three lines match),
+an ordinal before them and a parenthetical suffix after them are allowed.
+
+``validate_tables`` checks what the schema cannot (regexes compile, keys unique within an era) when
+the rulebook is loaded, raising ParamError with the YAML path of the bad entry.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.rulebook import ParamError
 from auditor.textfold import fold
 
 # a label is a whole cell: no Han character or letter right before or after it
 _HAN_OR_LETTER = r"\u3400-\u9fffA-Za-z"
-_SUFFIX = r"(?:\n?\([^()\n]{0,80}(?:\n[^()\n]{0,80}){0,2}\))?"
+_SUFFIX = r"(?:\([^()]{0,160}\))?"
 _WORD = re.compile(f"[{_HAN_OR_LETTER}]")
+_SQUEEZED_OUT = frozenset(" \t\n\r")
+MAX_LABEL_BREAKS = 2  # a label wrapped inside its cell: at most this many line breaks in it
 
 
 @dataclass(frozen=True)
 class Squeezed:
-    """Folded text without spaces and tabs, where labels are matched (so ``商业 企业`` is
-    ``商业企业``); ``offsets[i]`` is the offset in the folded text of ``text[i]``. A match counts
-    only as a whole cell: no Han character or letter right before or after it in the folded text."""
+    """Folded text without spaces, tabs and line breaks, where labels are matched (so ``商业 企业``
+    is ``商业企业`` and a label wrapped in its cell is whole); ``offsets[i]`` is the offset in the
+    folded text of ``text[i]``. A match counts only as a whole cell: no Han character or letter
+    right before or after it in the folded text, and at most MAX_LABEL_BREAKS line breaks inside."""
 
     folded: str
     text: str
@@ -54,13 +64,13 @@ class Squeezed:
 
     @classmethod
     def of(cls, folded: str) -> Squeezed:
-        offsets = tuple(index for index, char in enumerate(folded) if char != " " and char != "\t")
+        offsets = tuple(index for index, char in enumerate(folded) if char not in _SQUEEZED_OUT)
         return cls(folded, "".join(folded[index] for index in offsets), offsets)
 
-    def _whole(self, start: int, end: int) -> bool:
+    def _whole(self, start: int, end: int, label_end: int) -> bool:
         before = start > 0 and _WORD.match(self.folded[start - 1]) is not None
         after = end < len(self.folded) and _WORD.match(self.folded[end]) is not None
-        return not before and not after
+        return not before and not after and self.folded.count("\n", start, label_end) <= MAX_LABEL_BREAKS
 
     def search(self, pattern: re.Pattern[str], start: int, end: int) -> tuple[int, int] | None:
         """The folded-text span of the first whole-cell match between two folded offsets."""
@@ -71,9 +81,10 @@ class Squeezed:
             if match is None:
                 return None
             first = self.offsets[match.start()]
+            label_end = self.offsets[match.end("label") - 1] + 1
             for last in (match.end(), match.end("label")):
                 span = (first, self.offsets[last - 1] + 1)
-                if self._whole(*span):
+                if self._whole(*span, label_end):
                     return span
             position = match.start() + 1
 
@@ -95,6 +106,7 @@ class LabelSpec:
     optional: bool = False
     money: bool = False
     signed: bool = False
+    ambiguous: bool = False  # a row label that is also a column label (其他, 总计)
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,7 @@ class TableSpec:
     columns: tuple[LabelSpec, ...]
     any_row_label: re.Pattern[str]
     any_header_label: re.Pattern[str]
+    header: re.Pattern[str] | None = None  # labels opening the header row, on folded text (see loose_regex)
 
     @property
     def data_rows(self) -> tuple[LabelSpec, ...]:
@@ -123,6 +136,14 @@ def label_regex(texts: Sequence[str]) -> str:
     for text in sorted({"".join(fold(text).split()) for text in texts}, key=len, reverse=True):
         alternatives.append(re.escape(text))
     return f"(?P<label>{'|'.join(alternatives)})(?P<suffix>{_SUFFIX})"
+
+
+def loose_regex(texts: Sequence[str]) -> str:
+    """A regex source matching any of ``texts`` as a whole cell of folded text, with spaces allowed
+    between characters (for searching the document without squeezing it)."""
+    alternatives = [r"\s*".join(map(re.escape, "".join(fold(text).split())))
+                    for text in sorted(set(texts), key=len, reverse=True)]
+    return f"(?<![{_HAN_OR_LETTER}])(?:{'|'.join(alternatives)})(?![{_HAN_OR_LETTER}])"
 
 
 def _in_era(entry: Mapping[str, Any], era: str) -> bool:
@@ -140,6 +161,17 @@ def _label_spec(entry: Mapping[str, Any]) -> LabelSpec:
     )
 
 
+def _squeeze(text: str) -> str:
+    return "".join(fold(text).split())
+
+
+def _mark_ambiguous(rows: tuple[LabelSpec, ...], columns: tuple[LabelSpec, ...]) -> tuple[LabelSpec, ...]:
+    """Rows whose label is also a column's label: a lone cell with it does not by itself end a row."""
+    def is_column(row: LabelSpec) -> bool:
+        return any(column.pattern.fullmatch(_squeeze(row.label)) for column in columns)
+    return tuple(dataclasses.replace(row, ambiguous=True) if is_column(row) else row for row in rows)
+
+
 def _any_of(labels: Sequence[LabelSpec]) -> re.Pattern[str]:
     sources = [label.pattern.pattern for label in labels]
     renamed = [source.replace("?P<label>", "?:").replace("?P<suffix>", "?:") for source in sources]
@@ -147,15 +179,18 @@ def _any_of(labels: Sequence[LabelSpec]) -> re.Pattern[str]:
 
 
 def _table_spec(table_id: str, raw: Mapping[str, Any], era: str) -> TableSpec:
-    rows = tuple(_label_spec(entry) for entry in raw.get("rows", ()) if _in_era(entry, era))
     columns = tuple(_label_spec(entry) for entry in raw.get("columns", ()) if _in_era(entry, era))
+    rows = _mark_ambiguous(tuple(_label_spec(entry) for entry in raw.get("rows", ()) if _in_era(entry, era)),
+                           columns)
     section = raw.get("section", ())
+    header = [str(text) for text in raw.get("header", ())]
     return TableSpec(
         id=table_id, title=str(raw.get("title", table_id)), layout=str(raw.get("layout", "rows")),
         required=bool(raw.get("required", True)),
         anchors=tuple(re.compile(source, re.MULTILINE) for source in raw.get("anchors", ())),
         section=tuple(re.compile(source) for source in ([section] if isinstance(section, str) else section)),
         rows=rows, columns=columns, any_row_label=_any_of(rows), any_header_label=_any_of(rows + columns),
+        header=re.compile(loose_regex(header)) if header else None,
     )
 
 
@@ -181,3 +216,39 @@ def _compiled(tables: _Identity, era: str) -> tuple[TableSpec, ...]:
 def table_specs(tables: Mapping[str, Any], era: str) -> tuple[TableSpec, ...]:
     """The table definitions that apply to ``era``, compiled once per rulebook and era."""
     return _compiled(_Identity(tables), era)
+
+
+# ---------------------------------------------------------------------------- load-time validation
+def _check_regexes(sources: Any, path: tuple[str | int, ...]) -> None:
+    located = [(path, sources)] if isinstance(sources, str) else [((*path, index), source)
+                                                                   for index, source in enumerate(sources or ())]
+    for where, source in located:
+        try:
+            re.compile(str(source), re.MULTILINE)
+        except re.error as error:
+            raise ParamError(where, f"正则表达式无效（{error}）: {source!r}") from error
+
+
+def _check_keys(entries: Sequence[Mapping[str, Any]], path: tuple[str | int, ...]) -> None:
+    """Keys are unique among the entries that apply to any one era."""
+    for era in ("old", "2019", "2021"):
+        seen: set[str] = set()
+        for index, entry in enumerate(entries):
+            key = str(entry.get("key"))
+            if not _in_era(entry, era):
+                continue
+            if key in seen:
+                raise ParamError((*path, index, "key"), f"键 {key!r} 在 {era} 年度格式中重复")
+            seen.add(key)
+
+
+def validate_tables(tables: Mapping[str, Any]) -> None:
+    """Raise ParamError (path relative to ``tables``) for a regex that does not compile or a key
+    used twice in one era. Compiling here also fills ``re``'s cache for the first report."""
+    for table_id, raw in tables.items():
+        if not isinstance(raw, Mapping):
+            continue
+        _check_regexes(raw.get("anchors"), (table_id, "anchors"))
+        _check_regexes(raw.get("section"), (table_id, "section"))
+        for axis in ("rows", "columns"):
+            _check_keys(raw.get(axis) or (), (table_id, axis))

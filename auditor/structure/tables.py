@@ -2,8 +2,11 @@
 
 The rulebook's ``tables:`` mapping declares each table (see auditor/structure/table_spec.py):
 where it starts (anchors), its rows and columns with keys and label aliases. ``tables_of(report)``
-finds each table of the report's era, then each row label in order and the cells that follow it
-(auditor/structure/table_reader.py reads every text form), and types each cell (spec §6):
+finds each table of the report's era (by an anchor, or for a 表二 block whose caption is missing by
+its header row and rows), then each row label in order and the cells that follow it
+(auditor/structure/table_reader.py reads every text form). Cells go to columns by the positions of
+the column labels in the header when the header is a grid of cells (auditor/structure/table_header.py:
+dropped, reordered and extra columns), else in the statutory order. Each cell is typed (spec §6):
 
 - NUMBER: a number (``12``, ``3,746``, ``１２``, ``12件``, ``-8``, ``减少45``, ``68949.08元``);
 - ZERO:   a number equal to 0;
@@ -24,7 +27,17 @@ from enum import Enum
 from typing import Any
 
 from auditor.structure import Report
-from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, UNITS, Cursor, RawCell, read_after, read_stream
+from auditor.structure.table_header import HeaderMap, header_map
+from auditor.structure.table_reader import (
+    MARKDOWN_RULE,
+    PIPE_RUN,
+    UNITS,
+    Cursor,
+    RawCell,
+    StopRule,
+    read_after,
+    read_stream,
+)
 from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label, table_specs
 from auditor.textfold import fold
 
@@ -110,13 +123,55 @@ def parse_value(raw: str, money: bool = False) -> tuple[ValueClass, int | Decima
 
 
 # ---------------------------------------------------------------------------- finding tables
-def _anchor(report: Report, spec: TableSpec) -> tuple[int, int] | None:
-    """The first anchor match inside a table region, else the first anywhere."""
+def _anchor(report: Report, spec: TableSpec, squeezed: _LazySqueezed) -> tuple[int, int] | None:
+    """The first anchor match inside a table region, else the first anywhere; failing that, a
+    header row that opens the table (``header:``)."""
     matches = sorted((match.start(), match.end()) for pattern in spec.anchors
                      for match in pattern.finditer(report.document.folded))
     in_region = [span for span in matches if report.in_table(span[0])]
     found = in_region or matches
-    return found[0] if found else None
+    if found:
+        return found[0]
+    return _header_anchor(report, spec, squeezed) if spec.header is not None else None
+
+
+@dataclass
+class _LazySqueezed:
+    """The squeezed document text, built on first use (most reports without tables never need it)."""
+
+    folded: str
+    value: Squeezed | None = None
+
+    def get(self) -> Squeezed:
+        if self.value is None:
+            self.value = Squeezed.of(self.folded)
+        return self.value
+
+
+def _header_anchor(report: Report, spec: TableSpec, squeezed: _LazySqueezed) -> tuple[int, int] | None:
+    """A table whose caption is missing: the first header label (信息内容) followed, before the next
+    one or the next top-level heading, by the table's columns and then one of its rows."""
+    assert spec.header is not None
+    folded = report.document.folded
+    hits = [match.span() for match in spec.header.finditer(folded)]
+    if not hits:
+        return None
+    headings = [report.document.line_starts[heading.line_index] for heading in report.outline
+                if heading.parent is None]
+    for index, (start, end) in enumerate(hits):
+        following = [hit[0] for hit in hits[index + 1:index + 2]]
+        limit = min([len(folded), *following, *[offset for offset in headings if offset > end]])
+        if _opens_table(spec, squeezed.get(), end, limit):
+            return start, end
+    return None
+
+
+def _opens_table(spec: TableSpec, squeezed: Squeezed, start: int, limit: int) -> bool:
+    rows = [found for row in spec.data_rows if (found := squeezed.search(row.pattern, start, limit))]
+    if not rows:
+        return False
+    first_row = min(found[0] for found in rows)
+    return all(squeezed.search(column.pattern, start, first_row) for column in spec.columns if not column.optional)
 
 
 def _boundaries(report: Report, starts: list[int]) -> list[int]:
@@ -144,15 +199,27 @@ class _Builder:
     row_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     column_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     last: int = 0
+    header: HeaderMap | None = None
 
     def text(self, start: int, end: int) -> str:
         return " ".join(self.report.document.text[start:end].split())
 
     def add_row(self, row: LabelSpec, raw_cells: list[RawCell], label: tuple[int, int]) -> None:
-        columns = self.spec.columns
-        for index, column in enumerate(columns):
-            raw = raw_cells[index] if index < len(raw_cells) else RawCell("", label[0], label[1])
-            self.add(row, column, raw)
+        """Cells in the statutory column order, or by header position when the header was read."""
+        blank = RawCell("", label[0], label[1])
+        if self.header is None:
+            for index, column in enumerate(self.spec.columns):
+                self.add(row, column, raw_cells[index] if index < len(raw_cells) else blank)
+            return
+        aligned = self.header.align(raw_cells)
+        for column in self.spec.columns:
+            if column.key not in self.header.positions:
+                continue
+            raw = self.header.cell(column.key, aligned)
+            if raw is not None or len(self.header.positions[column.key]) == 1:
+                self.add(row, column, raw or blank)
+            elif any(position in aligned for position in self.header.positions[column.key]):
+                self.column_labels.pop(column.key, None)  # a merged column whose copies disagree
 
     def add(self, row: LabelSpec, column: LabelSpec, raw: RawCell) -> None:
         text = self.report.document.text[raw.start:raw.end] if raw.text else ""
@@ -176,17 +243,51 @@ def _find_columns(builder: _Builder, start: int, end: int) -> None:
             builder.last = max(builder.last, found[1])
 
 
+def _stop_rule(spec: TableSpec, index: int) -> StopRule:
+    """Which lone cells end row ``index`` in a one-value-per-line table: a row label, except that a
+    label which is also a column label (其他, 总计) ends it only if its row comes next in order."""
+    soon = {row.key for row in spec.rows[index + 1:index + 3]}
+    candidates = [row.pattern for row in spec.rows if not row.ambiguous or row.key in soon]
+
+    def stop(line: str) -> bool:
+        if not has_label(spec.any_row_label, line):
+            return False
+        squeezed = Squeezed.of(line)
+        return any(squeezed.search(pattern, 0, len(line)) for pattern in candidates)
+    return stop
+
+
+def _first_row(builder: _Builder, start: int, end: int) -> int | None:
+    for row in builder.spec.rows:
+        found = builder.squeezed.search(row.pattern, start, end)
+        if found is not None:
+            return found[0]
+    return None
+
+
+def _read_header(builder: _Builder, cursor: Cursor, start: int, first_row: int | None) -> None:
+    """Column labels in the header; their positions when the header is a grid of cells."""
+    header_end = first_row if first_row is not None else cursor.end
+    _find_columns(builder, start, header_end)
+    if first_row is None:
+        return
+    builder.header = header_map(builder.spec, cursor.folded, start, header_end, set(builder.column_labels))
+    if builder.header is not None:
+        builder.column_labels = dict(builder.header.spans)
+
+
 def _read_rows(builder: _Builder, cursor: Cursor, start: int) -> None:
     folded = cursor.folded
     spec = builder.spec
     position = start
-    first_row: int | None = None
-    for row in spec.rows:
+    _read_header(builder, cursor, start, _first_row(builder, start, cursor.end))
+    header = builder.header
+    count = len(spec.columns) if header is None else max(len(spec.columns), header.width - header.first)
+    for index, row in enumerate(spec.rows):
         found = builder.squeezed.search(row.pattern, position, cursor.end)
         if found is None:
             continue
-        label_start, label_end = found
-        first_row = label_start if first_row is None else first_row
+        label_end = found[1]
         builder.row_labels[row.key] = found
         builder.last = max(builder.last, label_end)
         position = label_end
@@ -197,11 +298,11 @@ def _read_rows(builder: _Builder, cursor: Cursor, start: int) -> None:
         if has_label(spec.any_row_label, row.pattern.sub(" ", rest)):
             raw_cells: list[RawCell] = []
         else:
-            raw_cells = read_after(cursor, spec, label_end, len(spec.columns))
+            raw_cells = read_after(cursor, spec, label_end, count, stop=_stop_rule(spec, index),
+                                   trim=header is None)
         if row.group and not raw_cells:
             continue
         builder.add_row(row, raw_cells, found)
-    _find_columns(builder, start, first_row if first_row is not None else cursor.end)
 
 
 def _data_start(builder: _Builder, cursor: Cursor, start: int) -> int | None:
@@ -248,6 +349,8 @@ def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: i
         _read_vector(builder, cursor, anchor[0])
     else:
         _read_rows(builder, cursor, anchor[0])
+    if builder.header is not None:  # a merged column whose copies disagree somewhere: none of its cells
+        builder.cells = {key: cell for key, cell in builder.cells.items() if key[1] in builder.column_labels}
     present_rows = set(builder.row_labels) | {row for row, _ in builder.cells}
     missing_rows = tuple(row.key for row in spec.rows if row.key not in present_rows and not row.optional
                          and not row.group)
@@ -263,15 +366,16 @@ def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: i
 def read_tables(report: Report, definitions: Mapping[str, Any]) -> dict[str, Table]:
     """Every table of ``definitions`` that applies to the report's era and is found in it."""
     anchored = []
+    lazy = _LazySqueezed(report.document.folded)
     for spec in table_specs(definitions, report.era):
-        anchor = _anchor(report, spec)
+        anchor = _anchor(report, spec, lazy)
         if anchor is not None:
             anchored.append((anchor, spec))
     anchored.sort(key=lambda item: item[0])
     ends = _boundaries(report, [anchor[0] for anchor, _ in anchored])
     if not anchored:
         return {}
-    squeezed = Squeezed.of(report.document.folded)
+    squeezed = lazy.get()
     return {spec.id: _read_table(report, spec, anchor, end, squeezed)
             for (anchor, spec), end in zip(anchored, ends, strict=True)}
 

@@ -142,7 +142,11 @@ def to_docx(blocks: list) -> bytes:  # type: ignore[type-arg]
     return stream.getvalue()
 
 
-def to_pdf(blocks: list) -> bytes:  # type: ignore[type-arg]
+def to_pdf(blocks: list, running_header: str | None = None, footer: str | None = None,  # type: ignore[type-arg]
+           filler: int = 0) -> bytes:
+    """``blocks`` as a PDF; ``running_header`` drawn at the top of every page, ``footer`` (a format
+    with ``{page}``, e.g. ``- {page} -``) at the bottom; ``filler`` blank lines before each table
+    after the first, to push a table across a page break."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -153,10 +157,13 @@ def to_pdf(blocks: list) -> bytes:  # type: ignore[type-arg]
     text_style = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
     cell_style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9, wordWrap="CJK")
     story = []
-    for block in blocks:
+    story_blocks = list(blocks)
+    for index, block in enumerate(story_blocks):
         if isinstance(block, str):
             story.append(Paragraph(html.escape(block), text_style) if block else Spacer(1, 8))
             continue
+        if filler and any(not isinstance(item, str) for item in story_blocks[:index]):
+            story.append(Spacer(1, 16 * filler))
         grid = expand(block)
         data = [["" for _ in row] for row in grid]
         commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
@@ -174,7 +181,16 @@ def to_pdf(blocks: list) -> bytes:  # type: ignore[type-arg]
         story.append(table)
         story.append(Spacer(1, 8))
     stream = io.BytesIO()
-    SimpleDocTemplate(stream, pagesize=A4, leftMargin=40, rightMargin=40, topMargin=40, bottomMargin=40).build(story)
+
+    def furniture(canvas, document) -> None:  # type: ignore[no-untyped-def]
+        canvas.setFont("STSong-Light", 9)
+        if running_header:
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 25, running_header)
+        if footer:
+            canvas.drawCentredString(A4[0] / 2, 20, footer.format(page=document.page))
+
+    SimpleDocTemplate(stream, pagesize=A4, leftMargin=40, rightMargin=40, topMargin=40, bottomMargin=40).build(
+        story, onFirstPage=furniture, onLaterPages=furniture)
     return stream.getvalue()
 
 
