@@ -17,6 +17,9 @@ Parameters:
     open_ended: regexes; when one matches the listed parts (``等``, ``其他``), ``short`` stays silent.
     stop:      regex that ends the list early (e.g. a second ``其中``, ``均``).
     window:    characters after the opening searched for parts (default 300).
+    list_end:  the characters that end the sentence, and so the list of parts (folded text; the
+               built-in rules give ``。!?`` and the line break; a list runs on through ``;`` and
+               ``,``). Default: the line break only.
 Message fields: {total} {unit} {parts} {parts_terms} {difference} {count}.
 
 Example (GK822 breakdown-exceeds)::
@@ -44,7 +47,7 @@ from auditor.rulebook import Rule
 from auditor.structure import Report
 
 KIND = "breakdown"
-LIST_END = "。!?\n"  # a list of parts runs on through ; and , (seed reports separate parts with ;)
+FALLBACK_LIST_END = "\n"  # language-free: the rulebook names its sentence ends
 PARAMS_SCHEMA: dict[str, Any] = {
     "required": ["mode", "total", "opening", "units"],
     "properties": {
@@ -55,6 +58,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "open_ended": {"type": "array", "items": {"type": "string"}},
         "stop": {"type": "string"},
         "window": {"type": "integer", "minimum": 10},
+        "list_end": {"type": "string", "minLength": 1},
     },
 }
 
@@ -68,6 +72,7 @@ class Compiled:
     open_ended: tuple[re.Pattern[str], ...]
     stop: re.Pattern[str] | None
     window: int
+    list_end: str
 
 
 def _unit_group(units: list[str]) -> str:
@@ -86,6 +91,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
         open_ended=tuple(compile_patterns(params.get("open_ended", []), ("open_ended",))),
         stop=compile_patterns(stop, ("stop",))[0] if stop else None,
         window=int(params.get("window", 300)),
+        list_end=params.get("list_end", FALLBACK_LIST_END),
     )
 
 
@@ -136,7 +142,7 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
         opening = compiled.opening.match(folded, match.end())
         if opening is None:
             continue
-        _, sentence_end = sentence_bounds(folded, opening.end(), opening.end(), LIST_END)
+        _, sentence_end = sentence_bounds(folded, opening.end(), opening.end(), compiled.list_end)
         end = min(sentence_end, opening.end() + compiled.window)
         end = _list_end(folded, opening.end(), end, compiled)
         total = parse_number(match.group("number"))
@@ -152,7 +158,7 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
 def _cached_breakdowns(report: Report, compiled: Compiled) -> list[Breakdown]:
     """Rules that read breakdowns with the same patterns (exceeds / falls short) parse them once."""
     key = ("breakdowns", compiled.total.pattern, compiled.opening.pattern, compiled.part.pattern,
-           compiled.stop.pattern if compiled.stop is not None else None, compiled.window,
+           compiled.stop.pattern if compiled.stop is not None else None, compiled.window, compiled.list_end,
            tuple(pattern.pattern for pattern in compiled.open_ended))
     if key not in report.cache:
         report.cache[key] = list(_breakdowns(report, compiled))

@@ -25,10 +25,24 @@ Parameters:
     shared_note:             template for the likely-error note ({cell} {value} {count}).
     cell_label:              template of a contributing cell's label ({row_label} {column_label} {value}).
     max_reported:            failed instances reported one by one (default 6); the rest are summed up
-                             in a note of the last one (``more_note``, fields {count} {words}).
-    blank_word:              how a blank cell is named in the not-checkable message (default 空白).
+                             in a note of the last one.
+    more_note:               template of that note (fields {count} {words}).
+    blank_word:              how a blank cell is named in the not-checkable message and its labels (空白).
+    texts:                   the smaller fragments of the not-checkable diagnostic:
+                             ``joiner``   between the cells listed in ``{cells}`` (``、``);
+                             ``more_cells`` after the listed cells when there are more than eight
+                             (`` 等 {count} 格``; {count} all the cells, {more} those not listed);
+                             ``listed``   a listed cell with what it holds (``{cell}“{raw}”``);
+                             ``listed_blank`` a listed blank cell (``{cell}（{blank}）``, {blank}
+                             is ``blank_word``);
+                             ``quoted``   the label on each further cell (``“{raw}”``; a blank
+                             cell's {raw} is ``blank_word``).
     when_present:            ``true``: an instance whose stated total cell the table does not have is
                              skipped, not reported as not checkable (optional subtotal rows).
+
+The built-in rules give every template and text. One a rulebook omits falls back to the bare values
+(``{words}: {count} ({cells})``, ``{cell} = {value} ({count})``, ``+{count}``, ``∅`` for a blank, …),
+with no wording in any language.
 
 Message fields: {total_label} {total} {parts} {parts_terms} {lhs} {rhs} {lhs_terms} {rhs_terms}
 {difference} {row_label} {column_label} {binding_label} {words}.
@@ -74,15 +88,23 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "max_reported": {"type": "integer", "minimum": 1},
         "more_note": {"type": "string"},
         "blank_word": {"type": "string"},
+        "texts": {
+            "type": "object", "additionalProperties": False,
+            "properties": {name: {"type": "string"} for name in
+                           ("joiner", "more_cells", "listed", "listed_blank", "quoted")},
+        },
         "when_present": {"type": "boolean"},
     },
 }
 
-DEFAULT_NOT_CHECKABLE = "无法核对“{words}”：{count} 个单元格不是数字（{cells}）"
-DEFAULT_SHARED_NOTE = "{cell}（{value}）同时出现在 {count} 个不成立的等式中，最可能是它填错了"
-DEFAULT_CELL_LABEL = "{row_label} {column_label} = {value}"
-DEFAULT_MORE_NOTE = "另有 {count} 处同一等式不成立"
-DEFAULT_BLANK_WORD = "空白"
+# language-free fallbacks for templates and texts a rulebook omits
+FALLBACK_NOT_CHECKABLE = "{words}: {count} ({cells})"
+FALLBACK_SHARED_NOTE = "{cell} = {value} ({count})"
+FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
+FALLBACK_MORE_NOTE = "+{count}"
+FALLBACK_BLANK_WORD = "∅"
+FALLBACK_TEXTS = {"joiner": ", ", "more_cells": " (+{more})", "listed": "{cell} {raw}",
+                  "listed_blank": "{cell} {blank}", "quoted": "{raw}"}
 CACHE_KEY = "identity.outcomes"
 LABEL_LENGTH = 18
 LISTED_CELLS = 8
@@ -101,6 +123,7 @@ class Compiled:
     max_reported: int
     more_note: str
     blank_word: str
+    texts: dict[str, str]
     when_present: bool
 
 
@@ -115,13 +138,14 @@ def prepare(params: dict[str, Any]) -> Compiled:
         total=params.get("total", "left"),
         words=params.get("words", params["expression"]),
         tolerance=Decimal(str(tolerance)) if tolerance is not None else None,
-        not_checkable_message=params.get("not_checkable_message", DEFAULT_NOT_CHECKABLE),
+        not_checkable_message=params.get("not_checkable_message", FALLBACK_NOT_CHECKABLE),
         not_checkable_severity=Severity.parse(params.get("not_checkable_severity", "info")),
-        shared_note=params.get("shared_note", DEFAULT_SHARED_NOTE),
-        cell_label=params.get("cell_label", DEFAULT_CELL_LABEL),
+        shared_note=params.get("shared_note", FALLBACK_SHARED_NOTE),
+        cell_label=params.get("cell_label", FALLBACK_CELL_LABEL),
         max_reported=int(params.get("max_reported", 6)),
-        more_note=params.get("more_note", DEFAULT_MORE_NOTE),
-        blank_word=params.get("blank_word", DEFAULT_BLANK_WORD),
+        more_note=params.get("more_note", FALLBACK_MORE_NOTE),
+        blank_word=params.get("blank_word", FALLBACK_BLANK_WORD),
+        texts={**FALLBACK_TEXTS, **params.get("texts", {})},
         when_present=bool(params.get("when_present", False)),
     )
 
@@ -304,7 +328,9 @@ def _listed(report: Report, term: Term, compiled: Compiled) -> str:
     if term.cell is None:
         return spec_label(report, term)
     raw = term.cell.raw.strip()
-    return f"{cell_name(term)}“{raw}”" if raw else f"{cell_name(term)}（{compiled.blank_word}）"
+    if raw:
+        return render_template(compiled.texts["listed"], {"cell": cell_name(term), "raw": raw})
+    return render_template(compiled.texts["listed_blank"], {"cell": cell_name(term), "blank": compiled.blank_word})
 
 
 def _table_span(report: Report, terms: Sequence[Term]) -> Span | None:
@@ -324,11 +350,13 @@ def _not_checkable(rule: Rule, report: Report, outcomes: Sequence[Outcome]) -> D
             unreadable.setdefault(term.address, term)
     terms = list(unreadable.values())
     present = [term for term in terms if term.cell is not None]
-    listed = "、".join(_listed(report, term, compiled) for term in terms[:LISTED_CELLS])
+    texts = compiled.texts
+    listed = texts["joiner"].join(_listed(report, term, compiled) for term in terms[:LISTED_CELLS])
     if len(terms) > LISTED_CELLS:
-        listed += f" 等 {len(terms)} 格"
+        listed += render_template(texts["more_cells"], {"count": len(terms), "more": len(terms) - LISTED_CELLS})
     span = report.document.span(present[0].cell.start, present[0].cell.end) if present else _table_span(report, terms)
-    labels = [Label(report.document.span(term.cell.start, term.cell.end), f"“{_raw(term.cell, compiled)}”")
+    labels = [Label(report.document.span(term.cell.start, term.cell.end),
+                    render_template(texts["quoted"], {"raw": _raw(term.cell, compiled)}))
               for term in present[1:LISTED_CELLS]]
     message = render_template(compiled.not_checkable_message,
                               {"words": compiled.words, "count": len(terms), "cells": listed})

@@ -16,8 +16,17 @@ Parameters:
         severity: overrides the rule's severity for this section (e.g. warning for 其他事项).
     heading_levels: only headings of these levels meet a section (default: any level).
     ordered:       check that the headings found come in the listed order (default false).
-    order_message: message template for an out-of-order heading (fields ``{section}``,
+    order_message: message template for an out-of-order heading (fields ``{section}``, ``{title}``,
                    ``{previous}``: the section it should follow).
+    texts:         the wording the kind puts into messages and labels (the built-in rules give all):
+                   ``before``  ``{position}`` of a missing part when a later part was found
+                               (fields ``{line}``, ``{heading}``: that part's line and heading;
+                               ``应在第{line}行“{heading}”之前``);
+                   ``absent``  ``{position}`` when no later part was found (报告中没有这一部分);
+                   ``previous`` the label on the heading an out-of-order one should follow
+                               (field ``{previous}``; ``“{previous}”在这里``).
+                   Omitted texts, and an omitted ``order_message``, fall back to the bare values
+                   (``{line}:{heading}``, nothing, ``{previous}``, ``{section} {previous}``).
 Message fields: ``{section}``, ``{title}``, ``{position}`` (where the part should go).
 
 Fails on an old-format report with no part or sentence on fees (收费及减免); passes when a
@@ -60,8 +69,15 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "heading_levels": {"type": "array", "items": {"type": "integer", "minimum": 1}},
         "ordered": {"type": "boolean"},
         "order_message": {"type": "string"},
+        "texts": {
+            "type": "object", "additionalProperties": False,
+            "properties": {name: {"type": "string"} for name in ("before", "absent", "previous")},
+        },
     },
 }
+# language-free fallbacks for texts a rulebook omits
+FALLBACK_TEXTS = {"before": "{line}:{heading}", "absent": "", "previous": "{previous}"}
+FALLBACK_ORDER_MESSAGE = "{section} {previous}"
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class Compiled:
     heading_levels: frozenset[int]
     ordered: bool
     order_message: str
+    texts: dict[str, str]
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
@@ -92,7 +109,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
         for index, entry in enumerate(params["sections"])
     )
     return Compiled(sections, frozenset(params.get("heading_levels", ())), bool(params.get("ordered", False)),
-                    params.get("order_message", "“{section}”应排在“{previous}”之后"))
+                    params.get("order_message", FALLBACK_ORDER_MESSAGE), {**FALLBACK_TEXTS, **params.get("texts", {})})
 
 
 def _heading_text(report: Report, heading: Heading) -> str:
@@ -128,11 +145,12 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
         following = next((later for later in found[position + 1:] if later is not None), None)
         if following is not None:
             span = document.span(following.start, following.marker_end)
-            where = f"应在第{following.line_index + 1}行“{following.marker}{following.title}”之前"
+            where = render_template(compiled.texts["before"], {
+                "line": following.line_index + 1, "heading": f"{following.marker}{following.title}"})
         else:
             end = len(document.text.rstrip())
             span = document.span(max(end - 1, 0), end)
-            where = "报告中没有这一部分"
+            where = compiled.texts["absent"]
         yield emit(rule, report.era, span, {"section": section.key, "title": section.title, "position": where},
                    severity=section.severity)
     if compiled.ordered:
@@ -148,8 +166,9 @@ def _order(rule: Rule, report: Report, compiled: Compiled, found: list[Heading |
         if latest is not None and heading.line_index < latest[1].line_index:
             values = {"section": section.key, "title": section.title, "previous": latest[0].key}
             message = render_template(compiled.order_message, values)
-            diagnostic = emit(rule, report.era, document.span(heading.start, heading.end), values,
-                              labels=[Label(document.span(latest[1].start, latest[1].end), f"“{latest[0].key}”在这里")])
+            label = Label(document.span(latest[1].start, latest[1].end),
+                          render_template(compiled.texts["previous"], values))
+            diagnostic = emit(rule, report.era, document.span(heading.start, heading.end), values, labels=[label])
             yield Diagnostic(**{**diagnostic.__dict__, "message": message})
         else:
             latest = (section, heading)

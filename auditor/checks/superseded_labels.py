@@ -12,8 +12,13 @@ Parameters:
         name:    how the label is named in the message (default: the text found).
         scope:   ``all`` (default) or ``tables``: only matches inside table regions count
                  (for words that may also appear in prose, e.g. 政府集中采购).
+    texts:   the wording the kind puts into messages and labels (the built-in rules give all):
+        quoted:  a label as written or named, from ``{label}`` (``“{label}”``): each name in
+                 ``{labels}`` and each secondary span's label;
+        joiner:  between the names in ``{labels}`` (``、``).
+        Omitted texts fall back to the bare labels joined by a space.
 Message fields: ``{label}`` (the first label found, as written), ``{labels}`` (all names,
-deduplicated), ``{count}``.
+deduplicated, each ``quoted``), ``{count}``.
 
 Example (2021 report, the 2019 labels)::
 
@@ -34,7 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.checks import compile_patterns, emit
+from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
@@ -57,8 +62,14 @@ PARAMS_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "texts": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"quoted": {"type": "string"}, "joiner": {"type": "string"}},
+        },
     },
 }
+# language-free fallbacks for texts a rulebook omits
+FALLBACK_TEXTS = {"quoted": "{label}", "joiner": " "}
 
 
 @dataclass(frozen=True)
@@ -68,12 +79,19 @@ class LabelPattern:
     tables_only: bool
 
 
-def prepare(params: dict[str, Any]) -> tuple[LabelPattern, ...]:
-    return tuple(
+@dataclass(frozen=True)
+class Compiled:
+    labels: tuple[LabelPattern, ...]
+    texts: dict[str, str]
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    labels = tuple(
         LabelPattern(compile_patterns(entry["pattern"], ("labels", index, "pattern"))[0], entry.get("name", ""),
                      entry.get("scope", "all") == "tables")
         for index, entry in enumerate(params["labels"])
     )
+    return Compiled(labels, {**FALLBACK_TEXTS, **params.get("texts", {})})
 
 
 def _found(report: Report, labels: tuple[LabelPattern, ...]) -> list[tuple[int, int, str]]:
@@ -90,14 +108,17 @@ def _found(report: Report, labels: tuple[LabelPattern, ...]) -> list[tuple[int, 
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
-    found = _found(report, rule.compiled)
+    compiled: Compiled = rule.compiled
+    found = _found(report, compiled.labels)
     if not found:
         return
     document = report.document
+    texts = compiled.texts
     (start, end, _), rest = found[0], found[1:]
     names = list(dict.fromkeys(name for _, _, name in found))
-    labels = [Label(document.span(other_start, other_end), f"“{document.text[other_start:other_end]}”")
+    labels = [Label(document.span(other_start, other_end),
+                    render_template(texts["quoted"], {"label": document.text[other_start:other_end]}))
               for other_start, other_end, _ in rest]
+    quoted_names = texts["joiner"].join(render_template(texts["quoted"], {"label": name}) for name in names)
     yield emit(rule, report.era, document.span(start, end),
-               {"label": document.text[start:end], "labels": "、".join(f"“{name}”" for name in names),
-                "count": len(found)}, labels=labels)
+               {"label": document.text[start:end], "labels": quoted_names, "count": len(found)}, labels=labels)

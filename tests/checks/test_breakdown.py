@@ -36,6 +36,8 @@ def test_parts_short_without_etc_are_a_warning(check_text) -> None:  # type: ign
     "公开各类政务信息781条，其中本局动态191条、县区动态16条、本市政务59条、党建监察39条等。",
     # a part in another unit is not a part
     "共受理申请1件，其中按时答复1件，答复率100%。",
+    # the sentence ends the list (list_end): 3件 belongs to the next sentence
+    "共收到申请10件，其中网上申请6件、当面申请4件。另外电话咨询3件。",
     # a second 其中 starts another breakdown
     "收到申请10件，其中网上申请6件、当面申请4件，办结9件，其中同意公开8件、部分公开1件。",
     # 其他 closes the list

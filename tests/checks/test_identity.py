@@ -39,6 +39,12 @@ RULES = """rules:
     kind: identity
     expression: 'for r in t.rows: t.r[total] == t.r[natural] + t.r[other]'
     words: 总计 = 自然人 + 其他
+    not_checkable_message: &not-checkable "无法核对“{words}”：{count} 个单元格不是数字（{cells}）"
+    shared_note: &shared-note "{cell}（{value}）同时出现在 {count} 个不成立的等式中，最可能是它填错了"
+    more_note: &more-note "另有 {count} 处同一等式不成立"
+    blank_word: &blank-word 空白
+    texts: &texts {joiner: 、, more_cells: ' 等 {count} 格', listed: '{cell}“{raw}”', listed_blank: '{cell}（{blank}）',
+                   quoted: '“{raw}”'}
     message: '{binding_label}：总计为 {total}，但 {parts_terms}={parts}'
   - id: GK991
     name: balance
@@ -49,6 +55,11 @@ RULES = """rules:
     total: right
     expression: 'for c in t.columns: t.new[c] + t.old[c] == t.done[c]'
     words: 新收 + 结转 = 办结
+    not_checkable_message: *not-checkable
+    shared_note: *shared-note
+    more_note: *more-note
+    blank_word: *blank-word
+    texts: *texts
     message: '{binding_label}列：{lhs_terms}={lhs}，但{rhs_label}{rhs}'
 """
 
@@ -97,7 +108,35 @@ def test_not_checkable_is_one_diagnostic_listing_the_cells(monkeypatch, rulebook
     found = _run(report, selected)
     assert len(found) == 1
     assert found[0].severity == Severity.INFO
-    assert "3 个单元格不是数字" in found[0].message and "“若干”" in found[0].message
+    assert found[0].message == ("无法核对“总计 = 自然人 + 其他”：3 个单元格不是数字"
+                                "（一·总计“若干”、一·自然人（空白）、二·自然人“无”）")
+    assert [label.message for label in found[0].labels] == ["“空白”", "“无”"]
+
+
+def test_not_checkable_names_the_first_cells_and_counts_all(monkeypatch, rulebook) -> None:  # type: ignore[no-untyped-def]
+    rows = [(f"r{index}", f"行{index}", ["", "1", "1"]) for index in range(9)]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
+    (found,) = _run(report, selected)
+    assert found.message.endswith("行7·自然人（空白） 等 9 格）") and "行8" not in found.message
+
+
+def test_omitted_texts_fall_back_to_bare_values(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "r.yaml"
+    bare = RULES.split("  - id: GK991")[0]
+    bare = bare[: bare.index("    not_checkable_message")] + bare[bare.index("    message:"):]
+    path.write_text(bare, encoding="utf-8")
+    rulebook = load_rulebook([str(path)], builtin=False)
+    rows = [("new", "一", ["", "0", "若干"]), ("old", "二", ["无", "1", "1"]), ("done", "三", ["0", "1", "1"])]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
+    (found,) = _run(report, selected)
+    assert found.message == "总计 = 自然人 + 其他: 3 (一·总计 若干, 一·自然人 ∅, 二·自然人 无)"
+    assert [label.message for label in found.labels] == ["∅", "无"]
+    rows = [(f"r{index}", f"行{index}", ["", "1", "1"]) for index in range(9)]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
+    assert _run(report, selected)[0].message.endswith("行7·自然人 ∅ (+1))")
+    rows = [(f"r{index}", f"行{index}", ["1", "1", "5"]) for index in range(9)]
+    _, report, selected = _setup(monkeypatch, rulebook, rows, ("GK990",))
+    assert _run(report, selected)[-1].notes == ("+3",)
 
 
 def test_bad_expression_is_a_rulebook_error_with_the_place(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -119,3 +119,48 @@ def test_title_kind(tmp_path: Path) -> None:
     rule = _rule("    kind: title\n", category="structure", message="{first_line}")
     assert [d.message for d in _run(tmp_path, rule, "一、总体情况\n")] == ["一、总体情况"]
     assert _run(tmp_path, rule, HEAD + "一、总体情况\n") == []
+
+
+REQUIRED = """    kind: required_section
+    ordered: true
+    sections:
+      - {key: 甲, title: 甲部分, headings: ['^甲']}
+      - {key: 乙, title: 乙部分, headings: ['^乙']}
+      - {key: 丙, title: 丙部分, headings: ['^丙']}
+"""
+REQUIRED_TEXTS = """    order_message: “{section}”应排在“{previous}”之后
+    texts:
+      before: 应在第{line}行“{heading}”之前
+      absent: 报告中没有这一部分
+      previous: “{previous}”在这里
+"""
+
+
+@pytest.mark.parametrize(("texts", "expected"), [
+    (REQUIRED_TEXTS, ["缺乙：应在第3行“二、丙”之前", "缺丙：报告中没有这一部分",
+                      ("“乙”应排在“甲”之后", "“甲”在这里")]),
+    ("", ["缺乙：3:二、丙", "缺丙：", ("乙 甲", "甲")]),  # language-free fallbacks
+])
+def test_required_section_position_and_order_texts(tmp_path: Path, texts: str, expected: list) -> None:  # type: ignore[type-arg]
+    rule = _rule(REQUIRED + texts, category="structure", message="缺{section}：{position}")
+    assert [d.message for d in _run(tmp_path, rule, HEAD + "一、甲\n二、丙\n")] == [expected[0]]
+    assert [d.message for d in _run(tmp_path, rule, HEAD + "一、甲\n二、乙\n")] == [expected[1]]
+    (order,) = _run(tmp_path, rule, HEAD + "一、乙\n二、甲\n三、丙\n")
+    assert (order.message, [label.message for label in order.labels]) == (expected[2][0], [expected[2][1]])
+
+
+SUPERSEDED = """    kind: superseded_labels
+    labels:
+      - {pattern: '旧甲', name: 旧甲栏}
+      - {pattern: '旧乙'}
+"""
+
+
+@pytest.mark.parametrize(("texts", "message", "labels"), [
+    ("    texts: {quoted: '“{label}”', joiner: 、}\n", "旧甲|“旧甲栏”、“旧乙”|3", ["“旧乙”", "“旧甲”"]),
+    ("", "旧甲|旧甲栏 旧乙|3", ["旧乙", "旧甲"]),  # language-free fallbacks
+])
+def test_superseded_labels_texts(tmp_path: Path, texts: str, message: str, labels: list[str]) -> None:
+    rule = _rule(SUPERSEDED + texts, category="table", message="{label}|{labels}|{count}")
+    (found,) = _run(tmp_path, rule, HEAD + "旧甲 旧乙\n旧甲\n")
+    assert found.message == message and [label.message for label in found.labels] == labels
