@@ -109,7 +109,8 @@ class Breakdown:
     total: Decimal
     unit: str
     parts: tuple[Part, ...]
-    open_ended: bool
+    list_start: int  # the listed parts run from here to list_end in the folded text
+    list_end: int
 
 
 def _parts(folded: str, start: int, end: int, unit: str, compiled: Compiled) -> list[Part]:
@@ -149,27 +150,29 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
         parts = _parts(folded, opening.end(), end, match.group("unit"), compiled)
         if total is None or len(parts) < 2:
             continue
-        listed = folded[opening.end():end]
-        open_ended = any(pattern.search(listed) for pattern in compiled.open_ended)
         yield Breakdown(match.start("number"), match.end("number"), total, match.group("unit"), tuple(parts),
-                        open_ended)
+                        opening.end(), end)
 
 
 def _cached_breakdowns(report: Report, compiled: Compiled) -> list[Breakdown]:
     """Rules that read breakdowns with the same patterns (exceeds / falls short) parse them once."""
     key = ("breakdowns", compiled.total.pattern, compiled.opening.pattern, compiled.part.pattern,
-           compiled.stop.pattern if compiled.stop is not None else None, compiled.window, compiled.list_end,
-           tuple(pattern.pattern for pattern in compiled.open_ended))
+           compiled.stop.pattern if compiled.stop is not None else None, compiled.window, compiled.list_end)
     if key not in report.cache:
         report.cache[key] = list(_breakdowns(report, compiled))
     cached: list[Breakdown] = report.cache[key]
     return cached
 
 
-def _fires(compiled: Compiled, breakdown: Breakdown, parts_sum: Decimal) -> bool:
+def _open_ended(folded: str, compiled: Compiled, breakdown: Breakdown) -> bool:
+    """The list says it is not exhaustive (``等``, ``其他`` …): a shortfall is then expected."""
+    return any(pattern.search(folded, breakdown.list_start, breakdown.list_end) for pattern in compiled.open_ended)
+
+
+def _fires(folded: str, compiled: Compiled, breakdown: Breakdown, parts_sum: Decimal) -> bool:
     if compiled.mode == "exceeds":
         return parts_sum > breakdown.total
-    return parts_sum < breakdown.total and not breakdown.open_ended
+    return parts_sum < breakdown.total and not _open_ended(folded, compiled, breakdown)
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
@@ -177,7 +180,7 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     document = report.document
     for breakdown in _cached_breakdowns(report, compiled):
         parts_sum = sum((part.value for part in breakdown.parts), Decimal(0))
-        if not _fires(compiled, breakdown, parts_sum):
+        if not _fires(document.folded, compiled, breakdown, parts_sum):
             continue
         labels = [Label(document.span(part.start, part.end), f"{number_text(part.value)}{breakdown.unit}")
                   for part in breakdown.parts]

@@ -103,10 +103,11 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
                 outline: tuple[Heading, ...]) -> tuple[SeriesMarker, ...]:
     markers: list[SeriesMarker] = []
     parent_of = _parents(outline)
+    table_lines = {index for region in regions for index in range(region.first, region.last + 1)}
     for series in detection.inline_series:
         for match in series.pattern.finditer(document.folded):
             line_index = document.line_index_of(match.start())
-            if _in_regions(line_index, regions):
+            if line_index in table_lines:
                 continue
             ordinal = ordinal_value(match.group("ordinal"), series.numeral)
             if ordinal is None:

@@ -47,8 +47,33 @@ from auditor.textfold import fold
 _HAN_OR_LETTER = r"\u3400-\u9fffA-Za-z"
 _SUFFIX = r"(?:\([^()]{0,160}\))?"
 _WORD = re.compile(f"[{_HAN_OR_LETTER}]")
-_SQUEEZED_OUT = frozenset(" \t\n\r")
 MAX_LABEL_BREAKS = 2  # a label wrapped inside its cell: at most this many line breaks in it
+
+
+_UNSQUEEZED_RUN = re.compile(r"[^ \t\n\r]+")
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """``map[i]`` is the folded-text offset of character ``i`` of the squeezed text. Stored as runs
+    of kept characters (one per gap of blanks), not one entry per character: building it is a
+    C-level regex pass even for a long report."""
+
+    run_starts: tuple[int, ...]  # folded offset where each run of kept characters starts
+    run_ends: tuple[int, ...]
+    squeezed_starts: tuple[int, ...]  # squeezed index of each run's first character
+    length: int
+
+    def __getitem__(self, index: int) -> int:
+        run = bisect.bisect_right(self.squeezed_starts, index) - 1
+        return self.run_starts[run] + index - self.squeezed_starts[run]
+
+    def index_at(self, offset: int) -> int:
+        """The squeezed index of the first kept character at or after folded ``offset``."""
+        run = bisect.bisect_right(self.run_starts, offset) - 1
+        if run >= 0 and offset < self.run_ends[run]:
+            return self.squeezed_starts[run] + offset - self.run_starts[run]
+        return self.squeezed_starts[run + 1] if run + 1 < len(self.squeezed_starts) else self.length
 
 
 @dataclass(frozen=True)
@@ -60,12 +85,20 @@ class Squeezed:
 
     folded: str
     text: str
-    offsets: tuple[int, ...]
+    offsets: OffsetMap
 
     @classmethod
     def of(cls, folded: str) -> Squeezed:
-        offsets = tuple(index for index, char in enumerate(folded) if char not in _SQUEEZED_OUT)
-        return cls(folded, "".join(folded[index] for index in offsets), offsets)
+        runs = [match.span() for match in _UNSQUEEZED_RUN.finditer(folded)]
+        pieces = [folded[start:end] for start, end in runs]
+        squeezed_starts: list[int] = []
+        total = 0
+        for piece in pieces:
+            squeezed_starts.append(total)
+            total += len(piece)
+        offsets = OffsetMap(tuple(start for start, _ in runs), tuple(end for _, end in runs),
+                            tuple(squeezed_starts), total)
+        return cls(folded, "".join(pieces), offsets)
 
     def _whole(self, start: int, end: int, label_end: int) -> bool:
         before = start > 0 and _WORD.match(self.folded[start - 1]) is not None
@@ -74,8 +107,8 @@ class Squeezed:
 
     def search(self, pattern: re.Pattern[str], start: int, end: int) -> tuple[int, int] | None:
         """The folded-text span of the first whole-cell match between two folded offsets."""
-        position = bisect.bisect_left(self.offsets, start)
-        stop = bisect.bisect_left(self.offsets, end)
+        position = self.offsets.index_at(start)
+        stop = self.offsets.index_at(end)
         while True:
             match = pattern.search(self.text, position, stop)
             if match is None:
