@@ -79,3 +79,15 @@ def test_user_rulebook_adds_and_overrides_by_id(tmp_path: Path) -> None:
 def test_duplicate_id_in_one_file_is_an_error(tmp_path: Path) -> None:
     error = _error(tmp_path, "rules:" + VALID_RULE + VALID_RULE.replace("test-rule", "other-rule"))
     assert "重复" in error.problem
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("detection: {eras: 5}", 1, "array"),
+    ("detection:\n  headings:\n    - {level: x, pattern: 'a'}\n", 3, "integer"),
+    ("detection:\n  eras:\n    - {era: old}\n", 3, "years"),
+    ("detection:\n  nonsense: 1\n", 2, "nonsense"),
+    ("detection:\n  title: {pattern: '(unclosed'}\n", 2, "正则"),
+])
+def test_bad_detection_block_is_located(tmp_path: Path, text: str, line: int, words: str) -> None:
+    error = _error(tmp_path, text)
+    assert error.line == line and words in error.problem
