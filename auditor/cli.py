@@ -78,15 +78,14 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
           cache_dir: str | None, no_cache: bool) -> None:
     """Check reports (files, directories, or - for standard input)."""
     _configure_cache(cache_dir, no_cache)
-    from auditor.batch import BatchRequest, repository_root, run_batch
+    from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
     from auditor.config import CliOverrides, ConfigError
     from auditor.rulebook import RulebookError
 
     cli = CliOverrides(select=tuple(sorted(_split(select))), ignore=tuple(sorted(_split(ignore))), fail_on=fail_on,
                        profile=profile, year=year, rulebooks=rulebooks, exclude=exclude, config=config_path,
                        suppressions=suppressions_path)
-    request = BatchRequest(paths, cli, jobs, keep_source=output_format not in ("json", "jsonl", "sarif", "github",
-                                                                               "gitlab", "junit"),
+    request = BatchRequest(paths, cli, jobs, keep_source=output_format not in FORMATS_WITHOUT_SOURCE,
                            keep_report=output_format in FULL_REPORT_FORMATS,
                            baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
                            progress=True, root=repository_root())

@@ -8,18 +8,6 @@ from typing import Any
 
 from auditor.document import Span
 
-CATEGORIES = (
-    "structure",
-    "table",
-    "arithmetic",
-    "consistency",
-    "placeholder",
-    "debris",
-    "numbering",
-    "date",
-    "typography",
-)
-
 
 class Severity(IntEnum):
     INFO = 0

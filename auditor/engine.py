@@ -7,7 +7,7 @@ one error diagnostic from the rulebook's ``read_error`` rule, so one bad file ne
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from auditor.checks import emit, kind_module
@@ -119,10 +119,6 @@ def check_path(path: str, rulebook: Rulebook, options: Options = Options(), data
     except ReadError as error:
         return read_error_result(path, str(error), rulebook, error.kind)
     return check_document(document, rulebook, options)
-
-
-def check_paths(paths: Sequence[str], rulebook: Rulebook, options: Options = Options()) -> list[FileResult]:
-    return [check_path(path, rulebook, options) for path in paths]
 
 
 def worst(results: Iterable[FileResult]) -> Severity | None:

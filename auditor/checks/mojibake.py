@@ -82,11 +82,6 @@ def _without_common() -> dict[int, None]:
     return {ord(char): None for char in level_one.decode("gb2312", errors="ignore")}
 
 
-def is_common_han(char: str) -> bool:
-    """A character of GB 2312 level 1: the 3755 most used Han characters."""
-    return ord(char) in _without_common()
-
-
 def _rare_runs(folded: str, compiled: Compiled) -> Iterator[tuple[int, int]]:
     if compiled.min_length is None:
         return

@@ -45,9 +45,6 @@ class Report:
     def in_table(self, offset: int) -> bool:
         return self.line_in_table(self.document.line_index_of(offset))
 
-    def children(self, parent: int | None) -> list[Heading]:
-        return [heading for heading in self.outline if heading.parent == parent]
-
     def section_range(self, heading: Heading) -> tuple[int, int]:
         """Offsets from the heading to the next heading of the same or a higher level."""
         for later in self.outline[heading.index + 1 :]:
