@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -292,6 +292,17 @@ def _touch(stamp: Path) -> None:
         pass  # a read-only home only costs validation time
 
 
+def _checked_block(raw: _RawFile, key: str, check: Callable[[Any], object]) -> dict[str, Any]:
+    """The file's ``key`` block after ``check`` accepted it; a ParamError becomes a located error."""
+    block: dict[str, Any] = raw.data.get(key) or {}
+    try:
+        check(block)
+    except ParamError as error:
+        line, column = _mark(raw.marks, (key, *error.path))
+        raise RulebookError(raw.path, line, column, f"{key}: {error.problem}") from error
+    return block
+
+
 def _assemble(raw_files: list[_RawFile], builtin_count: int, trusted: set[str]) -> Rulebook:
     """Merge the files into rules; ``trusted`` files passed validation before (their parameters
     are not validated again: jsonschema is slow to import and the built-in rules rarely change)."""
@@ -303,20 +314,8 @@ def _assemble(raw_files: list[_RawFile], builtin_count: int, trusted: set[str]) 
     detection: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     for file_index, raw in enumerate(raw_files):
-        file_detection = raw.data.get("detection") or {}
-        try:
-            compile_detection(file_detection)
-        except ParamError as error:
-            line, column = _mark(raw.marks, ("detection", *error.path))
-            raise RulebookError(raw.path, line, column, f"detection: {error.problem}") from error
-        detection.update(file_detection)
-        file_tables = raw.data.get("tables") or {}
-        try:
-            validate_tables(file_tables)
-        except ParamError as error:
-            line, column = _mark(raw.marks, ("tables", *error.path))
-            raise RulebookError(raw.path, line, column, f"tables: {error.problem}") from error
-        tables.update(file_tables)
+        detection.update(_checked_block(raw, "detection", compile_detection))
+        tables.update(_checked_block(raw, "tables", validate_tables))
         is_user_file = file_index >= builtin_count
         for index, rule_data in enumerate(raw.data.get("rules") or []):
             rule_id = rule_data["id"]
