@@ -25,6 +25,7 @@ tolerant of broken markup); a cursor walks the source alongside it to recover ex
 from __future__ import annotations
 
 import codecs
+import functools
 import html as html_lib
 import re
 from collections.abc import Iterator
@@ -99,6 +100,12 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------------------- source cursor
+@functools.cache
+def _closing_tag(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"</{tag}\s*>", re.IGNORECASE)
+
+
+
 class SourceCursor:
     """Walks the page source in step with lxml's tree to recover offsets of tags and text."""
 
@@ -110,18 +117,23 @@ class SourceCursor:
         match = _MARKUP.search(self.source, start)
         return match.start() if match else len(self.source)
 
+    def _skip_declaration(self) -> bool:
+        """Consume the next markup if it is a comment, doctype or processing instruction."""
+        at = self._next_markup(self.position)
+        if self.source.startswith("<!--", at):
+            end = self.source.find("-->", at + 4)
+            self.position = len(self.source) if end < 0 else end + 3
+        elif self.source.startswith(("<!", "<?"), at):
+            end = self.source.find(">", at)
+            self.position = len(self.source) if end < 0 else end + 1
+        else:
+            return False
+        return True
+
     def _skip_declarations(self) -> None:
         """Skip doctype, comments and processing instructions that the tree does not hold."""
-        while True:
-            at = self._next_markup(self.position)
-            if self.source.startswith("<!--", at):
-                end = self.source.find("-->", at + 4)
-                self.position = len(self.source) if end < 0 else end + 3
-            elif self.source.startswith(("<!", "<?"), at):
-                end = self.source.find(">", at)
-                self.position = len(self.source) if end < 0 else end + 1
-            else:
-                return
+        while self._skip_declaration():
+            pass
 
     def open_tag(self, tag: str) -> int | None:
         """Consume ``<tag ...>`` if it is the next markup; return its offset (None if implied)."""
@@ -142,17 +154,11 @@ class SourceCursor:
             self.position = len(self.source) if end < 0 else end + 1
 
     def comment(self) -> None:
-        at = self._next_markup(self.position)
-        if self.source.startswith("<!--", at):
-            end = self.source.find("-->", at + 4)
-            self.position = len(self.source) if end < 0 else end + 3
-        elif self.source.startswith(("<?", "<!"), at):
-            end = self.source.find(">", at)
-            self.position = len(self.source) if end < 0 else end + 1
+        self._skip_declaration()
 
     def skip_raw(self, tag: str) -> None:
         """Jump over the content of ``<script>``-like elements (which may contain ``<``)."""
-        match = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(self.source, self.position)
+        match = _closing_tag(tag).search(self.source, self.position)
         self.position = match.start() if match else len(self.source)
 
     def text(self, expected: str) -> tuple[str, list[int]]:

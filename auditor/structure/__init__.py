@@ -11,7 +11,7 @@ from typing import Any
 
 from auditor.document import Document
 from auditor.structure.detection import Detection
-from auditor.structure.outline import Heading, SeriesMarker, find_outline, find_series
+from auditor.structure.outline import Heading, SeriesMarker, find_outline, find_series, table_line_set
 from auditor.structure.profile import TitleLine, detect_profile
 from auditor.structure.regions import Region, find_regions
 
@@ -37,7 +37,7 @@ class Report:
     @cached_property
     def table_lines(self) -> frozenset[int]:
         """0-based indexes of the lines inside table regions."""
-        return frozenset(index for region in self.regions for index in range(region.first, region.last + 1))
+        return table_line_set(self.regions)
 
     def line_in_table(self, line_index: int) -> bool:
         return line_index in self.table_lines

@@ -51,15 +51,17 @@ class SeriesMarker:
     parent: int | None
 
 
-def _in_regions(index: int, regions: tuple[Region, ...]) -> bool:
-    return any(region.contains_line(index) for region in regions)
+def table_line_set(regions: tuple[Region, ...]) -> frozenset[int]:
+    """0-based indexes of every line inside a table region."""
+    return frozenset(index for region in regions for index in range(region.first, region.last + 1))
 
 
 def find_outline(document: Document, detection: Detection, regions: tuple[Region, ...]) -> tuple[Heading, ...]:
     headings: list[Heading] = []
     stack: list[Heading] = []
+    table_lines = table_line_set(regions)
     for line in document.lines():
-        if not line.folded.strip() or _in_regions(line.number - 1, regions):
+        if not line.folded.strip() or line.number - 1 in table_lines:
             continue
         for pattern in detection.headings:
             match = pattern.pattern.match(line.folded)
@@ -103,7 +105,7 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
                 outline: tuple[Heading, ...]) -> tuple[SeriesMarker, ...]:
     markers: list[SeriesMarker] = []
     parent_of = _parents(outline)
-    table_lines = {index for region in regions for index in range(region.first, region.last + 1)}
+    table_lines = table_line_set(regions)
     for series in detection.inline_series:
         for match in series.pattern.finditer(document.folded):
             line_index = document.line_index_of(match.start())
