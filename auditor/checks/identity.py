@@ -23,6 +23,8 @@ Parameters:
     not_checkable_message:   template for the not-checkable diagnostic ({words} {count} {cells}).
     not_checkable_severity:  ``info`` (default) or ``warning``.
     shared_note:             template for the likely-error note ({cell} {value} {count}).
+    fix_note:                template of the likely fix, added when one value of that cell makes every
+                             identity it takes part in hold ({cell} {value} {fix} {count}).
     cell_label:              template of a contributing cell's label ({row_label} {column_label} {value}).
     max_reported:            failed instances reported one by one (default 6); the rest are summed up
                              in a note of the last one.
@@ -84,6 +86,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "not_checkable_message": {"type": "string"},
         "not_checkable_severity": {"enum": ["info", "warning"]},
         "shared_note": {"type": "string"},
+        "fix_note": {"type": "string"},
         "cell_label": {"type": "string"},
         "max_reported": {"type": "integer", "minimum": 1},
         "more_note": {"type": "string"},
@@ -100,6 +103,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 # language-free fallbacks for templates and texts a rulebook omits
 FALLBACK_NOT_CHECKABLE = "{words}: {count} ({cells})"
 FALLBACK_SHARED_NOTE = "{cell} = {value} ({count})"
+FALLBACK_FIX_NOTE = "{cell} = {fix} ({count})"
 FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 FALLBACK_MORE_NOTE = "+{count}"
 FALLBACK_BLANK_WORD = "∅"
@@ -119,6 +123,7 @@ class Compiled:
     not_checkable_message: str
     not_checkable_severity: Severity
     shared_note: str
+    fix_note: str
     cell_label: str
     max_reported: int
     more_note: str
@@ -141,6 +146,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
         not_checkable_message=params.get("not_checkable_message", FALLBACK_NOT_CHECKABLE),
         not_checkable_severity=Severity.parse(params.get("not_checkable_severity", "info")),
         shared_note=params.get("shared_note", FALLBACK_SHARED_NOTE),
+        fix_note=params.get("fix_note", FALLBACK_FIX_NOTE),
         cell_label=params.get("cell_label", FALLBACK_CELL_LABEL),
         max_reported=int(params.get("max_reported", 6)),
         more_note=params.get("more_note", FALLBACK_MORE_NOTE),
@@ -283,7 +289,44 @@ def _cell_labels(report: Report, compiled: Compiled, terms: Sequence[Term], skip
     return labels
 
 
-def _shared_notes(compiled: Compiled, outcome: Outcome, counts: Counter[tuple[str, str, str]]) -> list[str]:
+def _coefficient(outcome: Outcome, address: tuple[str, str, str]) -> int:
+    """How many times the cell counts in ``lhs - rhs`` of the outcome (0 when it is not in it)."""
+    left = sum(term.sign for term in outcome.left if term.is_cell and term.address == address)
+    right = sum(term.sign for term in outcome.right if term.is_cell and term.address == address)
+    return left - right
+
+
+def likely_fix(suspect: Term, outcomes: Mapping[str, Sequence[Outcome]]) -> Decimal | None:
+    """The one value of ``suspect`` that makes every identity it takes part in hold, or None.
+
+    Each equality the cell is in asks for one change (``-(lhs - rhs) / coefficient``); a passing one
+    asks for none. Only when they all ask for the same non-zero change, to a value that is not
+    negative, is there a fix to name; an inequality or an uncheckable instance over the cell means
+    no fix can be promised."""
+    if suspect.value is None:
+        return None
+    changes: set[Decimal] = set()
+    for instances in outcomes.values():
+        for outcome in instances:
+            coefficient = _coefficient(outcome, suspect.address)
+            if coefficient == 0:
+                continue
+            if outcome.status == "unknown" or outcome.op != "==" or outcome.lhs is None or outcome.rhs is None:
+                return None
+            changes.add(-(outcome.lhs - outcome.rhs) / coefficient)
+            if len(changes) > 1:
+                return None
+    if len(changes) != 1:
+        return None
+    fixed = suspect.value + changes.pop()
+    if fixed == suspect.value or fixed < 0 or (fixed != fixed.to_integral_value()
+                                               and suspect.value == suspect.value.to_integral_value()):
+        return None
+    return fixed
+
+
+def _shared_notes(compiled: Compiled, outcome: Outcome, outcomes: Mapping[str, Sequence[Outcome]],
+                  counts: Counter[tuple[str, str, str]]) -> list[str]:
     cells = {term.address: term for term in outcome.terms if term.is_cell and term.cell is not None}
     shared = {address: counts[address] for address in cells if counts[address] >= 2}
     if not shared:
@@ -292,17 +335,24 @@ def _shared_notes(compiled: Compiled, outcome: Outcome, counts: Counter[tuple[st
     suspects = [cells[address] for address, count in shared.items() if count == most]
     if len(suspects) > 2:  # several cells share the failures equally: no single suspect
         return []
-    return [render_template(compiled.shared_note, {
-        "cell": cell_name(term), "value": number_text(term.value), "count": most}) for term in suspects]
+    notes = []
+    for term in suspects:
+        fields = {"cell": cell_name(term), "value": number_text(term.value), "count": most}
+        notes.append(render_template(compiled.shared_note, fields))
+        fix = likely_fix(term, outcomes)
+        if fix is not None:
+            notes.append(render_template(compiled.fix_note, {**fields, "fix": number_text(fix)}))
+    return notes
 
 
-def _failure(rule: Rule, report: Report, outcome: Outcome, counts: Counter[tuple[str, str, str]]) -> Diagnostic:
+def _failure(rule: Rule, report: Report, outcome: Outcome, outcomes: Mapping[str, Sequence[Outcome]],
+             counts: Counter[tuple[str, str, str]]) -> Diagnostic:
     compiled: Compiled = rule.compiled
     total = _total_term(compiled, outcome)
     span = report.document.span(total.cell.start, total.cell.end) if total.cell is not None else None
     labels = _cell_labels(report, compiled, outcome.terms, total)
     return emit(rule, report.era, span, _values(compiled, outcome, total), labels=labels,
-                notes=_shared_notes(compiled, outcome, counts))
+                notes=_shared_notes(compiled, outcome, outcomes, counts))
 
 
 def _raw(cell: Any, compiled: Compiled) -> str:
@@ -371,7 +421,7 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     mine = outcomes.get(rule.id, [])
     failed = [outcome for outcome in mine if outcome.status == "fail"]
     counts = failure_counts(outcomes)
-    reported = [_failure(rule, report, outcome, counts) for outcome in failed[: compiled.max_reported]]
+    reported = [_failure(rule, report, outcome, outcomes, counts) for outcome in failed[: compiled.max_reported]]
     if len(failed) > compiled.max_reported:
         rest = len(failed) - compiled.max_reported
         more = render_template(compiled.more_note, {"count": rest, "words": compiled.words})

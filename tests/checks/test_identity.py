@@ -13,6 +13,7 @@ from fake_tables import TableText
 from auditor.checks import identity
 from auditor.diagnostics import Severity
 from auditor.document import Document
+from auditor.expr import Outcome, Term
 from auditor.rulebook import Rulebook, RulebookError, load_rulebook
 from auditor.structure import analyse
 
@@ -171,3 +172,60 @@ def test_no_note_when_failures_share_no_cell(monkeypatch, rulebook) -> None:  # 
     found = _run(report, selected)
     assert [d.rule for d in found] == ["GK990", "GK990"]
     assert all(not d.notes for d in found)
+
+
+# ---------------------------------------------------------------------------- the likely fix
+def _fix_term(value: int) -> Term:
+    from types import SimpleNamespace
+
+    # the expression language reads a cell's value_class and value only
+    return Term(1, "t3", "c7", "total", SimpleNamespace(value_class="NUMBER", value=value))
+
+
+def _equality(left: list, right: list, status: str | None = None) -> Outcome:
+    from decimal import Decimal
+
+    def side(terms: list) -> tuple:
+        return tuple(term if isinstance(term, Term) else Term(1, literal=Decimal(term)) for term in terms)
+
+    lhs = sum((term.value for term in side(left)), Decimal(0))
+    rhs = sum((term.value for term in side(right)), Decimal(0))
+    return Outcome(status or ("pass" if lhs == rhs else "fail"), (), "==", side(left), side(right), lhs, rhs)
+
+
+def test_likely_fix_is_the_one_value_that_makes_every_identity_hold() -> None:
+    from decimal import Decimal
+
+    from auditor.checks.identity import likely_fix
+
+    total = _fix_term(11)
+    outcomes = {"a": [_equality([10, 0], [total])], "b": [_equality([total], [4, 6])]}
+    assert likely_fix(total, outcomes) == Decimal(10)
+
+
+def test_no_likely_fix_when_the_identities_ask_for_different_values() -> None:
+    from auditor.checks.identity import likely_fix
+
+    total = _fix_term(11)
+    outcomes = {"a": [_equality([10], [total])], "b": [_equality([total], [4, 5])]}
+    assert likely_fix(total, outcomes) is None
+
+
+def test_no_likely_fix_when_a_passing_identity_would_break() -> None:
+    from auditor.checks.identity import likely_fix
+
+    total = _fix_term(11)
+    outcomes = {"a": [_equality([10], [total])], "b": [_equality([total], [5, 6])]}
+    assert likely_fix(total, outcomes) is None
+
+
+def test_the_faulty_example_names_the_likely_fix() -> None:
+    from pathlib import Path
+
+    from auditor.engine import check_path
+    from auditor.rulebook import load_rulebook
+
+    example = Path(__file__).parents[2] / "examples" / "report-2021-faulty.txt"
+    result = check_path(str(example), load_rulebook())
+    notes = [note for diagnostic in result.diagnostics if diagnostic.rule == "GK801" for note in diagnostic.notes]
+    assert "若此格为 10，则这 3 个等式均成立" in notes
