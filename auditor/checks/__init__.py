@@ -42,6 +42,7 @@ KINDS: dict[str, str] = {
     "identity": "auditor.checks.identity",
     "narrative": "auditor.checks.narrative",
     "breakdown": "auditor.checks.breakdown",
+    "percentage": "auditor.checks.percentage",
 }
 
 

@@ -16,6 +16,8 @@ Parameters:
     units:     the units a total and its parts may carry (longest first is not required).
     open_ended: regexes; when one matches the listed parts (``等``, ``其他``), ``short`` stays silent.
     stop:      regex that ends the list early (e.g. a second ``其中``, ``均``).
+    brackets:  ``[open, close]``: when the opening contains ``open`` (``（其中…）``), the list ends at
+               the first ``close`` after it.
     window:    characters after the opening searched for parts (default 300).
     list_end:  the characters that end the sentence, and so the list of parts (folded text; the
                built-in rules give ``。!?`` and the line break; a list runs on through ``;`` and
@@ -57,6 +59,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "units": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "open_ended": {"type": "array", "items": {"type": "string"}},
         "stop": {"type": "string"},
+        "brackets": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 2, "maxItems": 2},
         "window": {"type": "integer", "minimum": 10},
         "list_end": {"type": "string", "minLength": 1},
     },
@@ -73,6 +76,7 @@ class Compiled:
     stop: re.Pattern[str] | None
     window: int
     list_end: str
+    brackets: tuple[str, str] | None = None
 
 
 def _unit_group(units: list[str]) -> str:
@@ -92,6 +96,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
         stop=compile_patterns(stop, ("stop",))[0] if stop else None,
         window=int(params.get("window", 300)),
         list_end=params.get("list_end", FALLBACK_LIST_END),
+        brackets=(params["brackets"][0], params["brackets"][1]) if "brackets" in params else None,
     )
 
 
@@ -135,6 +140,14 @@ def _list_end(folded: str, start: int, end: int, compiled: Compiled) -> int:
     return end
 
 
+def _bracket_end(folded: str, opening: re.Match[str], end: int, compiled: Compiled) -> int:
+    """A list opened inside brackets ends at the closing bracket."""
+    if compiled.brackets is None or compiled.brackets[0] not in opening.group(0):
+        return end
+    close = folded.find(compiled.brackets[1], opening.end(), end)
+    return close if close != -1 else end
+
+
 def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
     folded = report.document.folded
     for match in compiled.total.finditer(folded):
@@ -146,6 +159,7 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
         _, sentence_end = sentence_bounds(folded, opening.end(), opening.end(), compiled.list_end)
         end = min(sentence_end, opening.end() + compiled.window)
         end = _list_end(folded, opening.end(), end, compiled)
+        end = _bracket_end(folded, opening, end, compiled)
         total = parse_number(match.group("number"))
         parts = _parts(folded, opening.end(), end, match.group("unit"), compiled)
         if total is None or len(parts) < 2:
@@ -154,10 +168,11 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
                         opening.end(), end)
 
 
-def _cached_breakdowns(report: Report, compiled: Compiled) -> list[Breakdown]:
+def cached_breakdowns(report: Report, compiled: Compiled) -> list[Breakdown]:
     """Rules that read breakdowns with the same patterns (exceeds / falls short) parse them once."""
     key = ("breakdowns", compiled.total.pattern, compiled.opening.pattern, compiled.part.pattern,
-           compiled.stop.pattern if compiled.stop is not None else None, compiled.window, compiled.list_end)
+           compiled.stop.pattern if compiled.stop is not None else None, compiled.window, compiled.list_end,
+           compiled.brackets)
     if key not in report.cache:
         report.cache[key] = list(_breakdowns(report, compiled))
     cached: list[Breakdown] = report.cache[key]
@@ -178,7 +193,7 @@ def _fires(folded: str, compiled: Compiled, breakdown: Breakdown, parts_sum: Dec
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     document = report.document
-    for breakdown in _cached_breakdowns(report, compiled):
+    for breakdown in cached_breakdowns(report, compiled):
         parts_sum = sum((part.value for part in breakdown.parts), Decimal(0))
         if not _fires(document.folded, compiled, breakdown, parts_sum):
             continue

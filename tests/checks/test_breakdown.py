@@ -42,8 +42,16 @@ def test_parts_short_without_etc_are_a_warning(check_text) -> None:  # type: ign
     "收到申请10件，其中网上申请6件、当面申请4件，办结9件，其中同意公开8件、部分公开1件。",
     # 其他 closes the list
     "共收到申请十件，其中网上申请五件、其他方式二件。",
-    # a breakdown opened after a full stop is not one
-    "主动公开政府信息11347条。其中：网站公开5条、微信公开6条。",
+    # a list announced after a full stop but written as paragraphs below (seed 003): no parts on the line
+    "主动公开政府信息11347条。其中：\n（一）门户网站主动公开的政府信息涉及机构职能等方面。",
+    # an enumerated 其他 closes the list and it adds up
+    "全年主动公开政府信息120条。其中，政策文件30条，工作动态70条，其他类信息20条。",
+    # a list in brackets ends at the bracket: 上年结转3件 is not a part
+    "全年共收到申请20件（其中当面申请12件、网上申请8件），上年结转3件。",
+    # the subject changes: 复议 and 诉讼 counts are not parts of the applications
+    "全年收到申请30件，其中自然人申请20件，法人申请10件，行政复议2件，行政诉讼1件。",
+    # 包括 … 等 is open-ended
+    "全年主动公开政府信息120条，包括政策文件30条、工作动态60条等。",
 ])
 def test_silent(check_text, sentence: str) -> None:  # type: ignore[no-untyped-def]
     assert _rules(check_text, sentence) == []
@@ -52,3 +60,17 @@ def test_silent(check_text, sentence: str) -> None:  # type: ignore[no-untyped-d
 def test_breakdowns_inside_tables_are_ignored(check_text) -> None:  # type: ignore[no-untyped-def]
     table = "| 信息内容 | 说明 |\n|---|---|\n| 规章 | 共10件，其中5件、6件 |\n"
     assert _rules(check_text, table) == []
+
+
+@pytest.mark.parametrize(("sentence", "rule"), [
+    # a list that opens the next sentence
+    ("主动公开政府信息11347条。其中：网站公开5条、微信公开6条。", "GK821"),
+    # an enumerated 其他 closes the list, so a shortfall is reported
+    ("全年主动公开政府信息120条。其中，政策文件30条，工作动态60条，其他类信息20条。", "GK821"),
+    # a list introduced by 包括
+    ("全年主动公开政府信息120条，包括政策文件90条、工作动态60条。", "GK820"),
+    # a list in brackets
+    ("全年共收到申请20件（其中当面申请12件、网上申请10件），上年结转3件。", "GK820"),
+])
+def test_more_list_forms(check_text, sentence: str, rule: str) -> None:  # type: ignore[no-untyped-def]
+    assert [d.rule for d in _rules(check_text, sentence)] == [rule]
