@@ -29,6 +29,9 @@ Parameters:
                    to the digits the prose wrote (``约5万元`` beside 5.2).
     skip:        regexes; sentences about another scope (the whole city or county: ``全市``,
                  ``全县``, ``备案``) are not compared with the agency's own table.
+    own_scope:   list of ``{skip: regex, title: regex}``: a ``skip`` word is the report's own scope, and
+                 so not skipped, when the title (with the line above it, where titles are split) matches
+                 ``title`` — ``全区`` in the report of a 区人民政府 itself, not of one of its offices.
     cell_label:  (required) template of a table cell's label ({row_label} {column_label} {value}).
     cells_joiner: (required) text between the cells in ``{cells}`` (``、``).
 Message fields: {fact} {number} (as written, with its unit) {unit} (or empty) {stated} {value} (with
@@ -93,6 +96,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
             },
         },
         "skip": {"type": "array", "items": {"type": "string"}},
+        "own_scope": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["skip", "title"],
+            "properties": {"skip": {"type": "string"}, "title": {"type": "string"}}}},
         "cell_label": {"type": "string"},
         "cells_joiner": {"type": "string"},
     },
@@ -133,6 +139,7 @@ class Compiled:
     skip: tuple[re.Pattern[str], ...]
     cell_label: str
     cells_joiner: str
+    own_scope: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
 
 
 def _units(raw: dict[str, Any]) -> dict[str, Decimal] | None:
@@ -170,7 +177,23 @@ def prepare(params: dict[str, Any]) -> Compiled:
         skip=tuple(compile_patterns(params.get("skip", []), ("skip",))),
         cell_label=params["cell_label"],
         cells_joiner=params["cells_joiner"],
+        own_scope=tuple(_own_scope(entry, index) for index, entry in enumerate(params.get("own_scope", []))),
     )
+
+
+def _own_scope(entry: dict[str, str], index: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    skip = compile_patterns(entry["skip"], ("own_scope", index, "skip"))[0]
+    return skip, compile_patterns(entry["title"], ("own_scope", index, "title"))[0]
+
+
+def own_scope_words(report: Report, compiled: Compiled) -> tuple[re.Pattern[str], ...]:
+    """The skip words that name the report's own scope, judged by its title (and the line above it)."""
+    if not compiled.own_scope or report.title is None:
+        return ()
+    lines = report.document.all_lines
+    above = [line.folded.strip() for line in lines[max(0, report.title.line_index - 1):report.title.line_index]]
+    title = " ".join([*above, lines[report.title.line_index].folded.strip()])
+    return tuple(skip for skip, pattern in compiled.own_scope if pattern.search(title))
 
 
 def sentence_bounds(text: str, start: int, end: int, ends: str = SENTENCE_END) -> tuple[int, int]:
@@ -190,8 +213,14 @@ class Statement:
     unit: str = ""  # the unit (folded), for a fact with units
 
 
-def _about_fact(sentence: str, fact: Fact, compiled: Compiled) -> bool:
-    if any(skip.search(sentence) for skip in (*compiled.skip, *fact.skip)):
+def _other_scope(sentence: str, compiled: Compiled, own: tuple[re.Pattern[str], ...]) -> bool:
+    """A skip word in the sentence that is not the report's own scope."""
+    return any(not any(word.fullmatch(match.group(0)) for word in own)
+               for skip in compiled.skip for match in skip.finditer(sentence))
+
+
+def _about_fact(sentence: str, fact: Fact, compiled: Compiled, own: tuple[re.Pattern[str], ...] = ()) -> bool:
+    if _other_scope(sentence, compiled, own) or any(skip.search(sentence) for skip in fact.skip):
         return False
     return not fact.require or any(required.search(sentence) for required in fact.require)
 
@@ -199,6 +228,7 @@ def _about_fact(sentence: str, fact: Fact, compiled: Compiled) -> bool:
 def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
     folded = report.document.folded
     seen: set[tuple[int, int]] = set()
+    own = own_scope_words(report, compiled)
     for fact in compiled.facts:
         for pattern in fact.patterns:
             for match in pattern.finditer(folded):
@@ -206,8 +236,10 @@ def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
                 start, end = match.span("number") if has_number else match.span()
                 if (start, end) in seen or report.in_table(start):
                     continue
+                if "\n" in folded[match.start():match.end()]:  # a heading's words are not the next line's subject
+                    continue
                 left, right = sentence_bounds(folded, match.start(), match.end())
-                if not _about_fact(folded[left:right], fact, compiled):
+                if not _about_fact(folded[left:right], fact, compiled, own):
                     continue
                 stated = parse_number(match.group("number")) if has_number else Decimal(0)
                 if stated is None:

@@ -219,3 +219,50 @@ def test_old_appendix_fees_stated_as_none(check_text) -> None:  # type: ignore[n
 ])
 def test_old_appendix_silent(check_text, prose: str) -> None:  # type: ignore[no-untyped-def]
     assert _found(check_text, _old(prose)) == []
+
+
+# ---------------------------------------------------------------------------- more facts (issue 14)
+FORWARD = VALUES.t3["forward"]["total"]
+NOT_AVAILABLE = sum(VALUES.t3[row]["total"] for row in ("c4_1", "c4_2", "c4_3"))
+
+
+@pytest.mark.parametrize("prose", [
+    # "all handled" while the table carries some forward
+    "本年度收到的政府信息公开申请均已在法定期限内办结。",
+    f"因信息不存在等原因无法提供{NOT_AVAILABLE + 2}件。",
+])
+def test_more_facts_fire(check_text, prose: str) -> None:  # type: ignore[no-untyped-def]
+    assert FORWARD > 0
+    text, _ = _report(prose)
+    assert len(_found(check_text, text)) == 1
+
+
+@pytest.mark.parametrize("prose", [
+    f"因信息不存在等原因无法提供{NOT_AVAILABLE}件。",
+    # only the carried-over ones are meant
+    "上年结转的申请均已办结。",
+    f"除{FORWARD}件结转下年度办理外，其余申请均已办结。",
+])
+def test_more_facts_silent(check_text, prose: str) -> None:  # type: ignore[no-untyped-def]
+    text, _ = _report(prose)
+    assert _found(check_text, text) == []
+
+
+def _titled(check_text, title: str, prose: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+    text, _ = _report(prose)
+    first_line = text.split("\n", 1)[0]
+    return _found(check_text, text.replace(first_line, title, 1))
+
+
+def test_region_statements_count_in_the_region_governments_own_report(check_text) -> None:  # type: ignore[no-untyped-def]
+    prose = f"全区共收到政府信息公开申请{NEW + 40}件。"
+    assert len(_titled(check_text, "示范市示范区人民政府2022年政府信息公开工作年度报告", prose)) == 1
+    # the office of that government, or a bureau, reports on itself: 全区 is another scope
+    assert _titled(check_text, "示范市示范区人民政府办公室2022年政府信息公开工作年度报告", prose) == []
+    assert _titled(check_text, "示范区发展和改革委员会2022年政府信息公开工作年度报告", prose) == []
+
+
+def test_no_fee_charged_while_the_table_shows_an_amount(check_text) -> None:  # type: ignore[no-untyped-def]
+    text, _ = _report("本年度未收取任何行政事业性收费。")
+    found = _found(check_text, text)
+    assert len(found) == 1 and "行政事业性收费" in found[0].message
