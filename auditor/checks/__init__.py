@@ -43,6 +43,7 @@ KINDS: dict[str, str] = {
     "narrative": "auditor.checks.narrative",
     "breakdown": "auditor.checks.breakdown",
     "percentage": "auditor.checks.percentage",
+    "section_body": "auditor.checks.section_body",
 }
 
 
