@@ -1,0 +1,138 @@
+"""Side-by-side speed and memory of gk-audit, as ratios (these machines are shared and noisy).
+
+    python benchmarks/compare.py [--count 1000] [--memory 10000,100000] [--corpus DIR]
+
+Three measurements, each printed with its target:
+
+1. **Per-report CPU** against autocorrect-py (a Rust CJK text linter, called per file from Python;
+   ``pip install -e '.[bench]'``): both lint the same generated ``.txt`` reports; CPU time (user +
+   system, children included) of a whole run less the CPU of the same command on one report, divided
+   by the number of reports. Target: gk-audit ≤ 1.5 × autocorrect-py.
+2. **Cold start**: the best of several wall times of ``gk-audit check`` on one report against
+   ``python -c pass``, interleaved in one loop. Targets: ≤ 100 ms and ≤ 5.5 × bare Python.
+3. **Memory**: peak resident set of ``gk-audit check --jobs 1 --format json`` (output to /dev/null)
+   over corpora of each ``--memory`` size. Target: ≤ 200 MB at 100,000 reports, and flat.
+
+CPU time per report is also given for ``--jobs 2`` (CPU per worker) to show how the pool scales.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import write_corpus
+
+GK_AUDIT = str(Path(sys.executable).with_name("gk-audit"))
+AUTOCORRECT = """
+import sys
+from pathlib import Path
+import autocorrect_py
+for name in sys.argv[1:]:
+    path = Path(name)
+    autocorrect_py.lint_for(path.read_text(encoding="utf-8"), path.name)
+"""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_of(command: list[str]) -> float:
+    """CPU seconds (user + system) of one run of ``command`` and its children."""
+    before = _children_cpu()
+    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if completed.returncode not in (0, 1):
+        raise SystemExit(f"{command[0]} failed ({completed.returncode}): {completed.stderr.decode()[-2000:]}")
+    return _children_cpu() - before
+
+
+def per_report_cpu(command: list[str], files: list[Path], repeats: int = 3) -> float:
+    """CPU per report of ``command FILES``, less the fixed cost of starting it on one file."""
+    runs = min(cpu_of([*command, *map(str, files)]) for _ in range(repeats))
+    fixed = min(cpu_of([*command, str(files[0])]) for _ in range(repeats))
+    return max(runs - fixed, 0.0) / max(len(files) - 1, 1)
+
+
+def wall_of(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def cold_start(report: Path, repeats: int = 9) -> tuple[float, float]:
+    gk_command = [GK_AUDIT, "check", "--format", "json", str(report)]
+    bare_command = [sys.executable, "-c", "pass"]
+    wall_of(gk_command)  # warm the disk cache and the rulebook stamp
+    gk, bare = [], []
+    for _ in range(repeats):
+        gk.append(wall_of(gk_command))
+        bare.append(wall_of(bare_command))
+    return min(gk), min(bare)
+
+
+def peak_memory_mb(folder: Path) -> float:
+    """Largest resident set (MB) of one gk-audit run over ``folder``, measured by a fresh child."""
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    output = subprocess.run([sys.executable, "-c", probe, GK_AUDIT, "check", "--jobs", "1", "--format", "json",
+                             "--fail-on", "never", str(folder)], capture_output=True, text=True, check=True)
+    return int(output.stdout.strip()) / 1024
+
+
+def _corpus(root: Path, count: int) -> tuple[Path, list[Path]]:
+    """A generated corpus of ``count`` text reports (.txt and .md), made once per folder."""
+    folder = root / f"corpus-{count}"
+    files = sorted(path for path in folder.rglob("*") if path.suffix in (".txt", ".md")) if folder.is_dir() else []
+    if len(files) < count:
+        folder.mkdir(parents=True, exist_ok=True)
+        files = sorted(write_corpus(folder, count=count))
+    return folder, files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000, help="reports for the CPU comparison")
+    parser.add_argument("--memory", default="10000,100000", help="corpus sizes for peak memory ('' skips)")
+    parser.add_argument("--corpus", type=Path, help="keep generated corpora in this folder")
+    arguments = parser.parse_args()
+    root = arguments.corpus or Path(tempfile.mkdtemp(prefix="gk-compare-"))
+    _, files = _corpus(root, arguments.count)
+
+    gk_cpu = per_report_cpu([GK_AUDIT, "check", "--jobs", "1", "--format", "json", "--no-cache"], files)
+    try:
+        import autocorrect_py  # noqa: F401
+    except ImportError:
+        autocorrect_cpu = None
+    else:
+        autocorrect_cpu = per_report_cpu([sys.executable, "-c", AUTOCORRECT], files)
+    print(f"per-report CPU ({len(files)} reports, --jobs 1): gk-audit {gk_cpu * 1000:.2f} ms", end="")
+    if autocorrect_cpu:
+        print(f", autocorrect-py {autocorrect_cpu * 1000:.2f} ms, ratio {gk_cpu / autocorrect_cpu:.2f}"
+              f" (target <= 1.5)")
+    else:
+        print(" (autocorrect-py not installed: pip install -e '.[bench]')")
+    pool_cpu = per_report_cpu([GK_AUDIT, "check", "--jobs", "2", "--format", "json", "--no-cache"], files)
+    print(f"per-report CPU with --jobs 2: {pool_cpu * 1000:.2f} ms (CPU per worker and report)")
+
+    gk_cold, bare = cold_start(files[0])
+    print(f"cold start: gk-audit {gk_cold * 1000:.0f} ms, python -c pass {bare * 1000:.0f} ms, "
+          f"ratio {gk_cold / bare:.1f} (targets <= 100 ms and <= 5.5)")
+
+    for size in filter(None, (int(part) for part in arguments.memory.split(",") if part.strip())):
+        folder, _ = _corpus(root, size)
+        print(f"peak memory over {size} reports (--jobs 1): {peak_memory_mb(folder):.0f} MB (target <= 200 MB)")
+    if not arguments.corpus:
+        print(f"(corpora left in {root}; remove with rm -r {root})", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
