@@ -22,6 +22,7 @@ from auditor.engine import FileResult
 from auditor.fingerprint import result_fingerprints
 from auditor.render import RenderContext
 from auditor.render.machine import relative_path
+from auditor.render.place import place_text
 from auditor.rulebook import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -75,13 +76,25 @@ def _uri(path: str, root: Path | None) -> tuple[str, bool]:
     return relative, False
 
 
+def _primary_location(diagnostic: Diagnostic, uri: str, absolute: bool) -> dict[str, Any]:
+    """The physical location, and for docx/PDF/HTML the place as the clerk sees it: a logical
+    location (table cell, paragraph, page line) and the same words as the region's message."""
+    location = _physical(uri, diagnostic.span, absolute)
+    place = place_text(diagnostic.location)
+    if place:
+        location["physicalLocation"]["region"]["message"] = {"text": place}
+        kind = "element" if "table" in (diagnostic.location or {}) else "text"
+        location["logicalLocations"] = [{"name": place, "fullyQualifiedName": f"{uri} {place}", "kind": kind}]
+    return location
+
+
 def _result(diagnostic: Diagnostic, index: int, uri: str, absolute: bool, fingerprint: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": diagnostic.rule,
         "ruleIndex": index,
         "level": LEVELS[diagnostic.severity],
         "message": {"text": diagnostic.message},
-        "locations": [_physical(uri, diagnostic.span, absolute)],
+        "locations": [_primary_location(diagnostic, uri, absolute)],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     if diagnostic.labels:

@@ -1,0 +1,54 @@
+"""The JSON ``location`` of an offset: where a finding is in the file as its reader saw it.
+
+The reader's locator gives it for docx (paragraph or table cell) and PDF (page line or cell), and
+for the table cells of an HTML page. Text outside an HTML table has no locator entry: its place is
+its paragraph, the n-th block of text of the page's body as a browser shows it (a title, a heading,
+a paragraph; table rows not counted), which is one line of the extracted text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from typing import Any
+
+from auditor.document import Document
+
+# formats whose text outside tables is located by paragraph here (their readers locate only cells)
+PARAGRAPH_FORMATS = frozenset({"html"})
+
+Locate = Callable[[int], dict[str, Any] | None]
+
+
+def locator_for(document: Document) -> Locate | None:
+    """A function from a text offset to its location, or None when the document's own lines are
+    what the user sees (txt, md)."""
+    if document.source_format in PARAGRAPH_FORMATS:
+        return _ParagraphLocator(document).locate
+    if document.locator is not None:
+        return document.locator.locate
+    return None
+
+
+class _ParagraphLocator:
+    """Table cells from the document's locator; other text by paragraph (non-empty lines outside
+    the grids, counted from 1)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        grids = sorted((grid.start_offset, grid.end_offset) for grid in document.grids)
+        self.paragraph_lines: list[int] = [
+            line.number - 1 for line in document.all_lines
+            if line.text.strip() and not any(start <= line.start < end for start, end in grids)]
+
+    def locate(self, offset: int) -> dict[str, Any] | None:
+        document = self.document
+        if document.locator is not None:
+            found = document.locator.locate(offset)
+            if found and "table" in found:
+                return found
+        line_index = document.line_index_of(offset)
+        position = bisect.bisect_left(self.paragraph_lines, line_index)
+        if position < len(self.paragraph_lines) and self.paragraph_lines[position] == line_index:
+            return {"paragraph": position + 1}
+        return None
