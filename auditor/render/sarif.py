@@ -17,6 +17,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.diagnostics import Diagnostic, Severity
+from auditor.docs import help_uri
 from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.fingerprint import result_fingerprints
@@ -31,10 +32,10 @@ FINGERPRINT_KEY = "gkAuditSpan/v1"
 BASE_ID = "SRCROOT"
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+def _rule_descriptor(rule: Rule, docs_url: str | None) -> dict[str, Any]:
     help_text = "\n".join(part for part in (rule.help, f"依据：{rule.basis}" if rule.basis else "") if part)
     help_markdown = "\n\n".join(part for part in (rule.help, f"**依据**：{rule.basis}" if rule.basis else "") if part)
-    return {
+    descriptor = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.title},
@@ -43,6 +44,9 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"category": rule.category, "tags": [rule.category]},
     }
+    if docs_url:
+        descriptor["helpUri"] = help_uri(docs_url, rule.id)
+    return descriptor
 
 
 def _descriptor_from(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -109,7 +113,7 @@ class _Rules:
 
     def __init__(self, context: RenderContext) -> None:
         rules = context.rulebook.rules if context.rulebook is not None else ()
-        self.descriptors = [_rule_descriptor(rule) for rule in rules]
+        self.descriptors = [_rule_descriptor(rule, context.docs_url) for rule in rules]
         self.index = {rule.id: position for position, rule in enumerate(rules)}
 
     def index_of(self, diagnostic: Diagnostic) -> int:
