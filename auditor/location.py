@@ -1,4 +1,4 @@
-"""The JSON ``location`` of an offset: where a finding is in the file as its reader saw it.
+"""The JSON ``location`` of an offset, and its words: where a finding is in the file as the user sees it.
 
 The reader's locator gives it for docx (paragraph or table cell) and PDF (page line or cell), and
 for the table cells of an HTML page. Text outside an HTML table has no locator entry: its place is
@@ -9,7 +9,7 @@ a paragraph; table rows not counted), which is one line of the extracted text.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from auditor.document import Document
@@ -52,3 +52,30 @@ class _ParagraphLocator:
         if position < len(self.paragraph_lines) and self.paragraph_lines[position] == line_index:
             return {"paragraph": position + 1}
         return None
+
+
+def place_text(location: Mapping[str, Any] | None) -> str:
+    """``第3页 表1 第2行 第3列``, ``第4段``, ``第3页 第5行``; empty when nothing is known."""
+    if not location:
+        return ""
+    parts: list[str] = []
+    if isinstance(location.get("page"), int):
+        parts.append(f"第{location['page']}页")
+    if isinstance(location.get("table"), int):
+        cell = [f"表{location['table']}"]
+        cell += [f"第{location[key]}{unit}" for key, unit in (("row", "行"), ("column", "列"))
+                 if isinstance(location.get(key), int)]
+        parts.append(" ".join(cell))
+    elif isinstance(location.get("paragraph"), int):
+        parts.append(f"第{location['paragraph']}段")
+    elif isinstance(location.get("line"), int):
+        parts.append(f"第{location['line']}行")
+    return " ".join(parts)
+
+
+def place_of(document: Document, offset: int) -> str:
+    """The place of ``offset`` for a message: ``第55行`` of a text file (its source line), else the
+    clerk's place in a docx, PDF or HTML file (``第12段``, ``第3页 第5行``, ``表2 第3行 第1列``)."""
+    locate = locator_for(document)
+    place = place_text(locate(offset) if locate is not None else None)
+    return place or f"第{document.position(offset).line}行"

@@ -17,6 +17,7 @@ those of the file the user opened. Text that markdown-it changed (an escape ``\\
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -215,8 +216,6 @@ class _Writer:
 
 
 def _line_index(line_starts: Sequence[int], offset: int) -> int:
-    import bisect
-
     return bisect.bisect_right(line_starts, offset) - 1
 
 
@@ -231,8 +230,11 @@ def read_markdown_file(path: str, data: bytes) -> Document:
         while line < block.first:
             writer.verbatim(line)
             line += 1
-        if block.kind == "table":
+        if block.kind == "table" and block.rows:
             writer.table(block)
+        elif block.kind == "table":  # rows without source lines (never seen): keep the lines as written
+            for table_line in range(block.first, block.end):
+                writer.verbatim(table_line)
         else:
             writer.text_block(block)
         line = block.end

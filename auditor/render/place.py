@@ -1,8 +1,9 @@
 """Where a finding is, said as the clerk sees the file: 表2 第32行 第2列, 第4段, 第3页 第5行.
 
-One function turns a diagnostic's JSON ``location`` (set by the engine from the reader's locator:
-a docx paragraph or table cell, a PDF page line or cell, an HTML paragraph or table cell) into
-that text, and every renderer uses it, so the HTML report, the served page, SARIF, GitHub, GitLab,
+One function (``place_text``, kept in ``auditor.location`` so that a check can name a place too)
+turns a diagnostic's JSON ``location`` (set by the engine from the reader's locator: a docx
+paragraph or table cell, a PDF page line or cell, an HTML paragraph or table cell) into that
+text, and every renderer uses it, so the HTML report, the served page, SARIF, GitHub, GitLab,
 JUnit and JSON all name a place the same way. Table, row and column numbers are those of the
 source's grid (1-based, merged cells expanded), tables counted in document order.
 
@@ -17,25 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor.diagnostics import Diagnostic
-
-
-def place_text(location: Mapping[str, Any] | None) -> str:
-    """``第3页 表1 第2行 第3列``, ``第4段``, ``第3页 第5行``; empty when nothing is known."""
-    if not location:
-        return ""
-    parts: list[str] = []
-    if isinstance(location.get("page"), int):
-        parts.append(f"第{location['page']}页")
-    if isinstance(location.get("table"), int):
-        cell = [f"表{location['table']}"]
-        cell += [f"第{location[key]}{unit}" for key, unit in (("row", "行"), ("column", "列"))
-                 if isinstance(location.get(key), int)]
-        parts.append(" ".join(cell))
-    elif isinstance(location.get("paragraph"), int):
-        parts.append(f"第{location['paragraph']}段")
-    elif isinstance(location.get("line"), int):
-        parts.append(f"第{location['line']}行")
-    return " ".join(parts)
+from auditor.location import place_text
 
 
 def lines_are_extracted(location: Mapping[str, Any] | None) -> bool:

@@ -117,3 +117,22 @@ def test_html_source_keeps_its_lines_and_adds_the_place(html_result: FileResult)
     assert ",line=4," in annotation  # the <p> of the HTML source: a line a maintainer can open
     page = render("html", [html_result], RenderContext())
     assert '<span class="where">第3段</span>' in page
+
+
+def test_place_of_an_offset_for_messages() -> None:
+    from auditor.document import Document
+    from auditor.location import place_of
+
+    markdown = read_bytes("r.md", "# 标题\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n## 三、其他\n".encode())
+    assert place_of(markdown, markdown.text.index("三、其他")) == "第7行"  # the .md line, delimiter row included
+    text = Document(path="r.txt", text="甲\n乙\n")
+    assert place_of(text, 2) == "第2行"
+    page = read_bytes("p.html", HTML_REPORT.encode())
+    assert place_of(page, page.text.index("六、其他")) == "第5段"
+    assert place_of(page, page.text.index("自然人")) == "表1 第2行 第2列"
+
+
+def test_missing_part_message_names_the_place_of_the_next_part(rulebook: Rulebook) -> None:
+    document = read_bytes("p.html", HTML_REPORT.encode())
+    messages = [item.message for item in check_document(document, rulebook).diagnostics if item.rule == "GK103"]
+    assert any("应在第5段“六、其他需要报告的事项”之前" in message for message in messages), messages
