@@ -136,3 +136,20 @@ def test_missing_part_message_names_the_place_of_the_next_part(rulebook: Ruleboo
     document = read_bytes("p.html", HTML_REPORT.encode())
     messages = [item.message for item in check_document(document, rulebook).diagnostics if item.rule == "GK103"]
     assert any("应在第5段“六、其他需要报告的事项”之前" in message for message in messages), messages
+
+
+def test_served_page_names_docx_places(rulebook: Rulebook) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed (pip install -e '.[test]')")
+    pytest.importorskip("multipart", reason="python-multipart is not installed")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from auditor.server import create_app
+
+    answer = TestClient(create_app(rulebook)).post(
+        "/check", files={"file": ("草稿.docx", FAULTY_DOCX.read_bytes(), "application/octet-stream")})
+    assert answer.status_code == 200
+    wheres = re.findall(r'<span class="where">([^<]*)</span>', answer.text)
+    assert "表2 第32行 第2列" in wheres and not any(EXTRACTED_LINE.search(where) for where in wheres)
