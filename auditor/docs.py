@@ -23,7 +23,7 @@ from auditor import __version__
 from auditor.document import Document
 from auditor.engine import FileResult, Options, Selection, check_document, check_path
 from auditor.explain import IMPLIED_NOTE, kind_doc, params_yaml, severity_text, shown_path
-from auditor.render.html import CATEGORY_NAMES
+from auditor.render.html import CATEGORY_NAMES, SEVERITY_NAMES
 from auditor.rulebook import PACKAGE_ROOT, Rule, Rulebook
 
 FIXTURES = PACKAGE_ROOT / "tests" / "fixtures" / "rules"
@@ -76,7 +76,8 @@ def _facts(rule: Rule) -> str:
     rows = [
         ("编号", f"<code>{escape(rule.id)}</code>"), ("名称", f"<code>{escape(rule.name)}</code>"),
         ("类别", f"{escape(CATEGORY_NAMES.get(rule.category, rule.category))}（<code>{escape(rule.category)}</code>）"),
-        ("严重程度", escape(severity_text(rule))), ("适用格式", escape(rule.eras_label())),
+        ("严重程度", f"{SEVERITY_NAMES[rule.severity.label]}（{escape(severity_text(rule))}）"),
+        ("适用格式", escape(rule.eras_label())),
         ("检查类型", f"<code>{escape(rule.kind)}</code>"),
         ("规则库", f"<code>{escape(shown_path(rule.source))}</code>"),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import Any
 
 from auditor.document import Document
@@ -36,10 +37,13 @@ class _ParagraphLocator:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        grids = sorted((grid.start_offset, grid.end_offset) for grid in document.grids)
-        self.paragraph_lines: list[int] = [
-            line.number - 1 for line in document.all_lines
-            if line.text.strip() and not any(start <= line.start < end for start, end in grids)]
+
+    @cached_property
+    def paragraph_lines(self) -> list[int]:
+        """Indices of the lines that are paragraphs (built on the first call: most documents need none)."""
+        grids = sorted((grid.start_offset, grid.end_offset) for grid in self.document.grids)
+        return [line.number - 1 for line in self.document.all_lines
+                if line.text.strip() and not any(start <= line.start < end for start, end in grids)]
 
     def locate(self, offset: int) -> dict[str, Any] | None:
         document = self.document
