@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.document import Span
 from auditor.engine import FileResult
+from auditor.location import place_text
 from auditor.render import RenderContext
-from auditor.render.place import place_text
 
 WINDOW_CELLS = 76
 
@@ -116,7 +116,7 @@ def _frame_rows(source_lines: Sequence[str], span: Span, mark: str, label: str, 
 
 
 def describe_location(location: dict[str, object] | None) -> str:
-    """Where a finding is as the clerk sees the file: 第 2 页 第 5 行, 第 3 段, 表 1 第 4 行 第 2 列."""
+    """Where a finding is as the clerk sees the file: 第2页 第5行, 第3段, 表1 第4行 第2列."""
     return place_text(location)
 
 
