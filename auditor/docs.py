@@ -24,9 +24,10 @@ from auditor.document import Document
 from auditor.engine import FileResult, Options, Selection, check_document, check_path
 from auditor.explain import IMPLIED_NOTE, kind_doc, params_yaml, severity_text, shown_path
 from auditor.render.html import CATEGORY_NAMES, SEVERITY_NAMES
-from auditor.rulebook import PACKAGE_ROOT, Rule, Rulebook
+from auditor.rulebook import Rule, Rulebook
 
-FIXTURES = PACKAGE_ROOT / "tests" / "fixtures" / "rules"
+# the rule fixtures of a source checkout (absent from an installed package: no fixtures section then)
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "rules"
 STYLE = """
 body{font:16px/1.7 "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:60em;margin:0 auto;
 padding:1em 1.5em;color:#1f2328}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
