@@ -70,12 +70,14 @@ def main() -> None:
               help="where extracted PDF/Word/HTML text is cached [default: $GK_AUDIT_CACHE_DIR or "
                    "~/.cache/gk-audit/documents]")
 @click.option("--no-cache", is_flag=True, help="extract every file afresh; read and write no cache")
+@click.option("--docs-url", envvar="GK_AUDIT_DOCS_URL",
+              help="where the rule reference of `gk-audit docs` is published (SARIF helpUri) [env: GK_AUDIT_DOCS_URL]")
 def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], year: int | None, profile: str | None,
           rulebooks: tuple[str, ...], quiet: bool, no_color: bool, config_path: str | None,
           exclude: tuple[str, ...], jobs: int | None, statistics: bool, baseline_path: str | None,
           write_baseline: str | None, baseline_prune: bool, suppressions_path: str | None,
-          cache_dir: str | None, no_cache: bool) -> None:
+          cache_dir: str | None, no_cache: bool, docs_url: str | None) -> None:
     """Check reports (files, directories, or - for standard input)."""
     _configure_cache(cache_dir, no_cache)
     from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
@@ -97,7 +99,7 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
     if not outcome.results:
         click.echo("gk-audit: 没有找到可检查的文件（支持 .txt、.md 等）", err=True)
         sys.exit(EXIT_USAGE)
-    _emit_outcome(outcome, request, output_format, output_path, quiet, no_color, statistics)
+    _emit_outcome(outcome, request, output_format, output_path, quiet, no_color, statistics, docs_url)
 
 
 def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
@@ -113,7 +115,7 @@ def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
 
 
 def _emit_outcome(outcome, request, output_format: str, output_path: str | None,  # type: ignore[no-untyped-def]
-                  quiet: bool, no_color: bool, statistics: bool) -> None:
+                  quiet: bool, no_color: bool, statistics: bool, docs_url: str | None = None) -> None:
     from auditor.batch import finish_texts
     from auditor.diagnostics import Severity
     from auditor.engine import worst
@@ -121,7 +123,8 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
     from auditor.render import RenderContext, render_chunks
 
     context = RenderContext(color=output_path is None and _use_color(no_color), quiet=quiet,
-                            root=request.root, rulebook=outcome.rulebook, extra=outcome.render_extra())
+                            root=request.root, rulebook=outcome.rulebook, extra=outcome.render_extra(),
+                            docs_url=docs_url)
     texts = finish_texts(outcome, output_format, context, statistics, request.baseline)
     chunks = render_chunks(output_format, outcome.results, context)
     if output_format == "text":
@@ -185,6 +188,23 @@ def explain(rule_key: str, rulebooks: tuple[str, ...]) -> None:
         click.echo(f"gk-audit: 没有编号或名称为 {rule_key} 的规则（用 gk-audit rules 查看全部）", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(explain_rule(rule), nl=False)
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False))
+def docs(outdir: str, rulebooks: tuple[str, ...]) -> None:
+    """Write the rule reference (one HTML page per rule and an index) into OUTDIR."""
+    from pathlib import Path
+
+    from auditor.docs import write_docs
+
+    try:
+        written = write_docs(_load_rulebook(rulebooks), Path(outdir))
+    except OSError as error:
+        click.echo(f"gk-audit: 无法写入 {outdir}（{error.strerror or error}）", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"gk-audit: 已写入 {len(written)} 个页面：{Path(outdir) / 'index.html'}", err=True)
 
 
 @main.command()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from auditor.checks import emit, kind_module
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.document import Document
+from auditor.location import locator_for
 from auditor.readers import ReadError, read_bytes, read_path
 from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report, analyse
@@ -94,13 +95,14 @@ def _apply_inline_suppressions(report: Report, rulebook: Rulebook, selection: Se
 
 
 def with_locations(diagnostics: list[Diagnostic], document: Document) -> list[Diagnostic]:
-    """Attach the document's ``location`` (docx paragraph, PDF page, table cell) to each finding."""
-    if document.locator is None:
+    """Attach the document's ``location`` (docx or HTML paragraph, PDF page, table cell) to each finding."""
+    locate = locator_for(document)
+    if locate is None:
         return diagnostics
     located: list[Diagnostic] = []
     for diagnostic in diagnostics:
         if diagnostic.location is None and diagnostic.span is not None and diagnostic.span.start_offset >= 0:
-            location = document.locator.locate(diagnostic.span.start_offset)
+            location = locate(diagnostic.span.start_offset)
             if location:
                 diagnostic = dataclasses.replace(diagnostic, location={"format": document.source_format, **location})
         located.append(diagnostic)

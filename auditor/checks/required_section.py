@@ -20,8 +20,10 @@ Parameters:
                    ``{previous}``: the section it should follow).
     texts:         the wording the kind puts into messages and labels (the built-in rules give all):
                    ``before``  ``{position}`` of a missing part when a later part was found
-                               (fields ``{line}``, ``{heading}``: that part's line and heading;
-                               ``应在第{line}行“{heading}”之前``);
+                               (fields ``{place}``, ``{heading}``: where that part is, as the user
+                               sees the file (``第55行`` of a text file, ``第12段`` of a Word file,
+                               ``第3页 第5行`` of a PDF), and its heading; ``{line}``: its line in the
+                               extracted text; ``应在{place}“{heading}”之前``);
                    ``absent``  ``{position}`` when no later part was found (报告中没有这一部分);
                    ``previous`` the label on the heading an out-of-order one should follow
                                (field ``{previous}``; ``“{previous}”在这里``).
@@ -42,6 +44,7 @@ from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label, Severity
+from auditor.location import place_of
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.outline import Heading
@@ -146,7 +149,8 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
         if following is not None:
             span = document.span(following.start, following.marker_end)
             where = render_template(compiled.texts["before"], {
-                "line": following.line_index + 1, "heading": f"{following.marker}{following.title}"})
+                "line": following.line_index + 1, "place": place_of(document, following.start),
+                "heading": f"{following.marker}{following.title}"})
         else:
             end = len(document.text.rstrip())
             span = document.span(max(end - 1, 0), end)

@@ -1,16 +1,248 @@
-"""Markdown (.md): read as text, line for line, so spans point at the Markdown source.
+"""Markdown (.md), parsed with markdown-it-py (CommonMark plus pipe tables); spans point at the source.
 
-Markdown syntax that is not report text (heading hashes, emphasis markers) stays in the text;
-the structure finders accept a leading ``#`` run before a heading ordinal. Pipe tables are read
-by the table structure finder from the same lines.
+The report text is what the Markdown shows, without its markup: a heading ``## 一、总体情况`` is the
+line ``一、总体情况``, ``**（一）主动公开。**`` is ``（一）主动公开。``, a link is its text, a bullet
+loses its ``-``. Ordered-list markers (``1.``) are report numbering and stay. Each source line
+of a paragraph or heading stays one line of text (a soft break ends the line, as in the .txt form
+of the same report). A pipe table becomes one pipe row per table row, ``| 规章 | 0 | 0 |``, its cells
+stripped of markup, and a ``Grid`` (``Document.grids``); the ``|---|`` delimiter row is left out.
+Everything else (blank lines, HTML blocks and comments, code, rules) is kept line for line as
+written.
+
+Every character of the text is mapped back to the character of the Markdown source it came from
+(``Document.source_map``; ``source_text`` is the Markdown), so lines, columns and code frames are
+those of the file the user opened. Text that markdown-it changed (an escape ``\\*``, an entity
+``&amp;``) is located character by character.
 """
 
 from __future__ import annotations
 
-from auditor.document import Document
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.document import Document, Grid, GridCell, Position, SegmentMap, line_starts_of
 from auditor.readers.text import read_text_file
+
+_SEARCH_WINDOW = 8  # how far ahead one changed character is looked for in the source
+_DROPPED_INLINE = frozenset({"html_inline"})  # inline markup that is not report text
+_SINGLE = re.compile(r"[!-/:-@\[-`{-~\s\u00a0\u3000]")  # ASCII punctuation and blanks: escaped or entities
+_RUNS = re.compile(rf"{_SINGLE.pattern}|(?:(?!{_SINGLE.pattern}).)+", re.S)
+
+
+def _parser() -> Any:
+    from markdown_it import MarkdownIt  # imported only when a Markdown file is read
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Source lines [first, end) read as ``inline`` content (headings, paragraphs) or a table."""
+
+    first: int
+    end: int
+    kind: str  # "inline" | "table"
+    inlines: tuple[Any, ...]  # the inline token, or every cell's inline token of a table
+    rows: tuple[tuple[int, int], ...] = ()  # table: (source line, number of cells) per row
+    keep_marker: bool = False  # the first line starts with an ordered-list marker to keep
+
+
+def _blocks(tokens: Sequence[Any]) -> Iterator[_Block]:
+    ordered: list[bool] = []
+    marker_pending = False
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type in ("ordered_list_open", "bullet_list_open"):
+            ordered.append(token.type == "ordered_list_open")
+        elif token.type in ("ordered_list_close", "bullet_list_close"):
+            ordered.pop()
+        elif token.type == "list_item_open":
+            marker_pending = bool(ordered and ordered[-1])
+        elif token.type == "inline" and token.map:
+            yield _Block(token.map[0], token.map[1], "inline", (token,), keep_marker=marker_pending)
+            marker_pending = False
+        elif token.type == "table_open" and token.map:
+            index, block = _table(tokens, index)
+            yield block
+        index += 1
+
+
+def _table(tokens: Sequence[Any], index: int) -> tuple[int, _Block]:
+    opening = tokens[index]
+    inlines: list[Any] = []
+    rows: list[tuple[int, int]] = []
+    while tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "tr_open" and token.map:
+            rows.append((token.map[0], 0))
+        elif token.type == "inline" and rows:
+            inlines.append(token)
+            rows[-1] = (rows[-1][0], rows[-1][1] + 1)
+        index += 1
+    return index, _Block(opening.map[0], opening.map[1], "table", tuple(inlines), tuple(rows))
+
+
+class _Writer:
+    """The text being built, with the source offset of every character (-1: none of its own)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.line_starts = line_starts_of(source)
+        self.chars: list[str] = []
+        self.anchors: list[int] = []
+        self.grids: list[Grid] = []
+
+    def line_start(self, line: int) -> int:
+        return self.line_starts[line] if line < len(self.line_starts) else len(self.source)
+
+    def line_end(self, line: int) -> int:
+        return self.line_start(line + 1) - 1 if line + 1 < len(self.line_starts) else len(self.source)
+
+    def put(self, text: str, anchors: Sequence[int]) -> None:
+        self.chars.extend(text)
+        self.anchors.extend(anchors)
+
+    def newline(self, anchor: int) -> None:
+        self.put("\n", [anchor])
+
+    def verbatim(self, line: int) -> None:
+        start, end = self.line_start(line), self.line_end(line)
+        self.put(self.source[start:end], range(start, end))
+        self.newline(end)
+
+    # -- inline content -------------------------------------------------------------------
+    def locate(self, content: str, cursor: int, limit: int) -> tuple[list[int], int]:
+        """Source offsets of ``content`` found from ``cursor`` on, and the cursor after it.
+
+        Text that markdown-it changed (``\\*`` is ``*``, ``&amp;`` is ``&``) is not in the source as
+        it is: it is then placed run by run, a run of ordinary characters anywhere ahead, a lone
+        punctuation mark or blank only close by; what is not found takes the cursor's place."""
+        found = self.source.find(content, cursor, limit)
+        if found >= 0:
+            return list(range(found, found + len(content))), found + len(content)
+        anchors: list[int] = []
+        for run in _RUNS.findall(content):
+            window = limit if len(run) > 1 or not _SINGLE.fullmatch(run) else min(limit, cursor + _SEARCH_WINDOW)
+            position = self.source.find(run, cursor, window)
+            if position >= 0:
+                anchors += range(position, position + len(run))
+                cursor = position + len(run)
+            else:
+                anchors += [min(cursor, max(limit - 1, 0))] * len(run)
+        return anchors, cursor
+
+    def inline(self, token: Any, cursor: int, limit: int) -> Iterator[tuple[str, list[int]]]:
+        """(text, anchors) pieces of an inline token; a piece ``"\\n"`` is a line break."""
+        for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                yield "\n", [cursor]
+            elif child.type in _DROPPED_INLINE:
+                found = self.source.find(child.content, cursor, limit)
+                cursor = found + len(child.content) if found >= 0 else cursor
+            elif child.type == "image":
+                alt = "".join(grandchild.content for grandchild in child.children or ())
+                anchors, cursor = self.locate(alt, cursor, limit)
+                yield alt, anchors
+            elif child.content:
+                anchors, cursor = self.locate(child.content, cursor, limit)
+                yield child.content, anchors
+
+    def text_block(self, block: _Block) -> None:
+        start, limit = self.line_start(block.first), self.line_end(block.end - 1)
+        line = block.first
+        pieces = list(self.inline(block.inlines[0], start, limit))
+        if block.keep_marker:
+            first = next((anchors[0] for _, anchors in pieces if anchors), limit)
+            indent = len(self.source[start:first]) - len(self.source[start:first].lstrip())
+            self.put(self.source[start + indent:first], range(start + indent, first))
+        for text, anchors in pieces:
+            if text == "\n":
+                self.newline(self.line_end(line))
+                line += 1
+                continue
+            self.put(text, anchors)
+        for _ in range(line, block.end):
+            self.newline(self.line_end(line))
+            line += 1
+
+    # -- tables ---------------------------------------------------------------------------
+    def table(self, block: _Block) -> None:
+        table_start = len(self.chars)
+        cells: list[GridCell] = []
+        inlines = iter(block.inlines)
+        for row_index, (line, count) in enumerate(block.rows):
+            cursor, limit = self.line_start(line), self.line_end(line)
+            self.put("|", [cursor])
+            for column in range(count):
+                text, anchors = self._cell(next(inlines), cursor, limit)
+                bar = self.source.find("|", anchors[-1] + 1 if anchors else cursor + 1, limit)
+                self.put(" ", [anchors[0] if anchors else cursor])
+                start = len(self.chars)
+                self.put(text, anchors)
+                cells.append(GridCell(row_index, column, text, start, len(self.chars)))
+                cursor = bar if bar >= 0 else (anchors[-1] + 1 if anchors else cursor)
+                self.put(" |", [cursor, cursor])
+            self.newline(limit)
+        self.grids.append(Grid(tuple(cells), table_start, len(self.chars)))
+
+    def _cell(self, token: Any, cursor: int, limit: int) -> tuple[str, list[int]]:
+        """A cell's text without markup or surrounding blanks, and its source offsets."""
+        text, anchors = "", []
+        for piece, piece_anchors in self.inline(token, cursor, limit):
+            if piece != "\n":
+                text += piece
+                anchors += piece_anchors
+        lead = len(text) - len(text.lstrip())
+        stripped = text.strip()
+        return stripped, anchors[lead:lead + len(stripped)]
+
+    # -- result ---------------------------------------------------------------------------
+    def segment_map(self) -> SegmentMap:
+        """Runs of consecutive source offsets become one segment each."""
+        text_offsets: list[int] = []
+        positions: list[Position] = []
+        previous = -2
+        for index, anchor in enumerate(self.anchors):
+            if anchor != previous + 1 or self.source[previous:previous + 1] == "\n":
+                line = max(0, min(len(self.line_starts) - 1, _line_index(self.line_starts, anchor)))
+                text_offsets.append(index)
+                positions.append(Position(line + 1, anchor - self.line_starts[line] + 1))
+            previous = anchor
+        return SegmentMap(tuple(text_offsets) or (0,), tuple(positions) or (Position(1, 1),))
+
+
+def _line_index(line_starts: Sequence[int], offset: int) -> int:
+    return bisect.bisect_right(line_starts, offset) - 1
 
 
 def read_markdown_file(path: str, data: bytes) -> Document:
-    document = read_text_file(path, data)
-    return Document(path=path, text=document.text, source_format="md", encoding=document.encoding)
+    source = read_text_file(path, data)
+    text = source.text
+    writer = _Writer(text)
+    line = 0
+    for block in sorted(_blocks(_parser().parse(text)), key=lambda item: item.first):
+        if block.first < line:
+            continue  # a block inside one already written (defensive: markdown-it never nests them)
+        while line < block.first:
+            writer.verbatim(line)
+            line += 1
+        if block.kind == "table" and block.rows:
+            writer.table(block)
+        elif block.kind == "table":  # rows without source lines (never seen): keep the lines as written
+            for table_line in range(block.first, block.end):
+                writer.verbatim(table_line)
+        else:
+            writer.text_block(block)
+        line = block.end
+    while line < len(writer.line_starts):
+        writer.verbatim(line)
+        line += 1
+    result = "".join(writer.chars)
+    if text.endswith("\n") and result.endswith("\n\n"):
+        result, writer.anchors = result[:-1], writer.anchors[:-1]  # the source's final newline, not a line
+    return Document(path=path, text=result, source_format="md", encoding=source.encoding,
+                    source_map=writer.segment_map(), source_text=text, grids=tuple(writer.grids))

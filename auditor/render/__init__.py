@@ -40,6 +40,7 @@ class RenderContext:
     root: Path | None = None  # paths in machine formats are made relative to this
     rulebook: Rulebook | None = None
     extra: dict[str, Any] | None = None
+    docs_url: str | None = None  # where ``gk-audit docs`` output is published: SARIF helpUri
 
 
 def render_chunks(format_name: str, results: Sequence[FileResult], context: RenderContext) -> Iterator[str]:

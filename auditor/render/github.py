@@ -16,6 +16,7 @@ from auditor.diagnostics import Diagnostic, Severity
 from auditor.engine import FileResult
 from auditor.render import RenderContext
 from auditor.render.machine import by_severity, relative_path
+from auditor.render.place import file_position, lines_are_extracted, place_text
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -31,7 +32,7 @@ def escape_property(text: str) -> str:
 def _properties(path: str, diagnostic: Diagnostic) -> str:
     fields = [("file", path)]
     span = diagnostic.span
-    if span is not None:
+    if span is not None and not lines_are_extracted(diagnostic.location):
         fields += [("line", str(span.start.line)), ("col", str(span.start.column)),
                    ("endLine", str(span.end.line)), ("endColumn", str(span.end.column))]
     fields.append(("title", f"{diagnostic.rule} {diagnostic.name}"))
@@ -39,7 +40,8 @@ def _properties(path: str, diagnostic: Diagnostic) -> str:
 
 
 def workflow_command(path: str, diagnostic: Diagnostic) -> str:
-    message = diagnostic.message + (f"\n{diagnostic.help}" if diagnostic.help else "")
+    place = place_text(diagnostic.location)
+    message = (f"{place}：" if place else "") + diagnostic.message + (f"\n{diagnostic.help}" if diagnostic.help else "")
     return f"::{COMMANDS[diagnostic.severity]} {_properties(path, diagnostic)}::{escape_data(message)}"
 
 
@@ -62,9 +64,7 @@ def step_summary(results: Sequence[FileResult], context: RenderContext = RenderC
     if pairs:
         lines += ["| 级别 | 规则 | 位置 | 问题 |", "| --- | --- | --- | --- |"]
         for result, diagnostic in pairs:
-            span = diagnostic.span
-            where = relative_path(result.path, context.root) + (f":{span.start.line}:{span.start.column}"
-                                                                if span else "")
+            where = file_position(relative_path(result.path, context.root), diagnostic)
             lines.append(f"| {diagnostic.severity.label} | {diagnostic.rule} {diagnostic.name} | "
                          f"`{_cell(where)}` | {_cell(diagnostic.message)} |")
     return "\n".join(lines) + "\n"

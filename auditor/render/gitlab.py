@@ -17,6 +17,7 @@ from auditor.engine import FileResult
 from auditor.fingerprint import result_fingerprints
 from auditor.render import RenderContext
 from auditor.render.machine import relative_path
+from auditor.render.place import lines_are_extracted, place_text
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -27,11 +28,13 @@ def _severity(result: FileResult, diagnostic: Diagnostic) -> str:
 
 def _issue(path: str, result: FileResult, diagnostic: Diagnostic, fingerprint: str) -> dict[str, Any]:
     unique = hashlib.sha256(f"{path}\x00{fingerprint}".encode()).hexdigest()[:32]
-    begin = diagnostic.span.start.line if diagnostic.span else 1
-    end = diagnostic.span.end.line if diagnostic.span else begin
+    span = None if lines_are_extracted(diagnostic.location) else diagnostic.span  # docx/PDF: no lines of its own
+    begin = span.start.line if span else 1
+    end = span.end.line if span else begin
+    place = place_text(diagnostic.location)
     return {
         "type": "issue",
-        "description": f"[{diagnostic.rule}] {diagnostic.message}",
+        "description": f"[{diagnostic.rule}] " + (f"{place}：" if place else "") + diagnostic.message,
         "check_name": f"{diagnostic.rule} {diagnostic.name}",
         "categories": ["Style"] if diagnostic.category == "typography" else ["Bug Risk"],
         "fingerprint": unique,

@@ -30,6 +30,7 @@ from auditor.engine import FileResult
 from auditor.render import RenderContext
 from auditor.render.html_layout import Layout, table_html
 from auditor.render.html_marks import marks_of, span_offsets
+from auditor.render.place import where_text
 from auditor.structure import Report
 from auditor.structure.outline import Heading
 from auditor.structure.regions import Region
@@ -81,12 +82,6 @@ def most_severe_first(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda finding: (-int(finding.diagnostic.severity), *finding.diagnostic.sort_key()))
 
 
-def _where(diagnostic: Diagnostic) -> str:
-    if diagnostic.span is None:
-        return "全文"
-    return f"第 {diagnostic.span.start.line} 行第 {diagnostic.span.start.column} 列"
-
-
 def finding_html(finding: Finding, target: str) -> str:
     diagnostic = finding.diagnostic
     severity = diagnostic.severity.label
@@ -96,7 +91,7 @@ def finding_html(finding: Finding, target: str) -> str:
         f'<span class="badge sev-{severity}">{SEVERITY_NAMES[severity]}</span> ',
         f'<code class="rule">{escape(diagnostic.rule)}</code> ',
         f'<span class="category">{escape(CATEGORY_NAMES.get(diagnostic.category, diagnostic.category))}</span> ',
-        f'<span class="where">{_where(diagnostic)}</span>',
+        f'<span class="where">{escape(where_text(diagnostic))}</span>',
         f'<span class="msg">{escape(diagnostic.message)}</span></a>',
     ]
     if diagnostic.labels:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from auditor.document import Document, Grid, GridCell, Line
@@ -107,11 +107,14 @@ class TableWriter:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
 
-    def cell(self, start: int, end: int, tag: str = "td", spans: str = "") -> str:
+    def cell(self, start: int, end: int, tag: str = "td", spans: str = "",
+             copies: Sequence[tuple[int, int]] = ()) -> str:
+        """A ``<td>`` of ``text[start:end]``; marks covering the cell or one of its ``copies`` (the
+        positions a merged cell covers) mark it."""
         layout = self.layout
         classes = ["num"] if _is_number(layout.document.text[start:end]) else []
         attributes = ""
-        covering = layout.marks.covering(start, end)
+        covering = [mark for left, right in ((start, end), *copies) for mark in layout.marks.covering(left, right)]
         if covering:
             primary = [mark for mark in covering if mark.primary]
             classes.append("cell-pri" if primary else "cell-lbl")
@@ -136,35 +139,89 @@ class TableWriter:
         return f'<table class="grid">{"".join(body)}</table>'
 
     def grid_table(self, grid: Grid) -> str:
-        placed: dict[tuple[int, int], GridCell] = {}
-        for cell in grid.cells:
-            placed.setdefault((cell.row, cell.column), cell)
-        if not placed:
+        rows = merged_layout(grid)
+        if not rows:
             return ""
-        height = max(cell.row + max(cell.row_span, 1) for cell in grid.cells)
-        width = max(cell.column + max(cell.column_span, 1) for cell in grid.cells)
-        top = min(cell.row for cell in grid.cells)
-        left = min(cell.column for cell in grid.cells)
-        covered: set[tuple[int, int]] = set()
-        rows: list[str] = []
-        for row in range(top, height):
-            tds = [self._grid_cell(placed.get((row, column)), row, column, covered)
-                   for column in range(left, width)]
-            rows.append(f"<tr>{''.join(tds)}</tr>")
+        html_rows = ["<tr>" + "".join(self._merged_cell(placed) if placed else "<td></td>" for placed in row) + "</tr>"
+                     for row in rows]
         anchor = self.layout.line_id(self.layout.document.line_index_of(grid.start_offset))
-        return f'<table class="grid" id="{anchor}">{"".join(rows)}</table>'
+        return f'<table class="grid" id="{anchor}">{"".join(html_rows)}</table>'
 
-    def _grid_cell(self, cell: GridCell | None, row: int, column: int, covered: set[tuple[int, int]]) -> str:
-        if (row, column) in covered:
-            return ""
-        if cell is None:
-            return "<td></td>"
-        row_span, column_span = max(cell.row_span, 1), max(cell.column_span, 1)
-        covered.update((row + down, column + across) for down in range(row_span) for across in range(column_span))
-        spans = (f' rowspan="{row_span}"' if row_span > 1 else "") + (
-            f' colspan="{column_span}"' if column_span > 1 else "")
-        start = max(0, min(cell.start_offset, len(self.layout.document.text)))
-        return self.cell(start, max(start, cell.end_offset), spans=spans)
+    def _merged_cell(self, placed: PlacedCell) -> str:
+        spans = (f' rowspan="{placed.row_span}"' if placed.row_span > 1 else "") + (
+            f' colspan="{placed.column_span}"' if placed.column_span > 1 else "")
+        limit = len(self.layout.document.text)
+        start = max(0, min(placed.cell.start_offset, limit))
+        copies = [(max(0, min(copy.start_offset, limit)), max(0, min(copy.end_offset, limit)))
+                  for copy in placed.copies]
+        return self.cell(start, max(start, placed.cell.end_offset), spans=spans, copies=copies)
+
+
+@dataclass
+class PlacedCell:
+    """A cell of the drawn table: the grid cell at its top-left position, how far it spans, and the
+    grid's copies of it at the other positions it covers (their text offsets carry marks too)."""
+
+    cell: GridCell
+    row: int
+    column: int
+    row_span: int
+    column_span: int
+    copies: list[GridCell] = field(default_factory=list)
+
+
+def _is_value(text: str) -> bool:
+    stripped = text.strip()
+    return not stripped or _is_number(stripped) or stripped in ("无", "/", "／")
+
+
+def merged_layout(grid: Grid) -> list[list[PlacedCell | None]]:
+    """The grid's rows as drawn: one PlacedCell per merged cell at its top-left position (None for
+    an empty position); positions a merged cell covers are left out of the rows.
+
+    Readers expand merged cells into copies at every position they cover, each copy carrying the
+    merged cell's ``row_span``/``column_span``: the first copy met in reading order is the cell,
+    the rest are covered. A vertically merged Word cell (``vMerge``) comes as a copy without a row
+    span: a label cell with the same text and width right below a cell extends it downwards
+    (numbers and blanks never do, so equal values stay separate cells)."""
+    placed_at: dict[tuple[int, int], GridCell] = {}
+    for cell in grid.cells:
+        placed_at.setdefault((cell.row, cell.column), cell)
+    if not placed_at:
+        return []
+    top, height = min(row for row, _ in placed_at), max(row for row, _ in placed_at) + 1
+    left = min(column for _, column in placed_at)
+    width = max(column + 1 for _, column in placed_at)
+    alone = [cell for cell in grid.cells if sum(1 for row, _ in placed_at if row == cell.row) == 1]
+    width = max([width, *(cell.column + max(cell.column_span, 1) for cell in alone)])
+    owner: dict[tuple[int, int], PlacedCell] = {}
+    rows: list[list[PlacedCell | None]] = []
+    for row in range(top, height):
+        drawn: list[PlacedCell | None] = []
+        for column in range(left, width):
+            cell = placed_at.get((row, column))
+            if (row, column) in owner:
+                if cell is not None:
+                    owner[(row, column)].copies.append(cell)
+                continue
+            if cell is None:
+                drawn.append(None)
+                continue
+            column_span = min(max(cell.column_span, 1), width - column)
+            above = owner.get((row - 1, column))
+            if (above is not None and above.column == column and above.column_span == column_span
+                    and above.row + above.row_span == row and above.cell.text == cell.text
+                    and not _is_value(cell.text)):
+                above.row_span += 1
+                above.copies.append(cell)
+                owner.update(((row, column + across), above) for across in range(column_span))
+                continue
+            placed = PlacedCell(cell, row, column, min(max(cell.row_span, 1), height - row), column_span)
+            owner.update(((row + down, column + across), placed)
+                         for down in range(placed.row_span) for across in range(column_span))
+            drawn.append(placed)
+        rows.append(drawn)
+    return rows
 
 
 def _severity_rank(mark: object) -> int:

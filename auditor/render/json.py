@@ -11,6 +11,7 @@ from auditor import __version__
 from auditor.diagnostics import Severity
 from auditor.engine import FileResult
 from auditor.render import RenderContext
+from auditor.render.place import diagnostic_json
 
 
 def file_to_json(result: FileResult) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def file_to_json(result: FileResult) -> dict[str, Any]:
             "format": report.document.source_format,
         } if report else None,
         "readable": result.read_error is None,
-        "diagnostics": [diagnostic.to_json() for diagnostic in result.diagnostics],
+        "diagnostics": [diagnostic_json(diagnostic) for diagnostic in result.diagnostics],
     }
     if result.read_error is not None:
         data["error"] = result.read_error

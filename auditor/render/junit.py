@@ -14,11 +14,7 @@ from auditor.diagnostics import Diagnostic
 from auditor.engine import FileResult
 from auditor.render import RenderContext
 from auditor.render.machine import relative_path, rules_run
-
-
-def _where(diagnostic: Diagnostic) -> str:
-    span = diagnostic.span
-    return f"{span.start.line}:{span.start.column}" if span else "-"
+from auditor.render.place import file_position
 
 
 def _suite(result: FileResult, context: RenderContext) -> ElementTree.Element:
@@ -38,7 +34,7 @@ def _suite(result: FileResult, context: RenderContext) -> ElementTree.Element:
         tag = "error" if result.read_error is not None else "failure"
         outcome = ElementTree.SubElement(case, tag, type=items[0].severity.label,
                                          message=f"{len(items)} 处：{items[0].message}")
-        outcome.text = "\n".join(f"{path}:{_where(item)}: {item.severity.label}[{item.rule}] {item.message}"
+        outcome.text = "\n".join(f"{file_position(path, item)}: {item.severity.label}[{item.rule}] {item.message}"
                                  for item in items)
         if tag == "error":
             suite.set("errors", str(int(suite.get("errors", "0")) + 1))

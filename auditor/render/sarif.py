@@ -17,11 +17,13 @@ from typing import Any
 
 from auditor import __version__
 from auditor.diagnostics import Diagnostic, Severity
+from auditor.docs import help_uri
 from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.fingerprint import result_fingerprints
 from auditor.render import RenderContext
 from auditor.render.machine import relative_path
+from auditor.render.place import place_text
 from auditor.rulebook import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,10 +32,10 @@ FINGERPRINT_KEY = "gkAuditSpan/v1"
 BASE_ID = "SRCROOT"
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+def _rule_descriptor(rule: Rule, docs_url: str | None) -> dict[str, Any]:
     help_text = "\n".join(part for part in (rule.help, f"依据：{rule.basis}" if rule.basis else "") if part)
     help_markdown = "\n\n".join(part for part in (rule.help, f"**依据**：{rule.basis}" if rule.basis else "") if part)
-    return {
+    descriptor = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.title},
@@ -42,6 +44,9 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"category": rule.category, "tags": [rule.category]},
     }
+    if docs_url:
+        descriptor["helpUri"] = help_uri(docs_url, rule.id)
+    return descriptor
 
 
 def _descriptor_from(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -75,13 +80,25 @@ def _uri(path: str, root: Path | None) -> tuple[str, bool]:
     return relative, False
 
 
+def _primary_location(diagnostic: Diagnostic, uri: str, absolute: bool) -> dict[str, Any]:
+    """The physical location, and for docx/PDF/HTML the place as the clerk sees it: a logical
+    location (table cell, paragraph, page line) and the same words as the region's message."""
+    location = _physical(uri, diagnostic.span, absolute)
+    place = place_text(diagnostic.location)
+    if place:
+        location["physicalLocation"]["region"]["message"] = {"text": place}
+        kind = "element" if "table" in (diagnostic.location or {}) else "text"
+        location["logicalLocations"] = [{"name": place, "fullyQualifiedName": f"{uri} {place}", "kind": kind}]
+    return location
+
+
 def _result(diagnostic: Diagnostic, index: int, uri: str, absolute: bool, fingerprint: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": diagnostic.rule,
         "ruleIndex": index,
         "level": LEVELS[diagnostic.severity],
         "message": {"text": diagnostic.message},
-        "locations": [_physical(uri, diagnostic.span, absolute)],
+        "locations": [_primary_location(diagnostic, uri, absolute)],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     if diagnostic.labels:
@@ -96,7 +113,7 @@ class _Rules:
 
     def __init__(self, context: RenderContext) -> None:
         rules = context.rulebook.rules if context.rulebook is not None else ()
-        self.descriptors = [_rule_descriptor(rule) for rule in rules]
+        self.descriptors = [_rule_descriptor(rule, context.docs_url) for rule in rules]
         self.index = {rule.id: position for position, rule in enumerate(rules)}
 
     def index_of(self, diagnostic: Diagnostic) -> int:

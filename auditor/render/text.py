@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.document import Span
 from auditor.engine import FileResult
+from auditor.location import place_text
 from auditor.render import RenderContext
 
 WINDOW_CELLS = 76
@@ -115,19 +116,8 @@ def _frame_rows(source_lines: Sequence[str], span: Span, mark: str, label: str, 
 
 
 def describe_location(location: dict[str, object] | None) -> str:
-    """Where a finding is in a file without lines of its own: 第 2 页第 5 行, 第 3 段, 表 1 第 4 行第 2 列."""
-    if not location:
-        return ""
-    parts = []
-    if "page" in location:
-        parts.append(f"第 {location['page']} 页")
-    if "paragraph" in location:
-        parts.append(f"第 {location['paragraph']} 段")
-    if "table" in location:
-        parts.append(f"表 {location['table']} 第 {location['row']} 行第 {location['column']} 列")
-    elif "line" in location:
-        parts.append(f"第 {location['line']} 行")
-    return "".join(parts) if location.get("format") in ("docx", "pdf") or "table" not in location else ""
+    """Where a finding is as the clerk sees the file: 第2页 第5行, 第3段, 表1 第4行 第2列."""
+    return place_text(location)
 
 
 def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[str], color: bool) -> str:

@@ -112,3 +112,21 @@ def test_audit_html_markup_never_runs(page: Any, tmp_path: Path) -> None:
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+def test_audit_html_lays_word_merged_cells_out_as_the_source(page: Any, tmp_path: Path) -> None:
+    page.goto(_audit_html(tmp_path, FAULTY_DOCX).as_uri())
+    table = page.locator("table.grid", has_text="申请人情况")
+    header = table.locator("td", has_text="本列数据的勾稽关系为")
+    assert header.count() == 1  # one merged header, not one copy per row it spans
+    first_row = table.locator("tr").first.bounding_box()
+    header_box = header.bounding_box()
+    assert first_row and header_box and header_box["height"] > 2 * first_row["height"]
+    layout = page.evaluate("""t => ({
+        empty: t.querySelectorAll('td:empty').length,
+        tableRight: Math.round(t.getBoundingClientRect().right),
+        rowRights: Array.from(t.rows).map(r => Math.round(r.cells[r.cells.length - 1].getBoundingClientRect().right)),
+    })""", table.element_handle())
+    assert layout["empty"] == 0  # no phantom columns
+    assert max(layout["rowRights"]) >= layout["tableRight"] - 2
+    assert page.locator(".finding .where", has_text="表2 第32行 第2列").count() >= 1
