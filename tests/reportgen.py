@@ -114,6 +114,12 @@ def consistent_values(seed: int, era: str) -> Values:
     for group in T4_GROUPS:
         parts = {column: small() for column in T4_COLUMNS[:-1]}
         t4[group] = {**parts, "total": sum(parts.values())}
+    # plausible as well as consistent: suits after review come from the year's reviews (GK830)
+    shortfall = t4["suit_after_review"]["total"] - t4["review"]["total"]
+    if shortfall > 0:
+        first = T4_COLUMNS[0]
+        t4["review"][first] += shortfall
+        t4["review"]["total"] += shortfall
     blocks = T2_2019 if era == "2019" else T2_2021
     t2 = [chooser.randint(0, 300) for _, columns, rows in blocks for _ in columns for _ in rows]
     return Values(era, t3, t4, t2)
@@ -342,6 +348,8 @@ def consistent_old_values(seed: int) -> dict[str, int]:
     values["staff"] = values["staff_full_time"] + values["staff_part_time"]
     values["press_conferences"] = values["press_conferences_chief"] + chooser.choice([0, 3])
     values["interviews"] = values["interviews_chief"] + chooser.choice([0, 2])
+    # the 其中 row is part of its total (GK831)
+    values["published"] = max(values["published"], values["published_normative"])
     return values
 
 
