@@ -13,7 +13,7 @@ from auditor.render import FULL_REPORT_FORMATS, RENDERERS
 
 FORMATS = tuple(RENDERERS)
 FAIL_ON = ("error", "warning", "info", "never")
-EXIT_FINDINGS, EXIT_USAGE = 1, 2
+EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
 
 def _split(values: tuple[str, ...]) -> frozenset[str]:
@@ -70,14 +70,19 @@ def main() -> None:
               help="where extracted PDF/Word/HTML text is cached [default: $GK_AUDIT_CACHE_DIR or "
                    "~/.cache/gk-audit/documents]")
 @click.option("--no-cache", is_flag=True, help="extract every file afresh; read and write no cache")
+@click.option("--max-file-size", type=click.FloatRange(0), metavar="MB",
+              help="refuse files larger than this many MB (0: no limit) [default: 100]")
+@click.option("--time-budget", type=click.FloatRange(0), metavar="SECONDS",
+              help="stop checking a file after this many seconds (0: no limit) [default: 180]")
 def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], year: int | None, profile: str | None,
           rulebooks: tuple[str, ...], quiet: bool, no_color: bool, config_path: str | None,
           exclude: tuple[str, ...], jobs: int | None, statistics: bool, baseline_path: str | None,
           write_baseline: str | None, baseline_prune: bool, suppressions_path: str | None,
-          cache_dir: str | None, no_cache: bool) -> None:
+          cache_dir: str | None, no_cache: bool, max_file_size: float | None, time_budget: float | None) -> None:
     """Check reports (files, directories, or - for standard input)."""
     _configure_cache(cache_dir, no_cache)
+    _configure_limits(max_file_size, time_budget)
     from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
     from auditor.config import CliOverrides, ConfigError
     from auditor.rulebook import RulebookError
@@ -112,6 +117,16 @@ def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
         os.environ[ENVIRONMENT_VARIABLE] = str(default_directory())
 
 
+def _configure_limits(max_file_size: float | None, time_budget: float | None) -> None:
+    """Limits, like the cache, go through the environment so that worker processes inherit them."""
+    from auditor.readers.limits import MB, SIZE_VARIABLE, TIME_VARIABLE
+
+    if max_file_size is not None:
+        os.environ[SIZE_VARIABLE] = str(int(max_file_size * MB))
+    if time_budget is not None:
+        os.environ[TIME_VARIABLE] = str(time_budget)
+
+
 def _emit_outcome(outcome, request, output_format: str, output_path: str | None,  # type: ignore[no-untyped-def]
                   quiet: bool, no_color: bool, statistics: bool) -> None:
     from auditor.batch import finish_texts
@@ -136,6 +151,8 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
     if texts.step_summary and summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
             stream.write(texts.step_summary)
+    if any(getattr(result, "internal_error", None) for result in outcome.results):
+        sys.exit(EXIT_INTERNAL)
     if outcome.all_unreadable:
         sys.exit(EXIT_USAGE)
     worst_found = worst(outcome.results)

@@ -42,6 +42,8 @@ KINDS: dict[str, str] = {
     "identity": "auditor.checks.identity",
     "narrative": "auditor.checks.narrative",
     "breakdown": "auditor.checks.breakdown",
+    "internal_error": "auditor.checks.internal_error",
+    "too_slow": "auditor.checks.too_slow",
 }
 
 

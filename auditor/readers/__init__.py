@@ -75,6 +75,9 @@ def reader_for(path: str) -> Callable[[str, bytes], Document]:
 
 def read_bytes(path: str, data: bytes) -> Document:
     """Read ``data`` (the content of ``path``) with the reader for its extension."""
+    from auditor.readers.limits import check_size
+
+    check_size(len(data))
     reader = reader_for(path)
     if Path(path).suffix.lower() in CACHED:
         from auditor.readers.cache import cached_read
@@ -84,8 +87,10 @@ def read_bytes(path: str, data: bytes) -> Document:
 
 
 def read_path(path: str) -> Document:
+    from auditor.readers.limits import read_file_bytes
+
     try:
-        data = Path(path).read_bytes()
+        data = read_file_bytes(path)
     except FileNotFoundError as error:
         raise ReadError("文件不存在") from error
     except IsADirectoryError as error:

@@ -181,7 +181,10 @@ class TextBuilder:
     # -- tables ---------------------------------------------------------------------------
     def add_table(self, table: TableLayout, table_number: int) -> None:
         """Append ``table`` as pipe rows, one line per grid row, and record its Grid."""
+        from auditor.readers.limits import check_table
+
         self.end_line()
+        check_table(table.rows, table_number)  # grid size and repeated text, before expanding
         expanded = table.expand()
         if not expanded or not any(row for row in expanded):
             return
