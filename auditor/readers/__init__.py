@@ -75,15 +75,18 @@ def reader_for(path: str) -> Callable[[str, bytes], Document]:
 
 def read_bytes(path: str, data: bytes) -> Document:
     """Read ``data`` (the content of ``path``) with the reader for its extension."""
-    from auditor.readers.limits import check_size
+    from auditor.readers.limits import LimitInsideParser, check_size
 
     check_size(len(data))
     reader = reader_for(path)
-    if Path(path).suffix.lower() in CACHED:
-        from auditor.readers.cache import cached_read
+    try:
+        if Path(path).suffix.lower() in CACHED:
+            from auditor.readers.cache import cached_read
 
-        return cached_read(path, data, _target_for(path), reader)
-    return reader(path, data)
+            return cached_read(path, data, _target_for(path), reader)
+        return reader(path, data)
+    except LimitInsideParser as limit:
+        raise limit.error from None
 
 
 def read_path(path: str) -> Document:

@@ -185,14 +185,23 @@ class _Inflated:
     total = 0
 
 
+class LimitInsideParser(BaseException):
+    """A limit met inside a parsing library (pdfminer), which wraps every ``Exception`` in its own:
+    a BaseException passes through unchanged, and ``read_bytes`` turns it back into ``error``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.error = ReadError(reason)
+
+
 def _count(size: int) -> None:
     _Inflated.total += size
     if _Inflated.total > MAX_DECODED_BYTES:
-        raise ReadError(f"PDF 解压后的内容超过 {_megabytes(MAX_DECODED_BYTES)}，疑为压缩炸弹，不予读取")
+        raise LimitInsideParser(f"PDF 解压后的内容超过 {_megabytes(MAX_DECODED_BYTES)}，疑为压缩炸弹，不予读取")
 
 
-def _stream_too_large() -> ReadError:
-    return ReadError(f"PDF 中有一个数据流解压后超过 {_megabytes(MAX_STREAM_BYTES)}，疑为压缩炸弹，不予读取")
+def _stream_too_large() -> LimitInsideParser:
+    return LimitInsideParser(f"PDF 中有一个数据流解压后超过 {_megabytes(MAX_STREAM_BYTES)}，疑为压缩炸弹，不予读取")
 
 
 class _CappedDecompressor:
