@@ -95,7 +95,7 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
                            baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
                            progress=True, root=repository_root())
     try:
-        outcome = run_batch(request, stdin=sys.stdin.buffer.read)
+        outcome = run_batch(request, stdin=_read_stdin)
     except (ConfigError, RulebookError) as error:
         click.echo(f"gk-audit: {error}", err=True)
         sys.exit(EXIT_USAGE)
@@ -115,6 +115,14 @@ def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
         os.environ[ENVIRONMENT_VARIABLE] = cache_dir
     elif ENVIRONMENT_VARIABLE not in os.environ:
         os.environ[ENVIRONMENT_VARIABLE] = str(default_directory())
+
+
+def _read_stdin() -> bytes:
+    """Standard input, at most one byte past the size limit (the check then reports it too large)."""
+    from auditor.readers.limits import max_file_size
+
+    limit = max_file_size()
+    return sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
 
 
 def _configure_limits(max_file_size: float | None, time_budget: float | None) -> None:

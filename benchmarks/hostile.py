@@ -46,15 +46,16 @@ def make(folder: Path) -> None:
 
 
 def measure(command: list[str], path: str, timeout: float) -> tuple[str, str, str, str]:
-    script = f"ulimit -v 6000000; exec timeout {timeout} /usr/bin/time -v {' '.join(command)} --no-cache -q '{path}'"
+    script = f"ulimit -v 6000000; exec /usr/bin/time -v timeout {timeout} {' '.join(command)} --no-cache -q '{path}'"
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, errors="replace")
     seconds = re.search(r"Elapsed \(wall clock\) time.*?: (\S+)", done.stderr)
     memory = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    first = next((line for line in done.stdout.splitlines() if "[GK0" in line), "")
+    lines = done.stdout.splitlines()
+    first = next((line for line in lines if "[GK0" in line), lines[-1] if lines else "")
     if not first:
         first = next((line for line in done.stderr.splitlines() if "Error" in line or "error" in line), "")
     rss = f"{int(memory.group(1)) // 1024} MB" if memory else "?"
-    code = "timeout" if done.returncode == 124 else str(done.returncode)
+    code = f"killed at {timeout:g} s" if done.returncode == 124 else str(done.returncode)
     return (seconds.group(1) if seconds else "?"), rss, code, first[-110:]
 
 
@@ -69,7 +70,7 @@ def main() -> None:
     if args.make:
         make(folder)
     names = [*sorted(path.name for path in folder.iterdir()), "/dev/zero"]
-    print("| file | time | peak RSS | exit | first GK0xx finding or error |\n|---|---|---|---|---|")
+    print("| file | time | peak RSS | exit | first GK0xx finding, else the summary |\n|---|---|---|---|---|")
     for name in names:
         path = name if name.startswith("/") else str(folder / name)
         print("| " + " | ".join((name, *measure(args.cmd.split(), path, args.timeout))) + " |", flush=True)
