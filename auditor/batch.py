@@ -17,6 +17,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,33 @@ def _rules_run(rulebook: Rulebook, plan: Plan, result: FileResult) -> tuple[str,
 
 def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | None = None
                  ) -> tuple[PackedResult, FileOutcome]:
-    """Check one file and pack its result (the whole per-file pipeline, in a worker or in-process)."""
+    """Check one file and pack its result (the whole per-file pipeline, in a worker or in-process).
+    Never raises: a failure after the check (fingerprints, suppressions, packing) is reported as an
+    internal error of that file, like a failure inside ``check_path``."""
+    rulebook = state.rulebooks[state.plans[plan_index].rulebooks]
+    try:
+        return _process_file(state, path, plan_index, data)
+    except Exception as error:
+        return failed_file(path, rulebook, error, "处理结果")
+
+
+def failed_file(path: str, rulebook: Rulebook, error: BaseException | str, stage: str = "检查"
+                ) -> tuple[PackedResult, FileOutcome]:
+    """The packed result of a file the tool failed on: one internal-error finding (GK004)."""
+    from auditor.engine import describe_failure, internal_error_result
+
+    shown = "<stdin>.txt" if path == STDIN else path
+    reason = describe_failure(error, stage) if isinstance(error, BaseException) else error
+    result = internal_error_result(shown, reason, rulebook)
+    prints = fingerprints([], result.diagnostics)
+    packed = PackedResult(result.path, result.diagnostics, None, result.read_error, [],
+                          internal_error=result.internal_error, fingerprints=prints,
+                          rules_run=tuple(rule.id for rule in rulebook.by_kind("internal_error")))
+    return packed, FileOutcome(frozenset(), frozenset())
+
+
+def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | None
+                  ) -> tuple[PackedResult, FileOutcome]:
     plan = state.plans[plan_index]
     rulebook = state.rulebooks[plan.rulebooks]
     result = check_path("<stdin>.txt" if path == STDIN else path, rulebook, plan.options, data=data)
@@ -166,13 +193,30 @@ def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | N
     keep, outcome = apply_file(suppressions, result.path, diagnostics, prints, source_lines)
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
-                          result.read_error, list(result.notes), [prints[index] for index in keep],
-                          _rules_run(rulebook, plan, result))
+                          result.read_error, list(result.notes), internal_error=result.internal_error,
+                          fingerprints=[prints[index] for index in keep], rules_run=_rules_run(rulebook, plan, result))
     return packed, outcome
+
+
+_STARTED: list[Any] = []  # the queue a worker announces each item on before checking it
+
+
+def _init_pool_worker(state: WorkerState, started: Any) -> None:
+    _STATE[:] = [state]
+    _STARTED[:] = [started]
 
 
 def _work(item: tuple[str, int]) -> tuple[PackedResult, FileOutcome]:
     return process_file(_STATE[0], *item)
+
+
+def _work_chunk(chunk: list[tuple[int, tuple[str, int]]]) -> list[tuple[PackedResult, FileOutcome]]:
+    """Check a chunk of numbered items, announcing each on the ``started`` queue first."""
+    results = []
+    for index, item in chunk:
+        _STARTED[0].put(index)
+        results.append(process_file(_STATE[0], *item))
+    return results
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -250,11 +294,86 @@ def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdi
         for path, plan_index in items:
             yield process_file(state, path, plan_index, stdin if path == STDIN else None)
         return
+    yield from _pooled(state, items, jobs)
+
+
+# ---------------------------------------------------------------------------- worker pool
+def _pool_context() -> Any:
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(64, len(items) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(state,)) as pool:
-        yield from pool.map(_work, items, chunksize=chunk)
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _pooled(state: WorkerState, items: list[tuple[str, int]], jobs: int
+            ) -> Iterator[tuple[PackedResult, FileOutcome]]:
+    """Results in input order from a pool of ``jobs`` workers. A worker that dies (killed, out of
+    memory) breaks the pool: a new pool takes the files not yet checked, and each file that was
+    being checked when it died is retried once on its own; if its worker dies again it is reported
+    as an internal error (GK004) and the batch goes on."""
+    done: dict[int, tuple[PackedResult, FileOutcome]] = {}
+    waiting = list(range(len(items)))
+    suspects: list[int] = []
+    emitted = 0
+    while waiting or suspects:
+        if waiting:
+            rounds, waiting = _pool_round(state, items, waiting, jobs, done), []
+        else:
+            rounds = _isolated_round(state, items, suspects.pop(0), done)
+        for broken in rounds:  # after each yield the results so far are in ``done``
+            while emitted in done:
+                yield done.pop(emitted)
+                emitted += 1
+            if broken is not None:
+                started, unfinished = broken
+                suspects += [index for index in unfinished if index in started]
+                waiting = [index for index in unfinished if index not in started]
+    while emitted in done:
+        yield done.pop(emitted)
+        emitted += 1
+
+
+_Broken = tuple[set[int], list[int]] | None
+
+
+def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[int], jobs: int,
+                done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
+    """Check ``indexes`` in a pool; yields None after each chunk's results, and (started,
+    unfinished) once, last, if a worker died."""
+    context = _pool_context()
+    started = context.SimpleQueue()
+    size = max(1, min(64, len(indexes) // (jobs * 8)))
+    chunks = [[(index, items[index]) for index in indexes[at:at + size]] for at in range(0, len(indexes), size)]
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_pool_worker, initargs=(state, started))
+    try:
+        futures = [pool.submit(_work_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                done.update(zip((index for index, _ in chunk), future.result(), strict=True))
+            except BrokenProcessPool:
+                for other_chunk, other in zip(chunks, futures, strict=True):  # finished before the death
+                    if other.done() and not other.cancelled() and other.exception() is None:
+                        done.update(zip((index for index, _ in other_chunk), other.result(), strict=True))
+                seen: set[int] = set()
+                while not started.empty():
+                    seen.add(started.get())
+                yield seen, [index for index in indexes if index not in done]
+                return
+            yield None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        started.close()
+
+
+def _isolated_round(state: WorkerState, items: list[tuple[str, int]], index: int,
+                    done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
+    """Retry one file whose worker died, alone in a fresh worker; a second death is reported."""
+    path, plan_index = items[index]
+    with ProcessPoolExecutor(1, mp_context=_pool_context(), initializer=_init_worker, initargs=(state,)) as pool:
+        try:
+            done[index] = pool.submit(_work, items[index]).result()
+        except BrokenProcessPool:
+            rulebook = state.rulebooks[state.plans[plan_index].rulebooks]
+            done[index] = failed_file(path, rulebook, "检查本文件的工作进程两次意外退出（可能被终止或内存耗尽）")
+    yield None
 
 
 def _with_progress(results: Iterator[Any], total: int, show: bool) -> Iterator[Any]:

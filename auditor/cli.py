@@ -13,7 +13,7 @@ from auditor.render import FULL_REPORT_FORMATS, RENDERERS
 
 FORMATS = tuple(RENDERERS)
 FAIL_ON = ("error", "warning", "info", "never")
-EXIT_FINDINGS, EXIT_USAGE = 1, 2
+EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
 
 def _split(values: tuple[str, ...]) -> frozenset[str]:
@@ -72,14 +72,20 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="extract every file afresh; read and write no cache")
 @click.option("--docs-url", envvar="GK_AUDIT_DOCS_URL",
               help="where the rule reference of `gk-audit docs` is published (SARIF helpUri) [env: GK_AUDIT_DOCS_URL]")
+@click.option("--max-file-size", type=click.FloatRange(0), metavar="MB",
+              help="refuse files larger than this many MB (0: no limit) [default: 100]")
+@click.option("--time-budget", type=click.FloatRange(0), metavar="SECONDS",
+              help="stop checking a file after this many seconds (0: no limit) [default: 180]")
 def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], year: int | None, profile: str | None,
           rulebooks: tuple[str, ...], quiet: bool, no_color: bool, config_path: str | None,
           exclude: tuple[str, ...], jobs: int | None, statistics: bool, baseline_path: str | None,
           write_baseline: str | None, baseline_prune: bool, suppressions_path: str | None,
-          cache_dir: str | None, no_cache: bool, docs_url: str | None) -> None:
+          cache_dir: str | None, no_cache: bool, docs_url: str | None, max_file_size: float | None,
+          time_budget: float | None) -> None:
     """Check reports (files, directories, or - for standard input)."""
     _configure_cache(cache_dir, no_cache)
+    _configure_limits(max_file_size, time_budget)
     from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
     from auditor.config import CliOverrides, ConfigError
     from auditor.rulebook import RulebookError
@@ -92,7 +98,7 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
                            baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
                            progress=True, root=repository_root())
     try:
-        outcome = run_batch(request, stdin=sys.stdin.buffer.read)
+        outcome = run_batch(request, stdin=_read_stdin)
     except (ConfigError, RulebookError) as error:
         click.echo(f"gk-audit: {error}", err=True)
         sys.exit(EXIT_USAGE)
@@ -112,6 +118,24 @@ def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
         os.environ[ENVIRONMENT_VARIABLE] = cache_dir
     elif ENVIRONMENT_VARIABLE not in os.environ:
         os.environ[ENVIRONMENT_VARIABLE] = str(default_directory())
+
+
+def _read_stdin() -> bytes:
+    """Standard input, at most one byte past the size limit (the check then reports it too large)."""
+    from auditor.readers.limits import max_file_size
+
+    limit = max_file_size()
+    return sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+
+
+def _configure_limits(max_file_size: float | None, time_budget: float | None) -> None:
+    """Limits, like the cache, go through the environment so that worker processes inherit them."""
+    from auditor.readers.limits import MB, SIZE_VARIABLE, TIME_VARIABLE
+
+    if max_file_size is not None:
+        os.environ[SIZE_VARIABLE] = str(int(max_file_size * MB))
+    if time_budget is not None:
+        os.environ[TIME_VARIABLE] = str(time_budget)
 
 
 def _emit_outcome(outcome, request, output_format: str, output_path: str | None,  # type: ignore[no-untyped-def]
@@ -139,6 +163,8 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
     if texts.step_summary and summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
             stream.write(texts.step_summary)
+    if any(getattr(result, "internal_error", None) for result in outcome.results):
+        sys.exit(EXIT_INTERNAL)
     if outcome.all_unreadable:
         sys.exit(EXIT_USAGE)
     worst_found = worst(outcome.results)

@@ -1,13 +1,19 @@
 """Run a rulebook's rules over documents: read, analyse, check, collect.
 
-``check_path`` never raises for a bad input file: an unreadable file becomes a FileResult with
-one error diagnostic from the rulebook's ``read_error`` rule, so one bad file never stops a batch.
+``check_path`` never raises for any input file, so one file never stops a batch: an unreadable
+file becomes a FileResult with one error diagnostic from the rulebook's ``read_error`` rule; any
+other exception while reading or checking it (a bug, MemoryError, RecursionError) one from the
+``internal_error`` rule naming the failure; a file that takes longer than the time budget
+(``auditor.readers.limits.time_budget``) one from the ``too_slow`` rule.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from auditor.checks import emit, kind_module
@@ -51,6 +57,7 @@ class FileResult:
     report: Report | None = None
     read_error: str | None = None
     notes: list[str] = field(default_factory=list)
+    internal_error: str | None = None  # set (with read_error) when the tool failed on this file
 
     @property
     def era(self) -> str | None:
@@ -115,12 +122,65 @@ def read_error_result(path: str, reason: str, rulebook: Rulebook, kind: str = "r
     return FileResult(path, diagnostics, None, read_error=reason)
 
 
-def check_path(path: str, rulebook: Rulebook, options: Options = Options(), data: bytes | None = None) -> FileResult:
+def internal_error_result(path: str, reason: str, rulebook: Rulebook | None) -> FileResult:
+    """The result for a file on which the tool itself failed: one ``internal_error`` finding."""
+    rules = rulebook.by_kind("internal_error") if rulebook is not None else []
+    diagnostics = [emit(rules[0], None, None, {"path": path, "reason": reason})] if rules else []
+    return FileResult(path, diagnostics, None, read_error=reason, internal_error=reason)
+
+
+def describe_failure(error: BaseException, stage: str = "检查") -> str:
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"{stage}时出错：{type(error).__name__}" + (f"（{detail}）" if detail else "")
+
+
+class TimeBudgetExceeded(BaseException):
+    """Raised inside a file's work when its time budget runs out (a BaseException, so that the
+    ``except Exception`` of a reader does not turn it into a read error)."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise TimeBudgetExceeded in the block after ``seconds`` (SIGALRM; main thread only, else no limit)."""
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeBudgetExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        document = read_path(path) if data is None else read_bytes(path, data)
-    except ReadError as error:
-        return read_error_result(path, str(error), rulebook, error.kind)
-    return check_document(document, rulebook, options)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def too_slow_result(path: str, seconds: float, rulebook: Rulebook) -> FileResult:
+    reason = f"超过 {seconds:g} 秒仍未完成，已停止检查"
+    return read_error_result(path, reason, rulebook, "too_slow")
+
+
+def check_path(path: str, rulebook: Rulebook, options: Options = Options(), data: bytes | None = None) -> FileResult:
+    """Read and check one file; never raises for anything about the file (see the module doc)."""
+    from auditor.readers.limits import time_budget as budget_seconds
+
+    seconds = budget_seconds()
+    try:
+        with time_budget(seconds):
+            try:
+                document = read_path(path) if data is None else read_bytes(path, data)
+            except ReadError as error:
+                return read_error_result(path, str(error), rulebook, error.kind)
+            return check_document(document, rulebook, options)
+    except TimeBudgetExceeded:
+        return too_slow_result(path, seconds, rulebook)
+    except Exception as error:  # any failure on one file is reported, never raised: the batch goes on
+        return internal_error_result(path, describe_failure(error), rulebook)
 
 
 def worst(results: Iterable[FileResult]) -> Severity | None:

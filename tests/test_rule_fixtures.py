@@ -22,7 +22,13 @@ def _fixtures(rule_id: str, prefix: str) -> list[Path]:
     return sorted(path for path in folder.glob(f"{prefix}*") if path.is_file()) if folder.is_dir() else []
 
 
-@pytest.mark.parametrize("rule", BUILTIN.rules, ids=lambda rule: rule.id)
+# rules the engine emits when the tool itself fails on a file or runs out of time: no report file
+# triggers them with default settings; tests/test_isolation.py makes them fire
+ENGINE_ONLY_KINDS = frozenset({"internal_error", "too_slow"})
+
+
+@pytest.mark.parametrize("rule", [rule for rule in BUILTIN.rules if rule.kind not in ENGINE_ONLY_KINDS],
+                         ids=lambda rule: rule.id)
 def test_rule_has_both_fixtures(rule) -> None:  # type: ignore[no-untyped-def]
     assert _fixtures(rule.id, "fires"), f"{rule.id} has no fixture it fires on in {RULE_FIXTURES / rule.id}"
     assert _fixtures(rule.id, "silent"), f"{rule.id} has no fixture it stays silent on in {RULE_FIXTURES / rule.id}"

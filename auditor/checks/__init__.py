@@ -44,6 +44,8 @@ KINDS: dict[str, str] = {
     "breakdown": "auditor.checks.breakdown",
     "percentage": "auditor.checks.percentage",
     "section_body": "auditor.checks.section_body",
+    "internal_error": "auditor.checks.internal_error",
+    "too_slow": "auditor.checks.too_slow",
 }
 
 

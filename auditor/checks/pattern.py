@@ -28,6 +28,7 @@ fails on ``某区XX年政府信息公开工作报告``; passes on ``2023年政�
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,16 +101,40 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
             previous = document.line(index - 1).folded if index > 0 else ""
             if not compiled.previous_line.search(previous):
                 continue
+        excepted: _Excepted | None = None  # the line's exception matches, found at its first match
         for pattern in compiled.patterns:
             for match in pattern.finditer(line.folded):
                 group = "mark" if "mark" in pattern.groupindex and match.group("mark") is not None else 0
                 start, end = match.span(group)
                 if end == start:
                     continue
-                if any(other.start() < end and start < other.end()
-                       for exception in compiled.exceptions for other in exception.finditer(line.folded)):
-                    continue
+                if compiled.exceptions:
+                    excepted = excepted or _Excepted.of(line.folded, compiled.exceptions)
+                    if excepted.overlaps(start, end):
+                        continue
                 yield index, line.start + start, line.start + end
+
+
+@dataclass(frozen=True)
+class _Excepted:
+    """The spans an exception matches on one line, scanned once per line (not once per match),
+    sorted by start with the running maximum of their ends, so an overlap test is a binary search."""
+
+    starts: list[int]
+    max_ends: list[int]
+
+    @staticmethod
+    def of(line: str, exceptions: tuple[re.Pattern[str], ...]) -> _Excepted:
+        spans = sorted(match.span() for exception in exceptions for match in exception.finditer(line))
+        max_ends: list[int] = []
+        for _, end in spans:
+            max_ends.append(max(end, max_ends[-1]) if max_ends else end)
+        return _Excepted([start for start, _ in spans], max_ends)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Is there an exception span (a, b) with a < end and start < b (the original test)?"""
+        count = bisect.bisect_left(self.starts, end)  # spans with a < end
+        return count > 0 and self.max_ends[count - 1] > start
 
 
 def _merged_by_line(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:

@@ -75,17 +75,25 @@ def reader_for(path: str) -> Callable[[str, bytes], Document]:
 
 def read_bytes(path: str, data: bytes) -> Document:
     """Read ``data`` (the content of ``path``) with the reader for its extension."""
-    reader = reader_for(path)
-    if Path(path).suffix.lower() in CACHED:
-        from auditor.readers.cache import cached_read
+    from auditor.readers.limits import LimitInsideParser, check_size
 
-        return cached_read(path, data, _target_for(path), reader)
-    return reader(path, data)
+    check_size(len(data))
+    reader = reader_for(path)
+    try:
+        if Path(path).suffix.lower() in CACHED:
+            from auditor.readers.cache import cached_read
+
+            return cached_read(path, data, _target_for(path), reader)
+        return reader(path, data)
+    except LimitInsideParser as limit:
+        raise limit.error from None
 
 
 def read_path(path: str) -> Document:
+    from auditor.readers.limits import read_file_bytes
+
     try:
-        data = Path(path).read_bytes()
+        data = read_file_bytes(path)
     except FileNotFoundError as error:
         raise ReadError("文件不存在") from error
     except IsADirectoryError as error:

@@ -28,6 +28,7 @@ from auditor.document import Document
 from auditor.readers import ReadError
 from auditor.readers.docx_numbering import Numbering
 from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
+from auditor.readers.limits import TableBudget, cap_span, check_zip
 
 EXTRACTOR_VERSION = "docx-2"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,6 +41,7 @@ def _open(data: bytes) -> Any:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReadError("不是有效的 .docx 文件（.docx 应是 ZIP 压缩包；"
                         "若是旧版 .doc 改了扩展名，请在 Word 中另存为 .docx）")
+    check_zip(data)  # sizes and compression ratios, before anything is inflated
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
@@ -84,7 +86,7 @@ def _cell_properties(cell: Any) -> tuple[int, str | None]:
         grid_span = properties.find(f"{_W}gridSpan")
         if grid_span is not None:
             try:
-                span = max(int(grid_span.get(f"{_W}val", "1")), 1)
+                span = cap_span(int(grid_span.get(f"{_W}val", "1")))
             except ValueError:
                 span = 1
         v_merge = properties.find(f"{_W}vMerge")
@@ -93,7 +95,7 @@ def _cell_properties(cell: Any) -> tuple[int, str | None]:
     return span, merge
 
 
-def _table_layout(table: Any, table_number: int, numbering: Numbering) -> TableLayout:
+def _table_layout(table: Any, table_number: int, numbering: Numbering, budget: TableBudget) -> TableLayout:
     """Rows of cells; a vMerge continuation cell takes the text of the cell above it. Numbered
     paragraphs in cells get their labels (counters advance in document order)."""
     layout = TableLayout()
@@ -111,6 +113,7 @@ def _table_layout(table: Any, table_number: int, numbering: Numbering) -> TableL
             if merge == "continue" and column in above:
                 source = above[column]
                 item = CellText(column_span=span, anchor=location)
+                budget.merged(len(source.chars))
                 item.add(source.chars, [location] * len(source.chars))
                 for paragraph in cell.iter(f"{_W}p"):
                     numbering.label(paragraph)  # hidden under the merge, but it still counts
@@ -133,6 +136,7 @@ def read_docx_file(path: str, data: bytes) -> Document:
     document = _open(data)
     numbering = Numbering.of(document)
     builder = TextBuilder()
+    budget = TableBudget()
     paragraph_number = table_number = 0
     for item in _body_items(document.element.body):
         if item.tag == f"{_W}p":
@@ -144,7 +148,7 @@ def read_docx_file(path: str, data: bytes) -> Document:
             builder.end_line(keep_empty=True)
         else:
             table_number += 1
-            builder.add_table(_table_layout(item, table_number, numbering), table_number)
+            builder.add_table(_table_layout(item, table_number, numbering, budget), table_number)
     text = builder.text()
     if not text.strip():
         raise ReadError("Word 文档中没有任何文字")

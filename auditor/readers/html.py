@@ -35,6 +35,7 @@ from typing import Any
 from auditor.document import Document
 from auditor.readers import ReadError
 from auditor.readers.layout import CellText, TableLayout, TextBuilder
+from auditor.readers.limits import check_html_tree
 from auditor.readers.text import decode_bom, decode_bytes, normalise_newlines
 
 EXTRACTOR_VERSION = "html-1"
@@ -372,6 +373,7 @@ def read_html_file(path: str, data: bytes) -> Document:
     decoded, encoding = decode_html(data)
     source = normalise_newlines(decoded)
     root = _parse(source)
+    check_html_tree(root)
     body = find_body(root)
     title = find_title(root, body)
     roots = (body,) if title is None else (title, body)

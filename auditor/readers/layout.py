@@ -18,6 +18,7 @@ exception: a row that is a single merged cell across the whole table (a caption 
 from __future__ import annotations
 
 import bisect
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,14 +45,18 @@ class SegmentLocator:
     # those of the extracted text (one per paragraph, page line or table row), not of the file
     common: tuple[tuple[str, str], ...] = ()
 
+    @functools.cached_property
+    def _cell_starts(self) -> list[int]:
+        """The cells' start offsets, built once (not on every ``locate``: linear, not quadratic)."""
+        return [cell[0] for cell in self.cells]
+
     def locate(self, offset: int) -> dict[str, Any] | None:
         location: dict[str, Any] = {}
         if self.text_offsets:
             index = bisect.bisect_right(self.text_offsets, offset) - 1
             if index >= 0:
                 location.update(self.locations[index])
-        starts = [cell[0] for cell in self.cells]
-        position = bisect.bisect_right(starts, offset) - 1
+        position = bisect.bisect_right(self._cell_starts, offset) - 1
         if position >= 0:
             start, end, table, row, column = self.cells[position]
             if start <= offset < max(end, start + 1):
@@ -181,7 +186,10 @@ class TextBuilder:
     # -- tables ---------------------------------------------------------------------------
     def add_table(self, table: TableLayout, table_number: int) -> None:
         """Append ``table`` as pipe rows, one line per grid row, and record its Grid."""
+        from auditor.readers.limits import check_table
+
         self.end_line()
+        check_table(table.rows, table_number)  # grid size and repeated text, before expanding
         expanded = table.expand()
         if not expanded or not any(row for row in expanded):
             return

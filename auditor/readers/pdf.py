@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.document import Document
-from auditor.readers import ReadError
+from auditor.readers import ReadError, limits
 from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
 
 EXTRACTOR_VERSION = "pdf-2"
@@ -69,9 +69,13 @@ def _open(data: bytes) -> Any:
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise ReadError("不是有效的 PDF 文件（缺少 %PDF 文件头）")
+    limits.start_pdf()  # bounded inflation, page count checked before pages are parsed
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        limits.check_pdf_pages(pdf.doc)
         _ = pdf.pages
+    except ReadError:
+        raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         raise ReadError("PDF 已加密，无法读取文字：请提供未加密的版本") from error
     except PDFSyntaxError as error:

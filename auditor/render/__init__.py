@@ -44,14 +44,50 @@ class RenderContext:
 
 
 def render_chunks(format_name: str, results: Sequence[FileResult], context: RenderContext) -> Iterator[str]:
-    """The rendered output in pieces: a renderer module may offer ``stream_<name>`` for large runs."""
+    """The rendered output in pieces: a renderer module may offer ``stream_<name>`` for large runs.
+
+    One file's results never stop the output: files whose rendering raises (each rendered alone,
+    before a streamed output, or after the whole output failed) are replaced by an internal-error
+    result (GK004) naming the failure. Text that UTF-8 cannot hold (the undecodable bytes of a file
+    name) is written as ``\\xff``."""
     module_name, _, function_name = RENDERERS[format_name].partition(":")
     module = importlib.import_module(module_name)
+    renderer = getattr(module, function_name)
     streamer = getattr(module, function_name.replace("render_", "stream_", 1), None)
-    if streamer is not None:
-        yield from streamer(results, context)
+    if streamer is not None:  # output goes out as it is made: find the failing files first
+        chunks = streamer(_renderable(renderer, results, context), context)
     else:
-        yield getattr(module, function_name)(results, context)
+        try:
+            chunks = iter([renderer(results, context)])
+        except Exception:
+            chunks = iter([renderer(_renderable(renderer, results, context), context)])
+    for chunk in chunks:
+        yield encodable(chunk)
+
+
+def _renderable(renderer: Callable[[Sequence[FileResult], RenderContext], str], results: Sequence[FileResult],
+                context: RenderContext) -> Sequence[FileResult]:
+    """``results``, each one that its renderer fails on replaced by an internal-error result."""
+    from auditor.engine import describe_failure, internal_error_result
+
+    repaired = list(results)
+    for index, result in enumerate(results):
+        try:
+            renderer([result], context)
+        except Exception as error:
+            reason = describe_failure(error, "输出结果")
+            repaired[index] = internal_error_result(result.path, reason, context.rulebook)
+    return repaired
+
+
+def encodable(text: str) -> str:
+    """``text`` as UTF-8 can hold it: a lone surrogate (an undecodable file-name byte) is escaped."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(f"\\x{ord(char) - 0xDC00:02x}" if 0xDC80 <= ord(char) <= 0xDCFF
+                       else f"\\u{ord(char):04x}" if 0xD800 <= ord(char) <= 0xDFFF else char for char in text)
+    return text
 
 
 def render(format_name: str, results: Sequence[FileResult], context: RenderContext) -> str:

@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 
 
 def relative_path(path: str, root: Path | None) -> str:
-    """``path`` as a POSIX path relative to ``root`` when it lies inside it, else as given."""
+    """``path`` as a POSIX path relative to ``root`` when it lies inside it, else as given; a byte
+    of a file name that is not UTF-8 is written ``\\xff`` (output is UTF-8 and cannot hold it)."""
+    return _encodable(_relative(path, root))
+
+
+def _relative(path: str, root: Path | None) -> str:
     if path.startswith("<") or root is None:
         return PurePath(path).as_posix()
     absolute = Path(os.path.abspath(path))
@@ -24,6 +29,23 @@ def relative_path(path: str, root: Path | None) -> str:
         return absolute.relative_to(root.resolve()).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+def _encodable(path: str) -> str:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace") if _fs_round_trips(path) else \
+            path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return path
+
+
+def _fs_round_trips(path: str) -> bool:
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def by_severity(results: Sequence[FileResult]) -> list[tuple[FileResult, Diagnostic]]:

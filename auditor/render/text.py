@@ -14,6 +14,7 @@ window around the span. Colours are ANSI escapes, used only when ``color`` is tr
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,35 @@ WINDOW_CELLS = 76
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
 _BLUE, _BOLD, _DIM, _RESET = "\033[1;34m", "\033[1m", "\033[2m", "\033[0m"
+
+
+# C0/C1 controls (but tab and newline), DEL, bidirectional overrides and isolates, and the lone
+# surrogates that stand for the undecodable bytes of a file name
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # a byte of a non-UTF-8 file name, as Python's surrogateescape keeps it
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control and escape characters shown as ``\\x1b``-style escapes, so that report
+    text and file names cannot move the cursor, recolour or retitle the terminal."""
+    return _UNSAFE.sub(_escaped, text) if _UNSAFE.search(text) else text
+
+
+def _pictured(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else ("\u2421" if code == 0x7F else "\ufffd")
+
+
+def terminal_safe_line(line: str) -> str:
+    """A source line for a code frame: each unsafe character becomes one visible symbol (the control
+    pictures ␛, ␀ …, else U+FFFD), so columns and carets stay aligned."""
+    return _UNSAFE.sub(_pictured, line) if _UNSAFE.search(line) else line
 
 
 def cell_width(char: str) -> int:
@@ -68,7 +98,7 @@ class _Window:
 
 def _window(line: str, start_column: int) -> _Window:
     """A window of ``line`` around 0-based ``start_column`` that fits WINDOW_CELLS cells."""
-    line = line.replace("\t", " ")
+    line = terminal_safe_line(line.replace("\t", " "))
     if text_width(line) <= WINDOW_CELLS:
         return _Window(line, 0, len(line) + 1, 0)
     left = min(start_column, len(line))
@@ -121,6 +151,7 @@ def describe_location(location: dict[str, object] | None) -> str:
 
 
 def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[str], color: bool) -> str:
+    diagnostic, path = _safe_diagnostic(diagnostic), terminal_safe(path)
     paint = _Paint(color)
     code = _COLORS[diagnostic.severity]
     where = f"{path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}" if diagnostic.span else path
@@ -155,6 +186,16 @@ def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[
     return "\n".join(lines)
 
 
+def _safe_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with its texts made terminal-safe (messages quote the report's text)."""
+    import dataclasses
+
+    return dataclasses.replace(
+        diagnostic, message=terminal_safe(diagnostic.message), help=terminal_safe(diagnostic.help),
+        notes=tuple(terminal_safe(note) for note in diagnostic.notes),
+        labels=tuple(dataclasses.replace(label, message=terminal_safe(label.message)) for label in diagnostic.labels))
+
+
 def summary_line(results: Sequence[FileResult]) -> str:
     errors = sum(result.count(Severity.ERROR) for result in results)
     warnings = sum(result.count(Severity.WARNING) for result in results)
@@ -166,14 +207,14 @@ def _file_blocks(result: FileResult, paint: _Paint, color: bool, quiet: bool) ->
     if result.report is not None and not quiet:
         report = result.report
         year = report.report_year if report.report_year is not None else "未知"
-        yield paint(_DIM, f"{result.path}: 报告年度 {year}（{report.year_source}），"
+        yield paint(_DIM, f"{terminal_safe(result.path)}: 报告年度 {year}（{report.year_source}），"
                           f"格式 {report.era}（{report.era_source}）")
     source_lines = result.report.document.source_lines() if result.report and not quiet else []
     for diagnostic in result.diagnostics:
         if quiet:
-            where = (f"{result.path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}"
-                     if diagnostic.span else result.path)
-            yield f"{where}: {diagnostic.severity.label}[{diagnostic.rule}] {diagnostic.message}"
+            where = terminal_safe(f"{result.path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}"
+                                  if diagnostic.span else result.path)
+            yield f"{where}: {diagnostic.severity.label}[{diagnostic.rule}] {terminal_safe(diagnostic.message)}"
         else:
             yield render_diagnostic(diagnostic, result.path, source_lines, color) + "\n"
 
