@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from auditor import baseline as baseline_module
-from auditor.config import CliOverrides, Settings, clear_caches, is_excluded, resolve_settings, suppressions_for
+from auditor.config import (
+    CliOverrides,
+    ProjectConfig,
+    Settings,
+    check_rule_keys,
+    clear_caches,
+    config_for,
+    is_excluded,
+    resolve_settings,
+    suppressions_for,
+)
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.engine import FileResult, Options, Selection, check_path
 from auditor.fingerprint import fingerprints
@@ -240,7 +250,19 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
                     for plan in plans if plan.suppressions}
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
+    _check_rule_keys(inputs, plan_of_input, list(plans), rulebooks, request.cli)
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report), plan_of_input
+
+
+def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],
+                     rulebooks: dict[tuple[str, ...], Rulebook], cli: CliOverrides) -> None:
+    """Unknown rule keys in --select/--ignore or a config are an error (once per config and rulebook)."""
+    checked: set[tuple[str, tuple[str, ...]]] = set()
+    pairs = [(config_for(path, cli), plans[index].rulebooks) for path, index in zip(inputs, plan_of_input, strict=True)]
+    for config, rulebook_key in pairs or [(ProjectConfig(None, {}), cli.rulebooks)]:
+        if (config.source, rulebook_key) not in checked:
+            checked.add((config.source, rulebook_key))
+            check_rule_keys(config, cli, rulebooks[rulebook_key])
 
 
 def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdin: bytes | None

@@ -160,17 +160,13 @@ def config_command(path: str, config_path: str | None) -> None:
 
 @main.command()
 @click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False))
-def rules(rulebooks: tuple[str, ...]) -> None:
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
+def rules(rulebooks: tuple[str, ...], output_format: str) -> None:
     """List every rule: id, name, category, severity, eras, title."""
-    from rich.console import Console
-    from rich.table import Table
+    from auditor.rules_listing import rules_json, rules_table
 
-    from auditor.explain import rules_rows
-
-    table = Table("id", "name", "category", "severity", "eras", "title", box=None, header_style="bold")
-    for row in rules_rows(_load_rulebook(rulebooks)):
-        table.add_row(*row)
-    Console(no_color="NO_COLOR" in os.environ, width=200 if not sys.stdout.isatty() else None).print(table)
+    rulebook = _load_rulebook(rulebooks)
+    click.echo(rules_json(rulebook) if output_format == "json" else rules_table(rulebook), nl=False)
 
 
 @main.command()
