@@ -135,5 +135,5 @@ def stale_note(stale: Sequence[StaleEntry], baseline_path: str) -> str:
     if not stale:
         return ""
     total = sum(entry.unmatched for entry in stale)
-    return (f"note: 基线 {baseline_path} 中有 {total} 条记录已不再出现（问题已修正或文本已改动），"
+    return (f"提示: 基线 {baseline_path} 中有 {total} 条记录已不再出现（问题已修正或文本已改动），"
             f"可用 --baseline-prune 删去")

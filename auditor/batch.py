@@ -121,6 +121,7 @@ class WorkerState:
     suppressions: dict[str, SuppressionFile]
     keep_source: bool
     keep_report: bool = False  # the whole Report (structure included), for renderers that draw the report
+    stdin_name: str = "<stdin>.txt"
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -168,7 +169,7 @@ def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | N
     """Check one file and pack its result (the whole per-file pipeline, in a worker or in-process)."""
     plan = state.plans[plan_index]
     rulebook = state.rulebooks[plan.rulebooks]
-    result = check_path("<stdin>.txt" if path == STDIN else path, rulebook, plan.options, data=data)
+    result = check_path(state.stdin_name if path == STDIN else path, rulebook, plan.options, data=data)
     diagnostics = _override_severity(result.diagnostics, plan.severity)
     source_lines = result.report.document.source_lines() if result.report is not None else []
     prints = fingerprints(source_lines, diagnostics)
@@ -214,6 +215,7 @@ class BatchRequest:
     prune_baseline: bool = False
     progress: bool = False
     root: Path = field(default_factory=Path.cwd)
+    stdin_name: str | None = None  # --stdin-filename: how standard input is named, read and configured
 
 
 @dataclass
@@ -243,6 +245,7 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
     plans: dict[Plan, int] = {}
     plan_of_input: list[int] = []
     for path in inputs:
+        path = request.stdin_name if path == STDIN and request.stdin_name else path
         plan = _plan_for(resolve_settings(path, request.cli), _suppressions_path(path, request.cli))
         plan_of_input.append(plans.setdefault(plan, len(plans)))
     rulebooks = {plan.rulebooks: load_rulebook(plan.rulebooks) for plan in plans}
@@ -251,7 +254,8 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
     _check_rule_keys(inputs, plan_of_input, list(plans), rulebooks, request.cli)
-    return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report), plan_of_input
+    return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
+                       request.stdin_name or "<stdin>.txt"), plan_of_input
 
 
 def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],

@@ -53,10 +53,17 @@ class ConfigError(Exception):
         super().__init__(f"{where}: 配置错误: {key + ': ' if key else ''}{problem}")
 
 
+_LOOKALIKES = str.maketrans("oli", "011")
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """ "（是不是 “X”？）" for the choice closest to ``word`` (case folded), or an empty string."""
     by_folded = {choice.casefold(): choice for choice in choices}
     folded = word.casefold()
+    lookalike = folded.translate(_LOOKALIKES)  # GK8O1 and GK20l are typos of GK801 and GK201
+    for candidate, choice in by_folded.items():
+        if candidate.translate(_LOOKALIKES) == lookalike:
+            return f"（是不是 “{choice}”？）"
     found = difflib.get_close_matches(folded, list(by_folded), n=5, cutoff=0.6)
     if not found:
         return ""

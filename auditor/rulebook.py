@@ -57,10 +57,15 @@ class ParamError(Exception):
 
 # ---------------------------------------------------------------------------- package data
 def _data_folder(package: str) -> Traversable:
-    """The folder of a data package; RulebookError (exit 2) when the installation lacks it."""
+    """The folder of a data package; RulebookError (exit 2) when the installation lacks it. Code
+    run straight from a checkout (``python -m auditor.cli`` in the repository, nothing installed)
+    finds the repository's own folder."""
     try:
         return resources.files(package)
     except ModuleNotFoundError as error:
+        checkout = Path(__file__).resolve().parent.parent / package.rsplit(".", 1)[-1]
+        if (checkout / "__init__.py").is_file() and (Path(__file__).resolve().parent.parent / "setup.py").is_file():
+            return checkout
         raise RulebookError(package, None, None, "安装不完整：找不到内置数据（请重新安装 gk-audit）") from error
 
 
@@ -77,8 +82,8 @@ def _package_root() -> Path:
     """The folder holding rules/ (the repository, or the installed package): built-in rulebook
     files are shown relative to it, as rules/identities.yaml."""
     try:
-        return Path(str(resources.files(RULES_PACKAGE))).parent
-    except ModuleNotFoundError:
+        return Path(str(_data_folder(RULES_PACKAGE))).parent
+    except RulebookError:
         return Path(__file__).resolve().parent
 
 

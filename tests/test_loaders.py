@@ -153,3 +153,19 @@ def test_loader_problems_exit_2_with_a_message(tmp_path: Path) -> None:
     baseline.write_text('{"version": 1, "entries": [{"count": Infinity}]}', encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--baseline", str(baseline), str(CLEAN)])
     assert result.exit_code == EXIT_USAGE and "基线" in result.output
+
+
+def test_suppressions_files_use_the_safe_loader(tmp_path: Path) -> None:
+    from auditor.suppressions import load_suppressions
+
+    path = tmp_path / "gk-audit-suppressions.yaml"
+    path.write_text("base: &b {path: a.txt}\nsuppressions:\n  - <<: *b\n    rule: GK201\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_suppressions(path)
+    assert caught.value.line == 3 and "合并键" in str(caught.value)
+    path.write_text("suppressions:\n  - path: a.txt\n    rule: GK201\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_suppressions(path)
+    assert caught.value.line == 2 and "reason" in str(caught.value)
+    path.write_text("- path: a.txt\n  rule: GK201\n  reason: 样本\n", encoding="utf-8")
+    assert load_suppressions(path).entries[0].line == 1

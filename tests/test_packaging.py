@@ -135,3 +135,12 @@ def test_pre_commit_try_repo_fails_on_a_faulty_report(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Failed" in output and "GK801" in output
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_second() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "```sh" and lines[3] == "```"
+    install_and_run, install_and_test = lines[1], lines[2]
+    assert install_and_run.startswith("python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/gk-audit check")
+    assert install_and_test.startswith("python3 -m venv .venv && ")
+    assert install_and_test in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
