@@ -20,7 +20,6 @@ Every error names the file and the key (ConfigError; the CLI exits 2).
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.rulebook import schema_text
+from auditor.rulebook import did_you_mean, schema_error_chinese, schema_text
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 if TYPE_CHECKING:
@@ -51,29 +50,6 @@ class ConfigError(Exception):
         self.path, self.key, self.problem, self.line, self.column = path, key, problem, line, column
         where = f"{path}:{line}:{column}" if line is not None else path
         super().__init__(f"{where}: 配置错误: {key + ': ' if key else ''}{problem}")
-
-
-_LOOKALIKES = str.maketrans("oli", "011")
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """ "（是不是 “X”？）" for the choice closest to ``word`` (case folded), or an empty string."""
-    by_folded = {choice.casefold(): choice for choice in choices}
-    folded = word.casefold()
-    lookalike = folded.translate(_LOOKALIKES)  # GK8O1 and GK20l are typos of GK801 and GK201
-    for candidate, choice in by_folded.items():
-        if candidate.translate(_LOOKALIKES) == lookalike:
-            return f"（是不是 “{choice}”？）"
-    found = difflib.get_close_matches(folded, list(by_folded), n=5, cutoff=0.6)
-    if not found:
-        return ""
-
-    def closeness(candidate: str) -> tuple[float, int]:  # ties go to the longer common beginning
-        shared = next((index for index, pair in enumerate(zip(candidate, folded, strict=False)) if pair[0] != pair[1]),
-                      min(len(candidate), len(folded)))
-        return difflib.SequenceMatcher(None, folded, candidate).ratio(), shared
-
-    return f"（是不是 “{by_folded[max(found, key=closeness)]}”？）"
 
 
 @dataclass(frozen=True)
@@ -183,40 +159,8 @@ def _schema() -> dict[str, Any]:
     return json.loads(schema_text("config.schema.json"))
 
 
-_TYPE_NAMES = {"object": "映射（键: 值）", "array": "列表", "string": "字符串", "integer": "整数",
-               "number": "数值", "boolean": "true 或 false"}
-
-
 def _dotted(node_path: YamlPath) -> str:
     return ".".join(map(str, node_path))
-
-
-def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)[:80]
-
-
-def _chinese(error: Any) -> tuple[YamlPath, str]:
-    """A jsonschema error as (path of the offending node, a Chinese message)."""
-    node_path: YamlPath = tuple(error.absolute_path)
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed))[0]
-        hint = did_you_mean(unknown, allowed) or f"（可用的配置项: {', '.join(allowed)}）"
-        return (*node_path, unknown), f"未知的配置项 “{unknown}”{hint}"
-    if error.validator == "enum":
-        choices = [str(choice) for choice in error.validator_value]
-        hint = did_you_mean(str(error.instance), choices) if isinstance(error.instance, str) else ""
-        return node_path, f"{_shown(error.instance)} 不是可选值{hint}（可选: {'、'.join(choices)}）"
-    if error.validator == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        names = " 或 ".join(_TYPE_NAMES.get(name, name) for name in wanted)
-        return node_path, f"应为{names}，实际是 {_shown(error.instance)}"
-    if error.validator in ("minimum", "maximum"):
-        return node_path, f"{_shown(error.instance)} 超出范围（{schema.get('minimum')}–{schema.get('maximum')}）"
-    if error.validator == "minLength":
-        return node_path, "不能为空"
-    return node_path, error.message
 
 
 def _validate(path: Path, data: Any, prefix: str, marks: Marks) -> None:
@@ -226,7 +170,7 @@ def _validate(path: Path, data: Any, prefix: str, marks: Marks) -> None:
     errors = sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
         error = jsonschema.exceptions.best_match(errors) or errors[0]
-        node_path, problem = _chinese(error)
+        node_path, problem = schema_error_chinese(error)
         line, column = mark_of(marks, node_path)
         key = _dotted((prefix, *node_path) if prefix else node_path)
         raise ConfigError(str(path), key or "(顶层)", problem, line, column)

@@ -11,6 +11,7 @@ and is raised as RulebookError (the CLI exits 2).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -191,6 +192,66 @@ class Rulebook:
 
 
 # ---------------------------------------------------------------------------- validation
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ "（是不是 “X”？）" for the choice closest to ``word`` (case folded), or an empty string."""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    folded = word.casefold()
+    lookalike = folded.translate(_LOOKALIKES)  # GK8O1 and GK20l are typos of GK801 and GK201
+    for candidate, choice in by_folded.items():
+        if candidate.translate(_LOOKALIKES) == lookalike:
+            return f"（是不是 “{choice}”？）"
+    found = difflib.get_close_matches(folded, list(by_folded), n=5, cutoff=0.6)
+    if not found:
+        return ""
+
+    def closeness(candidate: str) -> tuple[float, int]:  # ties go to the longer common beginning
+        shared = next((index for index, pair in enumerate(zip(candidate, folded, strict=False)) if pair[0] != pair[1]),
+                      min(len(candidate), len(folded)))
+        return difflib.SequenceMatcher(None, folded, candidate).ratio(), shared
+
+    return f"（是不是 “{by_folded[max(found, key=closeness)]}”？）"
+
+
+_LOOKALIKES = str.maketrans("oli", "011")
+_TYPE_NAMES = {"object": "映射（键: 值）", "array": "列表", "string": "字符串", "integer": "整数",
+               "number": "数值", "boolean": "true 或 false"}
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
+def schema_error_chinese(error: Any) -> tuple[YamlPath, str]:
+    """A jsonschema error as (path of the offending node, a Chinese message)."""
+    node_path: YamlPath = tuple(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # the alternative that fits the value's type says best what is wrong with it
+        fitting = [sub for sub in error.context if sub.validator != "type"]
+        return schema_error_chinese(min(fitting or error.context, key=lambda sub: len(sub.absolute_path)))
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))[0]
+        hint = did_you_mean(unknown, allowed) or f"（可用的键: {', '.join(allowed)}）"
+        return (*node_path, unknown), f"未知的键 “{unknown}”{hint}"
+    if error.validator == "enum":
+        choices = [str(choice) for choice in error.validator_value]
+        hint = did_you_mean(str(error.instance), choices) if isinstance(error.instance, str) else ""
+        return node_path, f"{_shown(error.instance)} 不是可选值{hint}（可选: {'、'.join(choices)}）"
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        names = " 或 ".join(f"{_TYPE_NAMES.get(name, name)}（{name}）" for name in wanted)
+        return node_path, f"应为{names}，实际是 {_shown(error.instance)}"
+    if error.validator in ("minimum", "maximum"):
+        return node_path, f"{_shown(error.instance)} 超出范围（{schema.get('minimum')}–{schema.get('maximum')}）"
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return node_path, f"缺少必填的键 “{'、'.join(map(str, missing))}”"
+    if error.validator == "minLength":
+        return node_path, "不能为空"
+    return node_path, error.message
+
+
 def _schema() -> dict[str, Any]:
     return json.loads(schema_text("rulebook.schema.json"))
 
@@ -202,10 +263,10 @@ def _validate_file(path: str, data: Any, marks: Mapping[YamlPath, tuple[int, int
     errors = sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
         error = jsonschema.exceptions.best_match(errors) or errors[0]
-        node_path = tuple(error.absolute_path)
+        node_path, problem = schema_error_chinese(error)
         line, column = _mark(marks, node_path)
         where = "/".join(map(str, node_path)) or "(顶层)"
-        raise RulebookError(path, line, column, f"{where}: {error.message}")
+        raise RulebookError(path, line, column, f"{where}: {problem}")
 
 
 def _parse_severity(value: Any) -> tuple[Severity, dict[str, Severity]]:
@@ -238,9 +299,11 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(params))
         if errors:
             error = jsonschema.exceptions.best_match(errors) or errors[0]
-            node_path = (*rule_path, *error.absolute_path)
-            line, column = _mark(marks, node_path)
-            raise RulebookError(path, line, column, f"规则 {raw['id']} (kind: {raw['kind']}): {error.message}")
+            relative_path, problem = schema_error_chinese(error)
+            line, column = _mark(marks, (*rule_path, *relative_path))
+            where = "/".join(map(str, relative_path))
+            raise RulebookError(path, line, column,
+                                f"规则 {raw['id']} (kind: {raw['kind']}): {where + ': ' if where else ''}{problem}")
     try:
         compiled = module.prepare(params) if hasattr(module, "prepare") else None
     except ParamError as error:

@@ -106,7 +106,7 @@ def test_config_errors_are_chinese_and_located(tmp_path: Path) -> None:
     error = _config_error(tmp_path, "gk-audit.yaml", "select: [GK201]\nfail-on: eror\n")
     assert (error.line, error.column) == (2, 10) and "是不是 “error”" in str(error)
     error = _config_error(tmp_path, "gk-audit.yaml", "selct: [GK201]\n")
-    assert error.line == 1 and "未知的配置项 “selct”" in str(error) and "是不是 “select”" in str(error)
+    assert error.line == 1 and "未知的键 “selct”" in str(error) and "是不是 “select”" in str(error)
     error = _config_error(tmp_path, "gk-audit.yaml", 'per-path:\n  "a/**": [GK201]\n')
     assert error.line == 2 and "应为映射" in str(error)
     error = _config_error(tmp_path, "gk-audit.yaml", "year: 20x3\n")
