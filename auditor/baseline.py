@@ -48,22 +48,52 @@ def dump(counts: Counter[Key]) -> str:
                       indent=2) + "\n"
 
 
-def load(path: str) -> Counter[Key]:
-    """The entries of a baseline file; ConfigError naming the file if it cannot be used."""
+MAX_COUNT = 1_000_000
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"不允许的数值 {name}")
+
+
+def _parse(path: str) -> Any:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError as error:
         raise ConfigError(path, "", "基线文件不存在（先用 --write-baseline 生成）") from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ConfigError(path, "", f"无法读取基线文件（{error}）") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, "", f"无法读取基线文件（{getattr(error, 'strerror', None) or error}）") from error
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise ConfigError(path, "", f"JSON 语法错误: {error.msg}", error.lineno, error.colno) from error
+    except ValueError as error:  # NaN, Infinity
+        raise ConfigError(path, "", f"基线文件中有{error}") from error
+    except RecursionError as error:
+        raise ConfigError(path, "", "基线文件嵌套过深") from error
+
+
+def _entry_key(entry: Any) -> tuple[Key, int] | None:
+    if not isinstance(entry, dict):
+        return None
+    fields = [entry.get(name) for name in ("path", "rule", "fingerprint")]
+    count = entry.get("count")
+    if not all(isinstance(field, str) for field in fields) or type(count) is not int or not 0 <= count <= MAX_COUNT:
+        return None
+    return (fields[0], fields[1], fields[2]), count
+
+
+def load(path: str) -> Counter[Key]:
+    """The entries of a baseline file; ConfigError naming the file if it cannot be used."""
+    data = _parse(path)
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), list):
         raise ConfigError(path, "version", f"不是 gk-audit 第 {VERSION} 版基线文件")
     counts: Counter[Key] = Counter()
     for index, entry in enumerate(data["entries"]):
-        try:
-            counts[(str(entry["path"]), str(entry["rule"]), str(entry["fingerprint"]))] += int(entry["count"])
-        except (KeyError, TypeError, ValueError) as error:
-            raise ConfigError(path, f"entries[{index}]", "须有 path、rule、fingerprint、count") from error
+        found = _entry_key(entry)
+        if found is None:
+            raise ConfigError(path, f"entries[{index}]",
+                              f"须有字符串 path、rule、fingerprint 和 0 到 {MAX_COUNT} 之间的整数 count")
+        counts[found[0]] += found[1]
     return counts
 
 
@@ -105,5 +135,5 @@ def stale_note(stale: Sequence[StaleEntry], baseline_path: str) -> str:
     if not stale:
         return ""
     total = sum(entry.unmatched for entry in stale)
-    return (f"note: 基线 {baseline_path} 中有 {total} 条记录已不再出现（问题已修正或文本已改动），"
+    return (f"提示: 基线 {baseline_path} 中有 {total} 条记录已不再出现（问题已修正或文本已改动），"
             f"可用 --baseline-prune 删去")

@@ -23,7 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from auditor import baseline as baseline_module
-from auditor.config import CliOverrides, Settings, clear_caches, is_excluded, resolve_settings, suppressions_for
+from auditor.config import (
+    CliOverrides,
+    ProjectConfig,
+    Settings,
+    check_rule_keys,
+    clear_caches,
+    config_for,
+    is_excluded,
+    resolve_settings,
+    suppressions_for,
+)
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.engine import FileResult, Options, Selection, check_path
 from auditor.fingerprint import fingerprints
@@ -112,6 +122,7 @@ class WorkerState:
     suppressions: dict[str, SuppressionFile]
     keep_source: bool
     keep_report: bool = False  # the whole Report (structure included), for renderers that draw the report
+    stdin_name: str = "<stdin>.txt"
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -185,7 +196,7 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
                   ) -> tuple[PackedResult, FileOutcome]:
     plan = state.plans[plan_index]
     rulebook = state.rulebooks[plan.rulebooks]
-    result = check_path("<stdin>.txt" if path == STDIN else path, rulebook, plan.options, data=data)
+    result = check_path(state.stdin_name if path == STDIN else path, rulebook, plan.options, data=data)
     diagnostics = _override_severity(result.diagnostics, plan.severity)
     source_lines = result.report.document.source_lines() if result.report is not None else []
     prints = fingerprints(source_lines, diagnostics)
@@ -248,6 +259,7 @@ class BatchRequest:
     prune_baseline: bool = False
     progress: bool = False
     root: Path = field(default_factory=Path.cwd)
+    stdin_name: str | None = None  # --stdin-filename: how standard input is named, read and configured
 
 
 @dataclass
@@ -277,6 +289,7 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
     plans: dict[Plan, int] = {}
     plan_of_input: list[int] = []
     for path in inputs:
+        path = request.stdin_name if path == STDIN and request.stdin_name else path
         plan = _plan_for(resolve_settings(path, request.cli), _suppressions_path(path, request.cli))
         plan_of_input.append(plans.setdefault(plan, len(plans)))
     rulebooks = {plan.rulebooks: load_rulebook(plan.rulebooks) for plan in plans}
@@ -284,7 +297,20 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
                     for plan in plans if plan.suppressions}
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
-    return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report), plan_of_input
+    _check_rule_keys(inputs, plan_of_input, list(plans), rulebooks, request.cli)
+    return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
+                       request.stdin_name or "<stdin>.txt"), plan_of_input
+
+
+def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],
+                     rulebooks: dict[tuple[str, ...], Rulebook], cli: CliOverrides) -> None:
+    """Unknown rule keys in --select/--ignore or a config are an error (once per config and rulebook)."""
+    checked: set[tuple[str, tuple[str, ...]]] = set()
+    pairs = [(config_for(path, cli), plans[index].rulebooks) for path, index in zip(inputs, plan_of_input, strict=True)]
+    for config, rulebook_key in pairs or [(ProjectConfig(None, {}), cli.rulebooks)]:
+        if (config.source, rulebook_key) not in checked:
+            checked.add((config.source, rulebook_key))
+            check_rule_keys(config, cli, rulebooks[rulebook_key])
 
 
 def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdin: bytes | None

@@ -13,6 +13,8 @@ from auditor.render import FULL_REPORT_FORMATS, RENDERERS
 
 FORMATS = tuple(RENDERERS)
 FAIL_ON = ("error", "warning", "info", "never")
+# 0: no finding at or above --fail-on; 1: findings; 2: usage, config, rulebook, input or output error;
+# 3: an internal error of gk-audit (a bug: please report it)
 EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
 
@@ -34,7 +36,29 @@ def _use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; an unexpected exception is an internal error with its own exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # the reader of our output went away (| head): nothing more to say
+            sys.stderr.close()
+            sys.exit(EXIT_USAGE)
+        except Exception as error:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"gk-audit: 内部错误（{type(error).__name__}: {error}）。这是 gk-audit 的缺陷，"
+                       "请把上面的信息和出错的文件一起报告给维护者。", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="退出码: 0 没有达到 --fail-on 的问题; 1 发现问题; 2 用法、配置、规则库、输入或输出错误; 3 内部错误")
 @click.version_option(__version__, "--version", prog_name="gk-audit")
 def main() -> None:
     """gk-audit: 政府信息公开工作年度报告合规检查。"""
@@ -76,16 +100,19 @@ def main() -> None:
               help="refuse files larger than this many MB (0: no limit) [default: 100]")
 @click.option("--time-budget", type=click.FloatRange(0), metavar="SECONDS",
               help="stop checking a file after this many seconds (0: no limit) [default: 180]")
+@click.option("--stdin-filename", help="the file name standard input (-) stands for: shown in findings, and its "
+                                       "extension and folder choose the reader and the config")
 def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], year: int | None, profile: str | None,
           rulebooks: tuple[str, ...], quiet: bool, no_color: bool, config_path: str | None,
           exclude: tuple[str, ...], jobs: int | None, statistics: bool, baseline_path: str | None,
           write_baseline: str | None, baseline_prune: bool, suppressions_path: str | None,
           cache_dir: str | None, no_cache: bool, docs_url: str | None, max_file_size: float | None,
-          time_budget: float | None) -> None:
+          time_budget: float | None, stdin_filename: str | None) -> None:
     """Check reports (files, directories, or - for standard input)."""
     _configure_cache(cache_dir, no_cache)
     _configure_limits(max_file_size, time_budget)
+    _refuse_inputs_as_outputs(paths, output_path, write_baseline)
     from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
     from auditor.config import CliOverrides, ConfigError
     from auditor.rulebook import RulebookError
@@ -96,16 +123,32 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
     request = BatchRequest(paths, cli, jobs, keep_source=output_format not in FORMATS_WITHOUT_SOURCE,
                            keep_report=output_format in FULL_REPORT_FORMATS,
                            baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
-                           progress=True, root=repository_root())
+                           progress=True, root=repository_root(), stdin_name=stdin_filename)
+    from auditor.paths import OutputError
+
     try:
         outcome = run_batch(request, stdin=_read_stdin)
-    except (ConfigError, RulebookError) as error:
+    except (ConfigError, RulebookError, OutputError) as error:
         click.echo(f"gk-audit: {error}", err=True)
         sys.exit(EXIT_USAGE)
     if not outcome.results:
         click.echo("gk-audit: 没有找到可检查的文件（支持 .txt、.md 等）", err=True)
         sys.exit(EXIT_USAGE)
     _emit_outcome(outcome, request, output_format, output_path, quiet, no_color, statistics, docs_url)
+
+
+def _refuse_inputs_as_outputs(paths: tuple[str, ...], output_path: str | None, write_baseline: str | None) -> None:
+    from auditor.paths import OutputError, expand_inputs, refuse_input_as_output
+
+    if output_path is None and write_baseline is None:
+        return
+    inputs = list(expand_inputs(paths))
+    try:
+        refuse_input_as_output("-o/--output", output_path, inputs)
+        refuse_input_as_output("--write-baseline", write_baseline, inputs)
+    except OutputError as error:
+        click.echo(f"gk-audit: {error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
@@ -143,7 +186,7 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
     from auditor.batch import finish_texts
     from auditor.diagnostics import Severity
     from auditor.engine import worst
-    from auditor.paths import write_atomic
+    from auditor.paths import OutputError, write_atomic
     from auditor.render import RenderContext, render_chunks
 
     context = RenderContext(color=output_path is None and _use_color(no_color), quiet=quiet,
@@ -154,7 +197,11 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
     if output_format == "text":
         chunks = itertools.chain(chunks, [texts.to_output])
     if output_path:
-        write_atomic(output_path, chunks)
+        try:
+            write_atomic(output_path, chunks)
+        except OutputError as error:
+            click.echo(f"gk-audit: {error}", err=True)
+            sys.exit(EXIT_USAGE)
     else:
         sys.stdout.writelines(chunks)
     if texts.to_stderr:
@@ -189,17 +236,13 @@ def config_command(path: str, config_path: str | None) -> None:
 
 @main.command()
 @click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False))
-def rules(rulebooks: tuple[str, ...]) -> None:
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
+def rules(rulebooks: tuple[str, ...], output_format: str) -> None:
     """List every rule: id, name, category, severity, eras, title."""
-    from rich.console import Console
-    from rich.table import Table
+    from auditor.rules_listing import rules_json, rules_table
 
-    from auditor.explain import rules_rows
-
-    table = Table("id", "name", "category", "severity", "eras", "title", box=None, header_style="bold")
-    for row in rules_rows(_load_rulebook(rulebooks)):
-        table.add_row(*row)
-    Console(no_color="NO_COLOR" in os.environ, width=200 if not sys.stdout.isatty() else None).print(table)
+    rulebook = _load_rulebook(rulebooks)
+    click.echo(rules_json(rulebook) if output_format == "json" else rules_table(rulebook), nl=False)
 
 
 @main.command()

@@ -24,14 +24,16 @@ import functools
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from auditor.rulebook import did_you_mean, schema_error_chinese, schema_text
+from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
-from auditor.rulebook import SCHEMA_DIR
+if TYPE_CHECKING:
+    from auditor.rulebook import Rulebook
 
 CONFIG_NAMES = ("gk-audit.yaml", ".gk-audit.yaml", "pyproject.toml")
 SUPPRESSIONS_NAME = "gk-audit-suppressions.yaml"
@@ -40,11 +42,14 @@ CLI_SOURCE = "(命令行)"
 
 
 class ConfigError(Exception):
-    """A configuration (or suppressions) file cannot be used; names the file and the key."""
+    """A configuration (or suppressions, or baseline) file or a command-line value cannot be used;
+    names the file (with line and column when known) and the key."""
 
-    def __init__(self, path: str, key: str, problem: str) -> None:
-        self.path, self.key, self.problem = path, key, problem
-        super().__init__(f"{path}: 配置错误: {key + ': ' if key else ''}{problem}")
+    def __init__(self, path: str, key: str, problem: str, line: int | None = None, column: int | None = None
+                 ) -> None:
+        self.path, self.key, self.problem, self.line, self.column = path, key, problem, line, column
+        where = f"{path}:{line}:{column}" if line is not None else path
+        super().__init__(f"{where}: 配置错误: {key + ': ' if key else ''}{problem}")
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,12 @@ class ProjectConfig:
 
     path: Path | None
     data: Mapping[str, Any]
+    marks: Mapping[YamlPath, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    def error(self, node_path: YamlPath, problem: str) -> ConfigError:
+        """A ConfigError located at ``node_path`` (a path into ``data``)."""
+        line, column = mark_of(self.marks, node_path)
+        return ConfigError(self.source, _dotted(node_path), problem, line, column)
 
     @property
     def folder(self) -> Path:
@@ -145,37 +156,88 @@ def glob_matches(pattern: str, path: str | Path, base: Path) -> bool:
 # ---------------------------------------------------------------------------- loading
 @functools.lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    return json.loads((SCHEMA_DIR / "config.schema.json").read_text(encoding="utf-8"))
+    return json.loads(schema_text("config.schema.json"))
 
 
-def _validate(path: Path, data: Any, prefix: str) -> None:
+def _dotted(node_path: YamlPath) -> str:
+    return ".".join(map(str, node_path))
+
+
+def _validate(path: Path, data: Any, prefix: str, marks: Marks) -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
         error = jsonschema.exceptions.best_match(errors) or errors[0]
-        key = ".".join([prefix, *map(str, error.absolute_path)] if prefix else map(str, error.absolute_path))
-        raise ConfigError(str(path), key or "(顶层)", error.message)
+        node_path, problem = schema_error_chinese(error)
+        line, column = mark_of(marks, node_path)
+        key = _dotted((prefix, *node_path) if prefix else node_path)
+        raise ConfigError(str(path), key or "(顶层)", problem, line, column)
 
 
-def _read_table(path: Path) -> tuple[Any, str] | None:
-    """The raw gk-audit table of ``path`` and its key prefix, or None (a pyproject without one)."""
+_TOML_POSITION = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")
+
+
+def _toml_key_line(lines: list[str], start: int, key: str) -> tuple[int, int] | None:
+    """The first line at or after ``start`` that writes ``key`` (as a key or in a table header)."""
+    quoted = re.escape(key)
+    pattern = re.compile(rf'(?:^|[\s.{{,\[])"?(?P<key>{quoted})"?\s*(?:=|\]|\.)')
+    for index in range(start, len(lines)):
+        found = pattern.search(lines[index].split("#", 1)[0])
+        if found:
+            return index, found.start("key")
+    return None
+
+
+def _toml_marks(text: str, data: Any) -> Marks:
+    """Approximate marks for a [tool.gk-audit] table: each key's first line below the table header."""
+    lines = text.splitlines()
+    header = next((index for index, line in enumerate(lines)
+                   if re.match(r'\s*\[\s*tool\s*\.\s*"?gk-audit"?\s*[\].]', line)), None)
+    if header is None:
+        return {}
+    marks: Marks = {(): (header + 1, 1)}
+
+    def walk(value: Any, node_path: YamlPath, start: int) -> None:
+        if not isinstance(value, dict):
+            return
+        for key, child in value.items():
+            found = _toml_key_line(lines, start, str(key))
+            if found is not None:
+                marks[(*node_path, key)] = (found[0] + 1, found[1] + 1)
+                walk(child, (*node_path, key), found[0])
+
+    walk(data, (), header)
+    return marks
+
+
+def _read_table(path: Path) -> tuple[Any, str, Marks] | None:
+    """The raw gk-audit table of ``path``, its key prefix and its marks, or None (a pyproject
+    without one)."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(str(path), "", f"无法读取（{error}）") from error
+    except OSError as error:
+        raise ConfigError(str(path), "", f"无法读取（{error.strerror or error}）") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(path), "", "文件不是 UTF-8 编码") from error
     if path.name == "pyproject.toml":
         try:
-            table = tomllib.loads(text).get("tool", {}).get("gk-audit")
+            tool = tomllib.loads(text).get("tool")
         except tomllib.TOMLDecodeError as error:
-            raise ConfigError(str(path), "", f"TOML 语法错误: {error}") from error
-        return (table, "tool.gk-audit") if table is not None else None
+            position = _TOML_POSITION.search(str(error))
+            line, column = (int(position["line"]), int(position["column"])) if position else (None, None)
+            problem = _TOML_POSITION.sub("", str(error)).strip()
+            raise ConfigError(str(path), "", f"TOML 语法错误: {problem}", line, column) from error
+        except RecursionError as error:
+            raise ConfigError(str(path), "", "TOML 嵌套过深") from error
+        table = tool.get("gk-audit") if isinstance(tool, dict) else None
+        return (table, "tool.gk-audit", _toml_marks(text, table)) if table is not None else None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(str(path), "", f"YAML 语法错误: {error}") from error
-    return ({} if data is None else data), ""
+        data, marks = load_marked(text)
+    except YamlProblem as error:
+        raise ConfigError(str(path), "", error.problem, error.line, error.column) from error
+    return ({} if data is None else data), "", marks
 
 
 @functools.lru_cache(maxsize=1024)
@@ -184,9 +246,9 @@ def load_config_file(path: Path) -> ProjectConfig | None:
     found = _read_table(path)
     if found is None:
         return None
-    data, prefix = found
-    _validate(path, data, prefix)
-    return ProjectConfig(path.resolve(), data)
+    data, prefix, marks = found
+    _validate(path, data, prefix, marks)
+    return ProjectConfig(path.resolve(), data, marks)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -247,6 +309,48 @@ def config_for(path: str, cli: CliOverrides) -> ProjectConfig:
         return config
     target = Path(path).resolve() if path != "-" else Path.cwd() / "-"
     return find_config(target if target.is_dir() else target.parent)
+
+
+# ---------------------------------------------------------------------------- rule keys
+def rule_key_known(key: str, rulebook: Rulebook) -> bool:
+    """Whether ``key`` names a rule of ``rulebook``: an id, an id prefix, a name or a category."""
+    return any(key in (rule.id, rule.name, rule.category) or (key.isalnum() and rule.id.startswith(key))
+               for rule in rulebook.rules)
+
+
+def _rule_key_choices(rulebook: Rulebook) -> set[str]:
+    return {value for rule in rulebook.rules for value in (rule.id, rule.name, rule.category)}
+
+
+def unknown_rule_key_problem(key: str, rulebook: Rulebook) -> str | None:
+    if rule_key_known(key, rulebook):
+        return None
+    hint = did_you_mean(key, _rule_key_choices(rulebook)) or "（用 gk-audit rules 查看全部）"
+    return f"没有编号、编号前缀、名称或类别为 “{key}” 的规则{hint}"
+
+
+def _config_rule_keys(data: Mapping[str, Any]) -> Iterable[tuple[YamlPath, str]]:
+    blocks: list[tuple[YamlPath, Mapping[str, Any]]] = [((), data)]
+    blocks += [(("per-path", pattern), override) for pattern, override in data.get("per-path", {}).items()]
+    for prefix, block in blocks:
+        for name in ("select", "ignore"):
+            yield from (((*prefix, name, index), key) for index, key in enumerate(block.get(name, ())))
+        yield from (((*prefix, "severity", key), key) for key in block.get("severity", {}))
+
+
+def check_rule_keys(config: ProjectConfig, cli: CliOverrides, rulebook: Rulebook) -> None:
+    """ConfigError (exit 2) for a rule id, name or category in --select/--ignore or in the config's
+    select, ignore, severity or per-path entries that no rule of ``rulebook`` has: a typo must not
+    turn the gate off."""
+    for option, keys in (("--select", cli.select), ("--ignore", cli.ignore)):
+        for key in keys:
+            problem = unknown_rule_key_problem(key, rulebook)
+            if problem:
+                raise ConfigError(option, "", problem)
+    for node_path, key in _config_rule_keys(config.data):
+        problem = unknown_rule_key_problem(key, rulebook)
+        if problem:
+            raise config.error(node_path, problem)
 
 
 # ---------------------------------------------------------------------------- resolution

@@ -172,14 +172,26 @@ def _cellsets(expr: Expr) -> Iterator[CellSet]:
 
 # ---------------------------------------------------------------------------- parser
 _SUFFIX = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+# bounds that keep parsing and evaluation small whatever a rulebook says
+MAX_SOURCE_LENGTH = 4_000
+MAX_DEPTH = 32  # nested parentheses
+MAX_OPERATORS = 256  # + and - in one expression (the AST is that deep at most)
+MAX_NUMBER_DIGITS = 30  # a literal, a tolerance or a key's numeric suffix
 
 
 class _Parser:
     def __init__(self, source: str) -> None:
         self.source = source
+        if len(source) > MAX_SOURCE_LENGTH:
+            raise ExprError(f"表达式过长（超过 {MAX_SOURCE_LENGTH} 个字符）", MAX_SOURCE_LENGTH, source[:80])
         self.tokens = tokenize(source)
+        for token in self.tokens:
+            if token.kind == "NUMBER" and len(token.text) > MAX_NUMBER_DIGITS:
+                raise ExprError(f"数值过长（超过 {MAX_NUMBER_DIGITS} 位）", token.offset, source)
         self.index = 0
         self.variable: str | None = None
+        self.depth = 0
+        self.operators = 0
 
     # -- token helpers
     @property
@@ -258,6 +270,9 @@ class _Parser:
         expr = self.term()
         while self.token.kind == "OP" and self.token.text in ("+", "-"):
             operator = self.token
+            self.operators += 1
+            if self.operators > MAX_OPERATORS:
+                raise self.error(f"表达式的加减项过多（超过 {MAX_OPERATORS} 个运算符）")
             self.index += 1
             expr = BinaryOp(operator.text, expr, self.term(), operator.offset)
         return expr
@@ -268,8 +283,12 @@ class _Parser:
             self.index += 1
             return Literal(Decimal(token.text), token.offset)
         if self.accept("("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.error(f"括号嵌套超过 {MAX_DEPTH} 层", token)
             inner = self.sum()
             self.expect(")")
+            self.depth -= 1
             return inner
         if token.kind == "NAME" and token.text == "sum":
             self.index += 1
@@ -313,7 +332,8 @@ class _Parser:
 
     def expand(self, first: Token, last: Token) -> tuple[Key, ...]:
         low, high = _SUFFIX.match(first.text), _SUFFIX.match(last.text)
-        if low is None or high is None or low["prefix"] != high["prefix"]:
+        if low is None or high is None or low["prefix"] != high["prefix"] or max(
+                len(low["number"]), len(high["number"])) > MAX_NUMBER_DIGITS:
             raise self.error(f"区间 {first.text}..{last.text} 的两端须是同一前缀加数字（如 c3_1..c3_8）", first)
         start, stop = int(low["number"]), int(high["number"])
         if stop < start or stop - start > 200:

@@ -11,21 +11,25 @@ and is raised as RulebookError (the CLI exits 2).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
+import re
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor.diagnostics import Severity
+from auditor.safe_yaml import YamlPath, YamlProblem, load_marked, mark_of
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-BUILTIN_RULES_DIR = PACKAGE_ROOT / "rules"
-SCHEMA_DIR = PACKAGE_ROOT / "schemas"
+# rules/ and schemas/ of the repository ship as the data packages auditor.rules and auditor.schemas
+# (setup.py), found through importlib.resources in a wheel, an editable install or a checkout alike
+RULES_PACKAGE, SCHEMAS_PACKAGE = "auditor.rules", "auditor.schemas"
 ERAS = ("old", "2019", "2021")
 
 # keys every rule has; all other keys of a rule are the parameters of its kind
@@ -33,8 +37,6 @@ COMMON_RULE_KEYS = frozenset(
     {"id", "name", "title", "category", "severity", "message", "help", "basis", "applies_to",
      "kind", "examples", "description", "enabled", "implied"}
 )
-
-YamlPath = tuple[str | int, ...]
 
 
 class RulebookError(Exception):
@@ -54,44 +56,79 @@ class ParamError(Exception):
         super().__init__(problem)
 
 
+# ---------------------------------------------------------------------------- package data
+def _data_folder(package: str) -> Traversable:
+    """The folder of a data package; RulebookError (exit 2) when the installation lacks it. Code
+    run straight from a checkout (``python -m auditor.cli`` in the repository, nothing installed)
+    finds the repository's own folder."""
+    try:
+        return resources.files(package)
+    except ModuleNotFoundError as error:
+        checkout = Path(__file__).resolve().parent.parent / package.rsplit(".", 1)[-1]
+        if (checkout / "__init__.py").is_file() and (Path(__file__).resolve().parent.parent / "setup.py").is_file():
+            return checkout
+        raise RulebookError(package, None, None, "安装不完整：找不到内置数据（请重新安装 gk-audit）") from error
+
+
+def schema_text(name: str) -> str:
+    """The text of one of the JSON Schemas shipped with the package (``rulebook.schema.json``, …)."""
+    try:
+        return (_data_folder(SCHEMAS_PACKAGE) / name).read_text(encoding="utf-8")
+    except OSError as error:
+        raise RulebookError(f"{SCHEMAS_PACKAGE}/{name}", None, None,
+                            "安装不完整：找不到 JSON Schema（请重新安装 gk-audit）") from error
+
+
+def _package_root() -> Path:
+    """The folder holding rules/ (the repository, or the installed package): built-in rulebook
+    files are shown relative to it, as rules/identities.yaml."""
+    try:
+        return Path(str(_data_folder(RULES_PACKAGE))).parent
+    except RulebookError:
+        return Path(__file__).resolve().parent
+
+
+PACKAGE_ROOT = _package_root()
+
+
 # ---------------------------------------------------------------------------- YAML with marks
 def _load_yaml_with_marks(path: str, text: str) -> tuple[Any, dict[YamlPath, tuple[int, int]]]:
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=loader_class)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise RulebookError(path, line, column, f"YAML 语法错误: {error.problem}") from error
-    except yaml.YAMLError as error:
-        raise RulebookError(path, None, None, f"YAML 错误: {error}") from error
-    marks: dict[YamlPath, tuple[int, int]] = {}
-    constructor = yaml.SafeLoader("")
-
-    def build(node: yaml.Node, node_path: YamlPath) -> Any:
-        marks[node_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            data: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = constructor.construct_object(key_node, deep=True)
-                if isinstance(key, int | float | bool):
-                    key = str(key).lower() if isinstance(key, bool) else str(key)
-                data[key] = build(value_node, (*node_path, key))
-            return data
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*node_path, index)) for index, item in enumerate(node.value)]
-        return constructor.construct_object(node, deep=True)
-
-    data = build(root, ()) if root is not None else None
-    return data, marks
+        return load_marked(text)
+    except YamlProblem as error:
+        raise RulebookError(path, error.line, error.column, error.problem) from error
 
 
 def _mark(marks: Mapping[YamlPath, tuple[int, int]], node_path: YamlPath) -> tuple[int | None, int | None]:
-    for cut in range(len(node_path), -1, -1):
-        found = marks.get(tuple(node_path[:cut]))
-        if found:
-            return found
-    return None, None
+    return mark_of(marks, node_path)
+
+
+# ---------------------------------------------------------------------------- message templates
+MAX_TEMPLATE_WIDTH = 200
+_FIELD_NAME = re.compile(r"[^\W\d]\w*\Z")
+_SPEC_NUMBER = re.compile(r"\d+")
+
+
+def spec_is_bounded(spec: str) -> bool:
+    """Whether a format spec asks for no nested field and no width or precision above the bound."""
+    return "{" not in spec and all(int(number) <= MAX_TEMPLATE_WIDTH for number in _SPEC_NUMBER.findall(spec))
+
+
+def template_problem(template: str) -> str | None:
+    """Why a message template is refused, or None: fields are plain names (``{total}``), never
+    attributes, indexes or positions (``{a.b}``, ``{a[0]}``, ``{0}``), with a bounded format spec."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:
+        return f"消息模板的花括号不配对（{error}；字面花括号写成 {{{{ 和 }}}}）"
+    for _, field_name, spec, conversion in parsed:
+        if field_name is None:
+            continue
+        if not _FIELD_NAME.match(field_name) or conversion is not None:
+            return f"消息模板字段 {{{field_name}}} 只能是一个名称（不能取属性、下标、位置或转换）"
+        if spec and not spec_is_bounded(spec):
+            return f"消息模板字段 {{{field_name}:{spec}}} 的格式不允许（嵌套字段或宽度超过 {MAX_TEMPLATE_WIDTH}）"
+    return None
 
 
 # ---------------------------------------------------------------------------- model
@@ -155,8 +192,68 @@ class Rulebook:
 
 
 # ---------------------------------------------------------------------------- validation
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ "（是不是 “X”？）" for the choice closest to ``word`` (case folded), or an empty string."""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    folded = word.casefold()
+    lookalike = folded.translate(_LOOKALIKES)  # GK8O1 and GK20l are typos of GK801 and GK201
+    for candidate, choice in by_folded.items():
+        if candidate.translate(_LOOKALIKES) == lookalike:
+            return f"（是不是 “{choice}”？）"
+    found = difflib.get_close_matches(folded, list(by_folded), n=5, cutoff=0.6)
+    if not found:
+        return ""
+
+    def closeness(candidate: str) -> tuple[float, int]:  # ties go to the longer common beginning
+        shared = next((index for index, pair in enumerate(zip(candidate, folded, strict=False)) if pair[0] != pair[1]),
+                      min(len(candidate), len(folded)))
+        return difflib.SequenceMatcher(None, folded, candidate).ratio(), shared
+
+    return f"（是不是 “{by_folded[max(found, key=closeness)]}”？）"
+
+
+_LOOKALIKES = str.maketrans("oli", "011")
+_TYPE_NAMES = {"object": "映射（键: 值）", "array": "列表", "string": "字符串", "integer": "整数",
+               "number": "数值", "boolean": "true 或 false"}
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
+def schema_error_chinese(error: Any) -> tuple[YamlPath, str]:
+    """A jsonschema error as (path of the offending node, a Chinese message)."""
+    node_path: YamlPath = tuple(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # the alternative that fits the value's type says best what is wrong with it
+        fitting = [sub for sub in error.context if sub.validator != "type"]
+        return schema_error_chinese(min(fitting or error.context, key=lambda sub: len(sub.absolute_path)))
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))[0]
+        hint = did_you_mean(unknown, allowed) or f"（可用的键: {', '.join(allowed)}）"
+        return (*node_path, unknown), f"未知的键 “{unknown}”{hint}"
+    if error.validator == "enum":
+        choices = [str(choice) for choice in error.validator_value]
+        hint = did_you_mean(str(error.instance), choices) if isinstance(error.instance, str) else ""
+        return node_path, f"{_shown(error.instance)} 不是可选值{hint}（可选: {'、'.join(choices)}）"
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        names = " 或 ".join(f"{_TYPE_NAMES.get(name, name)}（{name}）" for name in wanted)
+        return node_path, f"应为{names}，实际是 {_shown(error.instance)}"
+    if error.validator in ("minimum", "maximum"):
+        return node_path, f"{_shown(error.instance)} 超出范围（{schema.get('minimum')}–{schema.get('maximum')}）"
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return node_path, f"缺少必填的键 “{'、'.join(map(str, missing))}”"
+    if error.validator == "minLength":
+        return node_path, "不能为空"
+    return node_path, error.message
+
+
 def _schema() -> dict[str, Any]:
-    return json.loads((SCHEMA_DIR / "rulebook.schema.json").read_text(encoding="utf-8"))
+    return json.loads(schema_text("rulebook.schema.json"))
 
 
 def _validate_file(path: str, data: Any, marks: Mapping[YamlPath, tuple[int, int]]) -> None:
@@ -166,10 +263,10 @@ def _validate_file(path: str, data: Any, marks: Mapping[YamlPath, tuple[int, int
     errors = sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
         error = jsonschema.exceptions.best_match(errors) or errors[0]
-        node_path = tuple(error.absolute_path)
+        node_path, problem = schema_error_chinese(error)
         line, column = _mark(marks, node_path)
         where = "/".join(map(str, node_path)) or "(顶层)"
-        raise RulebookError(path, line, column, f"{where}: {error.message}")
+        raise RulebookError(path, line, column, f"{where}: {problem}")
 
 
 def _parse_severity(value: Any) -> tuple[Severity, dict[str, Severity]]:
@@ -202,14 +299,21 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(params))
         if errors:
             error = jsonschema.exceptions.best_match(errors) or errors[0]
-            node_path = (*rule_path, *error.absolute_path)
-            line, column = _mark(marks, node_path)
-            raise RulebookError(path, line, column, f"规则 {raw['id']} (kind: {raw['kind']}): {error.message}")
+            relative_path, problem = schema_error_chinese(error)
+            line, column = _mark(marks, (*rule_path, *relative_path))
+            where = "/".join(map(str, relative_path))
+            raise RulebookError(path, line, column,
+                                f"规则 {raw['id']} (kind: {raw['kind']}): {where + ': ' if where else ''}{problem}")
     try:
         compiled = module.prepare(params) if hasattr(module, "prepare") else None
     except ParamError as error:
         line, column = _mark(marks, (*rule_path, *error.path))
         raise RulebookError(path, line, column, f"规则 {raw['id']}: {error.problem}") from error
+    for key in ("message", "help"):
+        problem = template_problem(raw.get(key) or "")
+        if problem:
+            line, column = _mark(marks, (*rule_path, key))
+            raise RulebookError(path, line, column, f"规则 {raw['id']} 的 {key}: {problem}")
     severity, severity_by_era = _parse_severity(raw["severity"])
     applies = raw.get("applies_to") or {}
     years = applies.get("years")
@@ -233,7 +337,7 @@ class _RawFile:
     marks: dict[YamlPath, tuple[int, int]]
 
 
-def _read_raw(path: Path) -> _RawFile:
+def _read_raw(path: Path | Traversable) -> _RawFile:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -246,14 +350,20 @@ def _read_raw(path: Path) -> _RawFile:
     return _RawFile(str(path), data, marks)
 
 
-def builtin_rule_files() -> list[Path]:
-    files = sorted(BUILTIN_RULES_DIR.glob("*.yaml"))
+def builtin_rule_files() -> list[Traversable]:
+    """The built-in rulebook files, ``common.yaml`` first; RulebookError when there are none (a
+    broken installation must stop the run, never pass every report silently)."""
+    folder = _data_folder(RULES_PACKAGE)
+    files = [file for file in folder.iterdir() if file.name.endswith(".yaml") and file.is_file()]
+    if not files:
+        raise RulebookError(str(folder), None, None, "内置规则库为空：没有任何 .yaml 规则文件（请重新安装 gk-audit）")
     return sorted(files, key=lambda file: (file.name != "common.yaml", file.name))
 
 
-def _validated_stamp(files: Iterable[Path]) -> Path:
+def _validated_stamp(files: Iterable[Traversable]) -> Path:
     digest = hashlib.sha256()
-    for file in [*files, SCHEMA_DIR / "rulebook.schema.json"]:
+    digest.update(schema_text("rulebook.schema.json").encode())
+    for file in files:
         digest.update(file.name.encode())
         digest.update(file.read_bytes())
     cache_home = Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
@@ -281,6 +391,8 @@ def load_rulebook(extra_paths: Iterable[str] = (), builtin: bool = True) -> Rule
     rulebook = _assemble(raw_files + user_files, len(raw_files), trusted)
     if raw_files and not builtin_validated and not user_files:
         _touch(stamp)  # only once the built-in files alone passed every check, parameters included
+    if builtin and not rulebook.rules:
+        raise RulebookError(raw_files[0].path, None, None, "内置规则库中没有任何规则（请重新安装 gk-audit）")
     return rulebook
 
 

@@ -26,14 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor.checks import emit
 from auditor.config import ConfigError, glob_matches
 from auditor.diagnostics import Diagnostic
 from auditor.document import Position, Span
 from auditor.fingerprint import normalise, span_texts
 from auditor.rulebook import Rule
+from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 INLINE = re.compile(r"<!--\s*gk-audit\s*:\s*ignore\s+(?P<rules>[A-Za-z0-9_,\s-]+?)"
                     r"\s*(?:(?:原因|理由|reason)\s*[:：]\s*(?P<reason>.*?))?\s*-->", re.IGNORECASE)
@@ -148,20 +147,26 @@ class SuppressionFile:
 _ENTRY_KEYS = {"path", "rule", "reason", "text", "fingerprint"}
 
 
-def _entry(path: Path, index: int, node: yaml.Node, data: Any) -> Entry:
+def _entry(path: Path, index: int, data: Any, marks: Marks, node_path: YamlPath) -> Entry:
     key = f"suppressions[{index}]"
+
+    def error(problem: str, field: str = "") -> ConfigError:
+        line, column = mark_of(marks, (*node_path, field) if field else node_path)
+        return ConfigError(str(path), f"{key}.{field}" if field else key, problem, line, column)
+
     if not isinstance(data, dict):
-        raise ConfigError(str(path), key, "每一项必须是一个映射（path、rule、reason …）")
+        raise error("每一项必须是一个映射（path、rule、reason …）")
     unknown = set(data) - _ENTRY_KEYS
     if unknown:
-        raise ConfigError(str(path), key, f"未知的键: {', '.join(sorted(map(str, unknown)))}")
+        raise error(f"未知的键: {', '.join(sorted(map(str, unknown)))}")
     for required in ("path", "rule"):
         if not isinstance(data.get(required), str) or not data[required].strip():
-            raise ConfigError(str(path), f"{key}.{required}", "缺少或为空")
+            raise error("缺少或为空", required)
     reason = data.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        raise ConfigError(str(path), f"{key}.reason", "每条压制都必须写明原因（reason）")
-    return Entry(path=data["path"], rule=str(data["rule"]), reason=reason.strip(), line=node.start_mark.line + 1,
+        raise error("每条压制都必须写明原因（reason）", "reason")
+    line = mark_of(marks, node_path)[0] or 1
+    return Entry(path=data["path"], rule=str(data["rule"]), reason=reason.strip(), line=line,
                  text=str(data["text"]) if data.get("text") is not None else None,
                  fingerprint=str(data["fingerprint"]) if data.get("fingerprint") is not None else None)
 
@@ -170,23 +175,23 @@ def load_suppressions(path: Path) -> SuppressionFile:
     """Read a suppressions file (a list, or a mapping with ``suppressions:``); ConfigError if bad."""
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), "", f"无法读取压制文件（{error}）") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(str(path), "", f"YAML 语法错误: {error}") from error
-    if root is None:
+    try:
+        data, marks = load_marked(text)
+    except YamlProblem as error:
+        raise ConfigError(str(path), "", error.problem, error.line, error.column) from error
+    if data is None:
         return SuppressionFile(path.resolve(), ())
-    if isinstance(root, yaml.MappingNode):
-        found = [value for key, value in root.value if key.value == "suppressions"]
-        if not found:
-            raise ConfigError(str(path), "suppressions", "缺少 suppressions: 列表")
-        root = found[0]
-    if not isinstance(root, yaml.SequenceNode):
-        raise ConfigError(str(path), "suppressions", "必须是一个列表")
-    constructor = yaml.SafeLoader("")
-    entries = tuple(_entry(path, index, node, constructor.construct_object(node, deep=True))
-                    for index, node in enumerate(root.value))
+    prefix: YamlPath = ()
+    if isinstance(data, dict):
+        if "suppressions" not in data:
+            raise ConfigError(str(path), "suppressions", "缺少 suppressions: 列表", 1, 1)
+        data, prefix = data["suppressions"], ("suppressions",)
+    if not isinstance(data, list):
+        line, column = mark_of(marks, prefix)
+        raise ConfigError(str(path), "suppressions", "必须是一个列表", line, column)
+    entries = tuple(_entry(path, index, item, marks, (*prefix, index)) for index, item in enumerate(data))
     return SuppressionFile(path.resolve(), entries)
 
 

@@ -83,9 +83,9 @@ def test_broken_rulebook_exits_2_naming_file_and_line(tmp_path: Path) -> None:
 
 def test_text_output_has_frame_summary_and_no_colour_when_piped() -> None:
     result = _run("check", str(FAULTY))
-    assert "error[GK201]" in result.output and "\033[" not in result.output
+    assert "错误[GK201]" in result.output and "\033[" not in result.output
     assert " | " in result.output and "^^" in result.output
-    assert "= help:" in result.output and "= basis:" in result.output
+    assert "= 建议:" in result.output and "= 依据:" in result.output
     assert result.output.rstrip().splitlines()[-1].startswith("1 个文件")
 
 

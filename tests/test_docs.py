@@ -43,7 +43,7 @@ def test_fixtures_and_what_gk_audit_prints_on_them(rulebook: Rulebook) -> None:
     assert rule is not None
     page = rule_page(rule, rulebook, ROOT / "tests" / "fixtures" / "rules")
     assert "fires-xx-year.txt" in page and "silent.txt" in page
-    assert "error[GK201]" in page  # the finding on a firing fixture (or on the failing example)
+    assert "错误[GK201]" in page  # the finding on a firing fixture (or on the failing example)
     assert "测试样例" not in rule_page(rule, rulebook, None)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Span
-from auditor.rulebook import ParamError, Rule
+from auditor.rulebook import ParamError, Rule, spec_is_bounded
 
 KINDS: dict[str, str] = {
     "pattern": "auditor.checks.pattern",
@@ -58,11 +58,24 @@ class _Template(dict[str, Any]):
         return "{" + key + "}"
 
 
+class _NamedFieldsOnly(string.Formatter):
+    """Plain named fields only: ``{a.b}``, ``{a[0]}`` and ``{0}`` stay as written (no attribute
+    walking from a template), and an unbounded width or precision is ignored."""
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+        if not field_name.isidentifier():
+            return "{" + field_name + "}", field_name
+        return kwargs[field_name], field_name
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return super().format_field(value, format_spec if spec_is_bounded(format_spec) else "")
+
+
 def render_template(template: str, values: Mapping[str, Any]) -> str:
     """Fill ``{name}`` fields; unknown fields stay as written (a rulebook typo stays visible)."""
     try:
-        return string.Formatter().vformat(template, (), _Template(values))
-    except (ValueError, IndexError):
+        return _NamedFieldsOnly().vformat(template, (), _Template(values))
+    except (ValueError, IndexError, TypeError):
         return template
 
 

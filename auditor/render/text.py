@@ -1,12 +1,12 @@
 """The text renderer: ruff's first line, rustc's code frame.
 
-    path:8:6: error[GK201] 模板占位符未替换：“XX年”
+    path:8:6: 错误[GK201] 模板占位符未替换：“XX年”
        |
      8 | 1、某区XX年政府信息公开工作报告样本 一、概述 XX年,我区深入贯彻落实…
        |       ^^^ 模板占位符
        |
-       = help: 把占位符换成真实的年份或名称
-       = basis: 《条例》第五十条
+       = 建议: 把占位符换成真实的年份或名称
+       = 依据: 《条例》第五十条
 
 Carets are aligned by display width (CJK characters take two cells). Long lines are cut to a
 window around the span. Colours are ANSI escapes, used only when ``color`` is true.
@@ -28,6 +28,9 @@ from auditor.render import RenderContext
 WINDOW_CELLS = 76
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
+# the text output speaks the reader's language: severities and the labels of the "= …:" lines
+SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+WHERE, NOTE, HELP, BASIS = "位置", "说明", "建议", "依据"
 _BLUE, _BOLD, _DIM, _RESET = "\033[1;34m", "\033[1m", "\033[2m", "\033[0m"
 
 
@@ -155,7 +158,7 @@ def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[
     paint = _Paint(color)
     code = _COLORS[diagnostic.severity]
     where = f"{path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}" if diagnostic.span else path
-    head = (f"{paint(_BOLD, where)}: {paint(code, diagnostic.severity.label)}"
+    head = (f"{paint(_BOLD, where)}: {paint(code, SEVERITY_WORDS[diagnostic.severity])}"
             f"{paint(_BOLD, f'[{diagnostic.rule}]')} {diagnostic.message}")
     lines = [head]
     spans = [diagnostic.span] if diagnostic.span else []
@@ -176,13 +179,13 @@ def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[
     pad = " " * gutter
     where_in_file = describe_location(diagnostic.location)
     if where_in_file:
-        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'where')}: {where_in_file}")
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, WHERE)}: {where_in_file}")
     for note in diagnostic.notes:
-        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'note')}: {note}")
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, NOTE)}: {note}")
     if diagnostic.help:
-        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'help')}: {diagnostic.help}")
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, HELP)}: {diagnostic.help}")
     if diagnostic.basis:
-        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, 'basis')}: {diagnostic.basis}")
+        lines.append(f"{pad} {paint(_BLUE, '=')} {paint(_BOLD, BASIS)}: {diagnostic.basis}")
     return "\n".join(lines)
 
 
@@ -214,7 +217,8 @@ def _file_blocks(result: FileResult, paint: _Paint, color: bool, quiet: bool) ->
         if quiet:
             where = terminal_safe(f"{result.path}:{diagnostic.span.start.line}:{diagnostic.span.start.column}"
                                   if diagnostic.span else result.path)
-            yield f"{where}: {diagnostic.severity.label}[{diagnostic.rule}] {terminal_safe(diagnostic.message)}"
+            message = terminal_safe(diagnostic.message)
+            yield f"{where}: {SEVERITY_WORDS[diagnostic.severity]}[{diagnostic.rule}] {message}"
         else:
             yield render_diagnostic(diagnostic, result.path, source_lines, color) + "\n"
 

@@ -73,9 +73,15 @@ def compile_regex(source: Any, path: tuple[str | int, ...]) -> re.Pattern[str]:
     if not isinstance(source, str):
         raise ParamError(path, f"应为正则表达式字符串，而不是 {type(source).__name__}")
     try:
-        return re.compile(source, re.MULTILINE)
+        compiled = re.compile(source, re.MULTILINE)
     except re.error as error:
         raise ParamError(path, f"正则表达式无法编译: {error} （{source!r}）") from error
+    from auditor.regex_safety import catastrophic_reason
+
+    reason = catastrophic_reason(source, re.MULTILINE)
+    if reason:
+        raise ParamError(path, f"正则表达式可能灾难性回溯（{reason}），会让检查卡住；请改写 （{source!r}）")
+    return compiled
 
 
 def _optional(raw: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> re.Pattern[str] | None:

@@ -43,3 +43,23 @@ def test_markdown_keeps_lines() -> None:
     assert document.source_format == "md"
     assert document.line(0).text == "一、总体情况"  # the heading without its markup (tests/readers/test_markdown.py)
     assert document.position(0).line == 1 and document.position(0).column == 4
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_detected(encoding: str) -> None:
+    document = read_bytes("r.txt", REPORT.encode(encoding))
+    assert document.text == REPORT and document.encoding == encoding
+
+
+@pytest.mark.parametrize(("encoding", "bad"), [("utf-8", b"\xff\xfe"), ("gb18030", b"\x81\x20")])
+def test_a_few_bad_bytes_are_replaced_and_the_rest_is_read(encoding: str, bad: bytes) -> None:
+    data = REPORT.encode(encoding)
+    cut = data.index("全年".encode(encoding))
+    document = read_bytes("r.txt", data[:cut] + bad + data[cut:])
+    assert document.encoding == encoding
+    assert "\ufffd" in document.text and "全年主动公开政府信息1200条" in document.text
+
+
+def test_many_bad_bytes_are_not_papered_over() -> None:
+    with pytest.raises(ReadError):
+        read_bytes("r.txt", bytes(range(128, 256)) * 40)
