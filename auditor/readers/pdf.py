@@ -32,11 +32,11 @@ from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError
-from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
+from auditor.readers.layout import EXTRACTED_LINES, TextBuilder
+from auditor.readers.pdf_tables import TablePart, ruled_tables, table_layout
 
-EXTRACTOR_VERSION = "pdf-2"
+EXTRACTOR_VERSION = "pdf-3"
 SENTENCE_ENDS = "。！？；：!?;:"
-_COORDINATE_TOLERANCE = 1.5
 
 # Page furniture. A line is furniture when it is one of the ``_EDGE_LINES`` outermost lines of the
 # page, lies in the top or bottom ``MARGIN_BAND`` (a fraction of the page height), and either has
@@ -81,99 +81,6 @@ def _open(data: bytes) -> Any:
     return pdf
 
 
-def _cluster(values: list[float]) -> list[float]:
-    clustered: list[float] = []
-    for value in sorted(values):
-        if not clustered or value - clustered[-1] > _COORDINATE_TOLERANCE:
-            clustered.append(value)
-    return clustered
-
-
-def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda index: abs(edges[index] - value))
-
-
-def _cell_text(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[str]:
-    from pdfplumber.utils import extract_text
-
-    x0, top, x1, bottom = bbox
-    inside = [char for char in chars
-              if x0 <= (char["x0"] + char["x1"]) / 2 <= x1 and top <= (char["top"] + char["bottom"]) / 2 <= bottom]
-    return str(extract_text(inside)).split("\n") if inside else []
-
-
-Box = tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class _TablePart:
-    """A ruled table as drawn on one page: its cell boxes with their text lines."""
-
-    page_number: int
-    bbox: Box
-    cells: tuple[tuple[Box, tuple[str, ...]], ...]
-
-    @property
-    def top(self) -> float:
-        return self.bbox[1]
-
-    @property
-    def bottom(self) -> float:
-        return self.bbox[3]
-
-    def continued_by(self, other: _TablePart) -> bool:
-        """Does ``other`` (at the top of the next page) continue this table: the same left and right edges?"""
-        tolerance = 2 * _COORDINATE_TOLERANCE
-        return abs(self.bbox[0] - other.bbox[0]) <= tolerance and abs(self.bbox[2] - other.bbox[2]) <= tolerance
-
-
-def _table_part(table: Any, chars: list[dict[str, Any]], page_number: int) -> _TablePart:
-    cells = tuple((box, tuple(_cell_text(chars, box))) for box in (tuple(cell) for cell in table.cells))
-    return _TablePart(page_number, tuple(table.bbox), cells)  # type: ignore[arg-type]
-
-
-def _part_layout(part: _TablePart, xs: list[float]) -> TableLayout:
-    """Rows of cells of one part on the column edges ``xs``; spans from the grid lines each box crosses."""
-    ys = _cluster([box[1] for box, _ in part.cells] + [box[3] for box, _ in part.cells])
-    placed: dict[tuple[int, int], tuple[tuple[str, ...], int, int]] = {}
-    for box, lines in part.cells:
-        row, column = _index(ys, box[1]), _index(xs, box[0])
-        row_span = max(_index(ys, box[3]) - row, 1)
-        column_span = max(_index(xs, box[2]) - column, 1)
-        placed.setdefault((row, column), (lines, row_span, column_span))
-    layout = TableLayout()
-    anchor = {"page": part.page_number}
-    for row in range(len(ys) - 1):
-        cells: list[CellText] = []
-        for column in range(len(xs) - 1):
-            if (row, column) not in placed:
-                continue
-            lines, row_span, column_span = placed[(row, column)]
-            cell = CellText(row_span=row_span, column_span=column_span, anchor=anchor)
-            for line in lines:
-                cell.add(line, [anchor] * len(line))
-                cell.break_here()
-            cells.append(cell)
-        if cells:
-            layout.rows.append(cells)
-            layout.row_anchors.append(anchor)
-    return layout
-
-
-def table_layout(parts: list[_TablePart]) -> TableLayout:
-    """One table from its parts on consecutive pages, on the column edges of all parts (a part
-    may lack some edges: a header row merged across columns); a later part's leading rows that
-    repeat the first part's (a header repeated on each page) are left out."""
-    boxes = [box for part in parts for box, _lines in part.cells]
-    xs = _cluster([box[0] for box in boxes] + [box[2] for box in boxes])
-    layout = _part_layout(parts[0], xs)
-    for part in parts[1:]:
-        continuation = _without_repeated_header(layout, _part_layout(part, xs))
-        layout.rows.extend(continuation.rows)
-        layout.row_anchors.extend(continuation.row_anchors)
-    return layout
-
-
 def _page_lines(page: Any, table_boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -205,7 +112,7 @@ class _Page:
     number: int
     height: float
     lines: list[_Line]
-    tables: list[_TablePart]
+    tables: list[TablePart]
     furniture: set[int] = field(default_factory=set)  # indexes into ``lines``
 
     def edge_lines(self, band: str) -> list[int]:
@@ -222,11 +129,10 @@ class _Page:
 
 def _collect_page(page: Any, page_number: int) -> _Page:
     """Text lines and table layouts of ``page`` (the page's cached objects are released after)."""
-    tables = page.find_tables()
-    boxes = [tuple(table.bbox) for table in tables]
-    lines = _page_lines(page, boxes)
-    return _Page(page_number, float(page.height), lines, [_table_part(table, page.chars, page_number)
-                                                           for table in tables])
+    page = page.dedupe_chars()
+    tables = ruled_tables(page, page_number)
+    lines = _page_lines(page, [table.bbox for table in tables])
+    return _Page(page_number, float(page.height), lines, tables)
 
 
 def _furniture_key(band: str, line: _Line) -> tuple[str, str, int]:
@@ -261,9 +167,9 @@ class _Writer:
     def __init__(self) -> None:
         self.builder = TextBuilder()
         self.table_count = 0
-        self.pending: list[_TablePart] = []
+        self.pending: list[TablePart] = []
 
-    def table(self, part: _TablePart, starts_page: bool) -> None:
+    def table(self, part: TablePart, starts_page: bool) -> None:
         if not (self.pending and starts_page and self.pending[-1].continued_by(part)):
             self.flush()
         self.pending.append(part)
@@ -298,19 +204,6 @@ class _Writer:
             self.builder.add(item.text, [location] * len(item.text))
             previous = item
         self.builder.end_line()
-
-
-def _without_repeated_header(table: TableLayout, continuation: TableLayout) -> TableLayout:
-    """``continuation`` without its leading rows that repeat the leading rows of ``table`` (a
-    header row repeated on each page)."""
-    def texts(row: list[CellText]) -> list[str]:
-        return [cell.cleaned()[0] for cell in row]
-
-    repeated = 0
-    while (repeated < min(len(table.rows), len(continuation.rows)) - 1
-           and texts(table.rows[repeated]) == texts(continuation.rows[repeated])):
-        repeated += 1
-    return TableLayout(continuation.rows[repeated:], continuation.row_anchors[repeated:])
 
 
 def read_pdf_file(path: str, data: bytes) -> Document:
