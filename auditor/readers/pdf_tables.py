@@ -296,9 +296,9 @@ def _joinable(above: _Placed | None, below: _Placed) -> bool:
     """Can ``below`` (at the top of a page) be the rest of ``above`` (at the bottom of the previous page)?"""
     if above is None or (above.column, above.column_span) != (below.column, below.column_span):
         return False
-    if above.is_number or below.is_number:
-        return False
-    return not above.text or not below.text or above.wrapped
+    if not above.text or not below.text:
+        return True
+    return above.wrapped and not above.is_number and not below.is_number
 
 
 def _join_split_row(table: list[_Placed], continuation: list[_Placed], last_row: int) -> bool:
