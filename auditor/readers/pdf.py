@@ -34,6 +34,7 @@ from auditor.document import Document
 from auditor.readers import ReadError
 from auditor.readers.layout import EXTRACTED_LINES, TextBuilder
 from auditor.readers.pdf_tables import TablePart, ruled_tables, table_layout
+from auditor.readers.pdf_unruled import FlowLine, Segment, UnruledTable, find_unruled_tables, segments_of
 
 EXTRACTOR_VERSION = "pdf-3"
 SENTENCE_ENDS = "。！？；：!?;:"
@@ -60,6 +61,7 @@ class _Line:
     size: float
     text: str
     bottom: float
+    segments: tuple[Segment, ...] = ()
 
 
 def _open(data: bytes) -> Any:
@@ -93,7 +95,7 @@ def _page_lines(page: Any, table_boxes: list[tuple[float, float, float, float]])
     for line in lines:
         sizes = [char.get("size", 0.0) for char in line.get("chars", [])] or [10.0]
         result.append(_Line(line["top"], line["x0"], line["x1"], max(sum(sizes) / len(sizes), 1.0), line["text"],
-                            line["bottom"]))
+                            line["bottom"], segments_of(line.get("chars", []))))
     return result
 
 
@@ -114,6 +116,11 @@ class _Page:
     lines: list[_Line]
     tables: list[TablePart]
     furniture: set[int] = field(default_factory=set)  # indexes into ``lines``
+
+    def text_edges(self) -> tuple[float, float]:
+        """The right and left edges of the page's text (furniture left out)."""
+        body = [line for index, line in enumerate(self.lines) if index not in self.furniture]
+        return max((line.x1 for line in body), default=0.0), min((line.x0 for line in body), default=0.0)
 
     def edge_lines(self, band: str) -> list[int]:
         """Indexes of the up to ``_EDGE_LINES`` outermost lines in the top or bottom margin band,
@@ -160,9 +167,41 @@ def mark_furniture(pages: list[_Page]) -> None:
 
 
 # ----------------------------------------------------------------------------- the text
+@dataclass(frozen=True)
+class _Item:
+    """A text line (with its line number on the page) or a ruled table part, in reading order."""
+
+    page: _Page
+    line: _Line | None = None
+    number: int = 0
+    table: TablePart | None = None
+    first_on_page: bool = False
+
+
+def _items(page: _Page) -> list[_Item]:
+    """The page's lines (furniture left out, still counted in line numbers) and tables, by their top edges."""
+    numbers = {id(line): number for number, line in enumerate(sorted(page.lines, key=lambda line: line.top), 1)}
+    entries: list[tuple[float, int, _Item]] = [
+        (line.top, 0, _Item(page, line=line, number=numbers[id(line)]))
+        for index, line in enumerate(page.lines) if index not in page.furniture]
+    entries += [(table.top, 1, _Item(page, table=table)) for table in page.tables]
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    items = [entry[2] for entry in entries]
+    if items and items[0].table is not None:
+        items[0] = _Item(page, table=items[0].table, first_on_page=True)
+    return items
+
+
+def _flow(items: list[_Item]) -> list[FlowLine | None]:
+    """The text lines as the unruled-table finder sees them; a ruled table is a barrier (None)."""
+    return [FlowLine(item.page.number, item.line.top, item.line.size, item.line.segments)
+            if item.line is not None and item.line.segments else None for item in items]
+
+
 class _Writer:
-    """Writes pages into a TextBuilder; a table that ends a page and a table that starts the next
-    with the same left and right edges are one table split by the page break."""
+    """Writes the items of all pages into a TextBuilder: lines (wrapped lines joined), ruled
+    tables (a table that ends a page and one that starts the next with the same left and right
+    edges are one table split by the page break) and unruled tables."""
 
     def __init__(self) -> None:
         self.builder = TextBuilder()
@@ -180,29 +219,34 @@ class _Writer:
             self.builder.add_table(table_layout(self.pending), self.table_count)
             self.pending = []
 
-    def page(self, page: _Page) -> None:
-        """The page's lines (furniture left out, still counted in line numbers) and tables, by
-        their top edges; wrapped lines joined."""
-        body = [line for index, line in enumerate(page.lines) if index not in page.furniture]
-        right_edge = max((line.x1 for line in body), default=0.0)
-        left_edge = min((line.x0 for line in body), default=0.0)
-        numbers = {id(line): number for number, line in enumerate(sorted(page.lines, key=lambda line: line.top), 1)}
-        items: list[tuple[float, int, Any]] = [(line.top, 0, line) for line in body]
-        items += [(table.top, 1, table) for table in page.tables]
-        items.sort(key=lambda item: (item[0], item[1]))
+    def write(self, items: list[_Item], unruled: dict[int, UnruledTable]) -> None:
         previous: _Line | None = None
-        for position, (_top, is_table, item) in enumerate(items):
-            if is_table:
+        index = 0
+        while index < len(items):
+            item = items[index]
+            if previous is not None and item.page is not items[index - 1].page:
+                previous = None
+            if index in unruled:
+                self.flush()
                 self.builder.end_line()
-                self.table(item, starts_page=position == 0)
+                self.table_count += 1
+                self.builder.add_table(unruled[index].layout, self.table_count)
+                index, previous = unruled[index].end, None
+                continue
+            index += 1
+            if item.table is not None:
+                self.builder.end_line()
+                self.table(item.table, starts_page=item.first_on_page)
                 previous = None
                 continue
+            assert item.line is not None
             self.flush()
-            if previous is None or not _joins(previous, item, right_edge, left_edge):
+            if previous is None or not _joins(previous, item.line, *item.page.text_edges()):
                 self.builder.end_line()
-            location = {"page": page.number, "line": numbers[id(item)]}
-            self.builder.add(item.text, [location] * len(item.text))
-            previous = item
+            location = {"page": item.page.number, "line": item.number}
+            self.builder.add(item.line.text, [location] * len(item.line.text))
+            previous = item.line
+        self.flush()
         self.builder.end_line()
 
 
@@ -222,10 +266,9 @@ def read_pdf_file(path: str, data: bytes) -> Document:
     finally:
         pdf.close()
     mark_furniture(pages)
+    items = [item for page in pages for item in _items(page)]
     writer = _Writer()
-    for page in pages:
-        writer.page(page)
-    writer.flush()
+    writer.write(items, {table.start: table for table in find_unruled_tables(_flow(items))})
     builder = writer.builder
     text = builder.text()
     if not text.strip():

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice)
 
 SEED = 11
 CHANGED: list[Key] = [("t3", "new", "natural"), ("t3", "c6_3", "commercial"), ("t4", "suit_after_review", "total")]
-FORMS = ("ruled",)
+FORMS = ("ruled", "unruled")
 
 
 @pytest.fixture(scope="module")
