@@ -1,17 +1,21 @@
 """PDF files, read with pdfplumber.
 
-Each page is read top to bottom: its text lines and its ruled tables (found from the drawn cell
-borders), in the order of their top edges. A line that runs to the right margin and does not end a
-sentence is joined with the next one, so a paragraph wrapped by the page is one line of text
-again (a heading or a placeholder split by the wrap would otherwise be missed). Tables become pipe
-rows with merged cells expanded, as for HTML and docx (``auditor.readers.layout``).
+Each page is read top to bottom: its text lines and its ruled tables (found from the visible cell
+borders, ``auditor.readers.pdf_tables``), in the order of their top edges. A line that runs to the
+right margin and does not end a sentence is joined with the next one, so a paragraph wrapped by
+the page is one line of text again (a heading or a placeholder split by the wrap would otherwise be
+missed). Tables without borders are found in the text lines of all pages, taken as one flow, from
+the positions of their words (``auditor.readers.pdf_unruled``). Every table is one
+``Document.grids`` entry and is written into the text as pipe rows with merged cells expanded, as
+for HTML and docx (``auditor.readers.layout``).
 
 Page furniture is left out: page numbers (``- 3 -``, ``第 3 页 共 7 页``, ``3/7``, a lone number) and
 running headers or footers, recognised by place (the outermost lines of the page, in its top or
 bottom margin band) and by content (a ``PAGE_NUMBER`` shape, or the same text in the same band and
-size on two pages or more). A table that ends a page and a table that starts the next page with
+size on two pages or more). A ruled table that ends a page and one that starts the next page with
 the same left and right edges are one table split by the page break: they are read as one, on the
-column edges of both parts, a header row repeated on the next page left out.
+column edges of both parts, a header row repeated on the next page left out, a row or a merged
+label cell cut by the break joined again.
 
 A PDF has no text lines a user can open: ``Document.source_text`` is the extracted text, the line
 and column of a span are those of that text, and every diagnostic carries a JSON ``location``:
@@ -116,11 +120,14 @@ class _Page:
     lines: list[_Line]
     tables: list[TablePart]
     furniture: set[int] = field(default_factory=set)  # indexes into ``lines``
+    edges: tuple[float, float] | None = None  # text_edges(), once furniture is marked
 
     def text_edges(self) -> tuple[float, float]:
-        """The right and left edges of the page's text (furniture left out)."""
-        body = [line for index, line in enumerate(self.lines) if index not in self.furniture]
-        return max((line.x1 for line in body), default=0.0), min((line.x0 for line in body), default=0.0)
+        """The right and left edges of the page's text (furniture left out), measured once."""
+        if self.edges is None:
+            body = [line for index, line in enumerate(self.lines) if index not in self.furniture]
+            self.edges = (max((line.x1 for line in body), default=0.0), min((line.x0 for line in body), default=0.0))
+        return self.edges
 
     def edge_lines(self, band: str) -> list[int]:
         """Indexes of the up to ``_EDGE_LINES`` outermost lines in the top or bottom margin band,

@@ -247,7 +247,7 @@ def _wrapped(cell: PartCell, padding: float) -> bool:
     if not cell.lines:
         return False
     last = cell.lines[-1]
-    return cell.box[2] - last.x1 <= padding + last.size
+    return cell.box[2] - last.x1 < padding + last.size  # no room left for one more character
 
 
 def _place(part: TablePart, columns: _ColumnEdges, first_row: int) -> list[_Placed]:

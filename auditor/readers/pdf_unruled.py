@@ -200,7 +200,8 @@ def _header_start(flow: Sequence[FlowLine | None], first: int, columns: _Columns
         if line is None or below is None:
             break
         several = len(line.segments) >= 2
-        fits = line.x1 <= columns.label_limit + _TOLERANCE and line.segments[-1].text[-1:] not in SENTENCE_ENDS
+        in_one_place = line.x1 <= columns.label_limit + _TOLERANCE or _columns_of(line.segments[0], columns)[1] == 1
+        fits = in_one_place and line.segments[-1].text[-1:] not in SENTENCE_ENDS
         if not (several or (fits and _close(line, below, _HEADER_GAP))):
             break
         start, below = index, line
