@@ -40,7 +40,7 @@ from auditor.readers.layout import EXTRACTED_LINES, TextBuilder
 from auditor.readers.pdf_tables import TablePart, ruled_tables, table_layout
 from auditor.readers.pdf_unruled import FlowLine, Segment, UnruledTable, find_unruled_tables, segments_of
 
-EXTRACTOR_VERSION = "pdf-3"
+EXTRACTOR_VERSION = "pdf-4"
 SENTENCE_ENDS = "。！？；：!?;:"
 
 # Page furniture. A line is furniture when it is one of the ``_EDGE_LINES`` outermost lines of the

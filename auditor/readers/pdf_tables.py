@@ -73,7 +73,8 @@ def visible_edges(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
             edges += obj_to_edges(rect)
     vertical = [edge for edge in edges if edge["orientation"] == "v"]
     horizontal = [edge for edge in edges if edge["orientation"] == "h"]
-    return vertical, horizontal + _closing_edges(vertical)
+    horizontal += _closing_edges(vertical)
+    return vertical + _open_sides(vertical, horizontal), horizontal
 
 
 def _closing_edges(vertical: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,6 +95,50 @@ def _closing_edges(vertical: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                 "bottom": y, "width": x1 - x0, "height": 0.0, "doctop": y})
             group = [edge] if edge is not None else []
     return closing
+
+
+def _open_sides(vertical: list[dict[str, Any]], horizontal: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Vertical edges for tables drawn without their outer left or right border (only rules
+    between the columns): where two or more horizontal rules of one table end together, away from
+    any vertical rule of it. A table is the set of rules that cross each other."""
+    sides: list[dict[str, Any]] = []
+    for rules in _crossing_groups(vertical, horizontal):
+        columns = [edge["x0"] for edge in rules if edge["orientation"] == "v"]
+        rows = [edge for edge in rules if edge["orientation"] == "h"]
+        for key in ("x0", "x1"):
+            ends: dict[float, list[dict[str, Any]]] = {}
+            for rule in rows:
+                x = next((known for known in ends if abs(known - rule[key]) <= _SAME_LINE), rule[key])
+                ends.setdefault(x, []).append(rule)
+            x, group = max(ends.items(), key=lambda item: len(item[1]), default=(0.0, []))
+            if len(group) < 2 or any(abs(column - x) <= _SAME_COLUMN_EDGE for column in columns):
+                continue
+            top, bottom = min(rule["top"] for rule in group), max(rule["top"] for rule in group)
+            sides.append({"object_type": "line", "orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom,
+                          "width": 0.0, "height": bottom - top, "doctop": top})
+    return sides
+
+
+def _crossing_groups(vertical: list[dict[str, Any]], horizontal: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The rules grouped by crossing: a horizontal rule and a vertical one that meet are in one group."""
+    parent = list(range(len(vertical) + len(horizontal)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    tolerance = _SAME_COLUMN_EDGE
+    for row_index, rule in enumerate(horizontal, len(vertical)):
+        for column_index, column in enumerate(vertical):
+            if (rule["x0"] - tolerance <= column["x0"] <= rule["x1"] + tolerance
+                    and column["top"] - tolerance <= rule["top"] <= column["bottom"] + tolerance):
+                parent[root(row_index)] = root(column_index)
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for index, rule in enumerate([*vertical, *horizontal]):
+        groups.setdefault(root(index), []).append(rule)
+    return list(groups.values())
 
 
 # ----------------------------------------------------------------------------- one page

@@ -9,7 +9,7 @@ wrapped over lines, wrapped row labels, prose around the table left out.
 from __future__ import annotations
 
 from auditor.readers.layout import TableLayout
-from auditor.readers.pdf_tables import CellLine, PartCell, TablePart, _is_white, table_layout
+from auditor.readers.pdf_tables import CellLine, PartCell, TablePart, _is_white, _open_sides, table_layout
 from auditor.readers.pdf_unruled import FlowLine, Segment, find_unruled_tables
 
 SIZE = 8.0
@@ -88,3 +88,18 @@ def test_an_unruled_table_from_word_positions() -> None:
     assert [(table.start, table.end) for table in tables] == [(1, 6)]
     assert [[cell.cleaned()[0] for cell in row] for row in tables[0].layout.rows] == [
         ["", "申请人情况"], ["", "自然人", "商业企业", "总计"], ["一、本年新收", "4", "13", "17"]]
+
+
+def _rule(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, object]:
+    return {"orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+
+
+def test_open_sides_are_closed_per_table() -> None:
+    """Two tables drawn without their outer left and right borders, one above the other: each
+    gets its own side borders, which do not join them."""
+    first = [_rule("h", 0, y, 100, y) for y in (0, 10, 20)]
+    second = [_rule("h", 0, y, 100, y) for y in (60, 70)]
+    sides = _open_sides([_rule("v", 50, 0, 50, 20), _rule("v", 40, 60, 40, 70)], first + second)
+    assert sorted((side["x0"], side["top"], side["bottom"]) for side in sides) == [
+        (0, 0, 20), (0, 60, 70), (100, 0, 20), (100, 60, 70)]
+    assert _open_sides([_rule("v", 0, 0, 0, 20), _rule("v", 100, 0, 100, 20)], first) == []
