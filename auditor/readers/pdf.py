@@ -103,11 +103,13 @@ def _page_lines(page: Any, table_boxes: list[tuple[float, float, float, float]])
     return result
 
 
-def _joins(previous: _Line, line: _Line, right_edge: float, left_edge: float) -> bool:
-    """Was ``previous`` wrapped by the page into ``line``?"""
+def _joins(previous: _Line, line: _Line, right_edge: float, left_edge: float, next_page: bool = False) -> bool:
+    """Was ``previous`` wrapped by the page into ``line`` (the first line of the next page when
+    ``next_page``: a paragraph that runs on over the page break)?"""
     reaches_margin = previous.x1 >= right_edge - 1.5 * previous.size
+    below = next_page or line.top - previous.top <= 2.5 * previous.size
     return (reaches_margin and bool(previous.text) and previous.text[-1] not in SENTENCE_ENDS
-            and line.x0 <= left_edge + 2.5 * line.size and line.top - previous.top <= 2.5 * previous.size)
+            and line.x0 <= left_edge + 2.5 * line.size and below)
 
 
 # ----------------------------------------------------------------------------- pages
@@ -226,13 +228,20 @@ class _Writer:
             self.builder.add_table(table_layout(self.pending), self.table_count)
             self.pending = []
 
+    @staticmethod
+    def _continues(previous: _Line, previous_page: _Page, item: _Item) -> bool:
+        assert item.line is not None
+        if previous_page is item.page:
+            return _joins(previous, item.line, *item.page.text_edges())
+        right_edge, _left = previous_page.text_edges()
+        return _joins(previous, item.line, right_edge, item.page.text_edges()[1], next_page=True)
+
     def write(self, items: list[_Item], unruled: dict[int, UnruledTable]) -> None:
         previous: _Line | None = None
+        previous_page: _Page | None = None
         index = 0
         while index < len(items):
             item = items[index]
-            if previous is not None and item.page is not items[index - 1].page:
-                previous = None
             if index in unruled:
                 self.flush()
                 self.builder.end_line()
@@ -248,11 +257,11 @@ class _Writer:
                 continue
             assert item.line is not None
             self.flush()
-            if previous is None or not _joins(previous, item.line, *item.page.text_edges()):
+            if previous is None or previous_page is None or not self._continues(previous, previous_page, item):
                 self.builder.end_line()
             location = {"page": item.page.number, "line": item.number}
             self.builder.add(item.line.text, [location] * len(item.line.text))
-            previous = item.line
+            previous, previous_page = item.line, item.page
         self.flush()
         self.builder.end_line()
 
