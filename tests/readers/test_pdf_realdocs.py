@@ -59,6 +59,8 @@ def test_a_merged_cell_cut_by_the_page_break_is_one_cell() -> None:
     assert _row(three, "（七）总计")[3:] == ["2932", "53", "0", "0", "61", "4", "3050"]
     assert _rows(document.grids[2])[3] == ["72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1",
                                            "6", "20"]
+    # a paragraph that runs on over the break between pages 2 and 3 is one line
+    assert any("将栏目不更新、政策解读不通俗易懂" in line for line in document.text.splitlines())
 
 
 def test_wps_table_three_over_two_pages() -> None:
