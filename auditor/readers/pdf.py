@@ -1,17 +1,21 @@
 """PDF files, read with pdfplumber.
 
-Each page is read top to bottom: its text lines and its ruled tables (found from the drawn cell
-borders), in the order of their top edges. A line that runs to the right margin and does not end a
-sentence is joined with the next one, so a paragraph wrapped by the page is one line of text
-again (a heading or a placeholder split by the wrap would otherwise be missed). Tables become pipe
-rows with merged cells expanded, as for HTML and docx (``auditor.readers.layout``).
+Each page is read top to bottom: its text lines and its ruled tables (found from the visible cell
+borders, ``auditor.readers.pdf_tables``), in the order of their top edges. A line that runs to the
+right margin and does not end a sentence is joined with the next one, so a paragraph wrapped by
+the page is one line of text again (a heading or a placeholder split by the wrap would otherwise be
+missed). Tables without borders are found in the text lines of all pages, taken as one flow, from
+the positions of their words (``auditor.readers.pdf_unruled``). Every table is one
+``Document.grids`` entry and is written into the text as pipe rows with merged cells expanded, as
+for HTML and docx (``auditor.readers.layout``).
 
 Page furniture is left out: page numbers (``- 3 -``, ``第 3 页 共 7 页``, ``3/7``, a lone number) and
 running headers or footers, recognised by place (the outermost lines of the page, in its top or
 bottom margin band) and by content (a ``PAGE_NUMBER`` shape, or the same text in the same band and
-size on two pages or more). A table that ends a page and a table that starts the next page with
+size on two pages or more). A ruled table that ends a page and one that starts the next page with
 the same left and right edges are one table split by the page break: they are read as one, on the
-column edges of both parts, a header row repeated on the next page left out.
+column edges of both parts, a header row repeated on the next page left out, a row or a merged
+label cell cut by the break joined again.
 
 A PDF has no text lines a user can open: ``Document.source_text`` is the extracted text, the line
 and column of a span are those of that text, and every diagnostic carries a JSON ``location``:
@@ -32,11 +36,12 @@ from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError, limits
-from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
+from auditor.readers.layout import EXTRACTED_LINES, TextBuilder
+from auditor.readers.pdf_tables import TablePart, ruled_tables, table_layout
+from auditor.readers.pdf_unruled import FlowLine, Segment, UnruledTable, find_unruled_tables, segments_of
 
-EXTRACTOR_VERSION = "pdf-2"
+EXTRACTOR_VERSION = "pdf-4"
 SENTENCE_ENDS = "。！？；：!?;:"
-_COORDINATE_TOLERANCE = 1.5
 
 # Page furniture. A line is furniture when it is one of the ``_EDGE_LINES`` outermost lines of the
 # page, lies in the top or bottom ``MARGIN_BAND`` (a fraction of the page height), and either has
@@ -60,6 +65,7 @@ class _Line:
     size: float
     text: str
     bottom: float
+    segments: tuple[Segment, ...] = ()
 
 
 def _open(data: bytes) -> Any:
@@ -85,99 +91,6 @@ def _open(data: bytes) -> Any:
     return pdf
 
 
-def _cluster(values: list[float]) -> list[float]:
-    clustered: list[float] = []
-    for value in sorted(values):
-        if not clustered or value - clustered[-1] > _COORDINATE_TOLERANCE:
-            clustered.append(value)
-    return clustered
-
-
-def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda index: abs(edges[index] - value))
-
-
-def _cell_text(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[str]:
-    from pdfplumber.utils import extract_text
-
-    x0, top, x1, bottom = bbox
-    inside = [char for char in chars
-              if x0 <= (char["x0"] + char["x1"]) / 2 <= x1 and top <= (char["top"] + char["bottom"]) / 2 <= bottom]
-    return str(extract_text(inside)).split("\n") if inside else []
-
-
-Box = tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class _TablePart:
-    """A ruled table as drawn on one page: its cell boxes with their text lines."""
-
-    page_number: int
-    bbox: Box
-    cells: tuple[tuple[Box, tuple[str, ...]], ...]
-
-    @property
-    def top(self) -> float:
-        return self.bbox[1]
-
-    @property
-    def bottom(self) -> float:
-        return self.bbox[3]
-
-    def continued_by(self, other: _TablePart) -> bool:
-        """Does ``other`` (at the top of the next page) continue this table: the same left and right edges?"""
-        tolerance = 2 * _COORDINATE_TOLERANCE
-        return abs(self.bbox[0] - other.bbox[0]) <= tolerance and abs(self.bbox[2] - other.bbox[2]) <= tolerance
-
-
-def _table_part(table: Any, chars: list[dict[str, Any]], page_number: int) -> _TablePart:
-    cells = tuple((box, tuple(_cell_text(chars, box))) for box in (tuple(cell) for cell in table.cells))
-    return _TablePart(page_number, tuple(table.bbox), cells)  # type: ignore[arg-type]
-
-
-def _part_layout(part: _TablePart, xs: list[float]) -> TableLayout:
-    """Rows of cells of one part on the column edges ``xs``; spans from the grid lines each box crosses."""
-    ys = _cluster([box[1] for box, _ in part.cells] + [box[3] for box, _ in part.cells])
-    placed: dict[tuple[int, int], tuple[tuple[str, ...], int, int]] = {}
-    for box, lines in part.cells:
-        row, column = _index(ys, box[1]), _index(xs, box[0])
-        row_span = max(_index(ys, box[3]) - row, 1)
-        column_span = max(_index(xs, box[2]) - column, 1)
-        placed.setdefault((row, column), (lines, row_span, column_span))
-    layout = TableLayout()
-    anchor = {"page": part.page_number}
-    for row in range(len(ys) - 1):
-        cells: list[CellText] = []
-        for column in range(len(xs) - 1):
-            if (row, column) not in placed:
-                continue
-            lines, row_span, column_span = placed[(row, column)]
-            cell = CellText(row_span=row_span, column_span=column_span, anchor=anchor)
-            for line in lines:
-                cell.add(line, [anchor] * len(line))
-                cell.break_here()
-            cells.append(cell)
-        if cells:
-            layout.rows.append(cells)
-            layout.row_anchors.append(anchor)
-    return layout
-
-
-def table_layout(parts: list[_TablePart]) -> TableLayout:
-    """One table from its parts on consecutive pages, on the column edges of all parts (a part
-    may lack some edges: a header row merged across columns); a later part's leading rows that
-    repeat the first part's (a header repeated on each page) are left out."""
-    boxes = [box for part in parts for box, _lines in part.cells]
-    xs = _cluster([box[0] for box in boxes] + [box[2] for box in boxes])
-    layout = _part_layout(parts[0], xs)
-    for part in parts[1:]:
-        continuation = _without_repeated_header(layout, _part_layout(part, xs))
-        layout.rows.extend(continuation.rows)
-        layout.row_anchors.extend(continuation.row_anchors)
-    return layout
-
-
 def _page_lines(page: Any, table_boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -190,15 +103,17 @@ def _page_lines(page: Any, table_boxes: list[tuple[float, float, float, float]])
     for line in lines:
         sizes = [char.get("size", 0.0) for char in line.get("chars", [])] or [10.0]
         result.append(_Line(line["top"], line["x0"], line["x1"], max(sum(sizes) / len(sizes), 1.0), line["text"],
-                            line["bottom"]))
+                            line["bottom"], segments_of(line.get("chars", []))))
     return result
 
 
-def _joins(previous: _Line, line: _Line, right_edge: float, left_edge: float) -> bool:
-    """Was ``previous`` wrapped by the page into ``line``?"""
+def _joins(previous: _Line, line: _Line, right_edge: float, left_edge: float, next_page: bool = False) -> bool:
+    """Was ``previous`` wrapped by the page into ``line`` (the first line of the next page when
+    ``next_page``: a paragraph that runs on over the page break)?"""
     reaches_margin = previous.x1 >= right_edge - 1.5 * previous.size
+    below = next_page or line.top - previous.top <= 2.5 * previous.size
     return (reaches_margin and bool(previous.text) and previous.text[-1] not in SENTENCE_ENDS
-            and line.x0 <= left_edge + 2.5 * line.size and line.top - previous.top <= 2.5 * previous.size)
+            and line.x0 <= left_edge + 2.5 * line.size and below)
 
 
 # ----------------------------------------------------------------------------- pages
@@ -209,8 +124,16 @@ class _Page:
     number: int
     height: float
     lines: list[_Line]
-    tables: list[_TablePart]
+    tables: list[TablePart]
     furniture: set[int] = field(default_factory=set)  # indexes into ``lines``
+    edges: tuple[float, float] | None = None  # text_edges(), once furniture is marked
+
+    def text_edges(self) -> tuple[float, float]:
+        """The right and left edges of the page's text (furniture left out), measured once."""
+        if self.edges is None:
+            body = [line for index, line in enumerate(self.lines) if index not in self.furniture]
+            self.edges = (max((line.x1 for line in body), default=0.0), min((line.x0 for line in body), default=0.0))
+        return self.edges
 
     def edge_lines(self, band: str) -> list[int]:
         """Indexes of the up to ``_EDGE_LINES`` outermost lines in the top or bottom margin band,
@@ -226,11 +149,10 @@ class _Page:
 
 def _collect_page(page: Any, page_number: int) -> _Page:
     """Text lines and table layouts of ``page`` (the page's cached objects are released after)."""
-    tables = page.find_tables()
-    boxes = [tuple(table.bbox) for table in tables]
-    lines = _page_lines(page, boxes)
-    return _Page(page_number, float(page.height), lines, [_table_part(table, page.chars, page_number)
-                                                           for table in tables])
+    page = page.dedupe_chars()
+    tables = ruled_tables(page, page_number)
+    lines = _page_lines(page, [table.bbox for table in tables])
+    return _Page(page_number, float(page.height), lines, tables)
 
 
 def _furniture_key(band: str, line: _Line) -> tuple[str, str, int]:
@@ -258,16 +180,48 @@ def mark_furniture(pages: list[_Page]) -> None:
 
 
 # ----------------------------------------------------------------------------- the text
+@dataclass(frozen=True)
+class _Item:
+    """A text line (with its line number on the page) or a ruled table part, in reading order."""
+
+    page: _Page
+    line: _Line | None = None
+    number: int = 0
+    table: TablePart | None = None
+    first_on_page: bool = False
+
+
+def _items(page: _Page) -> list[_Item]:
+    """The page's lines (furniture left out, still counted in line numbers) and tables, by their top edges."""
+    numbers = {id(line): number for number, line in enumerate(sorted(page.lines, key=lambda line: line.top), 1)}
+    entries: list[tuple[float, int, _Item]] = [
+        (line.top, 0, _Item(page, line=line, number=numbers[id(line)]))
+        for index, line in enumerate(page.lines) if index not in page.furniture]
+    entries += [(table.top, 1, _Item(page, table=table)) for table in page.tables]
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    items = [entry[2] for entry in entries]
+    if items and items[0].table is not None:
+        items[0] = _Item(page, table=items[0].table, first_on_page=True)
+    return items
+
+
+def _flow(items: list[_Item]) -> list[FlowLine | None]:
+    """The text lines as the unruled-table finder sees them; a ruled table is a barrier (None)."""
+    return [FlowLine(item.page.number, item.line.top, item.line.size, item.line.segments)
+            if item.line is not None and item.line.segments else None for item in items]
+
+
 class _Writer:
-    """Writes pages into a TextBuilder; a table that ends a page and a table that starts the next
-    with the same left and right edges are one table split by the page break."""
+    """Writes the items of all pages into a TextBuilder: lines (wrapped lines joined), ruled
+    tables (a table that ends a page and one that starts the next with the same left and right
+    edges are one table split by the page break) and unruled tables."""
 
     def __init__(self) -> None:
         self.builder = TextBuilder()
         self.table_count = 0
-        self.pending: list[_TablePart] = []
+        self.pending: list[TablePart] = []
 
-    def table(self, part: _TablePart, starts_page: bool) -> None:
+    def table(self, part: TablePart, starts_page: bool) -> None:
         if not (self.pending and starts_page and self.pending[-1].continued_by(part)):
             self.flush()
         self.pending.append(part)
@@ -278,43 +232,42 @@ class _Writer:
             self.builder.add_table(table_layout(self.pending), self.table_count)
             self.pending = []
 
-    def page(self, page: _Page) -> None:
-        """The page's lines (furniture left out, still counted in line numbers) and tables, by
-        their top edges; wrapped lines joined."""
-        body = [line for index, line in enumerate(page.lines) if index not in page.furniture]
-        right_edge = max((line.x1 for line in body), default=0.0)
-        left_edge = min((line.x0 for line in body), default=0.0)
-        numbers = {id(line): number for number, line in enumerate(sorted(page.lines, key=lambda line: line.top), 1)}
-        items: list[tuple[float, int, Any]] = [(line.top, 0, line) for line in body]
-        items += [(table.top, 1, table) for table in page.tables]
-        items.sort(key=lambda item: (item[0], item[1]))
+    @staticmethod
+    def _continues(previous: _Line, previous_page: _Page, item: _Item) -> bool:
+        assert item.line is not None
+        if previous_page is item.page:
+            return _joins(previous, item.line, *item.page.text_edges())
+        right_edge, _left = previous_page.text_edges()
+        return _joins(previous, item.line, right_edge, item.page.text_edges()[1], next_page=True)
+
+    def write(self, items: list[_Item], unruled: dict[int, UnruledTable]) -> None:
         previous: _Line | None = None
-        for position, (_top, is_table, item) in enumerate(items):
-            if is_table:
+        previous_page: _Page | None = None
+        index = 0
+        while index < len(items):
+            item = items[index]
+            if index in unruled:
+                self.flush()
                 self.builder.end_line()
-                self.table(item, starts_page=position == 0)
+                self.table_count += 1
+                self.builder.add_table(unruled[index].layout, self.table_count)
+                index, previous = unruled[index].end, None
+                continue
+            index += 1
+            if item.table is not None:
+                self.builder.end_line()
+                self.table(item.table, starts_page=item.first_on_page)
                 previous = None
                 continue
+            assert item.line is not None
             self.flush()
-            if previous is None or not _joins(previous, item, right_edge, left_edge):
+            if previous is None or previous_page is None or not self._continues(previous, previous_page, item):
                 self.builder.end_line()
-            location = {"page": page.number, "line": numbers[id(item)]}
-            self.builder.add(item.text, [location] * len(item.text))
-            previous = item
+            location = {"page": item.page.number, "line": item.number}
+            self.builder.add(item.line.text, [location] * len(item.line.text))
+            previous, previous_page = item.line, item.page
+        self.flush()
         self.builder.end_line()
-
-
-def _without_repeated_header(table: TableLayout, continuation: TableLayout) -> TableLayout:
-    """``continuation`` without its leading rows that repeat the leading rows of ``table`` (a
-    header row repeated on each page)."""
-    def texts(row: list[CellText]) -> list[str]:
-        return [cell.cleaned()[0] for cell in row]
-
-    repeated = 0
-    while (repeated < min(len(table.rows), len(continuation.rows)) - 1
-           and texts(table.rows[repeated]) == texts(continuation.rows[repeated])):
-        repeated += 1
-    return TableLayout(continuation.rows[repeated:], continuation.row_anchors[repeated:])
 
 
 def read_pdf_file(path: str, data: bytes) -> Document:
@@ -333,10 +286,9 @@ def read_pdf_file(path: str, data: bytes) -> Document:
     finally:
         pdf.close()
     mark_furniture(pages)
+    items = [item for page in pages for item in _items(page)]
     writer = _Writer()
-    for page in pages:
-        writer.page(page)
-    writer.flush()
+    writer.write(items, {table.start: table for table in find_unruled_tables(_flow(items))})
     builder = writer.builder
     text = builder.text()
     if not text.strip():

@@ -118,7 +118,8 @@ def to_html(blocks: list, encoding: str = "utf-8") -> bytes:  # type: ignore[typ
     return ("\n".join(parts) + "\n").encode(encoding)
 
 
-def to_docx(blocks: list) -> bytes:  # type: ignore[type-arg]
+def to_docx(blocks: list, ruled: bool = True) -> bytes:  # type: ignore[type-arg]
+    """``ruled``: tables in Word's "Table Grid" style (every border drawn); else without borders."""
     import docx
 
     document = docx.Document()
@@ -128,7 +129,8 @@ def to_docx(blocks: list) -> bytes:  # type: ignore[type-arg]
             continue
         grid = expand(block)
         table = document.add_table(rows=len(grid), cols=len(grid[0]))
-        table.style = "Table Grid"
+        if ruled:
+            table.style = "Table Grid"
         for row, column, cell in origins(block):
             target = table.cell(row, column)
             if cell.rowspan > 1 or cell.colspan > 1:

@@ -76,3 +76,12 @@ def test_scan_has_no_text_layer(tmp_path) -> None:  # type: ignore[no-untyped-de
 def test_damaged_pdf_is_a_read_error(data: bytes, reason: str) -> None:
     with pytest.raises(ReadError, match=reason):
         read_bytes("r.pdf", data)
+
+
+def test_a_bordered_one_column_box_of_prose_is_paragraph_text() -> None:
+    """A frame with one column that only holds prose (as WPS lays paragraphs out) is not a table."""
+    title, part_one, prose, part_two = ("某局2021年政府信息公开工作年度报告", "一、总体情况", "本局依法公开政府信息。",
+                                        "二、主动公开政府信息情况")
+    document = read_bytes("r.pdf", to_pdf([title, [[C(part_one)], [C(prose)]], part_two, LONG]))
+    assert document.grids == ()
+    assert document.text.splitlines() == [title, part_one, prose, part_two, LONG]
