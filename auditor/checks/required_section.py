@@ -23,7 +23,8 @@ Parameters:
                    section, with one ``message`` finding at ``severity`` naming the difference
                    (fields ``{heading}``, ``{title}``, ``{difference}``: each change written with
                    ``change``, fields ``{found}`` and ``{expected}``). A heading met by a ``headings``
-                   pattern is named too when it differs from the title by one substituted character.
+                   pattern is named too when it differs from the title by one substituted character
+                   or its marker ends in none of ``separators`` (``四，``, ``四政府…``; default ``、``).
                    Keys: ``max_edits`` (default 2), ``message``, ``change``, ``missing`` and ``extra``
                    (a character left out or added; default ``change``), ``severity`` (default warning),
                    ``help`` (default the rule's).
@@ -93,6 +94,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
                 "max_edits": {"type": "integer", "minimum": 1, "maximum": 4},
                 "message": {"type": "string"},
                 "change": {"type": "string"},
+                "separators": {"type": "array", "items": {"type": "string"}},
                 "missing": {"type": "string"},
                 "extra": {"type": "string"},
                 "help": {"type": "string"},
@@ -124,6 +126,7 @@ class NearTitles:
     help: str | None = None
     missing: str | None = None
     extra: str | None = None
+    separators: tuple[str, ...] = ("、",)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,8 @@ def prepare(params: dict[str, Any]) -> Compiled:
     near = params.get("near_titles")
     near_titles = None if near is None else NearTitles(
         int(near.get("max_edits", 2)), near["message"], near.get("change", "{found}>{expected}"),
-        Severity.parse(near.get("severity", "warning")), near.get("help"), near.get("missing"), near.get("extra"))
+        Severity.parse(near.get("severity", "warning")), near.get("help"), near.get("missing"), near.get("extra"),
+        tuple(near.get("separators", ("、",))))
     return Compiled(sections, frozenset(params.get("heading_levels", ())), bool(params.get("ordered", False)),
                     params.get("order_message", FALLBACK_ORDER_MESSAGE), {**FALLBACK_TEXTS, **params.get("texts", {})},
                     near_titles)
@@ -178,13 +182,14 @@ def _covered_by_content(report: Report, section: Section) -> bool:
     return False
 
 
-def _statutory(report: Report, title: str) -> tuple[int, str] | None:
-    """(ordinal, text after the marker) of a section's statutory title such as ``四、政府信息公开…``."""
+def _statutory(report: Report, title: str) -> tuple[int, str, str] | None:
+    """(ordinal, marker, text after the marker) of a section's statutory title such as ``四、政府信息公开…``."""
     for pattern in report.detection.headings:
         match = pattern.pattern.match(title)
         if match is not None:
             ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
-            return (ordinal, title[match.end():].strip()) if ordinal is not None else None
+            marker = title[match.start("ordinal"):match.end()].strip()
+            return (ordinal, marker, title[match.end():].strip()) if ordinal is not None else None
     return None
 
 
@@ -205,7 +210,7 @@ def _near_heading(report: Report, section: Section, near: NearTitles, levels: fr
     statutory = _statutory(report, section.title)
     if statutory is None:
         return None
-    ordinal, expected = statutory
+    ordinal, _marker, expected = statutory
     for heading in report.outline:
         if heading.index in taken or heading.ordinal != ordinal or (levels and heading.level not in levels):
             continue
@@ -223,24 +228,25 @@ def _difference(found: str, expected: str, near: NearTitles) -> str:
 
 
 def _misspelt(report: Report, section: Section, heading: Heading, near: NearTitles, fuzzy: bool) -> bool:
-    """A heading found by its near title, or a pattern-found one that differs by one substitution."""
+    """A heading found by its near title, one whose marker ends in no accepted separator (``四，``),
+    or a pattern-found one that differs from the title by one substitution."""
     statutory = _statutory(report, section.title)
     if statutory is None or statutory[0] != heading.ordinal:
         return False
     text = _heading_text(report, heading)
-    if fuzzy:
+    if fuzzy or not "".join(heading.marker.split()).endswith(near.separators):
         return True
-    return len(text) == len(statutory[1]) and _edits(text, statutory[1]) == 1
+    return len(text) == len(statutory[2]) and _edits(text, statutory[2]) == 1
 
 
 def _typo(rule: Rule, report: Report, section: Section, heading: Heading, near: NearTitles) -> Diagnostic:
     document = report.document
     statutory = _statutory(report, section.title)
     assert statutory is not None
-    text = _heading_text(report, heading)
-    values = {"section": section.key, "title": section.title, "heading": f"{heading.marker}{text}",
-              "difference": _difference(text, statutory[1], near), "position": ""}
-    diagnostic = emit(rule, report.era, document.span(heading.marker_end, heading.title_end), values,
+    found = "".join(heading.marker.split()) + _heading_text(report, heading)
+    values = {"section": section.key, "title": section.title, "heading": found,
+              "difference": _difference(found, statutory[1] + statutory[2], near), "position": ""}
+    diagnostic = emit(rule, report.era, document.span(heading.start, heading.title_end), values,
                       severity=near.severity)
     changed = {"message": render_template(near.message, values)}
     if near.help is not None:

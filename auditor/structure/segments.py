@@ -79,27 +79,51 @@ def _pattern_cuts(folded: str, settings: RunInSettings) -> set[int]:
     return {cut for cut in cuts if 0 < cut < len(folded)}
 
 
-def _tokens(piece: str, offset: int, settings: RunInSettings) -> list[tuple[int, str]]:
+def _label_split(word: str, settings: RunInSettings, ordinals: tuple[re.Pattern[str], ...]) -> int:
+    """Where a row label starts inside ``word`` (``现行有效件数规章``, ``三、本年度办理结果（一）予以公开``), or 0.
+    Inside a word that is itself a row label, only an ordinal marker starts another one."""
+    row_label = settings.row_label
+    if row_label is None:
+        return 0
+    whole = row_label.match(word) is not None
+    for index in range(len(word) - 1, 0, -1):
+        rest = word[index:]
+        if row_label.match(rest) and (not whole or any(pattern.match(rest) for pattern in ordinals)):
+            return index
+    return 0
+
+
+def _tokens(piece: str, offset: int, settings: RunInSettings,
+            ordinals: tuple[re.Pattern[str], ...]) -> list[tuple[int, str]]:
     """(start, text) of the blank-separated words of ``piece``; a number glued to the label of the
-    next row (``288行政规范性文件``) is two words."""
+    next row (``288行政规范性文件``), a label glued to another (``现行有效件数规章``) and a column name glued
+    to a value (``总计0``) are two words each."""
     found: list[tuple[int, str]] = []
     for match in _TOKEN.finditer(piece):
         word, start = match.group(), offset + match.start()
         glued = re.match(r"\d+(?:\.\d+)?(?=\D)", word)
         if glued and settings.row_label is not None and settings.row_label.match(word[glued.end():]):
             found.append((start, glued.group()))
-            found.append((start + glued.end(), word[glued.end():]))
-        else:
-            found.append((start, word))
+            word, start = word[glued.end():], start + glued.end()
+        split = _label_split(word, settings, ordinals)
+        if split:
+            found.append((start, word[:split]))
+            word, start = word[split:], start + split
+        trailing = re.search(r"(?<=[^\d.])\d+$", word)  # a column name glued to the first value: 总计0
+        if trailing:
+            found.append((start, word[:trailing.start()]))
+            word, start = trailing.group(), start + trailing.start()
+        found.append((start, word))
     return found
 
 
-def _row_cuts(piece: str, offset: int, settings: RunInSettings) -> Iterator[int]:
+def _row_cuts(piece: str, offset: int, settings: RunInSettings,
+              ordinals: tuple[re.Pattern[str], ...]) -> Iterator[int]:
     """Cuts inside a table stretch (see the module docstring)."""
     number, row_label = settings.number, settings.row_label
     if number is None or _SENTENCE_END.search(piece):
         return
-    words = _tokens(piece, offset, settings)
+    words = _tokens(piece, offset, settings, ordinals)
     numeric = [number.match(word) is not None for _start, word in words]
     if not any(numeric):
         return
@@ -115,12 +139,12 @@ def _row_cuts(piece: str, offset: int, settings: RunInSettings) -> Iterator[int]
                 yield words[index][0]
 
 
-def _line_cuts(line: Line, settings: RunInSettings) -> set[int]:
+def _line_cuts(line: Line, settings: RunInSettings, ordinals: tuple[re.Pattern[str], ...]) -> set[int]:
     local = sorted(_pattern_cuts(line.folded, settings))
     cuts = {line.start + cut for cut in local}
     bounds = [0, *local, len(line.folded)]
     for start, end in itertools.pairwise(bounds):
-        cuts.update(_row_cuts(line.folded[start:end], line.start + start, settings))
+        cuts.update(_row_cuts(line.folded[start:end], line.start + start, settings, ordinals))
     return {cut for cut in cuts if line.start < cut < line.end}
 
 
@@ -162,8 +186,9 @@ def segment_run_in(document: Document, detection: Detection) -> Document:
     settings = detection.run_in
     if settings is None:
         return document
+    ordinals = tuple(pattern.pattern for pattern in detection.headings)
     cuts: set[int] = set()
     for line in document.all_lines:
         if _is_run_in(line, settings):
-            cuts |= _line_cuts(line, settings)
+            cuts |= _line_cuts(line, settings, ordinals)
     return _cut(document, sorted(cuts)) if cuts else document

@@ -15,6 +15,8 @@ CLEAN = (Path(__file__).parent.parent.parent / "examples" / "report-2021-clean.t
     ("五、存在的主要问题", "五、存在的主要问提", "“提”应为“题”"),
     ("一、总体情况", "一、总情况", "缺“体”"),
     ("六、其他需要报告的事项", "六、其它需要报告的事项", "“它”应为“他”"),
+    ("四、政府信息公开行政复议", "四，政府信息公开行政复议", "“，”应为“、”"),
+    ("四、政府信息公开行政复议", "四政府信息公开行政复议", "缺“、”"),
 ])
 def test_misspelt_part_is_that_part_with_one_warning(check_text, right: str, wrong: str,  # type: ignore[no-untyped-def]
                                                      difference: str) -> None:
@@ -34,3 +36,8 @@ def test_far_from_the_title_is_still_missing(check_text) -> None:  # type: ignor
 
 def test_the_statutory_titles_give_no_warning(check_text) -> None:  # type: ignore[no-untyped-def]
     assert not [d for d in check_text(CLEAN).diagnostics if d.rule == "GK103"]
+
+
+def test_a_period_after_the_ordinal_is_accepted(check_text) -> None:  # type: ignore[no-untyped-def]
+    found = check_text(CLEAN.replace("四、政府信息公开行政复议", "四.政府信息公开行政复议", 1)).diagnostics
+    assert not [d for d in found if d.category in ("structure", "numbering")]
