@@ -2,8 +2,8 @@
 into lines before anything else reads its structure.
 
 A line is *run-in* when it is at least ``run_in.min_length`` characters long and holds two or more
-``run_in.signals`` matches (inline part headings, table captions): one paragraph never holds two part
-headings. Such a line is cut
+``run_in.signals`` matches (inline part headings, table captions, labels of 表三/表四): one paragraph
+never holds two part headings. Pipe rows and the rows of a reader's grids are never cut. Such a line is cut
 
 - before every ``before`` match (part headings, table captions, an ordinal after a sentence end),
 - after every ``after`` match (a part heading's title, a caption, a sentence end),
@@ -58,8 +58,11 @@ class ShiftedLocator:
         return locator.locate(self.shifted.original(offset)) if locator is not None else None
 
 
-def _is_run_in(line: Line, settings: RunInSettings) -> bool:
-    if len(line.text) < settings.min_length:
+def _is_run_in(line: Line, settings: RunInSettings, grid_bounds: list[tuple[int, int]]) -> bool:
+    """Long, with two signals, and neither a pipe row nor a row of a reader's grid."""
+    if len(line.text) < settings.min_length or line.folded.lstrip().startswith("|"):
+        return False
+    if any(start <= line.start < end for start, end in grid_bounds):
         return False
     return sum(len(pattern.findall(line.folded)) for pattern in settings.signals) >= 2
 
@@ -188,7 +191,8 @@ def segment_run_in(document: Document, detection: Detection) -> Document:
         return document
     ordinals = tuple(pattern.pattern for pattern in detection.headings)
     cuts: set[int] = set()
+    grid_bounds = [(grid.start_offset, grid.end_offset) for grid in document.grids]
     for line in document.all_lines:
-        if _is_run_in(line, settings):
+        if _is_run_in(line, settings, grid_bounds):
             cuts |= _line_cuts(line, settings, ordinals)
     return _cut(document, sorted(cuts)) if cuts else document

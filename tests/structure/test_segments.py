@@ -81,6 +81,22 @@ def test_one_changed_number_is_found_at_its_cell(rulebook: Rulebook, era: str, s
     assert any(_covers(diagnostic, start, end) for diagnostic in arithmetic), [d.message for d in arithmetic]
 
 
+@pytest.mark.parametrize("era", ["2019", "2021"])
+def test_each_table_on_one_long_line_is_read(rulebook: Rulebook, era: str) -> None:
+    """Paragraphs kept, but every table's rows joined into one line (a crawler that flattens tables)."""
+    text = render(consistent_values(6, era), "inline").text
+    parts = re.split(r"(?m)^(?=[一二三四五六]、(?:总体|主动|收到|政府|存在|其他))", text)
+    joined = []
+    for part in parts:
+        heading, _newline, body = part.partition("\n")
+        if "第二十条" in body or "本年新收" in body or "行政复议" in body:
+            body = " ".join(line for line in body.split("\n") if line.strip()) + "\n"
+        joined.append(f"{heading}\n{body}" if part else part)
+    found = [(d.rule, d.message) for d in check_document(Document("r.txt", "".join(joined)), rulebook).diagnostics
+             if d.category in ("arithmetic", "table", "structure")]
+    assert found == []
+
+
 def test_cut_text_keeps_every_offset_on_its_character(rulebook: Rulebook) -> None:
     text = "某局2022年政府信息公开工作年度报告一、总体情况本局依法公开。二、主动公开政府信息情况全年公开320条。" * 4
     document = Document("r.txt", text + "\n")
