@@ -39,7 +39,7 @@ from auditor.readers import ReadError
 from auditor.readers.layout import CellText, TableLayout, TextBuilder
 from auditor.readers.text import decode_bom, decode_bytes, normalise_newlines
 
-EXTRACTOR_VERSION = "html-2"
+EXTRACTOR_VERSION = "html-3"
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -423,7 +423,7 @@ def read_html_file(path: str, data: bytes) -> Document:
     body = find_body(root)
     title = find_title(root, body)
     roots = (body,) if title is None else (title, body)
-    builder = TextBuilder()
+    builder = TextBuilder(keep_word_gaps=True)
     walker = _Walk(SourceCursor(source), builder, roots)
     walker.walk(root, emitting=False)
     text = builder.text()

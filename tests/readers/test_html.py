@@ -118,3 +118,10 @@ def test_title_is_not_doubled_when_the_body_repeats_it() -> None:
     page = PAGE.replace('<div id="zoom">', '<div id="zoom">' + title).format(charset="utf-8")
     lines = read_bytes("r.html", page.encode()).text.splitlines()
     assert lines[:2] == ["某局2021年政府信息公开工作年度报告", "一、总体情况"]
+
+
+def test_typed_blanks_between_cjk_words_are_kept() -> None:
+    page = ("<html><body><div id=zoom><p>信息内容 本年制发件数 本年废止件数</p><p>政 府 信 息 公 开</p>"
+            "<p>本年新\n制作数量</p><p>某局认真贯彻落实条例，依法做好政府信息公开工作。</p></div></body></html>")
+    lines = read_bytes("p.html", page.encode()).text.splitlines()
+    assert lines[:3] == ["信息内容 本年制发件数 本年废止件数", "政府信息公开", "本年新制作数量"]

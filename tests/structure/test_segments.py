@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from reportgen import Rendered, consistent_values, render
 from auditor.diagnostics import Diagnostic
 from auditor.document import Document
 from auditor.engine import check_document
-from auditor.readers import read_path
+from auditor.readers import read_bytes, read_path
 from auditor.rulebook import Rulebook
 from auditor.structure import analyse
 
@@ -118,3 +119,22 @@ def test_ordinary_long_paragraph_is_not_cut(rulebook: Rulebook) -> None:
     paragraph = "2022年，本局认真贯彻落实《条例》，进一步统一、规范公开工作流程，" * 12 + "取得了较好效果。\n"
     document = Document("r.txt", "一、总体情况\n" + paragraph)
     assert analyse(document, rulebook.detection).document is document
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_run_in_html_page(rulebook: Rulebook, changed: bool) -> None:
+    """A crawled page whose whole report is one <p>: cut the same way, findings at the HTML column."""
+    values = consistent_values(2, "2021")
+    if changed:
+        values.set(("t3", "c1", "natural"), 907)
+    text, _moved = run_in(render(values, "inline"))
+    page = ("<html><head><meta charset=utf-8></head><body><div id=zoom>"
+            f"<p>{html.escape(text.strip())}</p></div></body></html>")
+    result = check_document(read_bytes("r.html", page.encode()), rulebook)
+    found = [d for d in result.diagnostics if d.category in ("arithmetic", "table")]
+    if not changed:
+        assert [(d.rule, d.message) for d in found] == []
+        return
+    column = page.index(" 907 ") + 2
+    assert any(span.start.line == 1 and span.start.column == column
+               for d in found if d.category == "arithmetic" for span in (d.span, *(label.span for label in d.labels)))
