@@ -15,8 +15,9 @@ Block elements (``p``, ``div``, ``h1``…, ``li``, ``br``) end lines. An ``<ol>`
 number a browser shows for it (``1.``, ``2.``…, from ``start``, ``value`` and ``type``): office suites
 export automatically numbered part headings as list items whose text has no number. Tables are linearised one row
 per line as pipe rows with merged cells expanded (see ``auditor.readers.layout``); ``<br/>`` inside a
-cell becomes a space (none between two CJK characters) and ``&nbsp;`` cells are empty. The
-expanded tables are also ``Document.grids``.
+cell becomes a space (none between two CJK characters) and ``&nbsp;`` cells are empty; Word's
+zero-height row of empty cells that only sets column widths is not a row. The expanded tables are
+also ``Document.grids`` (a merged cell at every position it covers, with its spans; filler cells kept).
 
 Spans point at the HTML source: every character of the text is traced to the offset of its
 characters (or entity) in the page, so a finding in the body is reported at the HTML line and
@@ -39,7 +40,7 @@ from auditor.readers import ReadError
 from auditor.readers.layout import CellText, TableLayout, TextBuilder
 from auditor.readers.text import decode_bom, decode_bytes, normalise_newlines
 
-EXTRACTOR_VERSION = "html-3"
+EXTRACTOR_VERSION = "html-4"
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -203,6 +204,7 @@ class _TableState:
     layout: TableLayout = field(default_factory=TableLayout)
     row: list[CellText] | None = None
     cell: CellText | None = None
+    spacer: bool = False  # the open row is Word's zero-height column-width row (<tr height=0>)
 
 
 _LIST_STYLES = {"a": "abcdefghijklmnopqrstuvwxyz", "A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
@@ -291,6 +293,7 @@ class _Walk:
         elif tag == "tr" and self.tables:
             state = self.tables[-1]
             state.row = []
+            state.spacer = (element.get("height") or "").strip() == "0"
             state.layout.rows.append(state.row)
             state.layout.row_anchors.append(anchor)
         elif tag in ("td", "th") and self.tables:
@@ -326,8 +329,13 @@ class _Walk:
         elif tag in ("td", "th") and self.tables:
             self.tables[-1].cell = None
         elif tag == "tr" and self.tables:
-            self.tables[-1].row = None
-            self.tables[-1].cell = None
+            state = self.tables[-1]
+            empty = state.row is not None and not "".join("".join(cell.chars) for cell in state.row).strip()
+            if state.spacer and empty:
+                # Word's <![if !supportMisalignedColumns]> row of empty cells that only sets column widths
+                state.layout.rows.pop()
+                state.layout.row_anchors.pop()
+            state.row, state.cell, state.spacer = None, None, False
         elif tag in _BLOCKS:
             self.line_break()
             if tag in ("ol", "ul") and self.lists:

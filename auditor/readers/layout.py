@@ -99,10 +99,15 @@ def _word_gap(out_chars: Sequence[str], chars: Sequence[str], index: int, wrappe
     """A typed blank (no line break in it) between two CJK words of two or more letters each
     (``信息内容 本年制发件数``): a separator the author meant, unlike a wrapped line or a letter-spaced
     title (``政 府 信 息``)."""
-    if wrapped or len(out_chars) < 2 or not (is_cjk(out_chars[-2]) and not is_blank(out_chars[-2])):
+    if wrapped or len(out_chars) < 2:
         return False
     following = chars[index + 1] if index + 1 < len(chars) else " "
-    return is_cjk(following) and not is_blank(following)
+    return all(_is_letter(char) for char in (out_chars[-2], out_chars[-1], chars[index], following))
+
+
+def _is_letter(char: str) -> bool:
+    """A CJK ideograph (not CJK punctuation nor a full-width form)."""
+    return ("\u2e80" <= char <= "\u9fff" and not "\u3000" <= char <= "\u303f") or "\uf900" <= char <= "\ufaff"
 
 
 def squeeze(chars: Sequence[str], anchors: Sequence[Anchor],
