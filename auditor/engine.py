@@ -79,14 +79,23 @@ def run_rules(rulebook: Rulebook, report: Report, selection: Selection = Selecti
         if not selection.wants(rule):
             continue
         diagnostics.extend(kind_module(rule.kind).check(rule, report))
+    diagnostics = [diagnostic for diagnostic in diagnostics if not _on_metadata(report, diagnostic)]
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
+
+
+def _on_metadata(report: Report, diagnostic: Diagnostic) -> bool:
+    """A finding of a quiet category on a crawler's preamble (see structure.preamble) is about the crawler."""
+    settings = report.detection.preamble
+    return (report.preamble is not None and settings is not None and diagnostic.span is not None
+            and diagnostic.category in settings.quiet_categories
+            and report.preamble.contains(diagnostic.span.start_offset))
 
 
 def check_document(document: Document, rulebook: Rulebook, options: Options = Options()) -> FileResult:
     report = analyse(document, rulebook.detection, options.year, options.profile)
     report.cache["rulebook"] = rulebook
-    diagnostics = with_locations(run_rules(rulebook, report, options.selection), document)
+    diagnostics = with_locations(run_rules(rulebook, report, options.selection), report.document)
     if "gk-audit" in (document.source_text if document.source_text is not None else document.text):
         diagnostics = _apply_inline_suppressions(report, rulebook, options.selection, diagnostics)
     return FileResult(document.path, diagnostics, report)

@@ -18,6 +18,16 @@ Parameters:
     ordered:       check that the headings found come in the listed order (default false).
     order_message: message template for an out-of-order heading (fields ``{section}``, ``{title}``,
                    ``{previous}``: the section it should follow).
+    near_titles:   a heading with the ordinal of a section's ``title`` whose text is within
+                   ``max_edits`` edits of the title's text (``二、主动公开政府信心情况``) meets the
+                   section, with one ``message`` finding at ``severity`` naming the difference
+                   (fields ``{heading}``, ``{title}``, ``{difference}``: each change written with
+                   ``change``, fields ``{found}`` and ``{expected}``). A heading met by a ``headings``
+                   pattern is named too when it differs from the title by one substituted character
+                   or its marker ends in none of ``separators`` (``四，``, ``四政府…``; default ``、``).
+                   Keys: ``max_edits`` (default 2), ``message``, ``change``, ``missing`` and ``extra``
+                   (a character left out or added; default ``change``), ``severity`` (default warning),
+                   ``help`` (default the rule's).
     texts:         the wording the kind puts into messages and labels (the built-in rules give all):
                    ``before``  ``{position}`` of a missing part when a later part was found
                                (fields ``{place}``, ``{heading}``: where that part is, as the user
@@ -31,12 +41,16 @@ Parameters:
                    (``{line}:{heading}``, nothing, ``{previous}``, ``{section} {previous}``).
 Message fields: ``{section}``, ``{title}``, ``{position}`` (where the part should go).
 
+A misspelt part heading is that part, never "missing": ``四、政府信息公开行政附议、行政诉讼情况``
+meets 四 with one warning (“附”应为“复”).
+
 Fails on an old-format report with no part or sentence on fees (收费及减免); passes when a
 heading ``四、政府信息公开的收费及减免情况`` or a sentence like ``未收取任何费用`` is present.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +61,7 @@ from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.location import place_of
 from auditor.rulebook import Rule
 from auditor.structure import Report
+from auditor.structure.numerals import ordinal_value
 from auditor.structure.outline import Heading
 
 KIND = "required_section"
@@ -76,6 +91,19 @@ PARAMS_SCHEMA: dict[str, Any] = {
             "type": "object", "additionalProperties": False,
             "properties": {name: {"type": "string"} for name in ("before", "absent", "previous")},
         },
+        "near_titles": {
+            "type": "object", "additionalProperties": False, "required": ["message"],
+            "properties": {
+                "max_edits": {"type": "integer", "minimum": 1, "maximum": 4},
+                "message": {"type": "string"},
+                "change": {"type": "string"},
+                "separators": {"type": "array", "items": {"type": "string"}},
+                "missing": {"type": "string"},
+                "extra": {"type": "string"},
+                "help": {"type": "string"},
+                "severity": {"enum": ["error", "warning", "info"]},
+            },
+        },
     },
 }
 # language-free fallbacks for texts a rulebook omits
@@ -93,12 +121,25 @@ class Section:
 
 
 @dataclass(frozen=True)
+class NearTitles:
+    max_edits: int
+    message: str
+    change: str
+    severity: Severity
+    help: str | None = None
+    missing: str | None = None
+    extra: str | None = None
+    separators: tuple[str, ...] = ("、",)
+
+
+@dataclass(frozen=True)
 class Compiled:
     sections: tuple[Section, ...]
     heading_levels: frozenset[int]
     ordered: bool
     order_message: str
     texts: dict[str, str]
+    near_titles: NearTitles | None = None
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
@@ -111,8 +152,14 @@ def prepare(params: dict[str, Any]) -> Compiled:
         )
         for index, entry in enumerate(params["sections"])
     )
+    near = params.get("near_titles")
+    near_titles = None if near is None else NearTitles(
+        int(near.get("max_edits", 2)), near["message"], near.get("change", "{found}>{expected}"),
+        Severity.parse(near.get("severity", "warning")), near.get("help"), near.get("missing"), near.get("extra"),
+        tuple(near.get("separators", ("、",))))
     return Compiled(sections, frozenset(params.get("heading_levels", ())), bool(params.get("ordered", False)),
-                    params.get("order_message", FALLBACK_ORDER_MESSAGE), {**FALLBACK_TEXTS, **params.get("texts", {})})
+                    params.get("order_message", FALLBACK_ORDER_MESSAGE), {**FALLBACK_TEXTS, **params.get("texts", {})},
+                    near_titles)
 
 
 def _heading_text(report: Report, heading: Heading) -> str:
@@ -138,10 +185,93 @@ def _covered_by_content(report: Report, section: Section) -> bool:
     return False
 
 
+def _statutory(report: Report, title: str) -> tuple[int, str, str] | None:
+    """(ordinal, marker, text after the marker) of a section's statutory title such as ``四、政府信息公开…``."""
+    for pattern in report.detection.headings:
+        match = pattern.pattern.match(title)
+        if match is not None:
+            ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
+            marker = title[match.start("ordinal"):match.end()].strip()
+            return (ordinal, marker, title[match.end():].strip()) if ordinal is not None else None
+    return None
+
+
+def _edits(found: str, expected: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    previous = list(range(len(expected) + 1))
+    for row, char in enumerate(found, 1):
+        current = [row]
+        for column, other in enumerate(expected, 1):
+            current.append(min(previous[column] + 1, current[column - 1] + 1,
+                               previous[column - 1] + (char != other)))
+        previous = current
+    return previous[-1]
+
+
+def _near_heading(report: Report, section: Section, near: NearTitles, levels: frozenset[int],
+                  taken: set[int]) -> Heading | None:
+    statutory = _statutory(report, section.title)
+    if statutory is None:
+        return None
+    ordinal, _marker, expected = statutory
+    for heading in report.outline:
+        if heading.index in taken or heading.ordinal != ordinal or (levels and heading.level not in levels):
+            continue
+        if 0 < _edits(_heading_text(report, heading), expected) <= near.max_edits:
+            return heading
+    return None
+
+
+def _difference(found: str, expected: str, near: NearTitles) -> str:
+    templates = {"replace": near.change, "insert": near.missing or near.change, "delete": near.extra or near.change}
+    matcher = difflib.SequenceMatcher(None, found, expected, autojunk=False)
+    return "，".join(render_template(templates[tag], {"found": found[low:high],
+                                                      "expected": expected[other_low:other_high]})
+                    for tag, low, high, other_low, other_high in matcher.get_opcodes() if tag != "equal")
+
+
+def _misspelt(report: Report, section: Section, heading: Heading, near: NearTitles, fuzzy: bool) -> bool:
+    """A heading found by its near title, one whose marker ends in no accepted separator (``四，``),
+    or a pattern-found one that differs from the title by one substitution."""
+    statutory = _statutory(report, section.title)
+    if statutory is None or statutory[0] != heading.ordinal:
+        return False
+    text = _heading_text(report, heading)
+    if fuzzy or not "".join(heading.marker.split()).endswith(near.separators):
+        return True
+    return len(text) == len(statutory[2]) and _edits(text, statutory[2]) == 1
+
+
+def _typo(rule: Rule, report: Report, section: Section, heading: Heading, near: NearTitles) -> Diagnostic:
+    document = report.document
+    statutory = _statutory(report, section.title)
+    assert statutory is not None
+    found = "".join(heading.marker.split()) + _heading_text(report, heading)
+    values = {"section": section.key, "title": section.title, "heading": found,
+              "difference": _difference(found, statutory[1] + statutory[2], near), "position": ""}
+    diagnostic = emit(rule, report.era, document.span(heading.start, heading.title_end), values,
+                      severity=near.severity)
+    changed = {"message": render_template(near.message, values)}
+    if near.help is not None:
+        changed["help"] = render_template(near.help, values)
+    return Diagnostic(**{**diagnostic.__dict__, **changed})
+
+
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     document = report.document
     found = [_find_heading(report, section, compiled.heading_levels) for section in compiled.sections]
+    near = compiled.near_titles
+    if near is not None:
+        taken = {heading.index for heading in found if heading is not None}
+        for position, section in enumerate(compiled.sections):
+            fuzzy = found[position] is None and not _covered_by_content(report, section)
+            if fuzzy:
+                found[position] = _near_heading(report, section, near, compiled.heading_levels, taken)
+            heading = found[position]
+            if heading is not None and _misspelt(report, section, heading, near, fuzzy):
+                taken.add(heading.index)
+                yield _typo(rule, report, section, heading, near)
     for position, (section, heading) in enumerate(zip(compiled.sections, found, strict=True)):
         if heading is not None or _covered_by_content(report, section):
             continue

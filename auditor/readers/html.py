@@ -11,10 +11,13 @@ with the most paragraph and table text. Navigation, headers and footers around i
 not the report; furniture pasted *inside* the body stays and is found by the debris rules. When the
 article title sits above the body (an ``<h1>`` outside ``#zoom``) it becomes the first line.
 
-Block elements (``p``, ``div``, ``h1``…, ``li``, ``br``) end lines. Tables are linearised one row
+Block elements (``p``, ``div``, ``h1``…, ``li``, ``br``) end lines. An ``<ol>`` item starts with the
+number a browser shows for it (``1.``, ``2.``…, from ``start``, ``value`` and ``type``): office suites
+export automatically numbered part headings as list items whose text has no number. Tables are linearised one row
 per line as pipe rows with merged cells expanded (see ``auditor.readers.layout``); ``<br/>`` inside a
-cell becomes a space (none between two CJK characters) and ``&nbsp;`` cells are empty. The
-expanded tables are also ``Document.grids``.
+cell becomes a space (none between two CJK characters) and ``&nbsp;`` cells are empty; Word's
+zero-height row of empty cells that only sets column widths is not a row. The expanded tables are
+also ``Document.grids`` (a merged cell at every position it covers, with its spans; filler cells kept).
 
 Spans point at the HTML source: every character of the text is traced to the offset of its
 characters (or entity) in the page, so a finding in the body is reported at the HTML line and
@@ -38,7 +41,7 @@ from auditor.readers.layout import CellText, TableLayout, TextBuilder
 from auditor.readers.limits import check_html_tree
 from auditor.readers.text import decode_bom, decode_bytes, normalise_newlines
 
-EXTRACTOR_VERSION = "html-1"
+EXTRACTOR_VERSION = "html-4"
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -61,6 +64,10 @@ _BLOCKS = frozenset({
     "figcaption", "hr", "main", "caption", "body", "html",
 })
 _SCORED = frozenset({"p", "table", "h1", "h2", "h3", "h4", "pre", "blockquote"})
+# wrappers that do not make a text block of their own: a paragraph inside an office suite's list item
+# (``<ol><li><p>``) or font soup counts for the block around them
+_TRANSPARENT = frozenset({"li", "ol", "ul", "dl", "dd", "dt", "font", "span", "b", "strong", "i", "em", "u", "a",
+                          "center", "small", "big", "sup", "sub"})
 _RAW_CONTENT = frozenset({"script", "style", "textarea", "xmp"})
 _SILENT = frozenset({"head", "title", "script", "style", "noscript", "template", "iframe", "object", "select",
                      "button", "svg", "textarea", "xmp"})
@@ -198,6 +205,18 @@ class _TableState:
     layout: TableLayout = field(default_factory=TableLayout)
     row: list[CellText] | None = None
     cell: CellText | None = None
+    spacer: bool = False  # the open row is Word's zero-height column-width row (<tr height=0>)
+
+
+_LIST_STYLES = {"a": "abcdefghijklmnopqrstuvwxyz", "A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def list_marker(number: int, style: str | None) -> str:
+    """The marker a browser shows for item ``number`` of an ``<ol type=style>`` (decimal by default)."""
+    letters = _LIST_STYLES.get(style or "")
+    if letters is not None and 1 <= number <= len(letters):
+        return f"{letters[number - 1]}."
+    return f"{number}."
 
 
 @dataclass
@@ -207,8 +226,22 @@ class _Walk:
     emit_roots: tuple[Any, ...]
     tables: list[_TableState] = field(default_factory=list)
     table_count: int = 0
+    lists: list[list[Any]] = field(default_factory=list)  # per open list: [next number, type] or [] for <ul>
+    marker: tuple[str, int] | None = None  # an <li>'s number, written before its first text
+
+    def _list_item(self, element: Any, anchor: int) -> None:
+        if not self.lists or not self.lists[-1]:
+            return
+        counter = self.lists[-1]
+        number = _number(element.get("value"), counter[0])
+        counter[0] = number + 1
+        self.marker = (list_marker(number, counter[1]), anchor)
 
     def sink(self, text: str, anchors: list[int]) -> None:
+        if self.marker is not None and text.strip():
+            marker, anchor = self.marker
+            self.marker = None
+            text, anchors = marker + text, [anchor] * len(marker) + list(anchors)
         if self.tables and self.tables[-1].cell is not None:
             self.tables[-1].cell.add(text, anchors)
         else:
@@ -261,6 +294,7 @@ class _Walk:
         elif tag == "tr" and self.tables:
             state = self.tables[-1]
             state.row = []
+            state.spacer = (element.get("height") or "").strip() == "0"
             state.layout.rows.append(state.row)
             state.layout.row_anchors.append(anchor)
         elif tag in ("td", "th") and self.tables:
@@ -274,6 +308,12 @@ class _Walk:
             state.row.append(state.cell)
         elif tag == "br" or tag in _BLOCKS:
             self.line_break()
+            if tag == "ol":
+                self.lists.append([_number(element.get("start"), 1), element.get("type")])
+            elif tag == "ul":
+                self.lists.append([])
+            elif tag == "li":
+                self._list_item(element, anchor)
 
     def _close(self, tag: str) -> None:
         if tag == "table" and self.tables:
@@ -290,10 +330,24 @@ class _Walk:
         elif tag in ("td", "th") and self.tables:
             self.tables[-1].cell = None
         elif tag == "tr" and self.tables:
-            self.tables[-1].row = None
-            self.tables[-1].cell = None
+            state = self.tables[-1]
+            empty = state.row is not None and not "".join("".join(cell.chars) for cell in state.row).strip()
+            if state.spacer and empty:
+                # Word's <![if !supportMisalignedColumns]> row of empty cells that only sets column widths
+                state.layout.rows.pop()
+                state.layout.row_anchors.pop()
+            state.row, state.cell, state.spacer = None, None, False
         elif tag in _BLOCKS:
             self.line_break()
+            if tag in ("ol", "ul") and self.lists:
+                self.lists.pop()
+
+
+def _number(value: str | None, default: int) -> int:
+    try:
+        return max(int(str(value).strip()), 0) if value else default
+    except ValueError:
+        return default
 
 
 def _span(value: str | None) -> int:
@@ -326,6 +380,8 @@ def find_body(root: Any) -> Any:
     scores: dict[Any, int] = {}
     for element in _iter_elements(root):
         parent = element.getparent()
+        while parent is not None and parent.tag in _TRANSPARENT and parent.getparent() is not None:
+            parent = parent.getparent()
         if element.tag in _SCORED and parent is not None:
             scores[parent] = scores.get(parent, 0) + _text_length(element)
     if scores:
@@ -377,7 +433,7 @@ def read_html_file(path: str, data: bytes) -> Document:
     body = find_body(root)
     title = find_title(root, body)
     roots = (body,) if title is None else (title, body)
-    builder = TextBuilder()
+    builder = TextBuilder(keep_word_gaps=True)
     walker = _Walk(SourceCursor(source), builder, roots)
     walker.walk(root, emitting=False)
     text = builder.text()

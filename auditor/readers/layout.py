@@ -100,18 +100,38 @@ class CellText:
         return squeeze(self.chars, self.anchors)
 
 
-def squeeze(chars: Sequence[str], anchors: Sequence[Anchor]) -> tuple[str, list[Anchor]]:
-    """Collapse blank runs to one space, drop blanks at the ends and between two CJK characters."""
+def _word_gap(out_chars: Sequence[str], chars: Sequence[str], index: int, wrapped: bool) -> bool:
+    """A typed blank (no line break in it) between two CJK words of two or more letters each
+    (``信息内容 本年制发件数``): a separator the author meant, unlike a wrapped line or a letter-spaced
+    title (``政 府 信 息``)."""
+    if wrapped or len(out_chars) < 2:
+        return False
+    following = chars[index + 1] if index + 1 < len(chars) else " "
+    return all(_is_letter(char) for char in (out_chars[-2], out_chars[-1], chars[index], following))
+
+
+def _is_letter(char: str) -> bool:
+    """A CJK ideograph (not CJK punctuation nor a full-width form)."""
+    return ("\u2e80" <= char <= "\u9fff" and not "\u3000" <= char <= "\u303f") or "\uf900" <= char <= "\ufaff"
+
+
+def squeeze(chars: Sequence[str], anchors: Sequence[Anchor],
+            keep_word_gaps: bool = False) -> tuple[str, list[Anchor]]:
+    """Collapse blank runs to one space, drop blanks at the ends and between two CJK characters
+    (with ``keep_word_gaps``, except a typed blank between two CJK words: see ``_word_gap``)."""
     out_chars: list[str] = []
     out_anchors: list[Anchor] = []
     pending: Anchor | None = None
     has_pending = False
-    for char, anchor in zip(chars, anchors, strict=True):
+    wrapped = False
+    for index, (char, anchor) in enumerate(zip(chars, anchors, strict=True)):
         if is_blank(char) or char in "\r\n\t":
             if out_chars and not has_pending:
-                pending, has_pending = anchor, True
+                pending, has_pending, wrapped = anchor, True, False
+            wrapped = wrapped or char in "\r\n"
             continue
-        if has_pending and not (is_cjk(out_chars[-1]) and is_cjk(char)):
+        if has_pending and (not (is_cjk(out_chars[-1]) and is_cjk(char))
+                            or (keep_word_gaps and _word_gap(out_chars, chars, index, wrapped))):
             out_chars.append(" ")
             out_anchors.append(pending)
         has_pending = False
@@ -150,7 +170,8 @@ class TableLayout:
 class TextBuilder:
     """Accumulates lines of text with per-character anchors, then builds maps and grids."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_word_gaps: bool = False) -> None:
+        self.keep_word_gaps = keep_word_gaps  # running text keeps typed blanks between CJK words (squeeze)
         self.chars: list[str] = []
         self.anchors: list[Anchor] = []
         self.line_chars: list[str] = []
@@ -168,7 +189,7 @@ class TextBuilder:
 
     def end_line(self, keep_empty: bool = False) -> None:
         """Finish the current line; an empty one is dropped unless ``keep_empty``."""
-        text, anchors = squeeze(self.line_chars, self.line_anchors)
+        text, anchors = squeeze(self.line_chars, self.line_anchors, self.keep_word_gaps)
         self.line_chars, self.line_anchors = [], []
         if text or keep_empty:
             self._append(text, anchors, self.line_anchor)

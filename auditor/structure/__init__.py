@@ -1,6 +1,8 @@
 """Structure found in a Document: title, year and era, table regions, outline, inline series.
 
-``analyse(document, detection)`` returns a Report, the one object every check reads.
+``analyse(document, detection)`` returns a Report, the one object every check reads. A document
+whose line breaks were lost is first cut into lines (structure.segments): ``Report.document`` is then
+that cut document, whose spans still point into the file the user opened.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from typing import Any
 from auditor.document import Document
 from auditor.structure.detection import Detection
 from auditor.structure.outline import Heading, SeriesMarker, find_outline, find_series, table_line_set
+from auditor.structure.preamble import Preamble, find_preamble
 from auditor.structure.profile import TitleLine, detect_profile
 from auditor.structure.regions import Region, find_regions
+from auditor.structure.segments import segment_run_in
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Report:
     series: tuple[SeriesMarker, ...]
     tables: Any = None
     year_basis: str = ""  # cli, title, period, mentions or "" (see structure.profile)
+    preamble: Preamble | None = None  # a crawler's key–value block at the top (see structure.preamble)
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -55,12 +60,14 @@ class Report:
 
 def analyse(document: Document, detection: Detection, year_override: int | None = None,
             era_override: str | None = None) -> Report:
+    document = segment_run_in(document, detection)
+    preamble = find_preamble(document, detection)
     regions = find_regions(document, detection)
     outline = find_outline(document, detection, regions)
-    profile = detect_profile(document, detection, regions, outline, year_override, era_override)
+    profile = detect_profile(document, detection, regions, outline, year_override, era_override, preamble)
     series = find_series(document, detection, regions, outline)
     return Report(
         document=document, detection=detection, title=profile.title, report_year=profile.report_year,
         year_source=profile.year_source, era=profile.era, era_source=profile.era_source,
-        regions=regions, outline=outline, series=series, year_basis=profile.year_basis,
+        regions=regions, outline=outline, series=series, year_basis=profile.year_basis, preamble=preamble,
     )

@@ -13,6 +13,10 @@ Keys (all optional, merged across rulebook files, later files win)::
     headings:           [{level: 1, pattern: REGEX(?P<ordinal>), numeral: chinese|arabic}, ...]
     inline_series:      [{name: 一是, pattern: REGEX(?P<ordinal>), numeral: chinese}]
     table_regions:      {anchors: [REGEX], stops: [REGEX], max_label_length: 60, prose: REGEX}
+    preamble:           {keys: [标题, ...], title_keys: [标题], rule: REGEX, max_lines: 20,
+                         quiet_categories: [debris, ...]}: a crawler's key–value block at the top
+    run_in:             {min_length: 200, signals: [REGEX], before: [REGEX], after: [REGEX],
+                         row_label: REGEX, number: REGEX}: how a body without line breaks is cut into lines
 """
 
 from __future__ import annotations
@@ -40,6 +44,29 @@ class SeriesPattern:
 
 
 @dataclass(frozen=True)
+class PreambleSettings:
+    """A key–value line (``标题: …``) is ``line``; its key is group ``key``, its value group ``value``."""
+
+    line: re.Pattern[str]
+    title_keys: frozenset[str]
+    rule: re.Pattern[str] | None
+    max_lines: int
+    quiet_categories: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RunInSettings:
+    """How a line that holds a whole report is cut: see ``auditor.structure.segments``."""
+
+    min_length: int
+    signals: tuple[re.Pattern[str], ...]
+    before: tuple[re.Pattern[str], ...]
+    after: tuple[re.Pattern[str], ...]
+    row_label: re.Pattern[str] | None
+    number: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
 class Detection:
     eras: tuple[tuple[str, int, int], ...] = ()
     default_era: str = "2021"
@@ -57,6 +84,8 @@ class Detection:
     region_stops: tuple[re.Pattern[str], ...] = ()
     region_max_label_length: int = 60
     region_prose: re.Pattern[str] | None = None
+    preamble: PreambleSettings | None = None
+    run_in: RunInSettings | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -86,6 +115,33 @@ def compile_regex(source: Any, path: tuple[str | int, ...]) -> re.Pattern[str]:
 
 def _optional(raw: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> re.Pattern[str] | None:
     return compile_regex(raw[key], (*path, key)) if key in raw else None
+
+
+def _patterns(raw: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(compile_regex(source, (*path, key, index)) for index, source in enumerate(raw.get(key, ())))
+
+
+def compile_preamble(raw: Mapping[str, Any] | None) -> PreambleSettings | None:
+    if not raw or not raw.get("keys"):
+        return None
+    keys = "|".join(re.escape(str(key)) for key in sorted(raw["keys"], key=len, reverse=True))
+    line = compile_regex(rf"^\s*(?P<key>{keys})\s*:\s*(?P<value>.*?)\s*$", ("preamble", "keys"))
+    return PreambleSettings(
+        line=line, title_keys=frozenset(str(key) for key in raw.get("title_keys", ())),
+        rule=_optional(raw, "rule", ("preamble",)), max_lines=int(raw.get("max_lines", 20)),
+        quiet_categories=frozenset(str(category) for category in raw.get("quiet_categories", ())),
+    )
+
+
+def compile_run_in(raw: Mapping[str, Any] | None) -> RunInSettings | None:
+    if not raw:
+        return None
+    path = ("run_in",)
+    return RunInSettings(
+        min_length=int(raw.get("min_length", 200)), signals=_patterns(raw, "signals", path),
+        before=_patterns(raw, "before", path), after=_patterns(raw, "after", path),
+        row_label=_optional(raw, "row_label", path), number=_optional(raw, "number", path),
+    )
 
 
 def compile_detection(raw: Mapping[str, Any]) -> Detection:
@@ -123,5 +179,7 @@ def compile_detection(raw: Mapping[str, Any]) -> Detection:
                            for index, source in enumerate(regions.get("stops", ()))),
         region_max_label_length=int(regions.get("max_label_length", 60)),
         region_prose=_optional(regions, "prose", ("table_regions",)),
+        preamble=compile_preamble(raw.get("preamble")),
+        run_in=compile_run_in(raw.get("run_in")),
         raw=dict(raw),
     )

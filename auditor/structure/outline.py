@@ -1,7 +1,9 @@
 """The outline: headings of the levels the rulebook's ``detection.headings`` declares
 (``一、`` / ``（一）`` / ``1.`` ...) as a tree, and inline ordinal markers (``一是…二是…``).
 
-A heading is a line that starts with an ordinal marker, outside table regions. Its title is the
+A heading is a line that starts with an ordinal marker, outside table regions. Its level is its
+pattern's, except in a document without any top-level heading (parts numbered ``1.`` by a list that
+an office suite exported): there levels follow the order in which the marker styles first appear. Its title is the
 text after the marker up to the first sentence break. Parents are found with a stack: a heading
 is the child of the nearest earlier heading of a smaller level number.
 """
@@ -13,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.document import Document
-from auditor.structure.detection import Detection
+from auditor.document import Document, Line
+from auditor.structure.detection import Detection, HeadingPattern
 from auditor.structure.numerals import ordinal_value
 from auditor.structure.regions import Region
 
@@ -56,9 +58,10 @@ def table_line_set(regions: tuple[Region, ...]) -> frozenset[int]:
     return frozenset(index for region in regions for index in range(region.first, region.last + 1))
 
 
-def find_outline(document: Document, detection: Detection, regions: tuple[Region, ...]) -> tuple[Heading, ...]:
-    headings: list[Heading] = []
-    stack: list[Heading] = []
+def _marked_lines(document: Document, detection: Detection,
+                  regions: tuple[Region, ...]) -> list[tuple[Line, HeadingPattern, re.Match[str], int]]:
+    """Every line outside tables that opens with an ordinal marker, with the first pattern it matches."""
+    found: list[tuple[Line, HeadingPattern, re.Match[str], int]] = []
     table_lines = table_line_set(regions)
     for line in document.lines():
         if not line.folded.strip() or line.number - 1 in table_lines:
@@ -70,23 +73,45 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
             ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
             if ordinal is None:
                 continue
-            rest = line.text[match.end():]
-            lead = len(rest) - len(rest.lstrip())
-            title = _TITLE_END.split(rest.strip(), maxsplit=1)[0][:60]
-            title_end = line.start + match.end() + lead + len(title)
-            while stack and stack[-1].level >= pattern.level:
-                stack.pop()
-            marker_start = match.start("ordinal")
-            heading = Heading(
-                index=len(headings), level=pattern.level, ordinal=ordinal,
-                marker=line.text[marker_start:match.end()].strip(), title=title.strip(),
-                line_index=line.number - 1, start=line.start + marker_start,
-                marker_end=line.start + match.end(), title_end=title_end, end=line.end,
-                parent=stack[-1].index if stack else None,
-            )
-            headings.append(heading)
-            stack.append(heading)
+            found.append((line, pattern, match, ordinal))
             break
+    return found
+
+
+def _levels(marked: list[tuple[Line, HeadingPattern, re.Match[str], int]], detection: Detection) -> dict[int, int]:
+    """Pattern level -> outline level. When no heading uses the top level (parts numbered ``1.`` as an
+    office suite's list exports them), levels go by the order in which marker styles first appear."""
+    top = min((pattern.level for pattern in detection.headings), default=1)
+    used = [pattern.level for _line, pattern, _match, _ordinal in marked]
+    if not used or top in used:
+        return {level: level for level in used}
+    order = list(dict.fromkeys(used))
+    return {level: top + rank for rank, level in enumerate(order)}
+
+
+def find_outline(document: Document, detection: Detection, regions: tuple[Region, ...]) -> tuple[Heading, ...]:
+    headings: list[Heading] = []
+    stack: list[Heading] = []
+    marked = _marked_lines(document, detection, regions)
+    levels = _levels(marked, detection)
+    for line, pattern, match, ordinal in marked:
+        level = levels[pattern.level]
+        rest = line.text[match.end():]
+        lead = len(rest) - len(rest.lstrip())
+        title = _TITLE_END.split(rest.strip(), maxsplit=1)[0][:60]
+        title_end = line.start + match.end() + lead + len(title)
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        marker_start = match.start("ordinal")
+        heading = Heading(
+            index=len(headings), level=level, ordinal=ordinal,
+            marker=line.text[marker_start:match.end()].strip(), title=title.strip(),
+            line_index=line.number - 1, start=line.start + marker_start,
+            marker_end=line.start + match.end(), title_end=title_end, end=line.end,
+            parent=stack[-1].index if stack else None,
+        )
+        headings.append(heading)
+        stack.append(heading)
     return tuple(headings)
 
 

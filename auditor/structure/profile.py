@@ -1,8 +1,10 @@
 """Title line, report year and era, each with a note of where it came from.
 
 Report year: ``--year``, else the title, else the statistical period (统计期限…), else the year
-the first part mentions most. Era: ``--profile``, else the era of the report year, else the first
-matching format signature (labels only the 2019 or 2021 format uses), else ``default_era``.
+the first part mentions most. Lines of a crawler's preamble (``标题: …``) are not title lines; the
+value of its title key is the title when the body has none.
+Era: ``--profile``, else the era of the report year, else the first matching format signature
+(labels only the 2019 or 2021 format uses), else ``default_era``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from auditor.document import Document
 from auditor.structure.detection import Detection
 from auditor.structure.outline import Heading
+from auditor.structure.preamble import Preamble
 from auditor.structure.regions import Region
 
 
@@ -35,13 +38,32 @@ class Profile:
     year_basis: str = ""  # where the year came from, as a code: cli, title, period, mentions or ""
 
 
-def find_title(document: Document, detection: Detection, regions: tuple[Region, ...]) -> TitleLine | None:
+def _title_year(detection: Detection, text: str) -> int | None:
+    if detection.title_year is None:
+        return None
+    found = detection.title_year.search(text)
+    return int(found.group("year")) if found else None
+
+
+def _preamble_title(document: Document, detection: Detection, preamble: Preamble | None) -> TitleLine | None:
+    if preamble is None or preamble.title_start is None or preamble.title_end is None:
+        return None
+    folded = document.folded[preamble.title_start:preamble.title_end]
+    if detection.title_pattern is None or not detection.title_pattern.search(folded):
+        return None
+    return TitleLine(document.line_index_of(preamble.title_start), preamble.title_start, preamble.title_end,
+                     document.text[preamble.title_start:preamble.title_end], _title_year(detection, folded))
+
+
+def find_title(document: Document, detection: Detection, regions: tuple[Region, ...],
+               preamble: Preamble | None = None) -> TitleLine | None:
     if detection.title_pattern is None:
         return None
+    hinted = _preamble_title(document, detection, preamble)
     seen = 0
     for line in document.lines():
         text = line.folded.strip()
-        if not text:
+        if not text or (preamble is not None and preamble.contains_line(line.number - 1)):
             continue
         seen += 1
         if seen > detection.title_search_lines:
@@ -49,14 +71,13 @@ def find_title(document: Document, detection: Detection, regions: tuple[Region, 
         if len(text) > detection.title_max_length or any(region.contains_line(line.number - 1) for region in regions):
             continue
         if detection.title_pattern.search(text):
-            year = None
-            if detection.title_year is not None:
-                found = detection.title_year.search(text)
-                year = int(found.group("year")) if found else None
+            year = _title_year(detection, text)
+            if year is None and hinted is not None:
+                year = hinted.year
             lead = len(line.text) - len(line.text.lstrip())
             return TitleLine(line.number - 1, line.start + lead, line.start + lead + len(line.text.strip()),
                              line.text.strip(), year)
-    return None
+    return hinted
 
 
 def _first_part_end(document: Document, outline: tuple[Heading, ...], detection: Detection) -> int:
@@ -79,8 +100,8 @@ def _mentioned_year(document: Document, outline: tuple[Heading, ...], detection:
 
 def detect_profile(document: Document, detection: Detection, regions: tuple[Region, ...],
                    outline: tuple[Heading, ...], year_override: int | None = None,
-                   era_override: str | None = None) -> Profile:
-    title = find_title(document, detection, regions)
+                   era_override: str | None = None, preamble: Preamble | None = None) -> Profile:
+    title = find_title(document, detection, regions, preamble)
     report_year: int | None = None
     year_source, basis = "未能确定", ""
     if year_override is not None:

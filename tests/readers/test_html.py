@@ -118,3 +118,39 @@ def test_title_is_not_doubled_when_the_body_repeats_it() -> None:
     page = PAGE.replace('<div id="zoom">', '<div id="zoom">' + title).format(charset="utf-8")
     lines = read_bytes("r.html", page.encode()).text.splitlines()
     assert lines[:2] == ["某局2021年政府信息公开工作年度报告", "一、总体情况"]
+
+
+def test_typed_blanks_between_cjk_words_are_kept() -> None:
+    page = ("<html><body><div id=zoom><p>信息内容 本年制发件数 本年废止件数</p><p>政 府 信 息 公 开</p>"
+            "<p>本年新\n制作数量</p><p>某局认真贯彻落实条例，依法做好政府信息公开工作。</p></div></body></html>")
+    lines = read_bytes("p.html", page.encode()).text.splitlines()
+    assert lines[:3] == ["信息内容 本年制发件数 本年废止件数", "政府信息公开", "本年新制作数量"]
+
+
+WORD_PAGE = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta charset=utf-8>
+<meta name=Generator content="Microsoft Word 15"><!--[if gte mso 9]><xml><o:x>1</o:x></xml><![endif]--></head>
+<body><div class=WordSection1>
+<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span style='mso-list:Ignore'>一、<span
+style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]><span>总体情况<o:p></o:p></span></p>
+<p class=MsoNormal><span lang=EN-US>2021</span><span>年，本局依法公开政府信息。<o:p></o:p></span></p>
+<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>
+<tr><td colspan=2><p class=MsoNormal><span>申请人情况<o:p></o:p></span></p></td>
+<td width=0 style='border:none'></td></tr>
+<tr><td><p class=MsoNormal><span lang=EN-US>5<o:p></o:p></span></p></td><td colspan=2><p class=MsoNormal><span
+lang=EN-US>7<o:p></o:p></span></p></td></tr>
+<![if !supportMisalignedColumns]><tr height=0><td width=57 style='border:none'></td><td width=0
+style='border:none'></td><td width=0 style='border:none'></td></tr><![endif]>
+</table></div></body></html>"""
+
+
+def test_word_web_page_markup() -> None:
+    """Word's list markers in conditional comments, <o:p>, a header colspan over an empty filler cell, a data
+    cell with colspan=2, and the zero-height column-width row."""
+    document = read_bytes("w.html", WORD_PAGE.encode())
+    assert document.text.splitlines()[:2] == ["一、总体情况", "2021年，本局依法公开政府信息。"]
+    (grid,) = document.grids
+    cells = {(cell.row, cell.column): (cell.text, cell.column_span) for cell in grid.cells}
+    assert cells == {(0, 0): ("申请人情况", 2), (0, 1): ("申请人情况", 2), (0, 2): ("", 1),
+                     (1, 0): ("5", 1), (1, 1): ("7", 2), (1, 2): ("7", 2)}
+    for cell in grid.cells:
+        assert document.text[cell.start_offset:cell.end_offset] == cell.text
