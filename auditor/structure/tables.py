@@ -27,6 +27,7 @@ from enum import Enum
 from typing import Any
 
 from auditor.structure import Report
+from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid
 from auditor.structure.table_header import HeaderMap, header_map
 from auditor.structure.table_reader import (
     MARKDOWN_RULE,
@@ -73,6 +74,18 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class RecoveredRow:
+    """A row whose digits ran together (``7000007``), split the one way its own total allows."""
+
+    row: str
+    row_label: str
+    raw: str
+    values: tuple[int, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Table:
     """A table found in a report: cells by (row key, column key)."""
 
@@ -86,6 +99,9 @@ class Table:
     anchor_end: int = -1
     row_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     column_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    source: str = "text"  # "grid": read from a reader's grid; "text": from a text form
+    unreadable: tuple[tuple[int, int], ...] = ()  # cells that cannot be told apart: no cells are kept
+    recovered: tuple[RecoveredRow, ...] = ()  # rows of run-together digits split by their own total
 
     def cell(self, row: str, column: str) -> Cell | None:
         return self.cells.get((row, column))
@@ -341,8 +357,30 @@ def _read_vector(builder: _Builder, cursor: Cursor, start: int) -> None:
         builder.add(row, spec.columns[index % len(spec.columns)], raw)
 
 
+def _from_grid(builder: _Builder, read: GridRead) -> None:
+    document = builder.report.document
+    builder.row_labels.update(read.row_labels)
+    builder.column_labels.update(read.column_labels)
+    builder.last = max(builder.last, read.last)
+    for placed in read.placed:
+        cell = placed.cell
+        if cell is None:
+            raw = RawCell("", placed.label.start_offset, placed.label.end_offset)
+        elif cell.text.strip():
+            raw = RawCell(cell.text.strip(), cell.start_offset, cell.end_offset)
+        else:
+            raw = RawCell("", *blank_offsets(document, cell))
+        builder.add(placed.row, placed.column, raw)
+
+
 def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: int, squeezed: Squeezed) -> Table:
     builder = _Builder(report, spec, squeezed, last=anchor[1])
+    grid = grid_at(report.document, anchor[0], end)
+    read = read_grid(spec, grid, anchor[0], end) if grid is not None else None
+    if read is not None:
+        _from_grid(builder, read)
+        return _table(spec, builder, anchor, "grid",
+                      tuple((cell.start_offset, cell.end_offset) for cell in read.unplaced))
     detection = report.detection
     cursor = Cursor(report.document.folded, end, detection.region_max_label_length)
     if spec.layout == "vector":
@@ -351,15 +389,21 @@ def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: i
         _read_rows(builder, cursor, anchor[0])
     if builder.header is not None:  # a merged column whose copies disagree somewhere: none of its cells
         builder.cells = {key: cell for key, cell in builder.cells.items() if key[1] in builder.column_labels}
+    return _table(spec, builder, anchor, "text", ())
+
+
+def _table(spec: TableSpec, builder: _Builder, anchor: tuple[int, int], source: str,
+           unreadable: tuple[tuple[int, int], ...]) -> Table:
     present_rows = set(builder.row_labels) | {row for row, _ in builder.cells}
     missing_rows = tuple(row.key for row in spec.rows if row.key not in present_rows and not row.optional
                          and not row.group)
     missing_columns = tuple(column.key for column in spec.columns
                             if column.key not in builder.column_labels and not column.optional)
     return Table(
-        id=spec.id, title=spec.title, start=anchor[0], end=max(builder.last, anchor[1]), cells=builder.cells,
+        id=spec.id, title=spec.title, start=anchor[0], end=max(builder.last, anchor[1]),
         missing_rows=missing_rows, missing_columns=missing_columns, anchor_end=anchor[1],
-        row_labels=builder.row_labels, column_labels=builder.column_labels,
+        row_labels=builder.row_labels, column_labels=builder.column_labels, source=source,
+        unreadable=unreadable, cells=({} if unreadable else builder.cells),
     )
 
 
