@@ -55,12 +55,14 @@ class TablesView:
 
 
 def location_of(document: Document, offset: int) -> dict[str, Any]:
-    """``{"line", "column"}`` in the file the user opened, plus the reader's own location (docx
-    table/row/column, PDF page) when it has one."""
+    """``{"line", "column"}`` in the file the user opened (the extracted text for docx/PDF), with
+    the reader's own place under ``"place"`` when it has one (docx ``{"table", "row", "column"}``,
+    PDF ``{"page", ...}``), as in the JSON ``location`` of findings."""
     position = document.position(offset)
     found: dict[str, Any] = {"line": position.line, "column": position.column}
-    if document.locator is not None:
-        found.update(document.locator.locate(offset) or {})
+    place = document.locator.locate(offset) if document.locator is not None else None
+    if place:
+        found["place"] = place
     return found
 
 
@@ -77,8 +79,9 @@ def _table_view(document: Document, table: Table, spec_rows: list[tuple[str, str
                 spec_columns: list[tuple[str, str]]) -> TableView:
     rows = tuple(_label(document, table.row_labels.get(key), label) for key, label in spec_rows
                  if key in table.row_labels)
-    columns = tuple(_label(document, table.column_labels.get(key), label) for key, label in spec_columns
-                    if key in table.column_labels)
+    written = {cell.column: cell.column_label for cell in table.cells.values()}
+    columns = tuple(written.get(key) or _label(document, table.column_labels.get(key), label)
+                    for key, label in spec_columns if key in table.column_labels)
     cells = tuple(_cell_view(document, cell) for cell in sorted(table.cells.values(), key=lambda item: item.start))
     unreadable = tuple(" ".join(document.text[start:end].split()) for start, end in table.unreadable)
     recovered = tuple(f"{row.row_label}: {row.raw} → {'、'.join(map(str, row.values))}" for row in table.recovered)

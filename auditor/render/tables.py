@@ -1,8 +1,9 @@
 """Renderers for ``gk-audit tables``: every table as read, as text for a person or JSON for machines.
 
 Pure functions of ``TablesView`` values (auditor/tables_view.py). The text form lists, per table,
-its row and column labels as written, then one line per cell: where it is, row·column, the text
-as written and its class (number, zero, blank, na for 无/—, text).
+its row and column labels as written, then one line per cell: where it is (line:column, and the
+reader's 第N页 表N 行N 列N), row·column, the text as written and its class (number, zero, blank,
+na for 无/—, text).
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from typing import Any
 
 from auditor.tables_view import CellView, TablesView, TableView
 
+_PLACE_WORDS = (("page", "第{}页"), ("table", "表{}"), ("row", "行{}"), ("column", "列{}"), ("paragraph", "段{}"),
+                ("line", "行{}"))
+
 
 def _where(location: dict[str, Any]) -> str:
-    """``line:col``, with the reader's own place (表/行/列, page) after it when there is one."""
-    place = f"{location['line']}:{location['column']}"
-    extra = [f"{key}={location[key]}" for key in ("page", "table", "row", "column_index", "paragraph")
-             if key in location]
-    if "table" in location and "row" in location and "column" in location and location is not None:
-        extra = [f"page={location['page']}"] if "page" in location else []
-        extra.append(f"表{location['table']} 行{location['row']} 列{location['column']}")
-    return place + (f" ({' '.join(extra)})" if extra else "")
+    """``line:col``, with the reader's own place after it (第2页 表1 行3 列2) when there is one."""
+    place = location.get("place") or {}
+    words = [word.format(place[key]) for key, word in _PLACE_WORDS if key in place]
+    return f"{location['line']}:{location['column']}" + (f" ({' '.join(words)})" if words else "")
+
+
+_SOURCES = {"grid": "读自表格单元格", "text": "读自文本"}
 
 
 def _cell_line(cell: CellView) -> str:
@@ -32,16 +35,16 @@ def _cell_line(cell: CellView) -> str:
 
 
 def _table_text(path: str, table: TableView) -> list[str]:
-    lines = [f"{path}:{table.location['line']}:{table.location['column']}: {table.id} {table.title} "
-             f"(read from {table.source})"]
-    lines.append("  rows: " + " | ".join(table.rows))
-    lines.append("  columns: " + " | ".join(table.columns))
+    lines = [f"{path}:{table.location['line']}:{table.location['column']}: {table.title}（{table.id}，"
+             f"{_SOURCES.get(table.source, table.source)}）"]
+    lines.append("  行：" + " | ".join(table.rows))
+    lines.append("  列：" + " | ".join(table.columns))
     if table.missing_rows or table.missing_columns:
-        lines.append("  not found: " + " | ".join([*table.missing_rows, *table.missing_columns]))
+        lines.append("  没有找到：" + " | ".join([*table.missing_rows, *table.missing_columns]))
     for text in table.unreadable[:3]:
-        lines.append(f"  unreadable: {text}")
+        lines.append(f"  无法区分的单元格：{text}")
     for text in table.recovered:
-        lines.append(f"  split by its own total: {text}")
+        lines.append(f"  按本行总计拆分：{text}")
     lines += [_cell_line(cell) for cell in table.cells]
     return lines
 
@@ -52,7 +55,7 @@ def render_text(views: Sequence[TablesView]) -> str:
         if view.error:
             lines.append(f"{view.path}: {view.error}")
             continue
-        lines.append(f"{view.path}: era {view.era}, year {view.year or '?'}, {len(view.tables)} tables")
+        lines.append(f"{view.path}: 报告年度 {view.year or '?'}，{view.era} 格式，读到 {len(view.tables)} 张表")
         for table in view.tables:
             lines += _table_text(view.path, table)
         lines.append("")

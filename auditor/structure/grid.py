@@ -123,6 +123,7 @@ class GridRead:
     placed: list[Placed] = field(default_factory=list)
     row_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     column_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
+    column_names: dict[str, str] = field(default_factory=dict)  # a label stacked in fragments, joined
     unplaced: list[GridCell] = field(default_factory=list)  # cells that cannot be told apart
     last: int = 0
 
@@ -165,6 +166,7 @@ class _Header:
 
     column: LabelSpec
     span: tuple[int, int]
+    name: str
     row: LabelSpec | None = None
     row_span: tuple[int, int] = (0, 0)
 
@@ -190,13 +192,15 @@ def _headers(spec: TableSpec, header: Sequence[Slot], width: int) -> dict[int, _
         stack = sorted((slot for slot in header if slot.column <= position < slot.last_column and slot.text),
                        key=lambda slot: slot.row)
         label = _stack_label(spec.columns, stack)
-        if label is None:
-            continue
+        whole = {key.key for slot in stack if (key := _column_key(spec.columns, slot.text)) is not None}
+        if label is None or len(whole) > 1:
+            continue  # two column labels over one position: not a positional header, never guessed
         column, first, last = label
-        span = (stack[first].cell.start_offset, stack[last].cell.end_offset)
+        span = (stack[last].cell.start_offset, stack[last].cell.end_offset)  # the bottom fragment
+        name = "".join(slot.text for slot in stack[first:last + 1])
         row = next(((item, slot) for slot in stack for item in spec.rows if spec.layout == "vector"
                     and not item.group and squeeze(slot.text) and item.pattern.fullmatch(squeeze(slot.text))), None)
-        found[position] = _Header(column, span, *((row[0], (row[1].cell.start_offset, row[1].cell.end_offset))
+        found[position] = _Header(column, span, name, *((row[0], (row[1].cell.start_offset, row[1].cell.end_offset))
                                                   if row else ()))
     return found
 
@@ -261,6 +265,7 @@ def read_grid(spec: TableSpec, grid: Grid, start: int, end: int) -> GridRead | N
     read = GridRead()
     for item in headers.values():
         read.column_labels.setdefault(item.column.key, item.span)
+        read.column_names.setdefault(item.column.key, item.name)
         read.last = max(read.last, item.span[1])
     value_start = min(first for first, _ in runs.values())
     _read_rows(spec, slots, label_row or 0, runs, value_start, read)
@@ -322,6 +327,7 @@ def _read_vector(spec: TableSpec, slots: Sequence[Slot], width: int) -> GridRead
     label = values[0].cell if values else None
     for item in headers.values():
         read.column_labels.setdefault(item.column.key, item.span)
+        read.column_names.setdefault(item.column.key, item.name)
         if item.row is not None:
             read.row_labels.setdefault(item.row.key, item.row_span)
         read.last = max(read.last, item.span[1])
