@@ -26,7 +26,7 @@ def _where(location: dict[str, Any]) -> str:
     return f"{location['line']}:{location['column']}" + (f" ({' '.join(words)})" if words else "")
 
 
-_SOURCES = {"grid": "读自表格单元格", "text": "读自文本"}
+_SOURCES = {"grid": "读自表格单元格", "text-grid": "读自文本中的单元格行", "text": "读自文本"}
 
 
 def _cell_line(cell: CellView) -> str:

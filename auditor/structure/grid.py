@@ -36,16 +36,22 @@ column label, or fragments of one label stacked over several rows (``商业 / �
 bottom; a label over several physical columns (a colspan over a filler cell) owns all of them.
 A data cell belongs to the column whose positions it overlaps; several cells under one column (a
 filler cell beside the value) give the one that is written; copies of one value (a data cell
-repeated across a colspan) agree; two different values under one column, or one cell spread over
-two columns, cannot be placed: the table reports it once (``GridRead.unplaced``), never guessed.
+repeated across a colspan) agree; two different values under one column drop that column (it is
+reported missing); a written cell spread over two columns cannot be placed: the table reports it
+once (``GridRead.unplaced``, a ``table`` finding) and none of its cells is read. Never guessed.
+
+Text has no spans: a grid parsed from pipe or tab rows (``text_grid``, rectangular rows only) lets
+a header cell that is not itself a column label cover the empty cells after it in its row.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from auditor.document import Document, Grid, GridCell
+from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN
 from auditor.structure.table_spec import LabelSpec, TableSpec, has_label
 from auditor.textfold import fold
 
@@ -125,7 +131,15 @@ class GridRead:
     column_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     column_names: dict[str, str] = field(default_factory=dict)  # a label stacked in fragments, joined
     unplaced: list[GridCell] = field(default_factory=list)  # cells that cannot be told apart
+    disagreeing: set[str] = field(default_factory=set)  # columns with two different values in a row
     last: int = 0
+
+    def drop_disagreeing(self) -> GridRead:
+        """A column whose copies disagree somewhere: none of its cells, and it is missing."""
+        self.placed = [placed for placed in self.placed if placed.column.key not in self.disagreeing]
+        for key in self.disagreeing:
+            self.column_labels.pop(key, None)
+        return self
 
 
 def _region(slots: Sequence[Slot], start: int, end: int) -> list[Slot]:
@@ -186,8 +200,30 @@ def _stack_label(columns: Sequence[LabelSpec], stack: Sequence[Slot]) -> tuple[L
     return None if best is None else (best[2], best[3], best[4])
 
 
-def _headers(spec: TableSpec, header: Sequence[Slot], width: int) -> dict[int, _Header]:
+def _spread(spec: TableSpec, header: Sequence[Slot]) -> list[Slot]:
+    """Text has no spans: a header cell that is not itself a column label (申请人情况, 法人或其他组织,
+    行政复议) covers the empty cells after it in its row, as a colspan would."""
+    by_row: dict[int, list[Slot]] = {}
+    for slot in header:
+        by_row.setdefault(slot.row, []).append(slot)
+    spread: list[Slot] = []
+    for slots in by_row.values():
+        slots.sort(key=lambda slot: slot.column)
+        for index, slot in enumerate(slots):
+            columns = slot.columns
+            if slot.text and _column_key(spec.columns, slot.text) is None:
+                for following in slots[index + 1:]:
+                    if following.text:
+                        break
+                    columns = following.last_column - slot.column
+            spread.append(Slot(slot.cell, slot.row, slot.column, slot.rows, columns))
+    return spread
+
+
+def _headers(spec: TableSpec, header: Sequence[Slot], width: int, infer_spans: bool = False) -> dict[int, _Header]:
     found: dict[int, _Header] = {}
+    if infer_spans:
+        header = _spread(spec, header)
     for position in range(width):
         stack = sorted((slot for slot in header if slot.column <= position < slot.last_column and slot.text),
                        key=lambda slot: slot.row)
@@ -215,8 +251,9 @@ def _column_runs(headers: dict[int, _Header]) -> dict[tuple[str, str], tuple[int
             if spots[-1] - spots[0] == len(spots) - 1}
 
 
-def _pick(slots: Sequence[Slot], first: int, last: int, read: GridRead) -> GridCell | None:
-    """The value cell of a row under columns ``first``..``last``."""
+def _pick(slots: Sequence[Slot], first: int, last: int, read: GridRead, key: str) -> GridCell | None:
+    """The value cell of a row under columns ``first``..``last``. Copies of one value agree; two
+    different values under one column drop the column (``read.disagreeing``), never guessed."""
     under = [slot for slot in slots if slot.overlaps(first, last)]
     if not under:
         return None
@@ -228,7 +265,7 @@ def _pick(slots: Sequence[Slot], first: int, last: int, read: GridRead) -> GridC
     if not written:
         return under[0].cell
     if len({squeeze(slot.text) for slot in written}) > 1:
-        read.unplaced.extend(slot.cell for slot in written)
+        read.disagreeing.add(key)
         return None
     return written[0].cell
 
@@ -247,29 +284,32 @@ def _row_of(spec: TableSpec, labels: Sequence[Slot], position: int, used: set[st
     return None
 
 
-def read_grid(spec: TableSpec, grid: Grid, start: int, end: int) -> GridRead | None:
+def read_grid(spec: TableSpec, grid: Grid, start: int, end: int, infer_spans: bool = False) -> GridRead | None:
     """The table ``spec`` from the rows of ``grid`` between offsets ``start`` and ``end``, or None
-    when the grid holds no header with the table's columns."""
+    when the grid holds no header with the table's columns. ``infer_spans``: the grid came from
+    text, where a header cell's span is written as empty cells after it."""
     slots = _region(slots_of(grid), start, end)
     label_row = _first_label_row(spec, slots)
     if label_row is None and spec.layout != "vector":
         return None
     width = max((slot.last_column for slot in slots), default=0)
     if spec.layout == "vector":
-        return _read_vector(spec, slots, width)
+        return _read_vector(spec, slots, width, infer_spans)
     header = [slot for slot in slots if slot.row < (label_row or 0)]
-    headers = _headers(spec, header, width)
+    headers = _headers(spec, header, width, infer_spans)
     runs = _column_runs(headers)
     if not runs:
         return None
     read = GridRead()
     for item in headers.values():
+        if ("", item.column.key) not in runs:
+            continue  # a label at two separate places: the column is missing
         read.column_labels.setdefault(item.column.key, item.span)
         read.column_names.setdefault(item.column.key, item.name)
         read.last = max(read.last, item.span[1])
     value_start = min(first for first, _ in runs.values())
     _read_rows(spec, slots, label_row or 0, runs, value_start, read)
-    return read
+    return read.drop_disagreeing()
 
 
 def _read_rows(spec: TableSpec, slots: Sequence[Slot], label_row: int, runs: dict[tuple[str, str], tuple[int, int]],
@@ -300,20 +340,20 @@ def _read_rows(spec: TableSpec, slots: Sequence[Slot], label_row: int, runs: dic
             run = runs.get(("", column.key))
             if run is None:
                 continue
-            cell = _pick(values, *run, read)
+            cell = _pick(values, *run, read, column.key)
             read.placed.append(Placed(row, column, cell, label.cell))
             if cell is not None:
                 read.last = max(read.last, cell.end_offset)
 
 
-def _read_vector(spec: TableSpec, slots: Sequence[Slot], width: int) -> GridRead | None:
+def _read_vector(spec: TableSpec, slots: Sequence[Slot], width: int, infer_spans: bool) -> GridRead | None:
     """One unlabelled data row under a header naming (row, column) for each physical column."""
     rows = sorted({slot.row for slot in slots})
     headers: dict[int, _Header] = {}
     data_row = None
     for row_index in rows:
         header = [slot for slot in slots if slot.row <= row_index]
-        headers = _headers(spec, header, width)
+        headers = _headers(spec, header, width, infer_spans)
         if any(item.row is not None for item in headers.values()):
             data_row = next((index for index in rows if index > row_index), None)
             below = [slot for slot in slots if slot.row == data_row]
@@ -326,6 +366,8 @@ def _read_vector(spec: TableSpec, slots: Sequence[Slot], width: int) -> GridRead
     values = [slot for slot in slots if slot.row == data_row]
     label = values[0].cell if values else None
     for item in headers.values():
+        if (item.row.key if item.row else "", item.column.key) not in runs:
+            continue
         read.column_labels.setdefault(item.column.key, item.span)
         read.column_names.setdefault(item.column.key, item.name)
         if item.row is not None:
@@ -336,8 +378,62 @@ def _read_vector(spec: TableSpec, slots: Sequence[Slot], width: int) -> GridRead
             run = runs.get((row.key, column.key))
             if run is None or label is None:
                 continue
-            cell = _pick(values, *run, read)
+            cell = _pick(values, *run, read, column.key)
             read.placed.append(Placed(row, column, cell, label))
             if cell is not None:
                 read.last = max(read.last, cell.end_offset)
-    return read
+    return read.drop_disagreeing()
+
+
+# ---------------------------------------------------------------------------- grids from text
+def _pipe_cells(text: str, base: int) -> list[tuple[str, int, int]] | None:
+    """``| a | b |`` -> the cells between its bars (text, start, end); None if not such a row."""
+    stripped = text.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")) or stripped.count("|") < 2:
+        return None
+    bars = [index for index, char in enumerate(text) if char == "|"]
+    cells = []
+    for left, right in itertools.pairwise(bars):
+        chunk = text[left + 1:right]
+        lead = len(chunk) - len(chunk.lstrip())
+        content = chunk.strip()
+        start = base + left + 1 + (lead if content else 0)
+        cells.append((content, start, start + len(content)))
+    return cells
+
+
+def _tab_cells(text: str, base: int) -> list[tuple[str, int, int]] | None:
+    if "\t" not in text.strip():
+        return None
+    cells, position = [], 0
+    for part in text.split("\t"):
+        lead = len(part) - len(part.lstrip())
+        content = part.strip()
+        start = base + position + (lead if content else 0)
+        cells.append((content, start, start + len(content)))
+        position += len(part) + 1
+    return cells
+
+
+def text_grid(document: Document, start: int, end: int) -> Grid | None:
+    """A table written as text rows of cells (pipe rows, tab-separated rows) between ``start`` and
+    ``end``, as a Grid, when it is rectangular: every row has the same number of cells (a caption
+    line above and Markdown rule lines are passed over). Other text forms (rows of different widths,
+    one cell per line, a label followed by its values) give None and are read by table_reader."""
+    rows: list[list[tuple[str, int, int]]] = []
+    for line in document.all_lines[document.line_index_of(start):]:
+        if line.start >= end or (rows and line.end > end):
+            break
+        if not line.text.strip() or MARKDOWN_RULE.match(line.text) or PIPE_RUN.match(line.text):
+            continue
+        cells = _pipe_cells(line.text, line.start) or _tab_cells(line.text, line.start)
+        if cells is None:
+            if rows:
+                return None  # a line that is not a row inside the table: not one rectangular grid
+            continue
+        rows.append(cells)
+    if len(rows) < 2 or len({len(row) for row in rows}) != 1 or len(rows[0]) < 2:
+        return None
+    grid_cells = tuple(GridCell(row_index, column, text, cell_start, cell_end)
+                       for row_index, row in enumerate(rows) for column, (text, cell_start, cell_end) in enumerate(row))
+    return Grid(grid_cells, rows[0][0][1], rows[-1][-1][2])

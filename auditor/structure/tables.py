@@ -27,7 +27,7 @@ from enum import Enum
 from typing import Any
 
 from auditor.structure import Report
-from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid
+from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
 from auditor.structure.regions import caption_like
 from auditor.structure.run_together import digits_of, one_split, run_together
 from auditor.structure.table_header import HeaderMap, header_map
@@ -101,7 +101,7 @@ class Table:
     anchor_end: int = -1
     row_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     column_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    source: str = "text"  # "grid": read from a reader's grid; "text": from a text form
+    source: str = "text"  # "grid": a reader's grid; "text-grid": rectangular text rows as a grid; "text"
     unreadable: tuple[tuple[int, int], ...] = ()  # cells that cannot be told apart: no cells are kept
     recovered: tuple[RecoveredRow, ...] = ()  # rows of run-together digits split by their own total
 
@@ -390,9 +390,16 @@ def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: i
     builder = _Builder(report, spec, squeezed, last=anchor[1])
     grid = grid_at(report.document, anchor[0], end)
     read = read_grid(spec, grid, anchor[0], end) if grid is not None else None
+    source = "grid"
+    if grid is None and (typed := text_grid(report.document, anchor[0], end)) is not None:
+        read = read_grid(spec, typed, anchor[0], end, infer_spans=True)
+        source = "text-grid"
+        if read is not None and (not read.placed or any(column.key not in read.column_labels
+                                                        for column in spec.columns if not column.optional)):
+            read = None  # not every column located by position: the text reader below decides
     if read is not None:
         _from_grid(builder, read)
-        return _table(spec, builder, anchor, "grid",
+        return _table(spec, builder, anchor, source,
                       tuple((cell.start_offset, cell.end_offset) for cell in read.unplaced))
     detection = report.detection
     cursor = Cursor(report.document.folded, end, detection.region_max_label_length)
