@@ -312,6 +312,26 @@ def read_grid(spec: TableSpec, grid: Grid, start: int, end: int, infer_spans: bo
     return read.drop_disagreeing()
 
 
+def _shifted(spec: TableSpec, own: Sequence[Slot], value_start: int) -> list[Slot]:
+    """Label cells of a row that reach into the value columns (a page of a PDF table whose columns
+    are shifted against the header's page, a label merged across into the first value column)."""
+    return [slot for slot in own if slot.text and slot.last_column > value_start
+            and (slot.column < value_start or has_label(spec.any_row_label, fold(slot.text)))]
+
+
+def _place_shifted(spec: TableSpec, row: LabelSpec, label: Slot, values: Sequence[Slot],
+                   runs: dict[tuple[str, str], tuple[int, int]], read: GridRead) -> None:
+    """A shifted row: its value cells in order, when there are exactly as many as located columns
+    (the header's order); otherwise they cannot be placed (one table finding, never guessed)."""
+    columns = sorted((run[0], column) for column in spec.columns if (run := runs.get(("", column.key))))
+    if len(values) != len(columns):
+        read.unplaced.extend(slot.cell for slot in values if slot.text)
+        return
+    for (_, column), slot in zip(columns, values, strict=True):
+        read.placed.append(Placed(row, column, slot.cell, label.cell))
+        read.last = max(read.last, slot.cell.end_offset)
+
+
 def _read_rows(spec: TableSpec, slots: Sequence[Slot], label_row: int, runs: dict[tuple[str, str], tuple[int, int]],
                value_start: int, read: GridRead) -> None:
     position = 0
@@ -319,7 +339,9 @@ def _read_rows(spec: TableSpec, slots: Sequence[Slot], label_row: int, runs: dic
     rows = sorted({slot.row for slot in slots if slot.row >= label_row})
     for row_index in rows:
         own = [slot for slot in slots if slot.row == row_index]
+        shifted = _shifted(spec, own, value_start)
         labels = [slot for slot in slots if slot.covers(row_index, slot.column) and slot.column < value_start]
+        labels += [slot for slot in shifted if slot not in labels]
         for slot in own:
             if slot.column < value_start:
                 for group in spec.rows:
@@ -333,8 +355,12 @@ def _read_rows(spec: TableSpec, slots: Sequence[Slot], label_row: int, runs: dic
         position = spec.rows.index(row) + 1
         read.row_labels[row.key] = (label.cell.start_offset, label.cell.end_offset)
         read.last = max(read.last, label.cell.end_offset)
-        values = [slot for slot in own if slot.column >= value_start]
+        boundary = max([value_start, *(slot.last_column for slot in shifted)])
+        values = sorted((slot for slot in own if slot.column >= boundary), key=lambda slot: slot.column)
         if row.group and not (row.subtotal and any(slot.text for slot in values)):
+            continue
+        if shifted:
+            _place_shifted(spec, row, label, [slot for slot in values if slot.text], runs, read)
             continue
         for column in spec.columns:
             run = runs.get(("", column.key))

@@ -211,3 +211,18 @@ def test_two_column_labels_over_one_position_are_not_guessed(rulebook: Rulebook)
             data_row("一、本年新收政府信息公开申请数量", ["1", "2", "0", "0", "0", "0", "3"])]
     table = table_of(rulebook, grid_document(rows))
     assert "natural" not in {column for _, column in table.cells}
+
+
+def test_rows_of_a_page_with_shifted_columns(rulebook: Rulebook) -> None:
+    """A PDF table continued on a page whose column lines differ from the header's page: the label sits
+    in the first value column and the values one column to the right. As many values as columns: read
+    in the header's order; a row that falls short cannot be placed (one table finding)."""
+    header = [[cell(0, "申请人情况"), *[cell(1 + index, label) for index, label in enumerate(T3_COLUMNS)]]]
+    shifted = [cell(0, ""), cell(1, "（七）总计"), *[cell(2 + index, value) for index, value in
+                                                   enumerate(["5", "1", "0", "0", "0", "0", "6"])]]
+    rows = [*header, data_row("一、本年新收政府信息公开申请数量", ["5", "1", "0", "0", "0", "0", "6"]), shifted]
+    table = table_of(rulebook, grid_document(rows))
+    assert row_values(table, "c7") == [5, 1, 0, 0, 0, 0, 6] and not table.unreadable
+    short = [cell(0, ""), cell(1, "（七）总计"), *[cell(2 + index, value) for index, value in enumerate(["5", "6"])]]
+    table = table_of(rulebook, grid_document([*header, short]))
+    assert table.unreadable and not table.cells
