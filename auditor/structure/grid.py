@@ -47,12 +47,13 @@ a header cell that is not itself a column label cover the empty cells after it i
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from auditor.document import Document, Grid, GridCell
 from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN
-from auditor.structure.table_spec import LabelSpec, TableSpec, has_label
+from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label
 from auditor.textfold import fold
 
 
@@ -270,6 +271,13 @@ def _pick(slots: Sequence[Slot], first: int, last: int, read: GridRead, key: str
     return written[0].cell
 
 
+def _label_span(pattern: re.Pattern[str], slot: Slot) -> tuple[int, int]:
+    """The offsets of the label itself inside a cell (without its ordinal, 一、 or 1.)."""
+    found = Squeezed.of(fold(slot.cell.text)).search(pattern, 0, len(slot.cell.text))
+    start = slot.cell.start_offset
+    return (start + found[0], start + found[1]) if found else (start, slot.cell.end_offset)
+
+
 def _row_of(spec: TableSpec, labels: Sequence[Slot], position: int, used: set[str]) -> tuple[LabelSpec, Slot] | None:
     """The table row a grid row's label cells name: the rightmost label cell that is a row label,
     the next such row in the table's order preferred."""
@@ -346,14 +354,14 @@ def _read_rows(spec: TableSpec, slots: Sequence[Slot], label_row: int, runs: dic
             if slot.column < value_start:
                 for group in spec.rows:
                     if group.group and group.key not in read.row_labels and has_label(group.pattern, fold(slot.text)):
-                        read.row_labels[group.key] = (slot.cell.start_offset, slot.cell.end_offset)
+                        read.row_labels[group.key] = _label_span(group.pattern, slot)
         found = _row_of(spec, labels, position, used)
         if found is None:
             continue
         row, label = found
         used.add(row.key)
         position = spec.rows.index(row) + 1
-        read.row_labels[row.key] = (label.cell.start_offset, label.cell.end_offset)
+        read.row_labels[row.key] = _label_span(row.pattern, label)
         read.last = max(read.last, label.cell.end_offset)
         boundary = max([value_start, *(slot.last_column for slot in shifted)])
         values = sorted((slot for slot in own if slot.column >= boundary), key=lambda slot: slot.column)
