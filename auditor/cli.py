@@ -259,6 +259,26 @@ def explain(rule_key: str, rulebooks: tuple[str, ...]) -> None:
     click.echo(explain_rule(rule), nl=False)
 
 
+@main.command("tables")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--year", type=int, help="report year (default: read from the report)")
+@click.option("--profile", type=click.Choice(["old", "2019", "2021"]), help="format era (default: from the year)")
+@click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False))
+def tables_command(paths: tuple[str, ...], output_format: str, year: int | None, profile: str | None,
+                   rulebooks: tuple[str, ...]) -> None:
+    """Print every table as read: labels, each cell's value, class and where it is in the file."""
+    from auditor.engine import Options
+    from auditor.render.tables import TABLE_RENDERERS
+    from auditor.tables_view import read_tables_of
+
+    rulebook = _load_rulebook(rulebooks)
+    views = [read_tables_of(path, rulebook, Options(year=year, profile=profile)) for path in paths]
+    click.echo(TABLE_RENDERERS[output_format](views), nl=False)
+    if all(view.error for view in views):
+        sys.exit(EXIT_USAGE)
+
+
 @main.command()
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False))

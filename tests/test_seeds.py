@@ -18,17 +18,8 @@ from auditor.rulebook import Rulebook
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 EXPECTED = yaml.safe_load((SEEDS / "expected.yaml").read_text(encoding="utf-8"))
 RANK = {"info": Severity.INFO, "warning": Severity.WARNING, "error": Severity.ERROR}
-# Expectations that disagree with the seed text itself, with the evidence. strict=True: when the shared
-# expected.yaml is corrected the test XPASSes, fails, and this entry must go.
-DISPUTED = {
-    ("001_6d9098e69707ff9c.txt", 0): "expected.yaml puts the 未经复议直接起诉 total on line 340, but the 15 values of "
-    "table 四 are lines 330-344 in header order, so that group is lines 335-338 (1,0,0,0) with its 总计 0 on "
-    "line 339, where GK806 reports it; line 340 is the first cell of 复议后起诉 (GK807, line 344, is found)",
-}
 MUSTS = [
-    pytest.param(name, index, want, id=f"{name}-must{index}",
-                 marks=[pytest.mark.xfail(reason=DISPUTED[(name, index)], strict=True)]
-                 if (name, index) in DISPUTED else [])
+    pytest.param(name, index, want, id=f"{name}-must{index}")
     for name, entry in EXPECTED.items() for index, want in enumerate(entry.get("must", []))
 ]
 MUST_NOTS = [(name, ban) for name, entry in EXPECTED.items() for ban in entry.get("must_not", [])]

@@ -10,9 +10,10 @@ Parameters:
                         is not checkable;
             ``domain``  numbers outside their column's domain: a negative number where the
                         column is not ``signed``, a fraction in a count (non-``money``) cell.
-    per:    ``table`` (default for ``empty``): one diagnostic per table, the first such cell
-            primary and the others as labelled secondary spans (at most ``max_labels``);
-            ``cell``: one diagnostic per cell.
+    per:    ``table`` (the default): one diagnostic per table, the first such cell primary and
+            the others as labelled secondary spans (at most ``max_labels``): a rule never gives
+            more than one finding per table for one cause;
+            ``cell``: one diagnostic per cell (for a local rulebook that wants them).
     tables: table ids to check (default: all).
     max_labels: labels listed per diagnostic (default 20); the rest are counted in a note.
     texts:  the wording the kind puts into messages, labels and notes (the built-in rules give all):
@@ -85,7 +86,7 @@ class Compiled:
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
-    return Compiled(params["find"], params.get("per", "table" if params["find"] == "empty" else "cell"),
+    return Compiled(params["find"], params.get("per", "table"),
                     frozenset(params.get("tables", ())), int(params.get("max_labels", 20)),
                     {**FALLBACK_TEXTS, **params.get("texts", {})})
 

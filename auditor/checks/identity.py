@@ -38,7 +38,10 @@ Parameters:
                              ``listed_blank`` a listed blank cell (``{cell}（{blank}）``, {blank}
                              is ``blank_word``);
                              ``quoted``   the label on each further cell (``“{raw}”``; a blank
-                             cell's {raw} is ``blank_word``).
+                             cell's {raw} is ``blank_word``);
+                             ``unreadable_table`` the whole message when the instances are not
+                             checkable because their table's cells cannot be told apart
+                             ({words} {table}): one diagnostic at the table, no cells listed.
     when_present:            ``true``: an instance whose stated total cell the table does not have is
                              skipped, not reported as not checkable (optional subtotal rows).
 
@@ -94,7 +97,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "texts": {
             "type": "object", "additionalProperties": False,
             "properties": {name: {"type": "string"} for name in
-                           ("joiner", "more_cells", "listed", "listed_blank", "quoted")},
+                           ("joiner", "more_cells", "listed", "listed_blank", "quoted", "unreadable_table")},
         },
         "when_present": {"type": "boolean"},
     },
@@ -107,7 +110,8 @@ FALLBACK_FIX_NOTE = "{cell} = {fix} ({count})"
 FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 FALLBACK_MORE_NOTE = "+{count}"
 FALLBACK_BLANK_WORD = "∅"
-FALLBACK_TEXTS = {"joiner": ", ", "more_cells": " (+{more})", "listed": "{cell} {raw}",
+FALLBACK_TEXTS = {"unreadable_table": "{words}: {table}", "joiner": ", ", "more_cells": " (+{more})",
+                  "listed": "{cell} {raw}",
                   "listed_blank": "{cell} {blank}", "quoted": "{raw}"}
 CACHE_KEY = "identity.outcomes"
 LABEL_LENGTH = 18
@@ -428,5 +432,23 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
         reported[-1] = replace(reported[-1], notes=(*reported[-1].notes, more))
     yield from reported
     unknown = [outcome for outcome in mine if outcome.status == "unknown"]
+    tables = report_tables(report)
+    broken = {table_id for table_id, table in tables.items() if getattr(table, "unreadable", ())}
+    unreadable = [outcome for outcome in unknown if any(term.table in broken for term in outcome.unreadable)]
+    unknown = [outcome for outcome in unknown if outcome not in unreadable]
+    if unreadable:
+        yield _unreadable_table(rule, report, unreadable, broken)
     if unknown:
         yield _not_checkable(rule, report, unknown)
+
+
+def _unreadable_table(rule: Rule, report: Report, outcomes: Sequence[Outcome], broken: set[str]) -> Diagnostic:
+    """Instances over a table whose cells cannot be told apart: one diagnostic at the table."""
+    compiled: Compiled = rule.compiled
+    terms = [term for outcome in outcomes for term in outcome.unreadable if term.table in broken]
+    table = report_tables(report)[terms[0].table]
+    span = _table_span(report, terms)
+    message = render_template(compiled.texts["unreadable_table"],
+                              {"words": compiled.words, "table": getattr(table, "title", terms[0].table)})
+    diagnostic = emit(rule, report.era, span, {"words": compiled.words}, severity=compiled.not_checkable_severity)
+    return replace(diagnostic, message=message)

@@ -8,7 +8,13 @@ Parameters:
              ``misplaced``  a table is found outside the part its ``section`` patterns name
                             (not checkable, so silent, when that part's heading is missing);
              ``incomplete`` a table is found but rows or columns of it cannot be found: one
-                            diagnostic per table naming them all.
+                            diagnostic per table naming them all;
+             ``unreadable`` a table whose cells cannot be told apart (digits run together, cells
+                            that cannot be placed under one column): one diagnostic per table,
+                            at the first such cell, quoting it; none of its cells is read;
+             ``recovered``  a table with rows whose digits ran together, read by the one split
+                            that satisfies the row's own total: one diagnostic per table naming
+                            the rows and how they were split.
     tables:  table ids to check (default: every table of the era).
     texts:   the wording the kind puts into messages and labels (the built-in rules give all):
              ``report``          what ``{section}`` names when the part's heading is missing (报告);
@@ -19,7 +25,10 @@ Parameters:
              Omitted texts fall back to the bare label, or nothing.
 Message fields: ``{table}`` (the table's title), ``{section}`` (the part it belongs in, as
 written), ``{missing}`` (incomplete: the labels not found, e.g. ``列“本年新制作数量”``),
-``{count}``.
+``{count}``; unreadable: ``{example}`` (the text of the first unreadable cell); recovered:
+``{rows}`` (each row rendered by ``texts.split`` from ``{row}``, ``{raw}`` and ``{values}``, the
+numbers joined by ``texts.values_joiner``; rows joined by ``texts.joiner``); ``texts.cell`` labels
+the other unreadable cells from ``{raw}``.
 
 Example (mode: missing, 2021 report)::
 
@@ -50,18 +59,19 @@ KIND = "table_structure"
 PARAMS_SCHEMA: dict[str, Any] = {
     "required": ["mode"],
     "properties": {
-        "mode": {"enum": ["missing", "misplaced", "incomplete"]},
+        "mode": {"enum": ["missing", "misplaced", "incomplete", "unreadable", "recovered"]},
         "tables": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "texts": {
             "type": "object", "additionalProperties": False,
             "properties": {name: {"type": "string"} for name in
-                           ("report", "belongs_here", "missing_column", "missing_row", "joiner")},
+                           ("report", "belongs_here", "missing_column", "missing_row", "joiner",
+                            "split", "cell", "values_joiner")},
         },
     },
 }
 # language-free fallbacks for texts a rulebook omits
 FALLBACK_TEXTS = {"report": "", "belongs_here": "", "missing_column": "{label}", "missing_row": "{label}",
-                  "joiner": " "}
+                  "joiner": " ", "split": "{row} {raw} {values}", "cell": "{raw}", "values_joiner": ", "}
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,44 @@ def _incomplete(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Di
                 {"table": spec.title, "missing": texts["joiner"].join(names), "count": len(names)})
 
 
+def _unreadable(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Diagnostic | None:
+    if not table.unreadable:
+        return None
+    document = report.document
+    texts = rule.compiled.texts
+    (start, end), rest = table.unreadable[0], table.unreadable[1:]
+    labels = [Label(document.span(*span), render_template(texts["cell"], {"raw": _shown(document.text, span)}))
+              for span in rest[:MAX_LABELS]]
+    return emit(rule, report.era, document.span(start, end),
+                {"table": spec.title, "example": _shown(document.text, (start, end)),
+                 "count": len(table.unreadable)}, labels=labels)
+
+
+def _shown(text: str, span: tuple[int, int]) -> str:
+    shown = " ".join(text[span[0]:span[1]].split())
+    return shown if len(shown) <= MAX_EXAMPLE else shown[:MAX_EXAMPLE] + "…"
+
+
+def _recovered(rule: Rule, report: Report, spec: TableSpec, table: Table) -> Diagnostic | None:
+    if not table.recovered:
+        return None
+    texts = rule.compiled.texts
+    document = report.document
+    rows = [render_template(texts["split"], {"row": row.row_label, "raw": row.raw,
+                                             "values": texts["values_joiner"].join(map(str, row.values))})
+            for row in table.recovered]
+    labels = [Label(document.span(row.start, row.end), rows[index + 1])
+              for index, row in enumerate(table.recovered[1:MAX_LABELS + 1])]
+    first = table.recovered[0]
+    return emit(rule, report.era, document.span(first.start, first.end),
+                {"table": spec.title, "rows": texts["joiner"].join(rows), "count": len(rows)}, labels=labels)
+
+
+_MODES = {"unreadable": _unreadable, "recovered": _recovered}
+MAX_LABELS = 20
+MAX_EXAMPLE = 40
+
+
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     tables = tables_of(report)
@@ -148,6 +196,8 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
             found = _missing(rule, report, spec) if table is None and spec.required else None
         elif table is not None and compiled.mode == "misplaced":
             found = _misplaced(rule, report, spec, table)
+        elif table is not None and compiled.mode in _MODES:
+            found = _MODES[compiled.mode](rule, report, spec, table)
         elif table is not None:
             found = _incomplete(rule, report, spec, table)
         if found is not None:

@@ -4,7 +4,8 @@ that a table's row labels (``一、本年新收…``) never become headings.
 Three signals, merged:
 - pipe lines: a run of lines that begin or end with ``|`` (flattened cells, Markdown tables);
 - tab lines: a run of lines with two or more tab-separated fields;
-- anchored regions: a line matching one of the rulebook's ``table_regions.anchors`` opens a region
+- anchored regions: a caption-like line (short, not a sentence; see ``caption_like``) matching one
+  of the rulebook's ``table_regions.anchors`` opens a region
   of short label/value lines (one label or value per line) or of rows aligned with runs of spaces,
   which runs until a ``stops`` line, a line longer than ``max_label_length`` that is not such a
   row, or a ``prose`` match.
@@ -66,13 +67,27 @@ def _runs(flags: list[bool], lines: list[str], form: str, minimum: int) -> list[
     return regions
 
 
+_SENTENCE_END = re.compile(r"[。;,]\s*$")
+
+
+def caption_like(stripped: str, detection: Detection) -> bool:
+    """A line that can open a table: a row of cells, or a short line that does not end as a
+    sentence does (a caption, a header cell), never a sentence that mentions the table."""
+    if _is_pipe(stripped) or _is_tabbed(stripped) or _is_aligned(stripped):
+        return True
+    if len(stripped) > detection.region_max_label_length or _SENTENCE_END.search(stripped):
+        return False
+    return detection.region_prose is None or not detection.region_prose.search(stripped)
+
+
 def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
     regions: list[Region] = []
     index = 0
     count = len(folded_lines)
     while index < count:
         line = folded_lines[index]
-        if not any(anchor.search(line) for anchor in detection.region_anchors):
+        if not any(anchor.search(line) for anchor in detection.region_anchors) \
+                or not caption_like(line.strip(), detection):
             index += 1
             continue
         first = last = index

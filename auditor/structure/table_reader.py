@@ -10,6 +10,8 @@ The reader works on the folded document text (same offsets as the original) and 
 - one label or value per line, with blank lines between, and units (万元, 人次) on their own line;
   a row ends at the next row label (a label wrapped over two lines included; ``stop`` rules let a
   lone cell equal to a row label that is also a column label, 其他, go on unless its row is next).
+A table ends at a line that is neither a value nor one of its labels: a heading-shaped line or
+page furniture (the table's ``ends`` in the rulebook), or a lone cell longer than MAX_VALUE_LENGTH.
 A sign written apart from its number (``减少 45``, ``- 8``) is one cell.
 """
 
@@ -32,6 +34,7 @@ _ONE_SPACE = re.compile(r"\s+")
 _SIGN_ONLY = re.compile(r"^(?:[-+−]|减少|增加)$")
 _DIGIT_FIRST = re.compile(r"^\d")
 _PROSE_END = re.compile(r"[。;]\s*$")
+MAX_VALUE_LENGTH = 24  # a lone cell longer than this (no separators in it) is prose, not a value
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,16 @@ def _next_line(cursor: Cursor, end: int) -> str:
     return line[: max(0, min(line_end, cursor.end) - start)]
 
 
+def _ends_table(spec: TableSpec, line: str) -> bool:
+    """A line that is not a value nor a label of the table: a heading-shaped line or page furniture
+    (the table's ``ends``), or a lone cell too long to be a value."""
+    if has_label(spec.any_header_label, line):
+        return False
+    if any(pattern.search(line) for pattern in spec.ends):
+        return True
+    return len(line) > MAX_VALUE_LENGTH and not any(mark in line for mark in "|\t") and " " not in line
+
+
 def read_stream(cursor: Cursor, spec: TableSpec, offset: int, count: int, *,
                 stop_at_labels: bool = True, stop: StopRule | None = None) -> list[RawCell]:
     """Cells on the lines from ``offset`` on, until ``count`` cells, a row end, a label of the
@@ -209,6 +222,8 @@ def read_stream(cursor: Cursor, spec: TableSpec, offset: int, count: int, *,
         if stop_at_labels and _holds_label(cursor, spec, line, end, stop):
             break
         if len(stripped) > cursor.max_label_length and _PROSE_END.search(stripped):
+            break
+        if _ends_table(spec, stripped):
             break
         if UNIT_ONLY.match(stripped):
             unit = stripped

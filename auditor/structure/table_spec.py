@@ -11,6 +11,11 @@ A definition (see rules/tables-*.yaml) looks like::
       anchors: ['\\(本列数据的勾稽关系为', ...]     # regexes (folded text) where the table starts
       header: [信息内容]                          # labels opening the header row: when no anchor matches,
                                                  # a header row with the table's columns, then its rows
+      row_total: total                           # the column that is the sum of the others in each row
+                                                 # (lets a row whose digits ran together be split, once)
+      ends: ['^\\s*[一二三四五六七八九十]+、', '附件下载']  # regexes (folded line): a line matching one that
+                                                 # holds no label of the table ends it (a heading, page
+                                                 # furniture)
       columns:
         - {key: natural, label: 自然人}
         - {key: total, label: 总计}
@@ -157,6 +162,8 @@ class TableSpec:
     any_row_label: re.Pattern[str]
     any_header_label: re.Pattern[str]
     header: re.Pattern[str] | None = None  # labels opening the header row, on folded text (see loose_regex)
+    row_total: str | None = None  # the column that is the sum of the others in every row
+    ends: tuple[re.Pattern[str], ...] = ()  # a line matching one (and holding no label of the table) ends it
 
     @property
     def data_rows(self) -> tuple[LabelSpec, ...]:
@@ -224,6 +231,8 @@ def _table_spec(table_id: str, raw: Mapping[str, Any], era: str) -> TableSpec:
         section=tuple(re.compile(source) for source in ([section] if isinstance(section, str) else section)),
         rows=rows, columns=columns, any_row_label=_any_of(rows), any_header_label=_any_of(rows + columns),
         header=re.compile(loose_regex(header)) if header else None,
+        row_total=str(raw["row_total"]) if raw.get("row_total") else None,
+        ends=tuple(re.compile(source, re.MULTILINE) for source in raw.get("ends", ())),
     )
 
 
@@ -283,5 +292,6 @@ def validate_tables(tables: Mapping[str, Any]) -> None:
             continue
         _check_regexes(raw.get("anchors"), (table_id, "anchors"))
         _check_regexes(raw.get("section"), (table_id, "section"))
+        _check_regexes(raw.get("ends"), (table_id, "ends"))
         for axis in ("rows", "columns"):
             _check_keys(raw.get(axis) or (), (table_id, axis))

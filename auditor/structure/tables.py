@@ -27,6 +27,9 @@ from enum import Enum
 from typing import Any
 
 from auditor.structure import Report
+from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
+from auditor.structure.regions import caption_like
+from auditor.structure.run_together import digits_of, one_split, run_together
 from auditor.structure.table_header import HeaderMap, header_map
 from auditor.structure.table_reader import (
     MARKDOWN_RULE,
@@ -73,6 +76,18 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class RecoveredRow:
+    """A row whose digits ran together (``7000007``), split the one way its own total allows."""
+
+    row: str
+    row_label: str
+    raw: str
+    values: tuple[int, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Table:
     """A table found in a report: cells by (row key, column key)."""
 
@@ -86,6 +101,9 @@ class Table:
     anchor_end: int = -1
     row_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     column_labels: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    source: str = "text"  # "grid": a reader's grid; "text-grid": rectangular text rows as a grid; "text"
+    unreadable: tuple[tuple[int, int], ...] = ()  # cells that cannot be told apart: no cells are kept
+    recovered: tuple[RecoveredRow, ...] = ()  # rows of run-together digits split by their own total
 
     def cell(self, row: str, column: str) -> Cell | None:
         return self.cells.get((row, column))
@@ -128,11 +146,19 @@ def _anchor(report: Report, spec: TableSpec, squeezed: _LazySqueezed) -> tuple[i
     header row that opens the table (``header:``)."""
     matches = sorted((match.start(), match.end()) for pattern in spec.anchors
                      for match in pattern.finditer(report.document.folded))
+    matches = [span for span in matches if report.in_table(span[0]) or _caption_like(report, span[0])]
     in_region = [span for span in matches if report.in_table(span[0])]
     found = in_region or matches
     if found:
         return found[0]
     return _header_anchor(report, spec, squeezed) if spec.header is not None else None
+
+
+def _caption_like(report: Report, offset: int) -> bool:
+    """Whether the line holding an anchor looks like a caption or a table line, not a sentence that
+    mentions the table (如表三所示……): short, and not ending as a sentence does."""
+    line = report.document.line(report.document.line_index_of(offset))
+    return caption_like(line.folded.strip(), report.detection)
 
 
 @dataclass
@@ -200,6 +226,7 @@ class _Builder:
     column_labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     last: int = 0
     header: HeaderMap | None = None
+    column_names: dict[str, str] = field(default_factory=dict)  # labels written in fragments (grid)
 
     def text(self, start: int, end: int) -> str:
         return " ".join(self.report.document.text[start:end].split())
@@ -229,7 +256,8 @@ class _Builder:
         self.cells[(row.key, column.key)] = Cell(
             table=self.spec.id, row=row.key, column=column.key,
             row_label=self.text(*row_span) if row_span else row.label,
-            column_label=self.text(*column_span) if column_span else column.label,
+            column_label=self.column_names.get(column.key)
+            or (self.text(*column_span) if column_span else column.label),
             raw=text, value_class=value_class, value=value, start=raw.start, end=raw.end, unit=raw.unit,
         )
         self.last = max(self.last, raw.end)
@@ -341,8 +369,41 @@ def _read_vector(builder: _Builder, cursor: Cursor, start: int) -> None:
         builder.add(row, spec.columns[index % len(spec.columns)], raw)
 
 
+def _from_grid(builder: _Builder, read: GridRead) -> None:
+    document = builder.report.document
+    builder.row_labels.update(read.row_labels)
+    builder.column_labels.update(read.column_labels)
+    builder.column_names.update(read.column_names)
+    builder.last = max(builder.last, read.last)
+    for placed in read.placed:
+        cell = placed.cell
+        if cell is None:
+            raw = RawCell("", placed.label.start_offset, placed.label.end_offset)
+        elif cell.text.strip():
+            raw = RawCell(cell.text.strip(), cell.start_offset, cell.end_offset)
+        else:
+            raw = RawCell("", *blank_offsets(document, cell))
+        builder.add(placed.row, placed.column, raw)
+
+
 def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: int, squeezed: Squeezed) -> Table:
     builder = _Builder(report, spec, squeezed, last=anchor[1])
+    grid = grid_at(report.document, anchor[0], end)
+    # a table without one merged cell (a Word table typed plainly) writes a group label in the first of its
+    # columns and leaves the rest empty, as text does: its spans are inferred the same way
+    plain = grid is not None and all(cell.row_span == 1 and cell.column_span == 1 for cell in grid.cells)
+    read = read_grid(spec, grid, anchor[0], end, infer_spans=plain) if grid is not None else None
+    source = "grid"
+    if grid is None and (typed := text_grid(report.document, anchor[0], end)) is not None:
+        read = read_grid(spec, typed, anchor[0], end, infer_spans=True)
+        source = "text-grid"
+        if read is not None and (not read.placed or any(column.key not in read.column_labels
+                                                        for column in spec.columns if not column.optional)):
+            read = None  # not every column located by position: the text reader below decides
+    if read is not None:
+        _from_grid(builder, read)
+        return _table(spec, builder, anchor, source,
+                      tuple((cell.start_offset, cell.end_offset) for cell in read.unplaced))
     detection = report.detection
     cursor = Cursor(report.document.folded, end, detection.region_max_label_length)
     if spec.layout == "vector":
@@ -351,15 +412,59 @@ def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: i
         _read_rows(builder, cursor, anchor[0])
     if builder.header is not None:  # a merged column whose copies disagree somewhere: none of its cells
         builder.cells = {key: cell for key, cell in builder.cells.items() if key[1] in builder.column_labels}
+    return _table(spec, builder, anchor, "text", ())
+
+
+def _split_row(builder: _Builder, row: LabelSpec, run: Cell, lengths: tuple[int, ...]) -> RecoveredRow:
+    """Replace a run-together row's cells by the numbers of its one valid cut."""
+    position = 0
+    for column, length in zip(builder.spec.columns, lengths, strict=True):
+        start = run.start + position
+        builder.add(row, column, RawCell(run.raw[position:position + length], start, start + length))
+        position += length
+    values = tuple(builder.cells[(row.key, column.key)].value or 0 for column in builder.spec.columns)
+    return RecoveredRow(row.key, run.row_label, run.raw, tuple(int(value) for value in values), run.start, run.end)
+
+
+def _settle(builder: _Builder) -> tuple[tuple[tuple[int, int], ...], tuple[RecoveredRow, ...]]:
+    """Rows whose cells ran together (auditor/structure/run_together.py): split by their own total
+    when exactly one cut satisfies it, else the table's unreadable cells."""
+    spec = builder.spec
+    unreadable: list[tuple[int, int]] = []
+    recovered: list[RecoveredRow] = []
+    keys = [column.key for column in spec.columns]
+    for row in spec.data_rows:
+        cells = [builder.cells.get((row.key, key)) for key in keys]
+        index = run_together([cell.raw if cell is not None else "" for cell in cells])
+        if index is None:
+            continue
+        run = cells[index]
+        assert run is not None
+        written = sum(1 for cell in cells if cell is not None and cell.raw.strip())
+        digits = digits_of(run.raw) or ""
+        lengths = (one_split(digits, len(keys), keys.index(spec.row_total))
+                   if written == 1 and run.raw == digits and spec.row_total in keys else None)
+        if lengths is None:
+            unreadable.append((run.start, run.end))
+        else:
+            recovered.append(_split_row(builder, row, run, lengths))
+    return tuple(unreadable), (() if unreadable else tuple(recovered))
+
+
+def _table(spec: TableSpec, builder: _Builder, anchor: tuple[int, int], source: str,
+           unplaced: tuple[tuple[int, int], ...]) -> Table:
+    run_together_cells, recovered = _settle(builder)
+    unreadable = unplaced + run_together_cells
     present_rows = set(builder.row_labels) | {row for row, _ in builder.cells}
     missing_rows = tuple(row.key for row in spec.rows if row.key not in present_rows and not row.optional
                          and not row.group)
     missing_columns = tuple(column.key for column in spec.columns
                             if column.key not in builder.column_labels and not column.optional)
     return Table(
-        id=spec.id, title=spec.title, start=anchor[0], end=max(builder.last, anchor[1]), cells=builder.cells,
+        id=spec.id, title=spec.title, start=anchor[0], end=max(builder.last, anchor[1]),
         missing_rows=missing_rows, missing_columns=missing_columns, anchor_end=anchor[1],
-        row_labels=builder.row_labels, column_labels=builder.column_labels,
+        row_labels=builder.row_labels, column_labels=builder.column_labels, source=source,
+        unreadable=unreadable, cells=({} if unreadable else builder.cells), recovered=recovered,
     )
 
 

@@ -38,6 +38,11 @@ def _generated(era: str, seed: int, changed: bool) -> str:
     if changed:
         values.set(("t3", "c1", "natural"), GENERATED_CHANGE)
     lines = render(values, "markdown").text.splitlines()
+    # In a Word table without merged cells, 总计 is typed over its own (last) column, not packed left
+    # after 法人或其他组织 as the text form writes it (a text reader spreads that; a grid keeps positions).
+    packed = "|  | 自然人 | 法人或其他组织 | 总计 |  |  |  |  |"
+    placed = "|  | 自然人 | 法人或其他组织 |  |  |  |  | 总计 |"
+    lines = [placed if line == packed else line for line in lines]
     return "\n".join(line for line in lines if not re.fullmatch(r"\|(?:-+\|)+", line))
 
 
