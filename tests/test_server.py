@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,13 @@ from auditor.server import MAX_UPLOAD_BYTES, create_app
 FAULTY = (Path(__file__).resolve().parents[1] / "examples" / "report-2021-faulty.txt").read_bytes()
 
 
+BASE = "http://127.0.0.1:8765"
+
+
 @pytest.fixture(scope="module")
-def client(rulebook) -> TestClient:  # type: ignore[no-untyped-def]
-    return TestClient(create_app(rulebook))
+def client(rulebook) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(rulebook), base_url=BASE) as started:  # `with`: the lifespan starts the workers
+        yield started
 
 
 def _still_serving(client: TestClient) -> None:
