@@ -45,7 +45,8 @@ class Limits:
     timeout: float = 120.0
     memory_mb: int = 2048
     queue: int = 4
-    # tests only: every check waits for this event (a ``SPAWN.Event()``) before it starts
+    # tests only: every check waits until this flag (a ``SPAWN.RawValue("b", 0)``) is made true; a plain
+    # shared byte, not an Event, since a worker killed while waiting on an Event's condition deadlocks set()
     gate: Any = None
 
 
@@ -126,8 +127,8 @@ def worker_main(connection: Connection, rulebook: Rulebook, limits: Limits) -> N
             job = connection.recv()
         except (EOFError, OSError):
             return
-        if limits.gate is not None:
-            limits.gate.wait()
+        while limits.gate is not None and not limits.gate.value:
+            time.sleep(0.01)
         try:
             connection.send(("done", run_job(job, rulebook)))
         except MemoryError:

@@ -115,3 +115,80 @@ def test_audit_html_markup_never_runs(page: Any, tmp_path: Path) -> None:
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+# -- the served page while checking, after it, and watching a file ---------------------------------------
+PROGRESS_TEXT = "#progress-text"
+NO_GK201 = ("() => document.querySelector('.findings') && "
+            "![...document.querySelectorAll('.findings code.rule')].some(e => e.textContent === 'GK201')")
+
+
+def test_progress_state_while_checking(page: Any, server_url: str) -> None:
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # the request waits here until the test lets it go
+        held.append(route)
+
+    page.route("**/check", hold)
+    page.goto(server_url)
+    page.set_input_files("#file", str(FAULTY_TXT))
+    page.wait_for_selector("#check-button[disabled]")
+    assert page.locator("#progress.working .spinner").is_visible()
+    assert page.get_attribute("body", "aria-busy") == "true"
+    assert "正在检查“report-2021-faulty.txt”" in page.inner_text(PROGRESS_TEXT)
+    page.wait_for_function("() => document.getElementById('progress-text').textContent.includes('已用 1 秒')")
+    assert page.is_disabled("#check-button")
+    held[0].continue_()
+    page.wait_for_selector("#progress.finished")
+    assert page.is_enabled("#check-button") and not page.locator(".spinner").is_visible()
+    assert "检查完成" in page.inner_text(PROGRESS_TEXT) and "5 个错误" in page.inner_text(PROGRESS_TEXT)
+    assert page.locator(".findings .finding").count() >= 3
+
+
+def _rule_count(page: Any, rule: str) -> int:
+    return int(page.locator(".findings .finding code.rule", has_text=rule).count())
+
+
+def test_pasted_text_is_kept_and_rechecked(page: Any, server_url: str) -> None:
+    pasted = FAULTY_TXT.read_text(encoding="utf-8")
+    page.goto(server_url)
+    assert page.is_hidden("#recheck-button")
+    page.locator("details summary").click()
+    page.fill("#text", pasted)
+    page.click("#check-button")
+    page.wait_for_selector(DONE)
+    assert _rule_count(page, "GK201") == 1
+    assert page.input_value("#text") == pasted
+    page.fill("#text", pasted.replace("XX年度工作要点", "本年度工作要点"))
+    page.click("#recheck-button")
+    page.wait_for_function(NO_GK201)
+    page.wait_for_selector(DONE)
+    assert _rule_count(page, "GK801") >= 1 and _rule_count(page, "GK201") == 0
+
+
+def test_legacy_word_file_is_advised_on_the_page(page: Any, server_url: str, tmp_path: Path) -> None:
+    legacy = tmp_path / "报告.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    _upload(page, server_url, legacy)
+    assert "另存为 .docx" in page.locator(".upload-error").inner_text()
+    assert page.locator("#progress.failed").count() == 1 and page.is_enabled("#check-button")
+
+
+def test_watched_file_updates_the_open_page(page: Any, tmp_path: Path, running_server: Any) -> None:
+    report = tmp_path / "报告.txt"
+    report.write_bytes(FAULTY_TXT.read_bytes())
+    with running_server("--watch", str(report)) as url:
+        page.goto(url)
+        assert "正在监视" in page.inner_text("#watch")
+        page.wait_for_function("() => document.querySelectorAll('.findings .finding').length >= 3")
+        assert _rule_count(page, "GK201") == 1
+        page.evaluate("window.__sameDocument = true")
+        report.write_text(FAULTY_TXT.read_text(encoding="utf-8").replace("XX年度工作要点", "本年度工作要点"),
+                          encoding="utf-8")
+        page.wait_for_function(NO_GK201, timeout=30_000)
+        assert page.evaluate("window.__sameDocument") is True  # updated in place, not reloaded
+        assert _rule_count(page, "GK801") >= 1
+        assert "已更新" in page.inner_text(PROGRESS_TEXT) and "上次检查" in page.inner_text("#watch-state")
+        page.click("#recheck-button")
+        page.wait_for_selector("#progress.finished")
+        assert page.evaluate("window.__sameDocument") is True
