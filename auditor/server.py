@@ -512,7 +512,8 @@ def _routes(state: ServeState) -> list[Route]:
             return Response(outcome.json, media_type="application/json")
         status = 422 if outcome.read_error else 200
         if _wants_fragment(request):
-            return JSONResponse({"ok": True, "html": results_block(outcome), "summary": outcome.summary}, status)
+            return JSONResponse({"ok": not outcome.read_error, "html": results_block(outcome),
+                                 "summary": outcome.summary}, status)
         body = (form_html(submission, checked=True) + progress_html() +
                 f'<div id="results">{results_block(outcome)}</div>')
         return html_response(serve_page(body), status)

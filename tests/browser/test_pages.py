@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +53,10 @@ def test_upload_faulty_txt_shows_findings_and_marked_cell(page: Any, server_url:
     key = finding.get_attribute("data-finding")
     focused = page.locator(f"td.focus[data-d~='{key}'], mark.focus[data-d~='{key}']")
     assert focused.count() >= 1
-    page.wait_for_function(IN_VIEW, arg=focused.first.element_handle())
+    # the primary place (the total cell) is scrolled to; the outlined addends may lie beyond the screen
+    primary = page.locator(f"td.focus:has(#at-{key})")
+    assert primary.count() == 1
+    page.wait_for_function(IN_VIEW, arg=primary.element_handle())
 
 
 def test_upload_faulty_docx(page: Any, server_url: str) -> None:
@@ -192,3 +196,18 @@ def test_watched_file_updates_the_open_page(page: Any, tmp_path: Path, running_s
         page.click("#recheck-button")
         page.wait_for_selector("#progress.finished")
         assert page.evaluate("window.__sameDocument") is True
+
+
+def test_recheck_of_a_file_changed_since_it_was_chosen_says_what_to_do(page: Any, server_url: str,
+                                                                       tmp_path: Path) -> None:
+    report = tmp_path / "报告.txt"
+    report.write_bytes(FAULTY_TXT.read_bytes())
+    _upload(page, server_url, report)
+    assert page.locator("#progress.finished").count() == 1 and page.is_visible("#recheck-button")
+    report.write_text(report.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
+    os.utime(report, (report.stat().st_atime + 5, report.stat().st_mtime + 5))
+    page.click("#recheck-button")
+    page.wait_for_selector("#progress.failed")
+    message = page.inner_text(PROGRESS_TEXT)
+    assert "请重新选择或拖入这个文件" in message and "--watch" in message
+    assert page.is_enabled("#check-button") and page.locator(".findings .finding").count() >= 3
