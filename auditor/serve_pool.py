@@ -231,8 +231,10 @@ class WorkerPool:
         if self._waiting >= self.limits.queue and self._idle.empty():
             return Outcome("busy")
         self._waiting += 1
-        try:
-            worker = await self._idle.get()
+        try:  # bounded: a pool whose workers cannot start must not hold requests for ever
+            worker = await asyncio.wait_for(self._idle.get(), self.limits.timeout + START_TIMEOUT)
+        except TimeoutError:
+            return Outcome("busy")
         finally:
             self._waiting -= 1
         self._busy += 1

@@ -260,6 +260,7 @@ def test_a_check_over_the_time_limit_is_stopped_and_the_worker_replaced(rulebook
         assert held.post("/check", files={"file": ("r.txt", FAULTY, "text/plain")}).status_code == 200
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux only")
 def test_a_check_over_the_memory_limit_is_stopped(rulebook: Rulebook) -> None:
     app = create_app(rulebook, ServeSettings(limits=Limits(jobs=1, memory_mb=32)))
     big = ("本机关2023年共收到政府信息公开申请10件，其中依申请公开5件。" * 40 + "\n").encode() * 1500
