@@ -302,16 +302,38 @@ def docs(outdir: str, rulebooks: tuple[str, ...]) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
 @click.option("--no-browser", is_flag=True, help="do not open the page in the web browser")
 @click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False))
-def serve(host: str, port: int, no_browser: bool, rulebooks: tuple[str, ...]) -> None:
+@click.option("--watch", "watch_path", type=click.Path(exists=True, dir_okay=False),
+              help="check FILE whenever it is saved; the open page shows each new result by itself")
+@click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="checks run at the same time, each in its own worker process")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
+              help="seconds a check may take before it is stopped")
+@click.option("--memory", "memory_mb", type=click.IntRange(128, 65536), default=2048, show_default=True,
+              help="MB of memory a check may use before it is stopped (not enforced on Windows)")
+def serve(host: str, port: int, no_browser: bool, rulebooks: tuple[str, ...], watch_path: str | None,
+          jobs: int, timeout: float, memory_mb: int) -> None:
     """Open a local web page to check a draft report by drag and drop (nothing leaves this machine)."""
     try:
-        from auditor.server import serve as run_server
+        from auditor import server
+        from auditor.serve_pool import Limits
     except ImportError as error:
         click.echo(f"gk-audit: serve 需要额外的依赖（{error.name}）：pip install 'gk-audit[serve]'", err=True)
         sys.exit(EXIT_USAGE)
+    from pathlib import Path
+
     rulebook = _load_rulebook(rulebooks)
-    click.echo(f"gk-audit: 检查页面已启动：http://{host}:{port}/（按 Ctrl+C 停止）", err=True)
-    run_server(rulebook, host, port, open_browser=not no_browser)
+    settings = server.ServeSettings(host, port, Limits(jobs, timeout, memory_mb),
+                                    Path(watch_path).resolve() if watch_path else None)
+
+    def announce(url: str) -> None:
+        watching = f"，正在监视 {watch_path}" if watch_path else ""
+        click.echo(f"gk-audit: 检查页面已启动：{url}{watching}（按 Ctrl+C 停止）", err=True)
+
+    try:
+        server.serve(rulebook, settings, open_browser=not no_browser, announce=announce)
+    except server.ServeError as error:
+        click.echo(f"gk-audit: {error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ skipped with the reason, and the end of the run repeats it in capitals: never si
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -90,12 +91,12 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 
     raise RuntimeError("gk-audit serve did not answer within 20 s")
 
 
-@pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
-    """``gk-audit serve`` in a subprocess on a free loopback port."""
+@contextlib.contextmanager
+def _running_server(*arguments: str) -> Iterator[str]:
+    """``gk-audit serve ARGUMENTS`` in a subprocess on a free loopback port; yields its URL."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "auditor.cli", "serve", "--no-browser", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", "auditor.cli", "serve", "--no-browser", "--port", str(port),
+                                *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, process)
@@ -106,6 +107,21 @@ def server_url() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        process.stderr.close()  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """``gk-audit serve`` in a subprocess on a free loopback port."""
+    with _running_server() as url:
+        yield url
+
+
+@pytest.fixture()
+def running_server() -> Any:
+    """``with running_server("--watch", path) as url:`` a server of its own, with extra arguments."""
+    return _running_server
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
