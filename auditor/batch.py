@@ -87,6 +87,7 @@ class PackedResult(FileResult):
 
     fingerprints: list[str] | None = None
     rules_run: tuple[str, ...] | None = None
+    summary: Any = None  # auditor.series.ReportSummary when the run compares reports across years
 
 
 def _slim(result: FileResult, keep_source: bool) -> SlimReport | None:
@@ -123,6 +124,7 @@ class WorkerState:
     keep_source: bool
     keep_report: bool = False  # the whole Report (structure included), for renderers that draw the report
     stdin_name: str = "<stdin>.txt"
+    series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -206,6 +208,10 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
                           result.read_error, list(result.notes), internal_error=result.internal_error,
                           fingerprints=[prints[index] for index in keep], rules_run=_rules_run(rulebook, plan, result))
+    if state.series:
+        from auditor.series import summary_of_result
+
+        packed.summary = summary_of_result(result, rulebook)
     return packed, outcome
 
 
@@ -260,6 +266,7 @@ class BatchRequest:
     progress: bool = False
     root: Path = field(default_factory=Path.cwd)
     stdin_name: str | None = None  # --stdin-filename: how standard input is named, read and configured
+    previous: tuple[str, ...] = ()  # --previous: last year's report(s) to compare every input with
 
 
 @dataclass
@@ -270,6 +277,7 @@ class BatchOutcome:
     stale: list[baseline_module.StaleEntry] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     baseline_used: bool = False
+    series: tuple[Any, ...] = ()  # auditor.series.SeriesInfo of the series found in the run
 
     @property
     def all_unreadable(self) -> bool:
@@ -277,7 +285,11 @@ class BatchOutcome:
 
     def render_extra(self) -> dict[str, Any]:
         """What machine renderers may add: the stale baseline entries (JSON ``baseline.stale``)."""
-        return {"baseline": {"stale": [entry.to_json() for entry in self.stale]}} if self.baseline_used else {}
+        extra: dict[str, Any] = {"baseline": {"stale": [entry.to_json() for entry in self.stale]}} \
+            if self.baseline_used else {}
+        if self.series:
+            extra["series"] = [info.to_json() for info in self.series]
+        return extra
 
 
 def _suppressions_path(path: str, cli: CliOverrides) -> str | None:
@@ -298,8 +310,11 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
     _check_rule_keys(inputs, plan_of_input, list(plans), rulebooks, request.cli)
+    from auditor.series import wants_series
+
+    series = wants_series(rulebooks.values(), len(inputs), request.previous)
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
-                       request.stdin_name or "<stdin>.txt"), plan_of_input
+                       request.stdin_name or "<stdin>.txt", series=series), plan_of_input
 
 
 def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],
@@ -489,6 +504,10 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
     rulebook = state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
     project = resolve_settings(str(Path.cwd() / "-"), request.cli)
     outcome = BatchOutcome(results, rulebook, project.fail_on)
+    if state.series:
+        from auditor.series import batch_pass
+
+        outcome.series = batch_pass(results, rulebook, state, items, request)
     results += _unused_results(state, outcomes, rulebook)
     outcome.results = _apply_baseline(results, request, outcome, lambda path: relative_path(path, request.root))
     return outcome

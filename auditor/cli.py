@@ -102,13 +102,15 @@ def main() -> None:
               help="stop checking a file after this many seconds (0: no limit) [default: 180]")
 @click.option("--stdin-filename", help="the file name standard input (-) stands for: shown in findings, and its "
                                        "extension and folder choose the reader and the config")
+@click.option("--previous", "previous", multiple=True, type=click.Path(dir_okay=False),
+              help="last year's report: compare the draft(s) with it (carry-over, stock, copied text)")
 def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], year: int | None, profile: str | None,
           rulebooks: tuple[str, ...], quiet: bool, no_color: bool, config_path: str | None,
           exclude: tuple[str, ...], jobs: int | None, statistics: bool, baseline_path: str | None,
           write_baseline: str | None, baseline_prune: bool, suppressions_path: str | None,
           cache_dir: str | None, no_cache: bool, docs_url: str | None, max_file_size: float | None,
-          time_budget: float | None, stdin_filename: str | None) -> None:
+          time_budget: float | None, stdin_filename: str | None, previous: tuple[str, ...]) -> None:
     """Check reports (files, directories, or - for standard input)."""
     _configure_cache(cache_dir, no_cache)
     _configure_limits(max_file_size, time_budget)
@@ -123,7 +125,8 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
     request = BatchRequest(paths, cli, jobs, keep_source=output_format not in FORMATS_WITHOUT_SOURCE,
                            keep_report=output_format in FULL_REPORT_FORMATS,
                            baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
-                           progress=True, root=repository_root(), stdin_name=stdin_filename)
+                           progress=True, root=repository_root(), stdin_name=stdin_filename,
+                           previous=previous)
     from auditor.paths import OutputError
 
     try:

@@ -101,6 +101,10 @@ def run_job(job: Job, rulebook: Rulebook) -> dict[str, Any]:
     from auditor.render.json import render_json
 
     result = check_path(job.name, rulebook, Options(year=job.year, profile=job.profile), data=job.data)
+    if result.internal_error is not None and "MemoryError" in result.internal_error:
+        # check_path turns any failure into an internal-error finding; running out of memory under the
+        # worker's cap is the worker's own failure: it is replaced, not trusted with the next file
+        raise MemoryError(result.internal_error)
     reply: dict[str, Any] = {"read_error": result.read_error is not None, "summary": summary_text([result])}
     if job.want == "json":
         reply["json"] = render_json([result], RenderContext())

@@ -180,6 +180,8 @@ class _Writer:
             for column in range(count):
                 text, anchors = self._cell(next(inlines), cursor, limit)
                 bar = self.source.find("|", anchors[-1] + 1 if anchors else cursor + 1, limit)
+                if not text and bar < 0 and column:
+                    continue  # a cell markdown-it adds to a short row: not typed, so not written
                 self.put(" ", [anchors[0] if anchors else cursor])
                 start = len(self.chars)
                 self.put(text, anchors)

@@ -386,19 +386,24 @@ def _from_grid(builder: _Builder, read: GridRead) -> None:
         builder.add(placed.row, placed.column, raw)
 
 
+def _all_columns_located(spec: TableSpec, read: GridRead) -> bool:
+    return bool(read.placed) and all(column.key in read.column_labels for column in spec.columns if not column.optional)
+
+
 def _read_table(report: Report, spec: TableSpec, anchor: tuple[int, int], end: int, squeezed: Squeezed) -> Table:
     builder = _Builder(report, spec, squeezed, last=anchor[1])
-    grid = grid_at(report.document, anchor[0], end)
-    # a table without one merged cell (a Word table typed plainly) writes a group label in the first of its
-    # columns and leaves the rest empty, as text does: its spans are inferred the same way
+    # A Markdown table is text typed by hand (pipe rows in the text, no spans): it is read as text is,
+    # not from the Markdown reader's grid, which keeps its ragged rows as they were typed.
+    grid = None if report.document.source_format == "md" else grid_at(report.document, anchor[0], end)
+    # A table without one merged cell (a Word table typed plainly) is laid out as text is: a group label
+    # in the first of its columns, the rest empty; its spans are inferred the same way.
     plain = grid is not None and all(cell.row_span == 1 and cell.column_span == 1 for cell in grid.cells)
     read = read_grid(spec, grid, anchor[0], end, infer_spans=plain) if grid is not None else None
     source = "grid"
     if grid is None and (typed := text_grid(report.document, anchor[0], end)) is not None:
         read = read_grid(spec, typed, anchor[0], end, infer_spans=True)
         source = "text-grid"
-        if read is not None and (not read.placed or any(column.key not in read.column_labels
-                                                        for column in spec.columns if not column.optional)):
+        if read is not None and not _all_columns_located(spec, read):
             read = None  # not every column located by position: the text reader below decides
     if read is not None:
         _from_grid(builder, read)

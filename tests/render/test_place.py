@@ -148,8 +148,10 @@ def test_served_page_names_docx_places(rulebook: Rulebook) -> None:
         from starlette.testclient import TestClient
     from auditor.server import create_app
 
-    answer = TestClient(create_app(rulebook)).post(
-        "/check", files={"file": ("草稿.docx", FAULTY_DOCX.read_bytes(), "application/octet-stream")})
+    # the app's workers start with it (with), and its Host guard wants the loopback name it is bound to
+    with TestClient(create_app(rulebook), base_url="http://127.0.0.1:8765") as client:
+        answer = client.post(
+            "/check", files={"file": ("草稿.docx", FAULTY_DOCX.read_bytes(), "application/octet-stream")})
     assert answer.status_code == 200
     wheres = re.findall(r'<span class="where">([^<]*)</span>', answer.text)
     assert "表2 第32行 第2列" in wheres and not any(EXTRACTED_LINE.search(where) for where in wheres)
