@@ -87,6 +87,8 @@ class _Builder:
             key = str(key_node.value)
             if key in data:
                 raise YamlProblem(line, column, f"键 “{key}” 重复")
+            if value_node.start_mark.line > key_node.start_mark.line:  # a block value: point at its key
+                self.marks.setdefault((*path, key), (line, column))
             data[key] = self.build(value_node, (*path, key), active)
         return data
 
