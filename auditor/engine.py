@@ -159,7 +159,7 @@ def time_budget(seconds: float) -> Iterator[None]:
 
 
 def too_slow_result(path: str, seconds: float, rulebook: Rulebook) -> FileResult:
-    reason = f"超过 {seconds:g} 秒仍未完成，已停止检查"
+    reason = f"超过 {seconds:g} 秒仍未完成"
     return read_error_result(path, reason, rulebook, "too_slow")
 
 
