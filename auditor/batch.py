@@ -14,6 +14,7 @@ import dataclasses
 import multiprocessing
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -35,9 +36,10 @@ from auditor.config import (
     suppressions_for,
 )
 from auditor.diagnostics import Diagnostic, Severity
-from auditor.engine import FileResult, Options, Selection, check_path
+from auditor.engine import FileResult, Options, Selection, TimeBudgetExceeded, check_path, time_budget, too_slow_result
 from auditor.fingerprint import fingerprints
 from auditor.paths import STDIN, expand_inputs
+from auditor.readers import limits
 from auditor.rulebook import Rule, Rulebook, load_rulebook
 from auditor.structure import Report
 from auditor.structure.profile import TitleLine
@@ -198,12 +200,21 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
                   ) -> tuple[PackedResult, FileOutcome]:
     plan = state.plans[plan_index]
     rulebook = state.rulebooks[plan.rulebooks]
+    started = time.monotonic()
     result = check_path(state.stdin_name if path == STDIN else path, rulebook, plan.options, data=data)
     diagnostics = _override_severity(result.diagnostics, plan.severity)
     source_lines = result.report.document.source_lines() if result.report is not None else []
-    prints = fingerprints(source_lines, diagnostics)
     suppressions = state.suppressions.get(plan.suppressions) if plan.suppressions else None
-    keep, outcome = apply_file(suppressions, result.path, diagnostics, prints, source_lines)
+    budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
+    try:
+        with time_budget(max(budget - (time.monotonic() - started), 0.001) if budget else 0):
+            prints = fingerprints(source_lines, diagnostics)
+            keep, outcome = apply_file(suppressions, result.path, diagnostics, prints, source_lines)
+    except TimeBudgetExceeded:
+        result = too_slow_result(result.path, budget, rulebook)
+        diagnostics, source_lines = result.diagnostics, []
+        prints = fingerprints([], diagnostics)
+        keep, outcome = list(range(len(diagnostics))), FileOutcome(frozenset(), frozenset())
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
                           result.read_error, list(result.notes), internal_error=result.internal_error,

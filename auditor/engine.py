@@ -153,9 +153,11 @@ class TimeBudgetExceeded(BaseException):
 
 @contextlib.contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
-    """Raise TimeBudgetExceeded in the block after ``seconds`` (SIGALRM; main thread only, else no limit)."""
+    """Raise TimeBudgetExceeded in the block after ``seconds`` (SIGALRM; in the main thread and when no
+    other interval timer is running, else no limit)."""
     usable = (seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
+              and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)  # never clobber a timer someone else set
     if not usable:
         yield
         return
@@ -173,7 +175,7 @@ def time_budget(seconds: float) -> Iterator[None]:
 
 
 def too_slow_result(path: str, seconds: float, rulebook: Rulebook) -> FileResult:
-    reason = f"超过 {seconds:g} 秒仍未完成，已停止检查"
+    reason = f"超过 {seconds:g} 秒仍未完成"
     return read_error_result(path, reason, rulebook, "too_slow")
 
 

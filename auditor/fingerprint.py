@@ -27,14 +27,20 @@ def normalise(text: str) -> str:
     return _BLANKS.sub(" ", text).strip()
 
 
-def span_texts(source_lines: Sequence[str], diagnostic: Diagnostic) -> tuple[str, str]:
-    """(text of the primary span, text of the lines holding it), both normalised."""
+def span_texts(source_lines: Sequence[str], diagnostic: Diagnostic,
+               neighbourhoods: dict[tuple[int, int], str] | None = None) -> tuple[str, str]:
+    """(text of the primary span, text of the lines holding it), both normalised. ``neighbourhoods``
+    keeps each line range's normalised text, so many findings on one long line normalise it once."""
     span = diagnostic.span
     if span is None or not 1 <= span.start.line <= len(source_lines):
         return "", normalise(diagnostic.message)
     last_line = min(max(span.end.line, span.start.line), len(source_lines))
     lines = list(source_lines[span.start.line - 1 : last_line])
-    neighbourhood = normalise("\n".join(lines))
+    cache = neighbourhoods if neighbourhoods is not None else {}
+    key = (span.start.line, last_line)
+    if key not in cache:
+        cache[key] = normalise("\n".join(lines))
+    neighbourhood = cache[key]
     if len(lines) == 1:
         text = lines[0][span.start.column - 1 : max(span.end.column - 1, span.start.column - 1)]
     else:
@@ -53,8 +59,9 @@ def fingerprints(source_lines: Sequence[str], diagnostics: Sequence[Diagnostic])
     """One fingerprint per diagnostic, in order, with an occurrence index for duplicates."""
     seen: Counter[str] = Counter()
     found: list[str] = []
+    neighbourhoods: dict[tuple[int, int], str] = {}
     for diagnostic in diagnostics:
-        base = fingerprint_of(diagnostic.rule, *span_texts(source_lines, diagnostic))
+        base = fingerprint_of(diagnostic.rule, *span_texts(source_lines, diagnostic, neighbourhoods))
         found.append(f"{base}:{seen[base]}")
         seen[base] += 1
     return found

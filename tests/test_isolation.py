@@ -27,8 +27,8 @@ REPORT = "某区2023年政府信息公开工作年度报告\n一、总体情况\
 @pytest.fixture(autouse=True)
 def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GK_AUDIT_CACHE_DIR", "")
-    monkeypatch.delenv(limits.SIZE_VARIABLE, raising=False)
-    monkeypatch.delenv(limits.TIME_VARIABLE, raising=False)
+    monkeypatch.setenv(limits.SIZE_VARIABLE, "")  # empty: the default; setenv puts the old value back after
+    monkeypatch.setenv(limits.TIME_VARIABLE, "")
 
 
 def _files(folder: Path, count: int, bad: str = "") -> list[str]:
