@@ -11,12 +11,10 @@ so the output is byte-identical whatever ``--jobs``.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,6 +248,9 @@ def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdi
         for path, plan_index in items:
             yield process_file(state, path, plan_index, stdin if path == STDIN else None)
         return
+    import multiprocessing  # imported only when a pool is used: a small run never pays for it
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(64, len(items) // (jobs * 8)))

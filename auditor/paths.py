@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,6 +29,8 @@ def write_atomic(path: str, content: str | Iterable[str]) -> None:
     folder and a rename, so a reader never sees a half-written report."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when writing a file, not on the start-up path
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
