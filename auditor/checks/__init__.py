@@ -103,7 +103,9 @@ class LazyPattern:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name not in self._COPIED:
             raise AttributeError(name)
-        compiled = re.compile(self.pattern, re.MULTILINE)
+        from auditor import regexcache
+
+        compiled = regexcache.compile(self.pattern, re.MULTILINE)
         for attribute in self._COPIED:
             setattr(self, attribute, getattr(compiled, attribute))
         return getattr(compiled, name)

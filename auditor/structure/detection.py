@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor import regexcache
 from auditor.rulebook import ParamError
 
 
@@ -73,7 +74,7 @@ def compile_regex(source: Any, path: tuple[str | int, ...]) -> re.Pattern[str]:
     if not isinstance(source, str):
         raise ParamError(path, f"应为正则表达式字符串，而不是 {type(source).__name__}")
     try:
-        return re.compile(source, re.MULTILINE)
+        return regexcache.compile(source, re.MULTILINE)
     except re.error as error:
         raise ParamError(path, f"正则表达式无法编译: {error} （{source!r}）") from error
 

@@ -1,0 +1,125 @@
+"""The rulebook's regexes, compiled once per machine rather than once per run.
+
+A cold ``gk-audit check`` of one report compiles some 250 regexes (rule patterns, detection,
+table labels; several with large CJK character classes), a third of its start-up time, nearly all
+of it in the pure-Python parser and code generator of ``re``. ``compile`` below keeps the
+generated code of each pattern (the integer program ``re`` hands to ``_sre.compile``, its group
+count and names) in a JSON file next to the rulebook's validation stamp, and rebuilds the pattern
+from it on later runs. The result is the very object ``re.compile`` returns; ``_sre`` validates
+the code it is given, and anything unexpected (another Python, a damaged or foreign file, a
+changed internal interface) falls back to ``re.compile``, so the cache can only cost time.
+
+The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once at
+exit when a run compiled something new, atomically, and is never required: delete it at will.
+JSON, not pickle or marshal: loading the cache must never run code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+try:
+    import _sre
+    from re import _compiler, _parser
+except ImportError:  # pragma: no cover - another Python implementation
+    _sre = None  # type: ignore[assignment]
+
+_PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
+_STATE: dict[str, Any] = {"entries": None, "dirty": False}
+
+
+def cache_file() -> Path:
+    home = Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
+    version = "-".join(map(str, sys.version_info[:3]))
+    return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}.json"
+
+
+def _entries() -> dict[str, Any]:
+    entries = _STATE["entries"]
+    if entries is None:
+        try:
+            entries = json.loads(cache_file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = {}
+        if not isinstance(entries, dict):
+            entries = {}
+        _STATE["entries"] = entries
+    return entries
+
+
+def _rebuilt(source: str, entry: Any) -> re.Pattern[str] | None:
+    try:
+        flags, code, groups, groupindex, indexgroup = entry
+        return _sre.compile(source, flags, code, groups, groupindex, tuple(indexgroup))  # type: ignore[no-any-return]
+    except Exception:
+        return None
+
+
+def _generated(source: str, flags: int) -> tuple[re.Pattern[str], list[Any]]:
+    """Compile as ``re._compiler.compile`` does, keeping what it hands to ``_sre.compile``."""
+    parsed = _parser.parse(source, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    entry = [flags | parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup]
+    return _sre.compile(source, entry[0], code, entry[2], groupindex, tuple(indexgroup)), entry
+
+
+def compile(source: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, rebuilt from the cache when this pattern was compiled before."""
+    key = (source, flags)
+    pattern = _PATTERNS.get(key)
+    if pattern is not None:
+        return pattern
+    if _sre is None:
+        pattern = re.compile(source, flags)
+    else:
+        name = f"{flags}:{source}"
+        pattern = _rebuilt(source, _entries().get(name)) if name in _entries() else None
+        if pattern is None:
+            pattern = _fresh(source, flags, name)
+    _PATTERNS[key] = pattern
+    return pattern
+
+
+def _fresh(source: str, flags: int, name: str) -> re.Pattern[str]:
+    try:
+        pattern, entry = _generated(source, flags)
+    except re.error:
+        raise  # a bad pattern raises what re.compile raises, from the same parser
+    except Exception:
+        return re.compile(source, flags)
+    _entries()[name] = entry
+    if not _STATE["dirty"]:
+        _STATE["dirty"] = True
+        atexit.register(save)
+    return pattern
+
+
+def save() -> None:
+    """Write the cache if this process compiled something new (best effort, atomic)."""
+    if not _STATE["dirty"]:
+        return
+    _STATE["dirty"] = False
+    import tempfile
+
+    target = cache_file()
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".regex.", dir=str(target.parent))
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(_STATE["entries"], stream, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
