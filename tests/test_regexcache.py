@@ -76,3 +76,51 @@ def test_compile_patterns_defers_only_inside_the_block_and_still_rejects_bad_reg
     assert not any(isinstance(pattern, LazyPattern) for pattern in compile_patterns(SOURCES, ("patterns",)))
     with pytest.raises(ParamError):
         compile_patterns(["(unclosed"], ("patterns",))
+
+
+TRICKY = [r"(?<![\d.])(?P<year>(?:19|20)\d{2})年", r"(?:下一步|今后)?[,]?\s*(?:我|本)?(?:做好|加强)", r"\b\w+",
+          r"(?=[一二])(?<!第)[一二三]是", r"^\s*(?:第)?[一二三]+、", r"(?:a|)b", r"(?:x{0})y", r"(?:(?:a)?)+b",
+          r"(?<=年)\d+|\s*月", r"[^\s]{2}", r"(?i:a)b", r"(a)?(?(1)b|c)", r"(?:[^。]|x)y", r"\s*$", r"(?:甲)*乙?"]
+
+
+def _rule_sources() -> set[tuple[str, int]]:
+    from auditor.rulebook import load_rulebook
+
+    seen: set[int] = set()
+    found: set[tuple[str, int]] = set()
+
+    def walk(value: object) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, LazyPattern | re.Pattern):
+            found.add((value.pattern, re.MULTILINE))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                walk(getattr(value, name))
+
+    for rule in load_rulebook().rules:
+        walk(rule.compiled)
+    return found
+
+
+def test_the_first_character_set_keeps_every_match_of_every_rule_pattern() -> None:
+    from auditor.textfold import fold
+
+    root = Path(__file__).resolve().parent
+    texts = [fold(path.read_text(encoding="utf-8", errors="replace"))
+             for path in sorted((root / "fixtures" / "rules").glob("*/*.txt"))[::4]]
+    texts += ["一是二是 第一是 2023年1月 x1y (a)b 年12 月", ""]
+    sources = _rule_sources() | {(source, flags) for source in TRICKY for flags in (0, re.MULTILINE)}
+    assert len(sources) > 100
+    for source, flags in sorted(sources):
+        fresh = re.compile(source, flags)
+        rebuilt, _ = regexcache._generated(source, flags)
+        for text in texts:
+            assert [match.span() for match in rebuilt.finditer(text)] == \
+                [match.span() for match in fresh.finditer(text)], source
+            assert [match.span() for match in rebuilt.finditer(text, 3, max(3, len(text) - 2))] == \
+                [match.span() for match in fresh.finditer(text, 3, max(3, len(text) - 2))], source
