@@ -186,7 +186,13 @@ def expand(paths: Sequence[str], cli: CliOverrides) -> list[str]:
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """The free cores: those this process may use, less the ones the load average says are busy."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        busy = int(os.getloadavg()[0] + 0.5)
+    except (OSError, AttributeError):
+        busy = 0
+    return max(1, cores - busy)
 
 
 # ---------------------------------------------------------------------------- the run

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +165,8 @@ def _read_table(path: Path) -> tuple[Any, str] | None:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), "", f"无法读取（{error}）") from error
     if path.name == "pyproject.toml":
+        import tomllib  # only for a pyproject.toml: its import compiles regexes on every start
+
         try:
             table = tomllib.loads(text).get("tool", {}).get("gk-audit")
         except tomllib.TOMLDecodeError as error:

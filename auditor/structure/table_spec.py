@@ -47,11 +47,11 @@ from auditor.textfold import fold
 # a label is a whole cell: no Han character or letter right before or after it
 _HAN_OR_LETTER = r"\u3400-\u9fffA-Za-z"
 _SUFFIX = r"(?:\([^()]{0,160}\))?"
-_WORD = re.compile(f"[{_HAN_OR_LETTER}]")
+_WORD = regexcache.compile(f"[{_HAN_OR_LETTER}]")
 MAX_LABEL_BREAKS = 2  # a label wrapped inside its cell: at most this many line breaks in it
 
 
-_UNSQUEEZED_RUN = re.compile(r"[^ \t\n\r]+")
+_UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
 
 
 @dataclass(frozen=True)
