@@ -20,6 +20,8 @@ straight to the positions where a match can start. The set covers every match's 
 so the matches are exactly those of ``re.compile``; a pattern that can match the empty string, or
 that can start with any character, keeps the code ``re`` generated.
 
+The file maps ``"FLAGS:SOURCE"`` to the JSON text of one entry, decoded on first use, so a run that
+needs a few patterns does not decode the code of all of them.
 The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once at
 exit when a run compiled something new, atomically, and is never required: delete it at will.
 JSON, not pickle or marshal: loading the cache must never run code.
@@ -42,7 +44,7 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None  # type: ignore[assignment]
 
-FORMAT = 3  # bump when the generated code changes (version 3: the first-character set)
+FORMAT = 4  # bump when the generated code or the file layout changes (4: first-character sets, lazy entries)
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
 _STATE: dict[str, Any] = {"entries": None, "dirty": False}
 
@@ -68,7 +70,8 @@ def _entries() -> dict[str, Any]:
 
 def _rebuilt(source: str, entry: Any) -> re.Pattern[str] | None:
     try:
-        flags, code, groups, groupindex, indexgroup = entry
+        # each entry is stored as its own JSON text, decoded only when its pattern is asked for
+        flags, code, groups, groupindex, indexgroup = json.loads(entry) if isinstance(entry, str) else entry
         return _sre.compile(source, flags, code, groups, groupindex, tuple(indexgroup))  # type: ignore[no-any-return]
     except Exception:
         return None
@@ -197,7 +200,9 @@ def save() -> None:
         handle, temporary = tempfile.mkstemp(prefix=".regex.", dir=str(target.parent))
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(_STATE["entries"], stream, ensure_ascii=False, separators=(",", ":"))
+                entries = {name: entry if isinstance(entry, str) else json.dumps(entry, separators=(",", ":"))
+                           for name, entry in _STATE["entries"].items()}
+                json.dump(entries, stream, ensure_ascii=False, separators=(",", ":"))
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
