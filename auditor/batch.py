@@ -11,7 +11,6 @@ so the output is byte-identical whatever ``--jobs``.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import sys
 import time
@@ -260,7 +259,13 @@ def expand(paths: Sequence[str], cli: CliOverrides) -> list[str]:
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """The free cores: those this process may use, less the ones the load average says are busy."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        busy = int(os.getloadavg()[0] + 0.5)
+    except (OSError, AttributeError):
+        busy = 0
+    return max(1, cores - busy)
 
 
 # ---------------------------------------------------------------------------- the run
@@ -351,6 +356,8 @@ def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdi
 
 # ---------------------------------------------------------------------------- worker pool
 def _pool_context() -> Any:
+    import multiprocessing  # imported only when a pool is used: a small run never pays for it
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 

@@ -81,7 +81,7 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
               help="use this config file for every input instead of the nearest one")
 @click.option("--exclude", multiple=True, help="glob of files not to check when walking folders (repeatable)")
-@click.option("--jobs", "-j", type=click.IntRange(1, 512), help="parallel worker processes [default: CPU count]")
+@click.option("--jobs", "-j", type=click.IntRange(1, 512), help="parallel worker processes [default: free cores]")
 @click.option("--statistics", is_flag=True, help="also print counts of findings by rule and by category")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="report only findings not recorded in this baseline file")

@@ -26,7 +26,6 @@ import fnmatch
 import functools
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,6 +224,8 @@ def _read_table(path: Path) -> tuple[Any, str, Marks] | None:
     except UnicodeDecodeError as error:
         raise ConfigError(str(path), "", "文件不是 UTF-8 编码") from error
     if path.name == "pyproject.toml":
+        import tomllib  # only for a pyproject.toml: its import compiles regexes on every start
+
         try:
             tool = tomllib.loads(text).get("tool")
         except tomllib.TOMLDecodeError as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -70,6 +69,8 @@ def _replace(target: Path, pieces: Iterable[str]) -> None:
     existing = target.stat() if target.exists() else None
     mode = stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_umask()
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when writing a file, not on the start-up path
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -279,7 +279,7 @@ def _parse_severity(value: Any) -> tuple[Severity, dict[str, Severity]]:
 
 def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[YamlPath, tuple[int, int]],
                 validate_params: bool = True) -> Rule:
-    from auditor.checks import kind_module
+    from auditor.checks import deferred_compiling, kind_module
 
     rule_path: YamlPath = ("rules", index)
     try:
@@ -305,7 +305,8 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
             raise RulebookError(path, line, column,
                                 f"规则 {raw['id']} (kind: {raw['kind']}): {where + ': ' if where else ''}{problem}")
     try:
-        compiled = module.prepare(params) if hasattr(module, "prepare") else None
+        with deferred_compiling(not validate_params):  # a validated file's regexes compile on first use
+            compiled = module.prepare(params) if hasattr(module, "prepare") else None
     except ParamError as error:
         line, column = _mark(marks, (*rule_path, *error.path))
         raise RulebookError(path, line, column, f"规则 {raw['id']}: {error.problem}") from error

@@ -13,6 +13,8 @@ import functools
 import re
 from pathlib import Path
 
+from auditor import regexcache
+
 _PUNCTUATION = {
     "\u3000": " ",
     "\u00a0": " ",
@@ -73,16 +75,17 @@ def fold(text: str) -> str:
     return text.translate(fold_table())
 
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_RUN = regexcache.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 @functools.cache
 def _traditional_class() -> re.Pattern[str]:
     chars = sorted(chr(code) for code, target in fold_table().items()
                    if "\u3400" <= chr(code) <= "\u9fff" and "\u3400" <= target <= "\u9fff")
-    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]")
+    return regexcache.compile("[" + "".join(re.escape(char) for char in chars) + "]")
 
 
 def traditional_share(text: str) -> tuple[int, int]:
     """(characters that fold to another Han character, all Han characters) in ``text``."""
-    return len(_traditional_class().findall(text)), len(_HAN.findall(text))
+    # Han characters counted by runs: a list of runs, not one string per character
+    return len(_traditional_class().findall(text)), sum(map(len, _HAN_RUN.findall(text)))

@@ -19,9 +19,12 @@ after a batch; the engine skips them on single reports.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import re
 import string
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -60,7 +63,10 @@ KINDS: dict[str, str] = {
 
 
 def kind_module(kind: str) -> ModuleType:
-    return importlib.import_module(KINDS[kind])
+    # called for every rule on every report: an imported module comes straight from sys.modules
+    name = KINDS[kind]
+    module = sys.modules.get(name)
+    return module if module is not None else importlib.import_module(name)
 
 
 class _Template(dict[str, Any]):
@@ -103,13 +109,70 @@ def emit(rule: Rule, era: str | None, span: Span | None, values: Mapping[str, An
     )
 
 
+class LazyPattern:
+    """A regex of a rule, compiled with ``re.MULTILINE`` on its first use.
+
+    It stands for the ``re.Pattern``: the first attribute asked for (``search``, ``finditer``,
+    ``groupindex`` ...) compiles the source and copies the pattern's methods and attributes onto
+    the instance, so later calls cost what calls on the compiled pattern cost. A report uses only
+    the rules of its era, and many patterns (exceptions, skips) only once something matched, so a
+    single-report run compiles a fraction of the rulebook.
+    """
+
+    _COPIED = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split", "scanner",
+               "groupindex", "groups", "flags")
+
+    def __init__(self, source: str) -> None:
+        self.pattern = source
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name not in self._COPIED:
+            raise AttributeError(name)
+        from auditor import regexcache
+
+        compiled = regexcache.compile(self.pattern, re.MULTILINE)
+        for attribute in self._COPIED:
+            setattr(self, attribute, getattr(compiled, attribute))
+        return getattr(compiled, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return LazyPattern, (self.pattern,)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazyPattern) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
+
+_DEFERRED = [False]
+
+
+@contextlib.contextmanager
+def deferred_compiling(defer: bool = True) -> Iterator[None]:
+    """Within this block ``compile_patterns`` returns LazyPatterns (for rulebook files that passed
+    validation before, whose regexes are known to compile); outside it compiles at once, so a bad
+    regex in a new rulebook is reported at load time with its place."""
+    before, _DEFERRED[0] = _DEFERRED[0], defer
+    try:
+        yield
+    finally:
+        _DEFERRED[0] = before
+
+
 def compile_patterns(sources: Any, path: tuple[str | int, ...]) -> list[Any]:
     """Compile a list of regexes (matched against folded text), naming the bad one on error."""
     from auditor.structure.detection import compile_regex
 
-    if isinstance(sources, str):
-        return [compile_regex(sources, path)]
-    return [compile_regex(source, (*path, index)) for index, source in enumerate(sources)]
+    items = [(sources, path)] if isinstance(sources, str) else [(source, (*path, index))
+                                                                 for index, source in enumerate(sources)]
+    if _DEFERRED[0] and all(isinstance(source, str) for source, _ in items):
+        return [LazyPattern(source) for source, _ in items]
+    return [compile_regex(source, where) for source, where in items]
 
 
-__all__ = ["KINDS", "ParamError", "compile_patterns", "emit", "kind_module", "render_template"]
+__all__ = ["KINDS", "LazyPattern", "ParamError", "compile_patterns", "deferred_compiling", "emit", "kind_module",
+           "render_template"]

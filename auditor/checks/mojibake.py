@@ -23,12 +23,14 @@ Fails on ``Õþ¸®ÐÅÏ¢¹«¿ª¹¤×÷Äê¶È±¨¸æ`` and on ``鏀垮簻
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import ParamError, Rule
@@ -51,7 +53,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 # letters of a run: anything but ASCII and Latin-1 (the patterns cover those), blanks, CJK / full-width punctuation
-_LETTER_RUN = re.compile(r"[^\x00-\xff\s\u2000-\u206f\u3000-\u303f\uff00-\uffef]+")
+_LETTER_CLASS = r"\x00-\xff\s\u2000-\u206f\u3000-\u303f\uff00-\uffef"
+_LETTER_RUN = regexcache.compile(f"[^{_LETTER_CLASS}]+")
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,18 @@ def _without_common() -> dict[int, None]:
     return {ord(char): None for char in level_one.decode("gb2312", errors="ignore")}
 
 
+@functools.cache
+def _rare_letter() -> re.Pattern[str]:
+    """One letter of a run that is not among the common characters of ``_without_common``."""
+    common = "".join(sorted(chr(code) for code in _without_common()))
+    return regexcache.compile(f"[^{_LETTER_CLASS}{re.escape(common)}]")
+
+
 def _rare_runs(folded: str, compiled: Compiled) -> Iterator[tuple[int, int]]:
     if compiled.min_length is None:
+        return
+    if compiled.max_common_share < 1:
+        yield from _runs_with_rare_letters(folded, compiled.min_length, compiled.max_common_share)
         return
     for match in _LETTER_RUN.finditer(folded):
         run = match.group()
@@ -92,6 +105,29 @@ def _rare_runs(folded: str, compiled: Compiled) -> Iterator[tuple[int, int]]:
         common = len(run) - len(run.translate(_without_common()))
         if common / len(run) <= compiled.max_common_share:
             yield match.start(), match.end()
+
+
+def _runs_with_rare_letters(folded: str, min_length: int, max_common_share: float) -> Iterator[tuple[int, int]]:
+    """The runs of ``_rare_runs`` when a run of common characters only never counts: only the runs
+    around a rare letter are looked at (one C-level scan of the text finds those letters; a run is
+    extended from one of them forwards in the text and backwards in the reversed text)."""
+    rare = [match.start() for match in _rare_letter().finditer(folded)]
+    if not rare:
+        return
+    backwards = folded[::-1]
+    last = len(folded) - 1
+    run_end = -1
+    for position in rare:
+        if position < run_end:
+            continue
+        run_end = _LETTER_RUN.match(folded, position).end()  # type: ignore[union-attr]
+        run_start = len(folded) - _LETTER_RUN.match(backwards, last - position).end()  # type: ignore[union-attr]
+        length = run_end - run_start
+        if length < min_length:
+            continue
+        common = length - (bisect.bisect_left(rare, run_end) - bisect.bisect_left(rare, run_start))
+        if common / length <= max_common_share:
+            yield run_start, run_end
 
 
 def find_runs(folded: str, compiled: Compiled) -> list[tuple[int, int]]:

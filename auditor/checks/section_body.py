@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.document import Line
@@ -38,7 +39,7 @@ from auditor.rulebook import Rule
 from auditor.structure import Report
 
 KIND = "section_body"
-HAN = re.compile(r"[\u3400-\u9fff]")
+HAN = regexcache.compile(r"[\u3400-\u9fff]")
 PARAMS_SCHEMA: dict[str, Any] = {
     "required": ["sections", "empty"],
     "properties": {

@@ -24,11 +24,11 @@ Fails on ``一是…。二是…。四是…。`` (三是 is missing); passes on
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
@@ -53,7 +53,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 # language-free fallbacks for texts a rulebook omits
 _FALLBACK_PROBLEMS = {"gap": "{missing}", "duplicate": "{previous}", "order": "{previous}"}
-_NUMBER = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
+_NUMBER = regexcache.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 
 @dataclass(frozen=True)

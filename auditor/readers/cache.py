@@ -23,14 +23,12 @@ import hashlib
 import importlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap
 from auditor.readers import ReadError
-from auditor.readers.layout import SegmentLocator
 
 ENVIRONMENT_VARIABLE = "GK_AUDIT_CACHE_DIR"
 DEFAULT_DIRECTORY = Path("~/.cache/gk-audit/documents")
@@ -52,6 +50,8 @@ def entry_key(data: bytes, extractor_version: str) -> str:
 
 # ----------------------------------------------------------------------------- (de)serialise
 def document_to_json(document: Document) -> dict[str, Any]:
+    from auditor.readers.layout import SegmentLocator  # only the PDF, Word and HTML readers need it
+
     source_map = document.source_map
     locator = document.locator
     return {
@@ -72,6 +72,8 @@ def document_to_json(document: Document) -> dict[str, Any]:
 
 
 def document_from_json(path: str, data: dict[str, Any]) -> Document:
+    from auditor.readers.layout import SegmentLocator
+
     segments = data["segments"]
     locator = data["locator"]
     return Document(
@@ -110,6 +112,8 @@ class DocumentCache:
         entry: dict[str, Any] = ({"error": str(result), "kind": result.kind} if isinstance(result, ReadError)
                                  else {"document": document_to_json(result)})
         target = self._file(key)
+        import tempfile  # not on the start-up path of a text-only run
+
         with contextlib.suppress(OSError):
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".entry.", dir=str(target.parent))

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor import regexcache
 from auditor.rulebook import ParamError
 
 
@@ -102,7 +103,7 @@ def compile_regex(source: Any, path: tuple[str | int, ...]) -> re.Pattern[str]:
     if not isinstance(source, str):
         raise ParamError(path, f"应为正则表达式字符串，而不是 {type(source).__name__}")
     try:
-        compiled = re.compile(source, re.MULTILINE)
+        compiled = regexcache.compile(source, re.MULTILINE)
     except re.error as error:
         raise ParamError(path, f"正则表达式无法编译: {error} （{source!r}）") from error
     from auditor.regex_safety import catastrophic_reason

@@ -45,17 +45,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from auditor import regexcache
 from auditor.rulebook import ParamError
 from auditor.textfold import fold
 
 # a label is a whole cell: no Han character or letter right before or after it
 _HAN_OR_LETTER = r"\u3400-\u9fffA-Za-z"
 _SUFFIX = r"(?:\([^()]{0,160}\))?"
-_WORD = re.compile(f"[{_HAN_OR_LETTER}]")
+_WORD = regexcache.compile(f"[{_HAN_OR_LETTER}]")
 MAX_LABEL_BREAKS = 2  # a label wrapped inside its cell: at most this many line breaks in it
 
 
-_UNSQUEEZED_RUN = re.compile(r"[^ \t\n\r]+")
+_UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _in_era(entry: Mapping[str, Any], era: str) -> bool:
 def _label_spec(entry: Mapping[str, Any]) -> LabelSpec:
     texts = [str(entry["label"]), *map(str, entry.get("aliases", ()))]
     return LabelSpec(
-        key=str(entry["key"]), label=str(entry["label"]), pattern=re.compile(label_regex(texts)),
+        key=str(entry["key"]), label=str(entry["label"]), pattern=regexcache.compile(label_regex(texts)),
         group=bool(entry.get("group", False)), subtotal=bool(entry.get("subtotal", False)),
         optional=bool(entry.get("optional", False)), money=bool(entry.get("money", False)),
         signed=bool(entry.get("signed", False)),
@@ -215,7 +216,7 @@ def _mark_ambiguous(rows: tuple[LabelSpec, ...], columns: tuple[LabelSpec, ...])
 def _any_of(labels: Sequence[LabelSpec]) -> re.Pattern[str]:
     sources = [label.pattern.pattern for label in labels]
     renamed = [source.replace("?P<label>", "?:").replace("?P<suffix>", "?:") for source in sources]
-    return re.compile("(?P<label>" + ("|".join(f"(?:{source})" for source in renamed) or r"(?!)") + ")")
+    return regexcache.compile("(?P<label>" + ("|".join(f"(?:{source})" for source in renamed) or r"(?!)") + ")")
 
 
 def _table_spec(table_id: str, raw: Mapping[str, Any], era: str) -> TableSpec:
@@ -227,12 +228,12 @@ def _table_spec(table_id: str, raw: Mapping[str, Any], era: str) -> TableSpec:
     return TableSpec(
         id=table_id, title=str(raw.get("title", table_id)), layout=str(raw.get("layout", "rows")),
         required=bool(raw.get("required", True)),
-        anchors=tuple(re.compile(source, re.MULTILINE) for source in raw.get("anchors", ())),
-        section=tuple(re.compile(source) for source in ([section] if isinstance(section, str) else section)),
+        anchors=tuple(regexcache.compile(source, re.MULTILINE) for source in raw.get("anchors", ())),
+        section=tuple(regexcache.compile(source) for source in ([section] if isinstance(section, str) else section)),
         rows=rows, columns=columns, any_row_label=_any_of(rows), any_header_label=_any_of(rows + columns),
-        header=re.compile(loose_regex(header)) if header else None,
+        header=regexcache.compile(loose_regex(header)) if header else None,
         row_total=str(raw["row_total"]) if raw.get("row_total") else None,
-        ends=tuple(re.compile(source, re.MULTILINE) for source in raw.get("ends", ())),
+        ends=tuple(regexcache.compile(source, re.MULTILINE) for source in raw.get("ends", ())),
     )
 
 
@@ -266,7 +267,7 @@ def _check_regexes(sources: Any, path: tuple[str | int, ...]) -> None:
                                                                    for index, source in enumerate(sources or ())]
     for where, source in located:
         try:
-            re.compile(str(source), re.MULTILINE)
+            regexcache.compile(str(source), re.MULTILINE)
         except re.error as error:
             raise ParamError(where, f"正则表达式无效（{error}）: {source!r}") from error
 

@@ -1,0 +1,126 @@
+"""The regex cache and the lazily compiled rule patterns behave exactly as ``re.compile``."""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from auditor import regexcache
+from auditor.checks import LazyPattern, compile_patterns, deferred_compiling
+from auditor.rulebook import ParamError
+
+SOURCES = [r"(?<![\d第])(?P<year>(?:19|20)\d{2})年(?P<month>1[0-2]|0?[1-9])月", r"[\u3400-\u9fff]{2,}",
+           r"^\s*(?P<ordinal>[一二三四五六七八九十]+)、", r"(?P<word>[\u4e00-\u9fff]{2})(?P=word)"]
+TEXT = "2023年12月31日，一、总体情况\n二、信息信息公开 第2023年1月"
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GK_AUDIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regexcache, "_PATTERNS", {})
+    monkeypatch.setattr(regexcache, "_STATE", {"entries": None, "dirty": False})
+    return tmp_path
+
+
+def _same(pattern: re.Pattern[str], source: str, flags: int) -> None:
+    expected = re.compile(source, flags)
+    assert (pattern.pattern, pattern.flags, pattern.groups, pattern.groupindex) == \
+        (expected.pattern, expected.flags, expected.groups, expected.groupindex)
+    assert [match.span() for match in pattern.finditer(TEXT)] == [match.span() for match in expected.finditer(TEXT)]
+    assert [match.groupdict() for match in pattern.finditer(TEXT)] == \
+        [match.groupdict() for match in expected.finditer(TEXT)]
+
+
+def test_patterns_rebuilt_from_the_cache_file_equal_fresh_ones(fresh_cache: Path) -> None:
+    for source in SOURCES:
+        _same(regexcache.compile(source, re.MULTILINE), source, re.MULTILINE)
+    regexcache.save()
+    assert regexcache.cache_file().is_file()
+    regexcache._PATTERNS.clear()
+    regexcache._STATE.update(entries=None, dirty=False)
+    for source in SOURCES:
+        _same(regexcache.compile(source, re.MULTILINE), source, re.MULTILINE)
+    assert not regexcache._STATE["dirty"]  # every pattern came from the file
+
+
+def test_a_damaged_cache_file_only_costs_time(fresh_cache: Path) -> None:
+    target = regexcache.cache_file()
+    target.parent.mkdir(parents=True)
+    target.write_text('{"8:[a-z]+": [8, [1, 2, 3], 0, {}, []], "8:x": "nonsense"', encoding="utf-8")
+    _same(regexcache.compile("[a-z]+", re.MULTILINE), "[a-z]+", re.MULTILINE)
+    target.write_text('{"8:[a-z]+": [8, [99999, 2, 3], 0, {}, []]}', encoding="utf-8")
+    regexcache._STATE["entries"] = None
+    regexcache._PATTERNS.clear()
+    _same(regexcache.compile("[a-z]+", re.MULTILINE), "[a-z]+", re.MULTILINE)
+
+
+def test_a_bad_pattern_raises_re_error(fresh_cache: Path) -> None:
+    with pytest.raises(re.error):
+        regexcache.compile("(?P<year>[0-9]", 0)
+
+
+def test_lazy_patterns_compile_on_first_use_and_match_like_re() -> None:
+    lazy = LazyPattern(SOURCES[0])
+    assert "search" not in vars(lazy)
+    _same(lazy, SOURCES[0], re.MULTILINE)  # type: ignore[arg-type]
+    assert "search" in vars(lazy)
+    assert pickle.loads(pickle.dumps(lazy)) == lazy
+
+
+def test_compile_patterns_defers_only_inside_the_block_and_still_rejects_bad_regexes_outside() -> None:
+    with deferred_compiling():
+        assert all(isinstance(pattern, LazyPattern) for pattern in compile_patterns(SOURCES, ("patterns",)))
+    assert not any(isinstance(pattern, LazyPattern) for pattern in compile_patterns(SOURCES, ("patterns",)))
+    with pytest.raises(ParamError):
+        compile_patterns(["(unclosed"], ("patterns",))
+
+
+TRICKY = [r"(?<![\d.])(?P<year>(?:19|20)\d{2})年", r"(?:下一步|今后)?[,]?\s*(?:我|本)?(?:做好|加强)", r"\b\w+",
+          r"(?=[一二])(?<!第)[一二三]是", r"^\s*(?:第)?[一二三]+、", r"(?:a|)b", r"(?:x{0})y", r"(?:(?:a)?)+b",
+          r"(?<=年)\d+|\s*月", r"[^\s]{2}", r"(?i:a)b", r"(a)?(?(1)b|c)", r"(?:[^。]|x)y", r"\s*$", r"(?:甲)*乙?"]
+
+
+def _rule_sources() -> set[tuple[str, int]]:
+    from auditor.rulebook import load_rulebook
+
+    seen: set[int] = set()
+    found: set[tuple[str, int]] = set()
+
+    def walk(value: object) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, LazyPattern | re.Pattern):
+            found.add((value.pattern, re.MULTILINE))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                walk(getattr(value, name))
+
+    for rule in load_rulebook().rules:
+        walk(rule.compiled)
+    return found
+
+
+def test_the_first_character_set_keeps_every_match_of_every_rule_pattern() -> None:
+    from auditor.textfold import fold
+
+    root = Path(__file__).resolve().parent
+    texts = [fold(path.read_text(encoding="utf-8", errors="replace"))
+             for path in sorted((root / "fixtures" / "rules").glob("*/*.txt"))[::4]]
+    texts += ["一是二是 第一是 2023年1月 x1y (a)b 年12 月", ""]
+    sources = _rule_sources() | {(source, flags) for source in TRICKY for flags in (0, re.MULTILINE)}
+    assert len(sources) > 100
+    for source, flags in sorted(sources):
+        fresh = re.compile(source, flags)
+        rebuilt, _ = regexcache._generated(source, flags)
+        for text in texts:
+            assert [match.span() for match in rebuilt.finditer(text)] == \
+                [match.span() for match in fresh.finditer(text)], source
+            assert [match.span() for match in rebuilt.finditer(text, 3, max(3, len(text) - 2))] == \
+                [match.span() for match in fresh.finditer(text, 3, max(3, len(text) - 2))], source
