@@ -63,9 +63,9 @@ from decimal import Decimal
 from typing import Any
 
 from auditor.checks import emit, render_template
-from auditor.checks.identity import cell_name, number_text, terms_text
+from auditor.checks.identity import cell_name, number_text, parse_expression, terms_text
 from auditor.diagnostics import Diagnostic, Label, Severity
-from auditor.expr import ExprError, Identity, Outcome, Term, evaluate, parse
+from auditor.expr import Identity, Outcome, Term, evaluate
 from auditor.rulebook import ParamError, Rule
 
 KIND = "cross_report"
@@ -114,10 +114,7 @@ class Compiled:
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
-    try:
-        identity = parse(params["expression"])
-    except ExprError as error:
-        raise ParamError(("expression",), f"表达式有误: {error}\n{error.pointer()}") from error
+    identity = parse_expression(params)
     unscoped = sorted(table for table in identity.tables if not table.startswith(SCOPES))
     if unscoped:
         raise ParamError(("expression",), f"跨年表达式的表名须以 this. 或 previous. 开头：{', '.join(unscoped)}")

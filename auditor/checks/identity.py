@@ -136,11 +136,16 @@ class Compiled:
     when_present: bool
 
 
-def prepare(params: dict[str, Any]) -> Compiled:
+def parse_expression(params: dict[str, Any]) -> Identity:
+    """The rule's ``expression`` parsed, or a ParamError located at it (for every identity-like kind)."""
     try:
-        identity = parse(params["expression"])
+        return parse(params["expression"])
     except ExprError as error:
         raise ParamError(("expression",), f"表达式有误: {error}\n{error.pointer()}") from error
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    identity = parse_expression(params)
     tolerance = params.get("tolerance")
     return Compiled(
         identity=identity,
