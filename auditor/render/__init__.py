@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,9 +71,12 @@ def _renderable(renderer: Callable[[Sequence[FileResult], RenderContext], str], 
     from auditor.engine import describe_failure, internal_error_result
 
     repaired = list(results)
+    # each file alone, without the run-wide sections (series, baseline): those are rendered once, and
+    # repeating them per file made a large run quadratic
+    alone = replace(context, extra=None)
     for index, result in enumerate(results):
         try:
-            renderer([result], context)
+            renderer([result], alone)
         except Exception as error:
             reason = describe_failure(error, "输出结果")
             repaired[index] = internal_error_result(result.path, reason, context.rulebook)
