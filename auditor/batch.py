@@ -76,6 +76,7 @@ class PackedResult(FileResult):
 
     fingerprints: list[str] | None = None
     rules_run: tuple[str, ...] | None = None
+    summary: Any = None  # auditor.series.ReportSummary when the run compares reports across years
 
 
 def _slim(result: FileResult, keep_source: bool) -> SlimReport | None:
@@ -111,6 +112,7 @@ class WorkerState:
     suppressions: dict[str, SuppressionFile]
     keep_source: bool
     keep_report: bool = False  # the whole Report (structure included), for renderers that draw the report
+    series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -168,6 +170,10 @@ def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | N
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
                           result.read_error, list(result.notes), [prints[index] for index in keep],
                           _rules_run(rulebook, plan, result))
+    if state.series:
+        from auditor.series import summary_of_result
+
+        packed.summary = summary_of_result(result, rulebook)
     return packed, outcome
 
 
@@ -204,6 +210,7 @@ class BatchRequest:
     prune_baseline: bool = False
     progress: bool = False
     root: Path = field(default_factory=Path.cwd)
+    previous: tuple[str, ...] = ()  # --previous: last year's report(s) to compare every input with
 
 
 @dataclass
@@ -214,6 +221,7 @@ class BatchOutcome:
     stale: list[baseline_module.StaleEntry] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     baseline_used: bool = False
+    series: tuple[Any, ...] = ()  # auditor.series.SeriesInfo of the series found in the run
 
     @property
     def all_unreadable(self) -> bool:
@@ -221,7 +229,11 @@ class BatchOutcome:
 
     def render_extra(self) -> dict[str, Any]:
         """What machine renderers may add: the stale baseline entries (JSON ``baseline.stale``)."""
-        return {"baseline": {"stale": [entry.to_json() for entry in self.stale]}} if self.baseline_used else {}
+        extra: dict[str, Any] = {"baseline": {"stale": [entry.to_json() for entry in self.stale]}} \
+            if self.baseline_used else {}
+        if self.series:
+            extra["series"] = [info.to_json() for info in self.series]
+        return extra
 
 
 def _suppressions_path(path: str, cli: CliOverrides) -> str | None:
@@ -240,7 +252,11 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
                     for plan in plans if plan.suppressions}
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
-    return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report), plan_of_input
+    from auditor.series import wants_series
+
+    series = wants_series(rulebooks.values(), len(inputs), request.previous)
+    return (WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report, series),
+            plan_of_input)
 
 
 def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdin: bytes | None
@@ -344,6 +360,10 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
     rulebook = state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
     project = resolve_settings(str(Path.cwd() / "-"), request.cli)
     outcome = BatchOutcome(results, rulebook, project.fail_on)
+    if state.series:
+        from auditor.series import batch_pass
+
+        outcome.series = batch_pass(results, rulebook, state, items, request)
     results += _unused_results(state, outcomes, rulebook)
     outcome.results = _apply_baseline(results, request, outcome, lambda path: relative_path(path, request.root))
     return outcome

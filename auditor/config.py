@@ -11,6 +11,7 @@ to ``.gk-audit.yaml``, which is preferred to a pyproject.toml with a ``[tool.gk-
     profile: "2021"                    # or year: 2023, overriding detection
     extend-rulebook: [rules/local.yaml]
     exclude: ["drafts/**"]
+    series-layout: "reports/{agency}/**"   # the agency of a report series is this folder's name
     per-path:
       "2023/**": {ignore: [GK201]}     # per-path ignores add to ignore; other keys replace
 
@@ -20,6 +21,7 @@ Every error names the file and the key (ConfigError; the CLI exits 2).
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import json
 import re
@@ -313,6 +315,26 @@ def is_excluded(path: str, cli: CliOverrides) -> bool:
         return True
     config = config_for(path, cli)
     return any(glob_matches(pattern, path, config.folder) for pattern in config.data.get("exclude", ()))
+
+
+def series_agency(path: str, cli: CliOverrides = CliOverrides()) -> str | None:
+    """The agency of ``path`` by its config's ``series-layout`` (``reports/{agency}/**``: the folder
+    in that place of the path, relative to the config file), or None when no layout applies."""
+    config = config_for(path, cli)
+    layout = config.data.get("series-layout")
+    if not layout or path == "-":
+        return None
+    try:
+        parts = Path(path).resolve().relative_to(config.folder.resolve()).parts
+    except ValueError:
+        return None
+    pattern = str(layout).strip("/").split("/")
+    index = pattern.index("{agency}")
+    if len(parts) <= index + 1:  # the agency is a folder: the file must be inside it
+        return None
+    if not all(fnmatch.fnmatchcase(part, glob) for glob, part in zip(pattern[:index], parts[:index], strict=False)):
+        return None
+    return parts[index]
 
 
 def describe(path: str, cli: CliOverrides = CliOverrides()) -> str:

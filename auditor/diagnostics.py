@@ -25,13 +25,22 @@ class Severity(IntEnum):
 
 @dataclass(frozen=True)
 class Label:
-    """A secondary span with a short message: the evidence (rustc's labelled spans)."""
+    """A secondary span with a short message: the evidence (rustc's labelled spans).
+
+    ``path`` is set when the evidence is in another file (last year's report, for cross-report
+    rules); ``source_line`` then holds the text of that file's line(s) under the span, so that
+    renderers can draw its code frame without opening the other file."""
 
     span: Span
     message: str
+    path: str | None = None
+    source_line: str = field(default="", compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"span": self.span.to_json(), "message": self.message}
+        data: dict[str, Any] = {"span": self.span.to_json(), "message": self.message}
+        if self.path is not None:
+            data["path"] = self.path
+        return data
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,10 @@ def run_rules(rulebook: Rulebook, report: Report, selection: Selection = Selecti
             continue
         if not selection.wants(rule):
             continue
-        diagnostics.extend(kind_module(rule.kind).check(rule, report))
+        module = kind_module(rule.kind)
+        if getattr(module, "SCOPE", "file") != "file":  # series kinds run after the batch (auditor/series.py)
+            continue
+        diagnostics.extend(module.check(rule, report))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
 

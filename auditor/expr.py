@@ -12,6 +12,7 @@ Grammar (whitespace is free; ``#`` starts nothing, there are no comments)::
     sum        := term (("+" | "-") term)*
     term       := NUMBER | cell | "sum" "(" cells ")" | "(" sum ")"
     cell       := TABLE "." rowset "[" keys "]"       -- must name exactly one cell
+    TABLE      := NAME | SCOPE "." NAME               -- SCOPE: this | previous (cross-report rules)
     cells      := cell-shaped, naming any number of cells: rows x columns
     rowset     := key | "{" keys "}"
     keys       := key ("," key)*
@@ -28,6 +29,9 @@ Examples::
   share the prefix. Keys are ASCII-or-CJK identifiers (``[^\\W\\d]\\w*``).
 * The quantifier variable may stand for a row or a column key anywhere a key is written.
   ``TABLE.rows`` / ``TABLE.columns`` are the table's own keys, read when the identity is evaluated.
+* ``this.t3.carried[c]`` / ``previous.t3.forward[c]``: a table name may be qualified by one of the
+  scopes ``this`` and ``previous`` (cross-report rules compare a report with last year's); the
+  qualified name (``previous.t3``) is the key of the tables mapping handed to ``evaluate``.
 * ``within T`` is the tolerance of the comparison (money): ``==`` holds when ``|lhs − rhs| ≤ T``,
   ``>=`` when ``lhs ≥ rhs − T``, ``<=`` when ``lhs ≤ rhs + T``.
 
@@ -75,6 +79,7 @@ _TOKEN = re.compile(
     r"|(?P<op>==|>=|<=|\.\.|[-+.,:()\[\]{}])"
 )
 KEYWORDS = frozenset({"for", "in", "sum", "within"})
+SCOPES = frozenset({"this", "previous"})
 
 
 def tokenize(source: str) -> list[Token]:
@@ -231,12 +236,12 @@ class _Parser:
                 keys = self.keys(closing)
                 self.expect(closing)
                 return Domain(keys=keys)
-        table = self.name("表名或 [键, …]")
+        table = self.table_name("表名或 [键, …]")
         self.expect(".")
         axis = self.name("rows 或 columns")
         if axis.text not in ("rows", "columns"):
             raise self.error("量词只能取 TABLE.rows 或 TABLE.columns", axis)
-        return Domain(table=table.text, axis=axis.text)
+        return Domain(table=table, axis=axis.text)
 
     def comparison(self) -> Comparison:
         left = self.sum()
@@ -281,8 +286,18 @@ class _Parser:
             return self.cells(single=True)
         raise self.error(f"此处应为数值、单元格引用或 sum(…)，却是 {token.text or '表达式结尾'!r}")
 
+    def table_name(self, what: str) -> str:
+        """A table name, qualified (``previous.t3``) when it opens with a scope."""
+        first = self.name(what)
+        if first.text in SCOPES and self.token.text == "." and self.tokens[self.index + 1].kind == "NAME" \
+                and self.tokens[self.index + 2].text == ".":
+            self.index += 1
+            return f"{first.text}.{self.name('表名').text}"
+        return first.text
+
     def cells(self, single: bool) -> CellSet:
-        table = self.name("表名")
+        table_token = self.token
+        table = self.table_name("表名")
         self.expect(".", "'.'（表名之后接行键）")
         if self.accept("{"):
             rows = self.keys("}")
@@ -293,8 +308,8 @@ class _Parser:
         columns = self.keys("]")
         self.expect("]")
         if single and (len(rows) > 1 or len(columns) > 1):
-            raise self.error("引用多个单元格须写在 sum(…) 中", table)
-        return CellSet(table.text, rows, columns, single, table.offset)
+            raise self.error("引用多个单元格须写在 sum(…) 中", table_token)
+        return CellSet(table, rows, columns, single, table_token.offset)
 
     def keys(self, closing: str) -> tuple[Key, ...]:
         keys = list(self.key_item())

@@ -1,7 +1,8 @@
 """Every built-in rule has a fixture it fires on and one it stays silent on (like ESLint's RuleTester).
 
 Fixtures live in tests/fixtures/rules/<RULE_ID>/: files named fires* must yield the rule,
-files named silent* must not.
+files named silent* must not. Rules of the series kinds (auditor/series.py) compare reports
+across years: their fixtures are folders (fires*/, silent*/) checked as one run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ BUILTIN = load_rulebook()
 
 def _fixtures(rule_id: str, prefix: str) -> list[Path]:
     folder = RULE_FIXTURES / rule_id
-    return sorted(path for path in folder.glob(f"{prefix}*") if path.is_file()) if folder.is_dir() else []
+    return sorted(folder.glob(f"{prefix}*")) if folder.is_dir() else []
 
 
 @pytest.mark.parametrize("rule", BUILTIN.rules, ids=lambda rule: rule.id)
@@ -34,7 +35,13 @@ CASES = [(rule.id, path) for rule in BUILTIN.rules
 
 @pytest.mark.parametrize(("rule_id", "path"), CASES, ids=[f"{rule_id}-{path.name}" for rule_id, path in CASES])
 def test_rule_on_fixture(rule_id: str, path: Path, rulebook: Rulebook) -> None:
-    found = [diagnostic.rule for diagnostic in check_path(str(path), rulebook).diagnostics]
+    if path.is_dir():
+        from auditor.batch import BatchRequest, run_batch
+
+        outcome = run_batch(BatchRequest((str(path),), jobs=1))
+        found = [diagnostic.rule for result in outcome.results for diagnostic in result.diagnostics]
+    else:
+        found = [diagnostic.rule for diagnostic in check_path(str(path), rulebook).diagnostics]
     if path.name.startswith("fires"):
         assert rule_id in found, f"{rule_id} did not fire on {path.name}; found {found}"
     else:

@@ -42,6 +42,10 @@ KINDS: dict[str, str] = {
     "identity": "auditor.checks.identity",
     "narrative": "auditor.checks.narrative",
     "breakdown": "auditor.checks.breakdown",
+    # series kinds (SCOPE = "series"): run by auditor/series.py on pairs of reports, after the batch
+    "series_link": "auditor.checks.series_link",
+    "cross_report": "auditor.checks.cross_report",
+    "copied_text": "auditor.checks.copied_text",
 }
 
 

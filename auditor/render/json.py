@@ -55,6 +55,8 @@ def stream_json(results: Sequence[FileResult], context: RenderContext = RenderCo
         separator = ",\n" if index else ""
         yield separator + json.dumps(file_to_json(result), ensure_ascii=False, indent=2)
     yield '\n],\n"summary": ' + json.dumps(summary(results), ensure_ascii=False, indent=2)
+    if context.extra and "series" in context.extra:
+        yield ',\n"series": ' + json.dumps(context.extra["series"], ensure_ascii=False, indent=2)
     if context.extra and "baseline" in context.extra:
         yield ',\n"baseline": ' + json.dumps(context.extra["baseline"], ensure_ascii=False, indent=2)
     yield "\n}\n"

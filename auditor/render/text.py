@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from auditor.diagnostics import Diagnostic, Severity
+from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.render import RenderContext
@@ -114,6 +114,14 @@ def _frame_rows(source_lines: Sequence[str], span: Span, mark: str, label: str, 
     return rows, window
 
 
+def _other_file_rows(label: Label, paint: _Paint, gutter: int, code: str) -> list[str]:
+    """A label in another file: ``::: path:line:col`` and its code frame (from ``label.source_line``)."""
+    where = f"{label.path}:{label.span.start.line}:{label.span.start.column}"
+    rows = [f"{' ' * gutter} {paint(_BLUE, ':::')} {where}"]
+    lines = [""] * (label.span.start.line - 1) + label.source_line.split("\n")
+    return rows + _frame_rows(lines, label.span, "-", label.message, paint, gutter, code)[0]
+
+
 def describe_location(location: dict[str, object] | None) -> str:
     """Where a finding is in a file without lines of its own: 第 2 页第 5 行, 第 3 段, 表 1 第 4 行第 2 列."""
     if not location:
@@ -145,6 +153,9 @@ def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[
         lines.append(f"{' ' * gutter} {bar}")
         rows, primary_window = _frame_rows(source_lines, diagnostic.span, "^", "", paint, gutter, code)
         for label in diagnostic.labels[:8]:
+            if label.path is not None:  # evidence in another report: its own frame, under its path
+                rows += _other_file_rows(label, paint, gutter, _BLUE)
+                continue
             same_line = label.span.start.line == diagnostic.span.start.line
             rows += _frame_rows(source_lines, label.span, "-", label.message, paint, gutter, _BLUE,
                                 primary_window if same_line else None)[0]
@@ -194,6 +205,11 @@ def stream_text(results: Sequence[FileResult], context: RenderContext = RenderCo
     for result in results:
         for block in _file_blocks(result, paint, context.color, context.quiet):
             yield block + "\n"
+    if context.extra and context.extra.get("series") and context.rulebook is not None:
+        from auditor.series import series_notes
+
+        for note in series_notes(context.extra["series"], context.rulebook):
+            yield paint(_DIM, note) + "\n"
     yield paint(_BOLD, summary_line(results)) + "\n"
 
 

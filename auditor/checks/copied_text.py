@@ -1,0 +1,191 @@
+"""kind: copied_text — narrative paragraphs copied from last year's report.
+
+Runs in the series pass (``auditor/series.py``) on each report and its predecessor. The paragraphs
+of the narrative parts named by ``sections`` (level-one headings whose title matches) are compared
+after folding (full-width → half-width, traditional → simplified), deleting what ``ignore`` matches
+(digits and years: a paragraph with only its numbers changed is still a copy) and blanks. Two
+paragraphs are "the same" when the Jaccard similarity of their character ``shingle``-grams reaches
+``threshold`` (1.0: identical). Paragraphs shorter than ``min_length`` characters are not compared.
+
+* each copied paragraph of this year's report: one diagnostic, primary span the paragraph, and
+  last year's paragraph as a label in the other file (with its path);
+* when the copied paragraphs make up at least ``summary_share`` of the narrative text, ONE
+  summary diagnostic with the share instead (``summary_message``), pointing at the first copied
+  paragraph, with last year's as a label.
+
+Parameters:
+    sections:        regexes matched against level-one heading titles (required).
+    min_length:      shortest paragraph compared, in characters after deletion (default 30).
+    threshold:       similarity from which a paragraph counts as copied, 0–1 (default 0.9).
+    shingle:         length of the character n-grams compared (default 3).
+    ignore:          regexes deleted before comparing (digits, years).
+    skip:            regexes of paragraphs not compared: formulas every report repeats by design
+                     (the statistical period, where the report is published).
+    summary_share:   share of the narrative text above which one summary finding is given (default 0.6).
+    summary_message: template of the summary ({share} {count} {total} {previous_year} {previous_path}).
+    label:           label of last year's paragraph ({previous_year} {similarity}).
+    max_reported:    copied paragraphs reported one by one (default 8); the rest in ``more_note`` ({count}).
+
+Message fields: {similarity} (percent) {section} {previous_year} {previous_path}.
+
+Example (GK955 copied-from-previous)::
+
+    - id: GK955
+      kind: copied_text
+      sections: ['总体情况', '存在的主要问题']
+      threshold: 0.9
+
+fires on a 2022 paragraph “2022年，本局共主动公开信息120条……” when 2021's reads “2021年，本局共主动公开信息98条……”
+and the rest is the same; silent when the paragraph was rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from auditor.checks import compile_patterns, emit, render_template
+from auditor.diagnostics import Diagnostic
+from auditor.rulebook import Rule
+from auditor.textfold import fold
+
+KIND = "copied_text"
+SCOPE = "series"  # runs on pairs of reports after the batch, not on one report
+PARAMS_SCHEMA: dict[str, Any] = {
+    "required": ["sections"],
+    "properties": {
+        "sections": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        "min_length": {"type": "integer", "minimum": 1},
+        "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "shingle": {"type": "integer", "minimum": 1, "maximum": 8},
+        "ignore": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "skip": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "summary_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "summary_message": {"type": "string"},
+        "label": {"type": "string"},
+        "max_reported": {"type": "integer", "minimum": 1},
+        "more_note": {"type": "string"},
+    },
+}
+_BLANKS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    sections: tuple[re.Pattern[str], ...]
+    min_length: int
+    threshold: float
+    shingle: int
+    ignore: tuple[re.Pattern[str], ...]
+    skip: tuple[re.Pattern[str], ...]
+    summary_share: float
+    summary_message: str
+    label: str
+    max_reported: int
+    more_note: str
+
+    def compared(self, paragraph: Any) -> bool:
+        """Whether a paragraph of the summary is compared: in a narrative part, not a set formula."""
+        return (any(pattern.search(paragraph.section) for pattern in self.sections)
+                and not any(pattern.search(fold(paragraph.text)) for pattern in self.skip))
+
+    def normalise(self, text: str) -> str:
+        text = fold(text)
+        for pattern in self.ignore:
+            text = pattern.sub("", text)
+        return _BLANKS.sub("", text)
+
+    def shingles(self, text: str) -> frozenset[str]:
+        size = self.shingle
+        return frozenset(text[index:index + size] for index in range(max(len(text) - size + 1, 1)))
+
+
+def prepare(params: dict[str, Any]) -> Compiled:
+    return Compiled(
+        sections=tuple(compile_patterns(params["sections"], ("sections",))),
+        min_length=int(params.get("min_length", 30)), threshold=float(params.get("threshold", 0.9)),
+        shingle=int(params.get("shingle", 3)), ignore=tuple(compile_patterns(params.get("ignore", []), ("ignore",))),
+        skip=tuple(compile_patterns(params.get("skip", []), ("skip",))),
+        summary_share=float(params.get("summary_share", 0.6)),
+        summary_message=params.get("summary_message", "{share}% ({count}/{total})"),
+        label=params.get("label", "{previous_year}: {similarity}%"),
+        max_reported=int(params.get("max_reported", 8)), more_note=params.get("more_note", "+{count}"),
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    index: int  # this year's paragraph
+    previous: int  # last year's paragraph
+    similarity: float
+    length: int
+
+
+def _matches(compiled: Compiled, this: Sequence[str], previous: Sequence[str]) -> list[Match]:
+    """Best match in last year's paragraphs for each of this year's, by an inverted shingle index."""
+    previous_shingles = [compiled.shingles(text) for text in previous]
+    exact = {text: index for index, text in enumerate(previous) if len(text) >= compiled.min_length}
+    index_of: dict[str, list[int]] = {}
+    for number, shingles in enumerate(previous_shingles):
+        if len(previous[number]) >= compiled.min_length:
+            for shingle in shingles:
+                index_of.setdefault(shingle, []).append(number)
+    found: list[Match] = []
+    for number, text in enumerate(this):
+        if len(text) < compiled.min_length:
+            continue
+        if text in exact:
+            found.append(Match(number, exact[text], 1.0, len(text)))
+            continue
+        mine = compiled.shingles(text)
+        hits = Counter(other for shingle in mine for other in index_of.get(shingle, ()))
+        if not hits:
+            continue
+        other, shared = hits.most_common(1)[0]
+        similarity = shared / (len(mine) + len(previous_shingles[other]) - shared)
+        if similarity >= compiled.threshold:
+            found.append(Match(number, other, similarity, len(text)))
+    return found
+
+
+def _percent(value: float) -> int:
+    return int(value * 100 + 0.5) if value < 1 else 100
+
+
+def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
+    """Copied paragraphs of ``pair.this`` (an ``auditor.series.Pair``), with last year's as labels."""
+    from auditor.series import other_file_label
+
+    compiled: Compiled = rule.compiled
+    if not pair.comparable:
+        return
+    this_paragraphs = [paragraph for paragraph in pair.this.paragraphs if compiled.compared(paragraph)]
+    previous_paragraphs = [paragraph for paragraph in pair.previous.paragraphs if compiled.compared(paragraph)]
+    this_texts = [compiled.normalise(paragraph.text) for paragraph in this_paragraphs]
+    matches = _matches(compiled, this_texts, [compiled.normalise(paragraph.text) for paragraph in previous_paragraphs])
+    if not matches:
+        return
+    total = sum(len(text) for text in this_texts)
+    copied = sum(match.length for match in matches)
+    base = {"previous_year": pair.previous.year, "previous_path": pair.previous.path}
+
+    def diagnostic(match: Match, values: dict[str, Any]) -> Diagnostic:
+        paragraph, source = this_paragraphs[match.index], previous_paragraphs[match.previous]
+        values = {**base, "similarity": _percent(match.similarity), "section": paragraph.section, **values}
+        label = other_file_label(source.span, render_template(compiled.label, values), pair.previous.path,
+                                 source.text)
+        return emit(rule, pair.this.era, paragraph.span, values, labels=[label])
+
+    if total and copied / total >= compiled.summary_share and len(matches) > 1:
+        values = {"share": _percent(copied / total), "count": len(matches), "total": len(this_texts)}
+        found = diagnostic(matches[0], values)
+        yield replace(found, message=render_template(compiled.summary_message, {**base, **values}))
+        return
+    reported = [diagnostic(match, {}) for match in matches[: compiled.max_reported]]
+    if len(matches) > compiled.max_reported:
+        more = render_template(compiled.more_note, {"count": len(matches) - compiled.max_reported})
+        reported[-1] = replace(reported[-1], notes=(*reported[-1].notes, more))
+    yield from reported

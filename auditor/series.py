@@ -1,0 +1,460 @@
+"""Series of reports of one agency: per-report summaries, pairing by agency and year, the cross pass.
+
+A batch run keeps, per report, a compact ``ReportSummary`` instead of the Document: the agency
+(normalised from the title, or a folder name by the config's ``series-layout``), year and era, the
+table cells that cross-report rules and the series chart read (with their spans and the text of
+their lines), and the narrative paragraphs that the copied-text rule compares. After every file
+was checked, ``pair_series`` groups the summaries by agency and sorts each group by year
+(O(n log n)); ``run_series`` runs the series rules (kinds ``series_link``, ``cross_report``,
+``copied_text``) on each report and its predecessor and returns their diagnostics by the later
+report's path. Knowledge (agency patterns, identities, thresholds, messages) is in
+rules/cross-report.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from auditor.diagnostics import Diagnostic, Label
+from auditor.document import Span
+from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_sum
+from auditor.rulebook import Rule, Rulebook
+from auditor.structure import Report
+
+SERIES_KINDS = ("series_link", "cross_report", "copied_text")
+LINK_KIND = "series_link"
+THIS, PREVIOUS = "this", "previous"
+
+
+# ---------------------------------------------------------------------------- summary model
+@dataclass(frozen=True)
+class SummaryCell:
+    """A table cell kept for the cross pass; satisfies the expression language's CellLike."""
+
+    table: str
+    row: str
+    column: str
+    row_label: str
+    column_label: str
+    raw: str
+    value_class: Any
+    value: Any
+    start: int
+    end: int
+    span: Span
+    line: str  # the source line(s) under ``span``, for code frames in the other file's findings
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """The rows of one table that series rules read; satisfies the expression language's TableLike."""
+
+    id: str
+    cells: Mapping[tuple[str, str], SummaryCell]
+    missing_rows: tuple[str, ...] = ()
+    missing_columns: tuple[str, ...] = ()
+
+    def cell(self, row: str, column: str) -> SummaryCell | None:
+        return self.cells.get((row, column))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A narrative paragraph: its text as written and its span."""
+
+    text: str
+    span: Span
+    section: str
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the series pass knows of one report (a few kilobytes, never the Document)."""
+
+    path: str
+    agency: str | None
+    year: int | None
+    era: str | None
+    anchor: Span | None = None  # the title line: where series-level findings point
+    anchor_line: str = ""
+    tables: Mapping[str, SummaryTable] = field(default_factory=dict)
+    paragraphs: tuple[Paragraph, ...] = ()
+    figures: Mapping[str, Decimal | None] = field(default_factory=dict)
+    read_error: str | None = None
+    reference_only: bool = False  # a --previous file: compared with, never reported on
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A report and its predecessor in its series (``previous`` None: none found)."""
+
+    this: ReportSummary
+    previous: ReportSummary | None
+    gap: tuple[int, ...] = ()  # the years missing between the two
+    explicit: bool = False  # the previous report was named by --previous
+
+    @property
+    def comparable(self) -> bool:
+        """Both reports readable and one year apart (a gap or another year: nothing to compare)."""
+        previous = self.previous
+        if previous is None or previous.read_error is not None:
+            return False
+        return self.this.year is None or previous.year is None or previous.year == self.this.year - 1
+
+    def scoped_tables(self) -> dict[str, SummaryTable]:
+        tables = {f"{THIS}.{key}": table for key, table in self.this.tables.items()}
+        if self.previous is not None:
+            tables.update({f"{PREVIOUS}.{key}": table for key, table in self.previous.tables.items()})
+        return tables
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """One detected series, as JSON ``series`` entries and the text note show it."""
+
+    agency: str
+    reports: tuple[tuple[int, str], ...]  # (year, path) in year order
+    gaps: tuple[int, ...]
+    figures: tuple[tuple[int, Mapping[str, Decimal | None]], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"agency": self.agency, "years": [year for year, _ in self.reports],
+                "reports": [{"year": year, "path": path} for year, path in self.reports],
+                "gaps": list(self.gaps)}
+
+
+# ---------------------------------------------------------------------------- rules
+def series_rules(rulebook: Rulebook) -> tuple[Rule, ...]:
+    return tuple(rule for rule in rulebook.rules if rule.kind in SERIES_KINDS)
+
+
+def link_rule(rulebook: Rulebook) -> Rule | None:
+    found = rulebook.by_kind(LINK_KIND)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Which table rows (None: all rows) and narrative sections the series rules read."""
+
+    rows: Mapping[str, frozenset[str] | None]
+    figures: Mapping[str, Expr]
+    sections: tuple[Any, ...]
+    min_length: int
+
+
+def _rows_of(cells: CellSet, variable: str | None, needs: dict[str, set[str] | None]) -> None:
+    table = cells.table.split(".", 1)[-1]
+    keys = {key.name for key in cells.rows}
+    if variable is not None and variable in keys:
+        needs[table] = None
+    elif needs.get(table, set()) is not None:
+        needs[table] = needs.get(table, set()) | keys  # type: ignore[operator]
+
+
+def _identity_rows(identity: Identity, needs: dict[str, set[str] | None]) -> None:
+    comparison = identity.comparison
+    for side in (comparison.left, comparison.right):
+        for cells in _cellsets(side):
+            _rows_of(cells, identity.variable, needs)
+    domain: Domain | None = identity.domain
+    if domain is not None and domain.table and domain.axis == "rows":
+        needs[domain.table.split(".", 1)[-1]] = None
+
+
+def needs_of(rulebook: Rulebook) -> Needs:
+    rows: dict[str, set[str] | None] = {}
+    for rule in rulebook.by_kind("cross_report"):
+        _identity_rows(rule.compiled.identity, rows)
+    link = link_rule(rulebook)
+    figures: dict[str, Expr] = dict(link.compiled.figures) if link is not None else {}
+    for expression in figures.values():
+        for cells in _cellsets(expression):
+            _rows_of(cells, None, rows)
+    copied = rulebook.by_kind("copied_text")
+    sections = tuple(pattern for rule in copied for pattern in rule.compiled.sections)
+    min_length = min((rule.compiled.min_length for rule in copied), default=0)
+    frozen = {table: (frozenset(keys) if keys is not None else None) for table, keys in rows.items()}
+    return Needs(frozen, figures, sections, min_length)
+
+
+# ---------------------------------------------------------------------------- summarising a report
+def _line_text(report: Report, span: Span, lines: Sequence[str]) -> str:
+    first, last = span.start.line, max(span.end.line, span.start.line)
+    return "\n".join(lines[first - 1:last]) if 1 <= first <= len(lines) else ""
+
+
+def _summary_tables(report: Report, needs: Needs, lines: Sequence[str]) -> dict[str, SummaryTable]:
+    if not needs.rows:
+        return {}
+    from auditor.checks.identity import report_tables
+
+    found: dict[str, SummaryTable] = {}
+    tables = report_tables(report)
+    for table_id, rows in needs.rows.items():
+        table = tables.get(table_id)
+        if table is None:
+            continue
+        cells = {}
+        for (row, column), cell in table.cells.items():
+            if rows is None or row in rows:
+                span = report.document.span(cell.start, cell.end)
+                cells[(row, column)] = SummaryCell(
+                    table_id, row, column, cell.row_label, cell.column_label, cell.raw, cell.value_class,
+                    cell.value, cell.start, cell.end, span, _line_text(report, span, lines))
+        found[table_id] = SummaryTable(table_id, cells, tuple(table.missing_rows), tuple(table.missing_columns))
+    return found
+
+
+def _paragraphs(report: Report, needs: Needs, lines: Sequence[str]) -> tuple[Paragraph, ...]:
+    if not needs.sections:
+        return ()
+    document = report.document
+    found: list[Paragraph] = []
+    for heading in report.outline:
+        if heading.parent is not None or not any(pattern.search(heading.title) for pattern in needs.sections):
+            continue
+        start, end = report.section_range(heading)
+        first, last = document.line_index_of(start) + 1, document.line_index_of(max(end - 1, start))
+        headings = {other.line_index for other in report.outline}
+        for index in range(first, last + 1):
+            line = document.line(index)
+            if index in headings or report.line_in_table(index) or len(line.text.strip()) < needs.min_length:
+                continue
+            span = document.line_span(line)
+            found.append(Paragraph(_line_text(report, span, lines), span, heading.title))
+    return tuple(found)
+
+
+def summarise(report: Report, rulebook: Rulebook, path: str, agency: str | None = None) -> ReportSummary:
+    """The summary of a checked report; ``agency`` (from the repository layout) overrides the title."""
+    needs = needs_of(rulebook)
+    lines = report.document.source_lines()
+    link = link_rule(rulebook)
+    title = report.title
+    if agency is None and title is not None and link is not None:
+        agency = link.compiled.agency_of(title.text)
+    anchor = report.document.span(title.start, title.end) if title is not None else report.document.span(0, 0)
+    tables = _summary_tables(report, needs, lines)
+    figures = {name: evaluate_sum(expression, tables)[0] for name, expression in needs.figures.items()}
+    return ReportSummary(path, agency, report.report_year, report.era, anchor, _line_text(report, anchor, lines),
+                         tables, _paragraphs(report, needs, lines), figures)
+
+
+def unreadable_summary(path: str, reason: str, agency: str | None = None) -> ReportSummary:
+    return ReportSummary(path, agency, None, None, read_error=reason)
+
+
+# ---------------------------------------------------------------------------- pairing
+def pair_series(summaries: Iterable[ReportSummary]) -> tuple[list[Pair], list[SeriesInfo]]:
+    """Group by agency, sort by year (O(n log n)); each report is paired with the latest earlier one."""
+    groups: dict[str, list[ReportSummary]] = {}
+    for summary in summaries:
+        if summary.agency and summary.year is not None and not summary.reference_only:
+            groups.setdefault(summary.agency, []).append(summary)
+    pairs: list[Pair] = []
+    infos: list[SeriesInfo] = []
+    for agency in sorted(groups):
+        members = sorted(groups[agency], key=lambda summary: (summary.year or 0, summary.path))
+        earlier: ReportSummary | None = None  # the last report of the year before the current one
+        last: ReportSummary | None = None
+        gaps: list[int] = []
+        gap: tuple[int, ...] = ()
+        for summary in members:
+            assert summary.year is not None
+            if last is None or last.year != summary.year:
+                earlier = last
+                gap = tuple(range(earlier.year + 1, summary.year)) if earlier and earlier.year is not None else ()
+                gaps += gap
+            if earlier is not None:
+                pairs.append(Pair(summary, earlier, gap))
+            last = summary
+        infos.append(SeriesInfo(agency, tuple((summary.year or 0, summary.path) for summary in members),
+                                tuple(gaps), tuple((summary.year or 0, summary.figures) for summary in members)))
+    return pairs, infos
+
+
+def explicit_pairs(drafts: Iterable[ReportSummary], previous: Sequence[ReportSummary]) -> list[Pair]:
+    """``--previous``: every draft against the named file(s) of the year before it (else the first)."""
+    pairs = []
+    for draft in drafts:
+        match = next((item for item in previous if draft.year is not None and item.year == draft.year - 1),
+                     previous[0] if previous else None)
+        pairs.append(Pair(draft, match, explicit=True))
+    return pairs
+
+
+# ---------------------------------------------------------------------------- the cross pass
+Wants = Callable[[str, Rule], bool]
+
+
+def run_pair(rules: Sequence[Rule], pair: Pair, wants: Wants) -> list[Diagnostic]:
+    from auditor.checks import kind_module
+
+    found: list[Diagnostic] = []
+    for rule in rules:
+        if not wants(pair.this.path, rule) or not rule.applies(pair.this.era, pair.this.year):
+            continue
+        found.extend(kind_module(rule.kind).check_pair(rule, pair))
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def run_series(pairs: Iterable[Pair], rulebook: Rulebook, wants: Wants) -> Iterator[tuple[str, list[Diagnostic]]]:
+    """(path of the later report, its cross-report diagnostics) for every pair that has any."""
+    rules = series_rules(rulebook)
+    for pair in pairs:
+        found = run_pair(rules, pair, wants)
+        if found:
+            yield pair.this.path, found
+
+
+def other_file_label(span: Span, message: str, path: str, line: str) -> Label:
+    """A label pointing into another report (its own path and the text under the span)."""
+    return Label(span, message, path=path, source_line=line)
+
+
+def series_notes(series: Sequence[Mapping[str, Any]], rulebook: Rulebook) -> list[str]:
+    """One line per series (JSON ``series`` entries), worded by the series_link rule's ``note``."""
+    from auditor.checks import render_template
+
+    link = link_rule(rulebook)
+    template = link.compiled.texts["note"] if link is not None else "{agency}: {years}"
+    notes = []
+    for entry in series:
+        years = entry["years"]
+        notes.append(render_template(template, {
+            "agency": entry["agency"], "count": len(years), "first": years[0], "last": years[-1],
+            "years": "、".join(str(year) for year in years), "gaps": "、".join(str(year) for year in entry["gaps"])}))
+    return notes
+
+
+# ---------------------------------------------------------------------------- the batch's series pass
+def summarise_path(path: str, rulebook: Rulebook) -> ReportSummary:
+    """Read a ``--previous`` file for comparison only (its own findings are not reported)."""
+    from auditor.readers import ReadError, read_path
+    from auditor.structure import analyse
+
+    try:
+        document = read_path(path)
+    except ReadError as error:
+        return unreadable_summary(path, str(error))
+    except OSError as error:
+        return unreadable_summary(path, error.strerror or str(error))
+    report = analyse(document, rulebook.detection)
+    report.cache["rulebook"] = rulebook
+    return replace(summarise(report, rulebook, path), reference_only=True)
+
+
+class _SparseLines(Sequence[str]):
+    """The few source lines a summary knows (by 1-based number), for fingerprints of cross findings."""
+
+    def __init__(self, lines: Mapping[int, str]) -> None:
+        self._lines = lines
+        self._length = max(lines, default=0)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._lines.get(number + 1, "") for number in range(*index.indices(self._length))]
+        return self._lines.get(index + 1, "")
+
+
+def known_lines(summary: ReportSummary) -> _SparseLines:
+    lines: dict[int, str] = {}
+    spans: list[tuple[Span | None, str]] = [(summary.anchor, summary.anchor_line)]
+    spans += [(cell.span, cell.line) for table in summary.tables.values() for cell in table.cells.values()]
+    spans += [(paragraph.span, paragraph.text) for paragraph in summary.paragraphs]
+    for span, text in spans:
+        if span is not None:
+            for offset, line in enumerate(text.split("\n")):
+                lines.setdefault(span.start.line + offset, line)
+    return _SparseLines(lines)
+
+
+@dataclass(frozen=True)
+class SeriesOutcome:
+    """What the pass found: diagnostics by path (already merged into the results) and the series."""
+
+    series: tuple[SeriesInfo, ...]
+    added: int
+
+
+Adjust = Callable[[str, list[Diagnostic]], list[Diagnostic]]
+
+
+def cross_pass(results: list[Any], rulebook: Rulebook, wants: Wants, adjust: Adjust,
+               previous: Sequence[str] = (), agency_of: Callable[[str], str | None] | None = None) -> SeriesOutcome:
+    """Pair the results' summaries into series, run the series rules, merge their findings into the
+    later reports' results (in place), and drop the summaries. ``adjust`` applies a file's severity
+    overrides; ``agency_of`` gives the agency of a path by the repository layout (or None)."""
+    from auditor.fingerprint import fingerprints, result_fingerprints
+
+    summaries = []
+    for result in results:
+        summary = getattr(result, "summary", None)
+        if summary is None:
+            continue
+        folder_agency = agency_of(summary.path) if agency_of is not None else None
+        summaries.append(replace(summary, agency=folder_agency) if folder_agency else summary)
+    if previous:
+        pairs = explicit_pairs(summaries, [summarise_path(path, rulebook) for path in previous])
+        infos: list[SeriesInfo] = []
+    else:
+        pairs, infos = pair_series(summaries)
+    by_path = {summary.path: summary for summary in summaries}
+    position = {result.path: index for index, result in enumerate(results)}
+    added = 0
+    for path, found in run_series(pairs, rulebook, wants):
+        found = adjust(path, found)
+        index = position[path]
+        result = results[index]
+        prints = fingerprints(known_lines(by_path[path]), found)
+        merged = sorted(zip([*result.diagnostics, *found], [*result_fingerprints(result), *prints], strict=True),
+                        key=lambda item: item[0].sort_key())
+        results[index] = replace(result, diagnostics=[item[0] for item in merged],
+                                 fingerprints=[item[1] for item in merged])
+        added += len(found)
+    for index, result in enumerate(results):
+        if getattr(result, "summary", None) is not None:
+            results[index] = replace(result, summary=None)
+    return SeriesOutcome(tuple(infos), added)
+
+
+def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequence[str]) -> bool:
+    """Summaries are kept when there is something to pair: several inputs, or ``--previous``."""
+    return (input_count > 1 or bool(previous)) and any(series_rules(rulebook) for rulebook in rulebooks)
+
+
+def summary_of_result(result: Any, rulebook: Rulebook) -> ReportSummary:
+    """The summary of a checked file (an unreadable one keeps only its path and why)."""
+    if result.report is None:
+        return unreadable_summary(result.path, result.read_error or "")
+    return summarise(result.report, rulebook, result.path)
+
+
+def batch_pass(results: list[Any], rulebook: Rulebook, state: Any, items: Sequence[tuple[str, int]],
+               request: Any) -> tuple[SeriesInfo, ...]:
+    """The series pass of a batch run (``auditor/batch.py``): each file's own selection and
+    severity overrides apply to its cross-report findings; ``series-layout`` names agencies."""
+    from auditor.batch import _override_severity
+    from auditor.config import series_agency
+
+    plan_of = {path: state.plans[plan_index] for path, plan_index in items}
+
+    def wants(path: str, rule: Rule) -> bool:
+        plan = plan_of.get(path)
+        return plan is None or plan.options.selection.wants(rule)
+
+    def adjust(path: str, found: list[Diagnostic]) -> list[Diagnostic]:
+        plan = plan_of.get(path)
+        return _override_severity(found, plan.severity) if plan is not None else found
+
+    outcome = cross_pass(results, rulebook, wants, adjust, request.previous,
+                         lambda path: series_agency(path, request.cli))
+    return outcome.series
