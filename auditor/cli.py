@@ -70,12 +70,14 @@ def main() -> None:
               help="where extracted PDF/Word/HTML text is cached [default: $GK_AUDIT_CACHE_DIR or "
                    "~/.cache/gk-audit/documents]")
 @click.option("--no-cache", is_flag=True, help="extract every file afresh; read and write no cache")
+@click.option("--previous", "previous", multiple=True, type=click.Path(dir_okay=False),
+              help="last year's report: compare the draft(s) with it (carry-over, stock, copied text)")
 def check(paths: tuple[str, ...], output_format: str, output_path: str | None, fail_on: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], year: int | None, profile: str | None,
           rulebooks: tuple[str, ...], quiet: bool, no_color: bool, config_path: str | None,
           exclude: tuple[str, ...], jobs: int | None, statistics: bool, baseline_path: str | None,
           write_baseline: str | None, baseline_prune: bool, suppressions_path: str | None,
-          cache_dir: str | None, no_cache: bool) -> None:
+          cache_dir: str | None, no_cache: bool, previous: tuple[str, ...]) -> None:
     """Check reports (files, directories, or - for standard input)."""
     _configure_cache(cache_dir, no_cache)
     from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
@@ -88,7 +90,7 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
     request = BatchRequest(paths, cli, jobs, keep_source=output_format not in FORMATS_WITHOUT_SOURCE,
                            keep_report=output_format in FULL_REPORT_FORMATS,
                            baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
-                           progress=True, root=repository_root())
+                           progress=True, root=repository_root(), previous=previous)
     try:
         outcome = run_batch(request, stdin=sys.stdin.buffer.read)
     except (ConfigError, RulebookError) as error:

@@ -121,9 +121,16 @@ class SeriesInfo:
     figures: tuple[tuple[int, Mapping[str, Decimal | None]], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        figures = dict(self.figures)
         return {"agency": self.agency, "years": [year for year, _ in self.reports],
-                "reports": [{"year": year, "path": path} for year, path in self.reports],
+                "reports": [{"year": year, "path": path, "figures": _figures_json(figures.get(year, {}))}
+                            for year, path in self.reports],
                 "gaps": list(self.gaps)}
+
+
+def _figures_json(figures: Mapping[str, Decimal | None]) -> dict[str, int | float | None]:
+    return {name: (None if value is None else int(value) if value == value.to_integral_value() else float(value))
+            for name, value in figures.items()}
 
 
 # ---------------------------------------------------------------------------- rules
@@ -199,14 +206,27 @@ def _summary_tables(report: Report, needs: Needs, lines: Sequence[str]) -> dict[
         if table is None:
             continue
         cells = {}
+        blank = _blank_columns(table)
         for (row, column), cell in table.cells.items():
-            if rows is None or row in rows:
+            if (rows is None or row in rows) and column not in blank:
                 span = report.document.span(cell.start, cell.end)
                 cells[(row, column)] = SummaryCell(
                     table_id, row, column, cell.row_label, cell.column_label, cell.raw, cell.value_class,
                     cell.value, cell.start, cell.end, span, _line_text(report, span, lines))
-        found[table_id] = SummaryTable(table_id, cells, tuple(table.missing_rows), tuple(table.missing_columns))
+        found[table_id] = SummaryTable(table_id, cells, tuple(table.missing_rows),
+                                       (*table.missing_columns, *sorted(blank)))
     return found
+
+
+def _blank_columns(table: Any) -> set[str]:
+    """Columns whose every cell is blank: a column the report does not give (an optional one)."""
+    filled: set[str] = set()
+    seen: set[str] = set()
+    for (_, column), cell in table.cells.items():
+        seen.add(column)
+        if str(getattr(cell.value_class, "name", cell.value_class)).upper() != "BLANK":
+            filled.add(column)
+    return seen - filled
 
 
 def _paragraphs(report: Report, needs: Needs, lines: Sequence[str]) -> tuple[Paragraph, ...]:

@@ -7,6 +7,7 @@ import random
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 from reportgen import APPLICANTS, Values, consistent_values, render
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -73,15 +74,35 @@ def report_text(values: Values, year: int, form: str = "tabs", agency: str = "�
 
 
 def write_docx(text: str, target: Path) -> Path:
-    """The report as Word: paragraphs, and each pipe table (markdown form) as a Word table."""
-    sys.path.insert(0, str(EXAMPLES))
-    from make_docx import blocks_of
-    from make_docx import write_docx as write
+    """The report as Word: numbered part headings, paragraphs, and each pipe table (markdown form) as a
+    Word table with the merged header cells of examples/make_docx.py (cells filled row by row: fast)."""
+    import docx
 
-    blocks = blocks_of(text)
-    tables = [[_header_row(row) for row in block if not all(set(cell) <= set("-: ") for cell in row)]
-              if isinstance(block, list) else block for block in blocks]
-    write(tables, target)
+    sys.path.insert(0, str(EXAMPLES))
+    from make_docx import PART_HEADING, add_part_heading, add_part_list, blocks_of, merges_of
+
+    document = docx.Document()
+    parts = add_part_list(document)
+    numbered = 0
+    for block in blocks_of(text):
+        if isinstance(block, str):
+            marker = PART_HEADING.match(block)
+            if marker and "一二三四五六".index(marker.group(1)) == numbered:
+                numbered += 1
+                add_part_heading(document, block, parts)
+            else:
+                document.add_paragraph(block)
+            continue
+        rows = [_header_row(row) for row in block if not all(set(cell) <= set("-: ") for cell in row)]
+        width = max(len(row) for row in rows)
+        rows = [row + [""] * (width - len(row)) for row in rows]
+        table = document.add_table(rows=len(rows), cols=width)
+        for row, word_row in zip(rows, table.rows, strict=True):
+            for cell_text, cell in zip(row, word_row.cells, strict=True):
+                cell.text = cell_text
+        for row, column, height, span in merges_of(rows):
+            table.cell(row, column).merge(table.cell(row + height - 1, column + span - 1)).text = rows[row][column]
+    document.save(str(target))
     return target
 
 

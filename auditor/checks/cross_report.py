@@ -30,12 +30,17 @@ Parameters:
     previous_eras:           eras last year's report must be of to be compared (default: any).
     cell_label:              label of a contributing cell ({year} {row_label} {column_label} {value}).
     not_checkable_message:   template of the not-checkable diagnostic ({words} {reason}).
-    texts:                   the reasons: ``missing_table`` ({previous_path} {table}), ``other_era``
+    texts:                   the reasons: ``missing_table`` ({previous_path} {table}), ``missing_column``
+                             (last year's table does not give a column: {previous_path} {column}), ``other_era``
                              ({previous_path} {previous_era}), ``cells`` ({cells}: the cells that are not
-                             numbers, each as ``{year}年 {cell}“{raw}”``), ``joiner``.
+                             numbers), ``joiner`` between them, ``listed`` one of them ({year} {cell}
+                             {raw}), ``absent`` one the report does not give ({year} {cell}).
     not_checkable_severity:  ``info`` (default) or ``warning``.
     max_reported:            failed instances reported one by one (default 6); the rest in a note.
     more_note:               template of that note ({count} {words}).
+    when_present:            ``true``: an instance whose first ``this.`` cell this year's table does
+                             not have is skipped (an optional column, e.g. 历年累计: checked where the
+                             report gives it). A column left entirely blank counts as not given.
 
 Message fields: {words} {lhs} {rhs} {lhs_terms} {rhs_terms} {difference} {row_label}
 {column_label} {binding_label} {year} {previous_year} {previous_path} {factor}.
@@ -65,7 +70,7 @@ from auditor.rulebook import ParamError, Rule
 
 KIND = "cross_report"
 SCOPE = "series"  # runs on pairs of reports after the batch, not on one report
-TEXT_NAMES = ("missing_table", "other_era", "cells", "joiner")
+TEXT_NAMES = ("missing_table", "missing_column", "other_era", "cells", "joiner", "listed", "absent")
 PARAMS_SCHEMA: dict[str, Any] = {
     "required": ["expression"],
     "properties": {
@@ -82,10 +87,12 @@ PARAMS_SCHEMA: dict[str, Any] = {
                   "properties": {name: {"type": "string"} for name in TEXT_NAMES}},
         "max_reported": {"type": "integer", "minimum": 1},
         "more_note": {"type": "string"},
+        "when_present": {"type": "boolean"},
     },
 }
 FALLBACK_TEXTS = {"missing_table": "{previous_path}: {table} ∅", "other_era": "{previous_path}: {previous_era}",
-                  "cells": "{cells}", "joiner": ", "}
+                  "cells": "{cells}", "joiner": ", ", "listed": "{year} {cell} {raw}", "absent": "{year} {cell} ∅",
+                  "missing_column": "{previous_path}: {column} ∅"}
 SCOPES = ("this.", "previous.")
 
 
@@ -103,6 +110,7 @@ class Compiled:
     texts: dict[str, str]
     max_reported: int
     more_note: str
+    when_present: bool
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
@@ -124,12 +132,19 @@ def prepare(params: dict[str, Any]) -> Compiled:
         not_checkable_severity=Severity.parse(params.get("not_checkable_severity", "info")),
         texts={**FALLBACK_TEXTS, **params.get("texts", {})},
         max_reported=int(params.get("max_reported", 6)), more_note=params.get("more_note", "+{count}"),
+        when_present=bool(params.get("when_present", False)),
     )
 
 
 # ---------------------------------------------------------------------------- helpers
 def _is_previous(term: Term) -> bool:
     return term.table.startswith("previous.")
+
+
+def _first_this(outcome: Outcome) -> Term | None:
+    """The first ``this.`` cell of the comparison, if this year's table has it."""
+    first = next((term for term in outcome.terms if term.is_cell and not _is_previous(term)), None)
+    return first if first is not None and first.cell is not None else None
 
 
 def _primary(outcome: Outcome) -> Term | None:
@@ -185,13 +200,43 @@ def _not_checkable(rule: Rule, pair: Any, reason: str) -> Diagnostic:
     return replace(diagnostic, message=message)
 
 
+def _term_label(pair: Any, term: Term) -> str:
+    """A cell named by its labels; one the table lacks by the labels of the same cell in the other year."""
+    if term.cell is not None:
+        return cell_name(term)
+    other = pair.this if _is_previous(term) else pair.previous
+    table = other.tables.get(term.table.split(".", 1)[1]) if other is not None else None
+    twin = table.cell(term.row, term.column) if table is not None else None
+    return cell_name(replace(term, cell=twin)) if twin is not None else f"{term.row}[{term.column}]"
+
+
+def _absent_columns(pair: Any, outcomes: Sequence[Outcome]) -> list[str]:
+    """Columns last year's table does not give at all, named by this year's column labels."""
+    names: dict[str, str] = {}
+    for outcome in outcomes:
+        for term in outcome.unreadable:
+            table = pair.previous.tables.get(term.table.split(".", 1)[1]) if _is_previous(term) else None
+            if table is not None and (term.column in table.missing_columns
+                                      or all(column != term.column for _, column in table.cells)):
+                twin = pair.this.tables.get(table.id)
+                cell = twin.cell(term.row, term.column) if twin is not None else None
+                names.setdefault(term.column, cell.column_label if cell is not None else term.column)
+    return list(names.values())
+
+
 def _unreadable_reason(compiled: Compiled, pair: Any, outcomes: Sequence[Outcome]) -> str:
+    absent = _absent_columns(pair, outcomes)
+    if absent:
+        return render_template(compiled.texts["missing_column"], {"previous_path": pair.previous.path,
+                                                                    "column": "、".join(absent)})
     cells: dict[tuple[str, str, str], str] = {}
     for outcome in outcomes:
         for term in outcome.unreadable:
             report = pair.previous if _is_previous(term) else pair.this
-            raw = term.cell.raw.strip() if term.cell is not None else "∅"
-            cells.setdefault(term.address, f"{report.year}年 {cell_name(term)}“{raw}”")
+            values = {"year": report.year, "cell": _term_label(pair, term),
+                      "raw": term.cell.raw.strip() if term.cell is not None else ""}
+            template = compiled.texts["listed"] if term.cell is not None else compiled.texts["absent"]
+            cells.setdefault(term.address, render_template(template, values))
     return render_template(compiled.texts["cells"], {"cells": compiled.texts["joiner"].join(list(cells.values())[:8])})
 
 
@@ -223,6 +268,8 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
             yield _not_checkable(rule, pair, problem)
         return
     outcomes = evaluate(compiled.identity, pair.scoped_tables())
+    if compiled.when_present:
+        outcomes = [outcome for outcome in outcomes if _first_this(outcome) is not None]
     if compiled.compare == "jump":
         flagged = [outcome for outcome in outcomes if outcome.status != "unknown" and _is_jump(compiled, outcome)]
     else:

@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 from auditor import __version__
-from auditor.diagnostics import Diagnostic, Severity
+from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Line
 from auditor.engine import FileResult
 from auditor.render import RenderContext
@@ -100,7 +100,8 @@ def finding_html(finding: Finding, target: str) -> str:
         f'<span class="msg">{escape(diagnostic.message)}</span></a>',
     ]
     if diagnostic.labels:
-        items = "".join(f"<li>{escape(label.message)}</li>" for label in diagnostic.labels if label.message)
+        items = "".join(f"<li>{escape(label.message)}{other_report_link(label)}</li>"
+                        for label in diagnostic.labels if label.message)
         parts.append(f'<ul class="labels">{items}</ul>' if items else "")
     parts += [f'<div class="note">说明：{escape(note)}</div>' for note in diagnostic.notes]
     if diagnostic.help:
@@ -109,6 +110,19 @@ def finding_html(finding: Finding, target: str) -> str:
         parts.append(f'<div class="basis">依据：{escape(diagnostic.basis)}</div>')
     parts.append("</li>")
     return "".join(parts)
+
+
+def other_report_link(label: Label) -> str:
+    """For evidence in another report (last year's): a link to that report's part of the page."""
+    if label.path is None:
+        return ""
+    return (f' <a class="other-report" href="#{path_anchor(label.path)}">{escape(label.path)}'
+            f' 第 {label.span.start.line} 行</a>')
+
+
+def path_anchor(path: str) -> str:
+    """A stable element id for a report's heading, from its path."""
+    return "r-" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:12]
 
 
 # -- header --------------------------------------------------------------------------------------
@@ -239,7 +253,7 @@ def file_html(result: FileResult, file_key: str) -> str:
     document = (f'<section class="document" aria-label="报告正文"><h3 class="pane-title">报告正文</h3>'
                 f'<div class="paper">{body}</div></section>') if layout is not None else ""
     return (f'<article class="file" id="{file_key}"><header class="file-header">'
-            f'<h2>{escape(result.path)}</h2>{header_html(result)}{error}</header>'
+            f'<h2 id="{path_anchor(result.path)}">{escape(result.path)}</h2>{header_html(result)}{error}</header>'
             f'<div class="panes"><section class="findings-pane" aria-label="问题清单">'
             f'<h3 class="pane-title">问题清单（{len(findings)}）</h3>{findings_block}</section>'
             f'{document}</div></article>')
@@ -285,4 +299,9 @@ def page(title: str, body: str, *, scripts: Sequence[str] = (), form_action: str
 
 def render_html(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
     title = f"检查结果：{results[0].path}" if len(results) == 1 else f"检查结果：{len(results)} 个文件"
+    series = context.extra.get("series") if context.extra else None
+    if series:
+        from auditor.render.series_html import series_overview_html
+
+        return page(title, series_overview_html(results, series) + results_html(results))
     return page(title, results_html(results))

@@ -76,6 +76,8 @@ def marks_of(diagnostics: Iterable[tuple[str, Diagnostic]], document: Document) 
         if diagnostic.span is not None and (offsets := span_offsets(diagnostic.span, document)):
             marks.append(Mark(*offsets, key, severity, True, diagnostic.message))
         for label in diagnostic.labels:
+            if label.path is not None:  # evidence in another report: not a place in this one
+                continue
             if offsets := span_offsets(label.span, document):
                 marks.append(Mark(*offsets, key, severity, False, label.message or diagnostic.message))
     return MarkIndex(tuple(marks))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.diagnostics import Diagnostic, Severity
+from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.fingerprint import result_fingerprints
@@ -75,7 +75,16 @@ def _uri(path: str, root: Path | None) -> tuple[str, bool]:
     return relative, False
 
 
-def _result(diagnostic: Diagnostic, index: int, uri: str, absolute: bool, fingerprint: str) -> dict[str, Any]:
+def _label_location(label: Label, uri: str, absolute: bool, root: Path | None) -> dict[str, Any]:
+    """A label's location: in the finding's file, or (cross-report evidence) in the file it names."""
+    if label.path is None:
+        return _physical(uri, label.span, absolute)
+    other_uri, other_absolute = _uri(label.path, root)
+    return _physical(other_uri, label.span, other_absolute)
+
+
+def _result(diagnostic: Diagnostic, index: int, uri: str, absolute: bool, fingerprint: str,
+            root: Path | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": diagnostic.rule,
         "ruleIndex": index,
@@ -86,7 +95,7 @@ def _result(diagnostic: Diagnostic, index: int, uri: str, absolute: bool, finger
     }
     if diagnostic.labels:
         result["relatedLocations"] = [
-            {"id": number, **_physical(uri, label.span, absolute), "message": {"text": label.message}}
+            {"id": number, **_label_location(label, uri, absolute, root), "message": {"text": label.message}}
             for number, label in enumerate(diagnostic.labels, start=1)]
     return result
 
@@ -112,7 +121,8 @@ def sarif_log(results: Sequence[FileResult], context: RenderContext = RenderCont
     for file_result in results:
         uri, absolute = _uri(file_result.path, context.root)
         for diagnostic, fingerprint in zip(file_result.diagnostics, result_fingerprints(file_result), strict=True):
-            sarif_results.append(_result(diagnostic, rules.index_of(diagnostic), uri, absolute, fingerprint))
+            sarif_results.append(_result(diagnostic, rules.index_of(diagnostic), uri, absolute, fingerprint,
+                                         context.root))
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "gk-audit", "version": __version__, "semanticVersion": __version__,
                             "rules": rules.descriptors}},
