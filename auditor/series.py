@@ -153,21 +153,27 @@ class Needs:
     min_length: int
 
 
-def _rows_of(cells: CellSet, variable: str | None, needs: dict[str, set[str] | None]) -> None:
+def _rows_of(cells: CellSet, variable: str | None, needs: dict[str, set[str] | None],
+             domain_keys: frozenset[str] | None = None) -> None:
     table = cells.table.split(".", 1)[-1]
     keys = {key.name for key in cells.rows}
     if variable is not None and variable in keys:
-        needs[table] = None
-    elif needs.get(table, set()) is not None:
-        needs[table] = needs.get(table, set()) | keys  # type: ignore[operator]
+        if domain_keys is None:  # the variable ranges over a table's rows or columns: keep every row
+            needs[table] = None
+            return
+        keys = (keys - {variable}) | domain_keys
+    if needs.get(table, set()) is None:
+        return
+    needs[table] = needs.get(table, set()) | keys  # type: ignore[operator]
 
 
 def _identity_rows(identity: Identity, needs: dict[str, set[str] | None]) -> None:
     comparison = identity.comparison
+    domain: Domain | None = identity.domain
+    domain_keys = frozenset(key.name for key in domain.keys) if domain is not None and domain.keys else None
     for side in (comparison.left, comparison.right):
         for cells in _cellsets(side):
-            _rows_of(cells, identity.variable, needs)
-    domain: Domain | None = identity.domain
+            _rows_of(cells, identity.variable, needs, domain_keys)
     if domain is not None and domain.table and domain.axis == "rows":
         needs[domain.table.split(".", 1)[-1]] = None
 
