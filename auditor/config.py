@@ -12,6 +12,7 @@ to ``.gk-audit.yaml``, which is preferred to a pyproject.toml with a ``[tool.gk-
     extend-rulebook: [rules/local.yaml]
     exclude: ["drafts/**"]
     series-layout: "reports/{agency}/**"   # the agency of a report series is this folder's name
+    series-regions: {某县人民政府: [某县教育局, 某镇人民政府]}   # a region's figures = its members' sum
     per-path:
       "2023/**": {ignore: [GK201]}     # per-path ignores add to ignore; other keys replace
 
@@ -335,6 +336,14 @@ def series_agency(path: str, cli: CliOverrides = CliOverrides()) -> str | None:
     if not all(fnmatch.fnmatchcase(part, glob) for glob, part in zip(pattern[:index], parts[:index], strict=False)):
         return None
     return parts[index]
+
+
+def series_regions(path: str, cli: CliOverrides = CliOverrides()) -> Mapping[str, list[str]]:
+    """The config's ``series-regions``: a region's agency → its member agencies (for region_sum rules)."""
+    if path == "-":
+        return {}
+    regions: Mapping[str, list[str]] = config_for(path, cli).data.get("series-regions", {})
+    return regions
 
 
 def describe(path: str, cli: CliOverrides = CliOverrides()) -> str:

@@ -24,7 +24,8 @@ from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_su
 from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report
 
-SERIES_KINDS = ("series_link", "cross_report", "copied_text")
+SERIES_KINDS = ("series_link", "cross_report", "copied_text", "region_sum")
+REGION_KIND = "region_sum"
 LINK_KIND = "series_link"
 THIS, PREVIOUS = "this", "previous"
 
@@ -182,6 +183,9 @@ def needs_of(rulebook: Rulebook) -> Needs:
     rows: dict[str, set[str] | None] = {}
     for rule in rulebook.by_kind("cross_report"):
         _identity_rows(rule.compiled.identity, rows)
+    for rule in rulebook.by_kind(REGION_KIND):
+        for cells in rule.compiled.cells:
+            _rows_of(cells, None, rows)
     link = link_rule(rulebook)
     figures: dict[str, Expr] = dict(link.compiled.figures) if link is not None else {}
     for expression in figures.values():
@@ -322,7 +326,9 @@ def run_pair(rules: Sequence[Rule], pair: Pair, wants: Wants) -> list[Diagnostic
 
     found: list[Diagnostic] = []
     for rule in rules:
-        if not wants(pair.this.path, rule) or not rule.applies(pair.this.era, pair.this.year):
+        if rule.kind == REGION_KIND or not wants(pair.this.path, rule):
+            continue
+        if not rule.applies(pair.this.era, pair.this.year):
             continue
         found.extend(kind_module(rule.kind).check_pair(rule, pair))
     found.sort(key=Diagnostic.sort_key)
@@ -336,6 +342,32 @@ def run_series(pairs: Iterable[Pair], rulebook: Rulebook, wants: Wants) -> Itera
         found = run_pair(rules, pair, wants)
         if found:
             yield pair.this.path, found
+
+
+Regions = Callable[[str], Mapping[str, Sequence[str]]]
+
+
+def region_cases(summaries: Sequence[ReportSummary], regions_of: Regions) -> Iterator[Any]:
+    """A RegionCase for every report of an agency that its config names as a region (``series-regions``)."""
+    from auditor.checks.region_sum import RegionCase
+
+    index = {(summary.agency, summary.year): summary for summary in summaries if summary.agency}
+    for summary in summaries:
+        members = regions_of(summary.path).get(summary.agency or "") if summary.agency else None
+        if members and summary.year is not None:
+            yield RegionCase(summary, tuple((member, index.get((member, summary.year))) for member in members))
+
+
+def run_regions(cases: Iterable[Any], rulebook: Rulebook, wants: Wants) -> Iterator[tuple[str, list[Diagnostic]]]:
+    from auditor.checks.region_sum import check_region
+
+    rules = rulebook.by_kind(REGION_KIND)
+    for case in cases:
+        region = case.region
+        found = [diagnostic for rule in rules if wants(region.path, rule) and rule.applies(region.era, region.year)
+                 for diagnostic in check_region(rule, case)]
+        if found:
+            yield region.path, found
 
 
 def other_file_label(span: Span, message: str, path: str, line: str) -> Label:
@@ -415,7 +447,8 @@ Adjust = Callable[[str, list[Diagnostic]], list[Diagnostic]]
 
 
 def cross_pass(results: list[Any], rulebook: Rulebook, wants: Wants, adjust: Adjust,
-               previous: Sequence[str] = (), agency_of: Callable[[str], str | None] | None = None) -> SeriesOutcome:
+               previous: Sequence[str] = (), agency_of: Callable[[str], str | None] | None = None,
+               regions_of: Regions | None = None) -> SeriesOutcome:
     """Pair the results' summaries into series, run the series rules, merge their findings into the
     later reports' results (in place), and drop the summaries. ``adjust`` applies a file's severity
     overrides; ``agency_of`` gives the agency of a path by the repository layout (or None)."""
@@ -436,8 +469,12 @@ def cross_pass(results: list[Any], rulebook: Rulebook, wants: Wants, adjust: Adj
     by_path = {summary.path: summary for summary in summaries}
     position = {result.path: index for index, result in enumerate(results)}
     added = 0
-    for path, found in run_series(pairs, rulebook, wants):
-        found = adjust(path, found)
+    found_by_path: dict[str, list[Diagnostic]] = {}
+    regions = run_regions(region_cases(summaries, regions_of), rulebook, wants) if regions_of is not None else ()
+    for path, found in (*run_series(pairs, rulebook, wants), *regions):
+        found_by_path.setdefault(path, []).extend(found)
+    for path, found in found_by_path.items():
+        found = adjust(path, sorted(found, key=Diagnostic.sort_key))
         index = position[path]
         result = results[index]
         prints = fingerprints(known_lines(by_path[path]), found)
@@ -469,7 +506,7 @@ def batch_pass(results: list[Any], rulebook: Rulebook, state: Any, items: Sequen
     """The series pass of a batch run (``auditor/batch.py``): each file's own selection and
     severity overrides apply to its cross-report findings; ``series-layout`` names agencies."""
     from auditor.batch import _override_severity
-    from auditor.config import series_agency
+    from auditor.config import series_agency, series_regions
 
     plan_of = {path: state.plans[plan_index] for path, plan_index in items}
 
@@ -482,5 +519,5 @@ def batch_pass(results: list[Any], rulebook: Rulebook, state: Any, items: Sequen
         return _override_severity(found, plan.severity) if plan is not None else found
 
     outcome = cross_pass(results, rulebook, wants, adjust, request.previous,
-                         lambda path: series_agency(path, request.cli))
+                         lambda path: series_agency(path, request.cli), lambda path: series_regions(path, request.cli))
     return outcome.series

@@ -136,3 +136,11 @@ def old_series(years: list[int], seed: int = 3) -> list[tuple[dict[str, int], di
         before = found[-1][1] if found else {key: 0 for key in values}
         found.append((values, {key: before[key] + value for key, value in values.items()}))
     return found
+
+
+def region_values(members: list[Values]) -> Values:
+    """A region whose table 三 is the cell-by-cell sum of its members' (so its own identities hold)."""
+    first = members[0]
+    t3 = {row: {column: sum(member.t3[row][column] for member in members) for column in first.t3[row]}
+          for row in first.t3}
+    return Values(first.era, t3, first.t4, list(first.t2))

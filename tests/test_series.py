@@ -22,7 +22,7 @@ from auditor.rulebook import load_rulebook
 from auditor.series import ReportSummary, pair_series
 
 YEARS = [2021, 2022, 2023]
-CROSS = ("GK950", "GK951", "GK952", "GK953", "GK954", "GK955")
+CROSS = ("GK950", "GK951", "GK952", "GK953", "GK954", "GK955", "GK956")
 
 
 def _write(folder: Path, texts: dict[int, str], form: str) -> dict[int, Path]:
@@ -258,3 +258,12 @@ def test_scoped_tables_are_required_in_cross_rules(tmp_path: Path) -> None:
         "    expression: 'this.t3.new[total] == t3.new[total]'\n", encoding="utf-8")
     with pytest.raises(RulebookError, match=re.escape("this. 或 previous.")):
         load_rulebook([str(extra)])
+
+
+def test_region_with_a_missing_member_is_not_checkable(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "rules" / "GK956" / "fires-sum"
+    for name in ("gk-audit.yaml", "county-2022.txt", "member1-2022.txt"):
+        (tmp_path / name).write_bytes((fixture / name).read_bytes())
+    found = _cross(_run(tmp_path))
+    assert [(diagnostic.rule, diagnostic.severity.label) for _, diagnostic in found] == [("GK956", "info")]
+    assert "缺少 赣州市示范县卫生健康委员会 的 2022 年报告" in found[0][1].message

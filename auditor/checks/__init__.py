@@ -46,6 +46,7 @@ KINDS: dict[str, str] = {
     "series_link": "auditor.checks.series_link",
     "cross_report": "auditor.checks.cross_report",
     "copied_text": "auditor.checks.copied_text",
+    "region_sum": "auditor.checks.region_sum",
 }
 
 
