@@ -13,13 +13,15 @@ rules/cross-report.yaml.
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.diagnostics import Diagnostic, Label
-from auditor.document import Span
+from auditor.document import Position, Span
 from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_sum
 from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report
@@ -31,9 +33,9 @@ THIS, PREVIOUS = "this", "previous"
 
 
 # ---------------------------------------------------------------------------- summary model
-@dataclass(frozen=True)
-class SummaryCell:
-    """A table cell kept for the cross pass; satisfies the expression language's CellLike."""
+class SummaryCell(NamedTuple):
+    """A table cell kept for the cross pass; satisfies the expression language's CellLike.
+    A named tuple with its span as four numbers: a summary holds hundreds of these, and is pickled."""
 
     table: str
     row: str
@@ -41,12 +43,17 @@ class SummaryCell:
     row_label: str
     column_label: str
     raw: str
-    value_class: Any
+    value_class: str  # the ValueClass's name (NUMBER, ZERO, BLANK, NA, TEXT): cheap to pickle
     value: Any
     start: int
     end: int
-    span: Span
-    line: str  # the source line(s) under ``span``, for code frames in the other file's findings
+    position: tuple[int, int, int, int]  # start line, start column, end line, end column
+    line: str  # the source line(s) under the span, for code frames in the other file's findings
+
+    @property
+    def span(self) -> Span:
+        line, column, end_line, end_column = self.position
+        return Span(Position(line, column), Position(end_line, end_column), self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -89,11 +96,50 @@ class ReportSummary:
 
 
 @dataclass(frozen=True)
+class PackedSummary:
+    """A ReportSummary as a run keeps it until the series pass: compressed (a zlib'd pickle of our own
+    data, made in this run), with the few fields that pairing reads left outside."""
+
+    path: str
+    agency: str | None
+    year: int | None
+    era: str | None
+    figures: Mapping[str, Decimal | None]
+    blob: bytes
+    read_error: str | None = None
+    reference_only: bool = False
+
+    def unpack(self) -> ReportSummary:
+        return replace(pickle.loads(zlib.decompress(self.blob)), agency=self.agency)
+
+
+def pack(summary: ReportSummary) -> PackedSummary:
+    blob = zlib.compress(pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return PackedSummary(summary.path, summary.agency, summary.year, summary.era, summary.figures, blob,
+                         summary.read_error, summary.reference_only)
+
+
+AnySummary = ReportSummary | PackedSummary
+
+
+def _load(summary: AnySummary, cache: dict[str, ReportSummary]) -> ReportSummary:
+    """The full summary; a few recent ones are kept (a series' pairs share their reports)."""
+    if isinstance(summary, ReportSummary):
+        return summary
+    found = cache.get(summary.path)
+    if found is None:
+        if len(cache) >= 4:
+            cache.pop(next(iter(cache)))
+        found = cache[summary.path] = summary.unpack()
+    return found
+
+
+@dataclass(frozen=True)
 class Pair:
     """A report and its predecessor in its series (``previous`` None: none found)."""
 
-    this: ReportSummary
-    previous: ReportSummary | None
+    this: Any  # ReportSummary (or PackedSummary until the pass unpacks it)
+    previous: Any
     gap: tuple[int, ...] = ()  # the years missing between the two
     explicit: bool = False  # the previous report was named by --previous
 
@@ -201,7 +247,9 @@ def needs_of(rulebook: Rulebook) -> Needs:
 # ---------------------------------------------------------------------------- summarising a report
 def _line_text(report: Report, span: Span, lines: Sequence[str]) -> str:
     first, last = span.start.line, max(span.end.line, span.start.line)
-    return "\n".join(lines[first - 1:last]) if 1 <= first <= len(lines) else ""
+    if not 1 <= first <= len(lines):
+        return ""
+    return lines[first - 1] if first == last else "\n".join(lines[first - 1:last])  # one line: shared, not copied
 
 
 def _summary_tables(report: Report, needs: Needs, lines: Sequence[str]) -> dict[str, SummaryTable]:
@@ -220,12 +268,17 @@ def _summary_tables(report: Report, needs: Needs, lines: Sequence[str]) -> dict[
         for (row, column), cell in table.cells.items():
             if (rows is None or row in rows) and column not in blank:
                 span = report.document.span(cell.start, cell.end)
+                position = (span.start.line, span.start.column, span.end.line, span.end.column)
                 cells[(row, column)] = SummaryCell(
-                    table_id, row, column, cell.row_label, cell.column_label, cell.raw, cell.value_class,
-                    cell.value, cell.start, cell.end, span, _line_text(report, span, lines))
+                    table_id, row, column, cell.row_label, cell.column_label, cell.raw, _class_name(cell.value_class),
+                    cell.value, cell.start, cell.end, position, _line_text(report, span, lines))
         found[table_id] = SummaryTable(table_id, cells, tuple(table.missing_rows),
                                        (*table.missing_columns, *sorted(blank)))
     return found
+
+
+def _class_name(value_class: Any) -> str:
+    return str(getattr(value_class, "name", value_class)).upper()
 
 
 def _blank_columns(table: Any) -> set[str]:
@@ -234,7 +287,7 @@ def _blank_columns(table: Any) -> set[str]:
     seen: set[str] = set()
     for (_, column), cell in table.cells.items():
         seen.add(column)
-        if str(getattr(cell.value_class, "name", cell.value_class)).upper() != "BLANK":
+        if _class_name(cell.value_class) != "BLANK":
             filled.add(column)
     return seen - filled
 
@@ -279,9 +332,9 @@ def unreadable_summary(path: str, reason: str, agency: str | None = None) -> Rep
 
 
 # ---------------------------------------------------------------------------- pairing
-def pair_series(summaries: Iterable[ReportSummary]) -> tuple[list[Pair], list[SeriesInfo]]:
+def pair_series(summaries: Iterable[AnySummary]) -> tuple[list[Pair], list[SeriesInfo]]:
     """Group by agency, sort by year (O(n log n)); each report is paired with the latest earlier one."""
-    groups: dict[str, list[ReportSummary]] = {}
+    groups: dict[str, list[AnySummary]] = {}
     for summary in summaries:
         if summary.agency and summary.year is not None and not summary.reference_only:
             groups.setdefault(summary.agency, []).append(summary)
@@ -289,8 +342,8 @@ def pair_series(summaries: Iterable[ReportSummary]) -> tuple[list[Pair], list[Se
     infos: list[SeriesInfo] = []
     for agency in sorted(groups):
         members = sorted(groups[agency], key=lambda summary: (summary.year or 0, summary.path))
-        earlier: ReportSummary | None = None  # the last report of the year before the current one
-        last: ReportSummary | None = None
+        earlier: AnySummary | None = None  # the last report of the year before the current one
+        last: AnySummary | None = None
         gaps: list[int] = []
         gap: tuple[int, ...] = ()
         for summary in members:
@@ -307,7 +360,7 @@ def pair_series(summaries: Iterable[ReportSummary]) -> tuple[list[Pair], list[Se
     return pairs, infos
 
 
-def explicit_pairs(drafts: Iterable[ReportSummary], previous: Sequence[ReportSummary]) -> list[Pair]:
+def explicit_pairs(drafts: Iterable[AnySummary], previous: Sequence[AnySummary]) -> list[Pair]:
     """``--previous``: every draft against the named file(s) of the year before it (else the first)."""
     pairs = []
     for draft in drafts:
@@ -338,8 +391,10 @@ def run_pair(rules: Sequence[Rule], pair: Pair, wants: Wants) -> list[Diagnostic
 def run_series(pairs: Iterable[Pair], rulebook: Rulebook, wants: Wants) -> Iterator[tuple[str, list[Diagnostic]]]:
     """(path of the later report, its cross-report diagnostics) for every pair that has any."""
     rules = series_rules(rulebook)
+    cache: dict[str, ReportSummary] = {}
     for pair in pairs:
-        found = run_pair(rules, pair, wants)
+        previous = _load(pair.previous, cache) if pair.previous is not None else None
+        found = run_pair(rules, replace(pair, this=_load(pair.this, cache), previous=previous), wants)
         if found:
             yield pair.this.path, found
 
@@ -347,15 +402,18 @@ def run_series(pairs: Iterable[Pair], rulebook: Rulebook, wants: Wants) -> Itera
 Regions = Callable[[str], Mapping[str, Sequence[str]]]
 
 
-def region_cases(summaries: Sequence[ReportSummary], regions_of: Regions) -> Iterator[Any]:
+def region_cases(summaries: Sequence[AnySummary], regions_of: Regions) -> Iterator[Any]:
     """A RegionCase for every report of an agency that its config names as a region (``series-regions``)."""
     from auditor.checks.region_sum import RegionCase
 
     index = {(summary.agency, summary.year): summary for summary in summaries if summary.agency}
+    cache: dict[str, ReportSummary] = {}
     for summary in summaries:
         members = regions_of(summary.path).get(summary.agency or "") if summary.agency else None
         if members and summary.year is not None:
-            yield RegionCase(summary, tuple((member, index.get((member, summary.year))) for member in members))
+            found = [(member, index.get((member, summary.year))) for member in members]
+            yield RegionCase(_load(summary, cache), tuple(
+                (member, _load(item, cache) if item is not None else None) for member, item in found))
 
 
 def run_regions(cases: Iterable[Any], rulebook: Rulebook, wants: Wants) -> Iterator[tuple[str, list[Diagnostic]]]:
@@ -477,7 +535,7 @@ def cross_pass(results: list[Any], rulebook: Rulebook, wants: Wants, adjust: Adj
         found = adjust(path, sorted(found, key=Diagnostic.sort_key))
         index = position[path]
         result = results[index]
-        prints = fingerprints(known_lines(by_path[path]), found)
+        prints = fingerprints(known_lines(_load(by_path[path], {})), found)
         merged = sorted(zip([*result.diagnostics, *found], [*result_fingerprints(result), *prints], strict=True),
                         key=lambda item: item[0].sort_key())
         results[index] = replace(result, diagnostics=[item[0] for item in merged],
@@ -494,11 +552,11 @@ def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequ
     return (input_count > 1 or bool(previous)) and any(series_rules(rulebook) for rulebook in rulebooks)
 
 
-def summary_of_result(result: Any, rulebook: Rulebook) -> ReportSummary:
-    """The summary of a checked file (an unreadable one keeps only its path and why)."""
+def summary_of_result(result: Any, rulebook: Rulebook) -> PackedSummary:
+    """The packed summary of a checked file (an unreadable one keeps only its path and why)."""
     if result.report is None:
-        return unreadable_summary(result.path, result.read_error or "")
-    return summarise(result.report, rulebook, result.path)
+        return pack(unreadable_summary(result.path, result.read_error or ""))
+    return pack(summarise(result.report, rulebook, result.path))
 
 
 def batch_pass(results: list[Any], rulebook: Rulebook, state: Any, items: Sequence[tuple[str, int]],
