@@ -312,6 +312,15 @@ def _paragraphs(report: Report, needs: Needs, lines: Sequence[str]) -> tuple[Par
     return tuple(found)
 
 
+def _agency_above(report: Report, title_line: int, compiled: Any) -> str | None:
+    """The agency of a two-line title: the nearest non-blank line above the title line, if allowed."""
+    for index in range(title_line - 1, max(title_line - 1 - compiled.above_title, -1), -1):
+        text = report.document.line(index).text.strip()
+        if text:
+            return compiled.agency_of(text)
+    return None
+
+
 def summarise(report: Report, rulebook: Rulebook, path: str, agency: str | None = None) -> ReportSummary:
     """The summary of a checked report; ``agency`` (from the repository layout) overrides the title."""
     needs = needs_of(rulebook)
@@ -319,7 +328,7 @@ def summarise(report: Report, rulebook: Rulebook, path: str, agency: str | None 
     link = link_rule(rulebook)
     title = report.title
     if agency is None and title is not None and link is not None:
-        agency = link.compiled.agency_of(title.text)
+        agency = link.compiled.agency_of(title.text) or _agency_above(report, title.line_index, link.compiled)
     anchor = report.document.span(title.start, title.end) if title is not None else report.document.span(0, 0)
     tables = _summary_tables(report, needs, lines)
     figures = {name: evaluate_sum(expression, tables)[0] for name, expression in needs.figures.items()}

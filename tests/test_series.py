@@ -267,3 +267,38 @@ def test_region_with_a_missing_member_is_not_checkable(tmp_path: Path) -> None:
     found = _cross(_run(tmp_path))
     assert [(diagnostic.rule, diagnostic.severity.label) for _, diagnostic in found] == [("GK956", "info")]
     assert "缺少 赣州市示范县卫生健康委员会 的 2022 年报告" in found[0][1].message
+
+
+def test_json_with_series_validates_against_the_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    values = series_values(YEARS)
+    _break_carry_over(values)
+    _write(tmp_path, _texts(values, "txt"), "txt")
+    outcome = run_batch(BatchRequest((str(tmp_path),), jobs=1))
+    data = json.loads(render("json", outcome.results, RenderContext(extra=outcome.render_extra())))
+    schema = json.loads((Path(__file__).parent.parent / "schemas" / "output.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    assert data["series"][0]["reports"][1]["figures"]["上年结转"] == values[1].t3["carried"]["total"]
+
+
+def test_cli_previous_option(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    values = series_values(YEARS)
+    _break_carry_over(values)
+    paths = _write(tmp_path, _texts(values, "txt"), "txt")
+    result = CliRunner().invoke(main, ["check", "-q", str(paths[2022]), "--previous", str(paths[2021])])
+    assert result.exit_code == 0, result.output  # warnings only
+    assert "GK951" in result.output and "1 个文件" in result.output
+
+
+def test_two_line_title_names_the_agency_above(tmp_path: Path) -> None:
+    values = series_values(YEARS[:2])
+    for year, value in zip(YEARS[:2], values, strict=True):
+        text = report_text(value, year).replace("赣州市示范局", "赣州市示范局\n", 1)
+        (tmp_path / f"{year}.txt").write_text(text, encoding="utf-8")
+    outcome = run_batch(BatchRequest((str(tmp_path),), jobs=1))
+    assert [entry["agency"] for entry in outcome.render_extra()["series"]] == ["赣州市示范局"]

@@ -18,7 +18,10 @@ Parameters:
               forms half-width, traditional characters simplified):
               ``remove``  regexes whose matches are deleted (the year, 政府信息公开工作年度报告, …);
               ``replace`` ``{pattern, with}`` pairs applied after that, in order (办公室/办公厅
-              variants of one government, 政府 → 人民政府).
+              variants of one government, 政府 → 人民政府);
+              ``above_title`` when the title names no agency (a title in two lines: 某区人民政府 /
+              2023年政府信息公开工作年度报告), the nearest non-blank line within this many lines above
+              it is read as the agency (default 0: never).
     figures:  key figures of a series, by name: bare sums in the expression language over the
               report's own tables (``t3.new[total]``), shown in the series chart of the HTML report.
     texts:    the messages of the cases above: ``gap`` ({missing} {years} {previous_year}),
@@ -59,6 +62,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
             "type": "object", "additionalProperties": False,
             "properties": {
                 "remove": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "above_title": {"type": "integer", "minimum": 0, "maximum": 5},
                 "replace": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False, "required": ["pattern", "with"],
                     "properties": {"pattern": {"type": "string", "minLength": 1}, "with": {"type": "string"}}}},
@@ -81,6 +85,7 @@ class Compiled:
     replace: tuple[tuple[re.Pattern[str], str], ...]
     figures: dict[str, Expr]
     texts: dict[str, str]
+    above_title: int = 0
 
     def agency_of(self, title: str) -> str | None:
         """The normalised agency of a title, or None when nothing is left of it."""
@@ -104,7 +109,8 @@ def prepare(params: dict[str, Any]) -> Compiled:
             figures[name] = parse_sum(source)
         except ExprError as error:
             raise ParamError(("figures", name), f"表达式有误: {error}\n{error.pointer()}") from error
-    return Compiled(tuple(remove), replacements, figures, {**FALLBACK_TEXTS, **params.get("texts", {})})
+    return Compiled(tuple(remove), replacements, figures, {**FALLBACK_TEXTS, **params.get("texts", {})},
+                    int(agency.get("above_title", 0)))
 
 
 def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
