@@ -6,9 +6,11 @@ table cells that cross-report rules and the series chart read (with their spans 
 their lines), and the narrative paragraphs that the copied-text rule compares. After every file
 was checked, ``pair_series`` groups the summaries by agency and sorts each group by year
 (O(n log n)); ``run_series`` runs the series rules (kinds ``series_link``, ``cross_report``,
-``copied_text``) on each report and its predecessor and returns their diagnostics by the later
-report's path. Knowledge (agency patterns, identities, thresholds, messages) is in
-rules/cross-report.yaml.
+``copied_text``) on each report and its predecessor, ``run_regions`` the ``region_sum`` rules on a
+region's report and its members' (config ``series-regions``), and the findings go to the later (or
+the region's) report. Summaries travel from the workers and wait for the pass packed (a few KB each),
+and are unpacked a few at a time. Knowledge (agency patterns, identities, thresholds, messages) is
+in rules/cross-report.yaml.
 """
 
 from __future__ import annotations
