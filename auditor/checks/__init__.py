@@ -10,6 +10,11 @@ and defines::
 
 A check never prints and never opens files: it reads the Report and yields Diagnostics, built
 with ``emit`` so that message templates, severity by era, help and basis come from the rulebook.
+
+Series kinds (``SCOPE = "series"``: series_link, cross_report, copied_text, region_sum) compare
+reports across years: instead of ``check`` they define ``check_pair(rule, pair)`` (or
+``check_region(rule, case)``) over the per-report summaries of ``auditor/series.py``, which runs them
+after a batch; the engine skips them on single reports.
 """
 
 from __future__ import annotations
