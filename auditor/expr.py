@@ -42,6 +42,7 @@ blank, ``无``/``—``, text, or missing from the table). A check never passes o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -431,11 +432,18 @@ class Outcome:
 
 
 def _class_name(cell: Any) -> str:
-    value_class = cell.value_class
+    return _value_class_name(cell.value_class)
+
+
+@functools.cache
+def _value_class_name(value_class: Any) -> str:
+    """``NUMBER`` for ValueClass.NUMBER or "number" (an Enum's ``name`` is slow to read per cell)."""
     return str(getattr(value_class, "name", value_class)).upper()
 
 
 def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, int):
+        return Decimal(value)
     try:
         return value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -481,11 +489,13 @@ def _instance(identity: Identity, binding: Mapping[str, str], tables: Mapping[st
     left = tuple(_terms(comparison.left, 1, binding, tables))
     right = tuple(_terms(comparison.right, 1, binding, tables))
     pairs = tuple(sorted(binding.items()))
-    unreadable = tuple(term for term in left + right if term.value is None)
+    values = [term.value for term in left + right]  # each term's value computed once
+    unreadable = tuple(term for term, value in zip(left + right, values, strict=True) if value is None)
     if unreadable:
         return Outcome("unknown", pairs, comparison.op, left, right, unreadable=unreadable)
-    lhs = sum((term.sign * (term.value or 0) for term in left), Decimal(0))
-    rhs = sum((term.sign * (term.value or 0) for term in right), Decimal(0))
+    signed = [term.sign * (value or 0) for term, value in zip(left + right, values, strict=True)]
+    lhs = sum(signed[: len(left)], Decimal(0))
+    rhs = sum(signed[len(left):], Decimal(0))
     status = "pass" if _holds(comparison.op, lhs, rhs, tolerance) else "fail"
     return Outcome(status, pairs, comparison.op, left, right, lhs, rhs)
 
