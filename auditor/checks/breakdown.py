@@ -45,6 +45,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.checks.identity import number_text
 from auditor.checks.narrative import NUMBER, parse_number, sentence_bounds
 from auditor.diagnostics import Diagnostic, Label
+from auditor.literals import word_index
 from auditor.rulebook import Rule
 from auditor.structure import Report
 
@@ -150,11 +151,12 @@ def _bracket_end(folded: str, opening: re.Match[str], end: int, compiled: Compil
 
 def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
     folded = report.document.folded
+    words = word_index(report.cache, folded)
+    if not words.may_match(compiled.opening) or not words.may_match(compiled.total):
+        return  # no list can open ("其中" is nowhere), or no total: no breakdown
     for match in compiled.total.finditer(folded):
-        if report.in_table(match.start()):
-            continue
         opening = compiled.opening.match(folded, match.end())
-        if opening is None:
+        if opening is None or report.in_table(match.start()):
             continue
         _, sentence_end = sentence_bounds(folded, opening.end(), opening.end(), compiled.list_end)
         end = min(sentence_end, opening.end() + compiled.window)

@@ -71,6 +71,7 @@ from auditor.checks import compile_patterns, emit, render_template
 from auditor.checks.identity import cell_name, number_text, report_tables, terms_text
 from auditor.diagnostics import Diagnostic, Label
 from auditor.expr import Expr, ExprError, Term, evaluate_sum, expression_tables, parse_sum, table_axis
+from auditor.literals import word_index
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.structure.numerals import chinese_to_int
@@ -246,8 +247,11 @@ def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
     folded = report.document.folded
     seen: set[tuple[int, int]] = set()
     own = own_scope_words(report, compiled)
+    words = word_index(report.cache, folded)
     for fact in compiled.facts:
         for pattern in fact.patterns:
+            if not words.may_match(pattern):  # a word every match needs is absent: nothing to find
+                continue
             for match in pattern.finditer(folded):
                 has_number = "number" in pattern.groupindex and match.group("number") is not None
                 start, end = match.span("number") if has_number else match.span()

@@ -29,12 +29,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.document import Line
+from auditor.literals import could_match
 from auditor.rulebook import Rule
 from auditor.structure import Report
 
@@ -86,8 +88,11 @@ def _problem(compiled: Compiled, body: str) -> str | None:
         return "empty"
     rest = body
     for pattern in compiled.boilerplate:
-        rest = pattern.sub("", rest)
-    return "boilerplate" if len(HAN.findall(rest)) < compiled.min_chars else None
+        if could_match(pattern, rest):  # a pattern whose words are absent would change nothing
+            rest = pattern.sub("", rest)
+    # counting stops at min_chars: only whether the rest has that many Han characters matters
+    return "boilerplate" if sum(1 for _ in islice(HAN.finditer(rest), compiled.min_chars)) < compiled.min_chars \
+        else None
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:

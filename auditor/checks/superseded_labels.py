@@ -41,6 +41,7 @@ from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label
+from auditor.literals import word_index
 from auditor.rulebook import Rule
 from auditor.structure import Report
 
@@ -97,7 +98,10 @@ def prepare(params: dict[str, Any]) -> Compiled:
 def _found(report: Report, labels: tuple[LabelPattern, ...]) -> list[tuple[int, int, str]]:
     folded = report.document.folded
     found: list[tuple[int, int, str]] = []
+    words = word_index(report.cache, folded)
     for label in labels:
+        if not words.may_match(label.pattern):  # a word every match needs is absent: nothing to find
+            continue
         for match in label.pattern.finditer(folded):
             group = "mark" if "mark" in label.pattern.groupindex and match.group("mark") is not None else 0
             start, end = match.span(group)
