@@ -7,8 +7,9 @@ thousands of places of a 15 KB report. Every match of such a pattern contains ce
 find anything and is skipped. ``str.__contains__`` finds a word far faster than ``re`` tries a
 pattern, and a report is asked about each word once (``WordIndex``).
 
-``required_words`` reads the pattern source with a small, conservative scanner (``re``'s own parser
-is too slow for a cold start: about 0.2 ms per rule pattern). A *factor* is a tuple of words of which
+``required_words`` reads the pattern source with a small, conservative scanner (one tokenizing
+regex and a walk over the tokens; ``re``'s own parser is too slow for a cold start: about 0.2 ms per
+rule pattern). A *factor* is a tuple of words of which
 every match contains at least one: a run of plain characters outside any optional part, or a group
 of plain alternatives (``(?:其中|包括)``). Whatever the scanner does not fully understand (escapes,
 classes, lookarounds, quantified parts, inline flags, a top-level ``|``) gives no factor; a pattern
@@ -20,168 +21,89 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 Factor = tuple[str, ...]
-_SPECIAL = set("\\[]().^$|?*+{}")
-_QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}[?+]?|[?*+][?+]?")
 _UNSUPPORTED_FLAGS = re.IGNORECASE | re.VERBOSE
+# one token of a pattern source; escapes and classes are read whole (an escape may run on: \u3400)
+_TOKEN = re.compile(r"""
+    (?P<escape>\\(?:[xuU][0-9a-fA-F]{2,8}|N\{[^}]*\}|[0-9]{1,3}|.))
+  | (?P<cls>\[\^?\]?(?:\\.|[^\]\\])*\])
+  | (?P<quantifier>\{[0-9]*(?:,[0-9]*)?\}[?+]?|[?*+][?+]?)
+  | (?P<open>\((?:\?(?:P<[^>]*>|[:=!]|<[=!])?)?)
+  | (?P<close>\))
+  | (?P<bar>\|)
+  | (?P<run>[^][\\(){}|.^$?*+]+)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
 
 
 class _Unsupported(Exception):
     """The pattern uses something the scanner does not read (an inline flag group): no factors."""
 
 
-def _class_end(source: str, start: int) -> int:
-    """The index after the ``]`` closing the character class opened at ``source[start]``."""
-    index = start + 1
-    if index < len(source) and source[index] == "^":
-        index += 1
-    if index < len(source) and source[index] == "]":  # a leading ] is a member
-        index += 1
-    while index < len(source) and source[index] != "]":
-        index += 2 if source[index] == "\\" else 1
-    if index >= len(source):
-        raise _Unsupported
-    return index + 1
+@dataclass(frozen=True)
+class _Group:
+    lookaround: bool
+    alternatives: tuple[tuple[object, ...], ...]  # each a sequence of items
 
 
-_ESCAPE_LENGTHS = {"x": 2, "u": 4, "U": 8}
+def _items(tokens: list[tuple[str, str]], position: int) -> tuple[list[list[object]], int]:
+    """The alternatives (sequences of items) from ``tokens[position]`` up to a closing ``)`` or the
+    end; an item is a plain run (str), a quantifier (None), a _Group, or any other atom (0)."""
+    alternatives: list[list[object]] = [[]]
+    while position < len(tokens):
+        kind, text = tokens[position]
+        position += 1
+        if kind == "close":
+            return alternatives, position - 1
+        if kind == "bar":
+            alternatives.append([])
+        elif kind == "open":
+            if text not in ("(", "(?:", "(?=", "(?!", "(?<=", "(?<!") and not text.startswith("(?P<"):
+                raise _Unsupported  # inline flags, (?P=name), (?(id)…), comments
+            inner, position = _items(tokens, position)
+            if position >= len(tokens):
+                raise _Unsupported  # unbalanced
+            position += 1
+            lookaround = text in ("(?=", "(?!", "(?<=", "(?<!")
+            alternatives[-1].append(_Group(lookaround, tuple(tuple(items) for items in inner)))
+        elif kind == "run":
+            alternatives[-1].append(text)
+        elif kind == "quantifier":
+            alternatives[-1].append(None)
+        else:
+            alternatives[-1].append(0)
+    return alternatives, position
 
 
-def _escape_end(source: str, start: int) -> int:
-    """The index after the escape at ``source[start]`` (``\\d``, ``\\(``, ``\\u3400``, ``\\N{…}``, ``\\12``)."""
-    kind = source[start + 1:start + 2]
-    if kind in _ESCAPE_LENGTHS:
-        return start + 2 + _ESCAPE_LENGTHS[kind]
-    if kind == "N":
-        close = source.find("}", start)
-        if close == -1:
-            raise _Unsupported
-        return close + 1
-    end = start + 2
-    if kind.isdigit():  # a group reference or an octal escape: up to three digits
-        while end < len(source) and end < start + 4 and source[end].isdigit():
-            end += 1
-    return end
-
-
-def _group_end(source: str, start: int) -> int:
-    """The index after the ``)`` closing the group opened at ``source[start]``."""
-    depth, index = 0, start
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(source, index)
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    raise _Unsupported
-
-
-def _top_level_split(source: str) -> list[str]:
-    """``source`` cut at its top-level ``|``."""
-    pieces, depth, index, piece_start = [], 0, 0, 0
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(source, index)
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            pieces.append(source[piece_start:index])
-            piece_start = index + 1
-        index += 1
-    pieces.append(source[piece_start:])
-    return pieces
-
-
-def _is_plain(text: str) -> bool:
-    return bool(text) and not any(char in _SPECIAL for char in text)
-
-
-def _group_body(source: str, start: int, end: int) -> str | None:
-    """The body of a capturing or non-capturing group; None for a lookaround; raises for flags."""
-    inner = source[start + 1:end - 1]
-    if not inner.startswith("?"):
-        return inner
-    if inner.startswith("?:"):
-        return inner[2:]
-    if inner.startswith("?P<"):
-        close = inner.find(">")
-        if close == -1:
-            raise _Unsupported
-        return inner[close + 1:]
-    if inner[:2] in ("?=", "?!") or inner[:3] in ("?<=", "?<!"):
-        return None
-    raise _Unsupported  # inline flags, (?P=name), (?(id)yes|no), comments
-
-
-def _group_factors(body: str) -> list[Factor]:
-    alternatives = _top_level_split(body)
-    if len(alternatives) == 1:
-        return _sequence_factors(body)
-    if all(_is_plain(alternative) for alternative in alternatives):
-        return [tuple(dict.fromkeys(alternatives))]
-    return []
-
-
-def _sequence_factors(source: str) -> list[Factor]:
-    """The factors of a sequence without a top-level ``|``."""
+def _sequence_factors(items: tuple[object, ...]) -> list[Factor]:
+    """The factors of one sequence of items (no ``|`` at its level)."""
     factors: list[Factor] = []
-    run: list[str] = []
-    index = 0
-
-    def flush() -> None:
+    run = ""
+    for index, item in enumerate(items):
+        quantified = index + 1 < len(items) and items[index + 1] is None
+        if isinstance(item, str):
+            # the last character before a quantifier may be absent or repeated: the run ends before it
+            run += item[:-1] if quantified else item
+            if not quantified:
+                continue
         if run:
-            factors.append(("".join(run),))
-            run.clear()
-
-    while index < len(source):
-        char = source[index]
-        quantifier = _QUANTIFIER.match(source, index)
-        if quantifier is not None:  # the atom before it may be absent or repeated: not a plain run
-            if run:
-                run.pop()
-            flush()
-            index = quantifier.end()
-            continue
-        if char == "(":
-            end = _group_end(source, index)
-            body = _group_body(source, index, end)
-            flush()
-            if body is not None and _QUANTIFIER.match(source, end) is None:
-                factors.extend(_group_factors(body))
-            index = end
-            continue
-        if char not in _SPECIAL:
-            run.append(char)
-            index += 1
-            continue
-        flush()
-        if char == "\\":
-            index = _escape_end(source, index)
-        elif char == "[":
-            index = _class_end(source, index)
-        else:  # . ^ $ { and a stray ) or ]
-            index += 1
-    flush()
+            factors.append((run,))
+            run = ""
+        if isinstance(item, _Group) and not item.lookaround and not quantified:
+            factors.extend(_group_factors(item))
+    if run:
+        factors.append((run,))
     return factors
+
+
+def _group_factors(group: _Group) -> list[Factor]:
+    if len(group.alternatives) == 1:
+        return _sequence_factors(group.alternatives[0])
+    words = [alternative[0] for alternative in group.alternatives
+             if len(alternative) == 1 and isinstance(alternative[0], str)]
+    return [tuple(dict.fromkeys(words))] if len(words) == len(group.alternatives) else []
 
 
 @functools.cache
@@ -190,11 +112,14 @@ def required_words(source: str, flags: int = 0) -> tuple[Factor, ...]:
     the longest words first, as they are the likeliest to be absent."""
     if flags & _UNSUPPORTED_FLAGS:
         return ()
+    tokens = [(match.lastgroup or "", match.group()) for match in _TOKEN.finditer(source)]
     try:
-        pieces = _top_level_split(source)
-        factors = _sequence_factors(source) if len(pieces) == 1 else []
+        alternatives, position = _items(tokens, 0)
     except _Unsupported:
         return ()
+    if position < len(tokens) or len(alternatives) != 1:  # a stray ")" or a top-level "|"
+        return ()
+    factors = _sequence_factors(tuple(alternatives[0]))
     unique = dict.fromkeys(factor for factor in factors if all(factor))
     return tuple(sorted(unique, key=lambda factor: -min(map(len, factor))))
 
@@ -204,7 +129,10 @@ def pattern_words(pattern: re.Pattern[str] | object) -> tuple[Factor, ...]:
     source = getattr(pattern, "pattern", None)
     if not isinstance(source, str):
         return ()
-    return required_words(source, int(getattr(pattern, "flags", 0)))
+    # a rule's LazyPattern compiles on its first attribute: its flags (re.MULTILINE, which changes no
+    # word) are not asked for, so that a pattern skipped for a missing word is never compiled
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else vars(pattern).get("flags", re.MULTILINE)
+    return required_words(source, int(flags))
 
 
 def could_match(pattern: re.Pattern[str] | object, text: str) -> bool:
@@ -237,12 +165,3 @@ def word_index(cache: dict[object, object], text: str) -> WordIndex:
         index = WordIndex(text)
         cache["literals.words"] = index
     return index
-
-
-def finditer_if_possible(pattern: re.Pattern[str], index: WordIndex, pos: int = 0,
-                         endpos: int | None = None) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(index.text, …)``, nothing when a required word is absent from the text."""
-    if not index.may_match(pattern):
-        return iter(())
-    return pattern.finditer(index.text, pos, len(index.text) if endpos is None else endpos)
-

@@ -208,6 +208,19 @@ def _edits(found: str, expected: str) -> int:
     return previous[-1]
 
 
+def _one_substitution(found: str, expected: str) -> bool:
+    """Whether two texts of the same length differ in exactly one character (edit distance 1)."""
+    return len(found) == len(expected) and sum(1 for a, b in zip(found, expected, strict=True) if a != b) == 1
+
+
+def _near(found: str, expected: str, max_edits: int) -> bool:
+    """``0 < _edits(found, expected) <= max_edits``; the distance is at least the difference in
+    length, so most headings are told apart without computing it."""
+    if found == expected or abs(len(found) - len(expected)) > max_edits:
+        return False
+    return _edits(found, expected) <= max_edits
+
+
 def _near_heading(report: Report, section: Section, near: NearTitles, levels: frozenset[int],
                   taken: set[int]) -> Heading | None:
     statutory = _statutory(report, section.title)
@@ -217,7 +230,7 @@ def _near_heading(report: Report, section: Section, near: NearTitles, levels: fr
     for heading in report.outline:
         if heading.index in taken or heading.ordinal != ordinal or (levels and heading.level not in levels):
             continue
-        if 0 < _edits(_heading_text(report, heading), expected) <= near.max_edits:
+        if _near(_heading_text(report, heading), expected, near.max_edits):
             return heading
     return None
 
@@ -239,7 +252,7 @@ def _misspelt(report: Report, section: Section, heading: Heading, near: NearTitl
     text = _heading_text(report, heading)
     if fuzzy or not "".join(heading.marker.split()).endswith(near.separators):
         return True
-    return len(text) == len(statutory[2]) and _edits(text, statutory[2]) == 1
+    return _one_substitution(text, statutory[2])
 
 
 def _typo(rule: Rule, report: Report, section: Section, heading: Heading, near: NearTitles) -> Diagnostic:
