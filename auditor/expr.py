@@ -160,7 +160,7 @@ class Identity:
     variable: str | None = None
     domain: Domain | None = None
 
-    @property
+    @functools.cached_property  # asked for on every report: computed once per identity
     def tables(self) -> frozenset[str]:
         found = {cells.table for side in (self.comparison.left, self.comparison.right) for cells in _cellsets(side)}
         if self.domain is not None and self.domain.table:

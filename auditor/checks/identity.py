@@ -114,6 +114,7 @@ FALLBACK_TEXTS = {"unreadable_table": "{words}: {table}", "joiner": ", ", "more_
                   "listed": "{cell} {raw}",
                   "listed_blank": "{cell} {blank}", "quoted": "{raw}"}
 CACHE_KEY = "identity.outcomes"
+COUNTS_KEY = "identity.failure_counts"
 LABEL_LENGTH = 18
 LISTED_CELLS = 8
 
@@ -205,6 +206,16 @@ def all_outcomes(rule: Rule, report: Report) -> dict[str, list[Outcome]]:
     outcomes = {sibling.id: _outcomes_of(sibling, report, tables) for sibling in siblings}
     report.cache[CACHE_KEY] = outcomes
     return outcomes
+
+
+def _report_failure_counts(report: Report, outcomes: Mapping[str, Sequence[Outcome]]) -> Counter[tuple[str, str, str]]:
+    """``failure_counts`` of the report's outcomes, counted once for all the identity rules."""
+    cached = report.cache.get(COUNTS_KEY)
+    if cached is None or cached[0] is not outcomes:
+        cached = (outcomes, failure_counts(outcomes))
+        report.cache[COUNTS_KEY] = cached
+    counts: Counter[tuple[str, str, str]] = cached[1]
+    return counts
 
 
 def failure_counts(outcomes: Mapping[str, Sequence[Outcome]]) -> Counter[tuple[str, str, str]]:
@@ -428,8 +439,10 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     outcomes = all_outcomes(rule, report)
     mine = outcomes.get(rule.id, [])
+    if not mine:  # a table it names is absent: nothing to check
+        return
     failed = [outcome for outcome in mine if outcome.status == "fail"]
-    counts = failure_counts(outcomes)
+    counts = _report_failure_counts(report, outcomes) if failed else Counter()
     reported = [_failure(rule, report, outcome, outcomes, counts) for outcome in failed[: compiled.max_reported]]
     if len(failed) > compiled.max_reported:
         rest = len(failed) - compiled.max_reported

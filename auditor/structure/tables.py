@@ -26,6 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from auditor.literals import word_index
 from auditor.structure import Report
 from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
 from auditor.structure.regions import caption_like
@@ -144,7 +145,8 @@ def parse_value(raw: str, money: bool = False) -> tuple[ValueClass, int | Decima
 def _anchor(report: Report, spec: TableSpec, squeezed: _LazySqueezed) -> tuple[int, int] | None:
     """The first anchor match inside a table region, else the first anywhere; failing that, a
     header row that opens the table (``header:``)."""
-    matches = sorted((match.start(), match.end()) for pattern in spec.anchors
+    words = word_index(report.cache, report.document.folded)  # skips anchors whose words are absent
+    matches = sorted((match.start(), match.end()) for pattern in spec.anchors if words.may_match(pattern)
                      for match in pattern.finditer(report.document.folded))
     matches = [span for span in matches if report.in_table(span[0]) or _caption_like(report, span[0])]
     in_region = [span for span in matches if report.in_table(span[0])]
@@ -179,7 +181,10 @@ def _header_anchor(report: Report, spec: TableSpec, squeezed: _LazySqueezed) -> 
     one or the next top-level heading, by the table's columns and then one of its rows."""
     assert spec.header is not None
     folded = report.document.folded
-    hits = [match.span() for match in spec.header.finditer(folded)]
+    key = ("tables.header_hits", spec.header.pattern)  # the tables of one format share a header label
+    hits = report.cache.get(key)
+    if hits is None:
+        hits = report.cache[key] = [match.span() for match in spec.header.finditer(folded)]
     if not hits:
         return None
     headings = [report.document.line_starts[heading.line_index] for heading in report.outline
