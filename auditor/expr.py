@@ -131,6 +131,11 @@ class BinaryOp:
     right: Expr
     offset: int
 
+    @functools.cached_property
+    def plan(self) -> tuple[tuple[int, Literal | CellSet], ...]:
+        """The addends with their signs, in order: the sum as evaluation walks it, built once."""
+        return _flatten(self)
+
 
 Expr = Literal | CellSet | BinaryOp
 
@@ -479,19 +484,42 @@ def table_axis(table: TableLike, axis: str) -> tuple[str, ...]:
     return tuple(ordered)
 
 
+# An expression's addends in order, each with its sign: compiled once per expression (BinaryOp.plan)
+# and then expanded per quantifier instance, not re-walked per table and binding.
+_Addend = tuple[int, "Literal | CellSet"]
+
+
+def _plan(expr: Expr) -> tuple[_Addend, ...]:
+    """The addends of ``expr`` left to right with their signs (``a - (b - c)`` is +a, -b, +c)."""
+    return expr.plan if isinstance(expr, BinaryOp) else ((1, expr),)
+
+
+def _flatten(expr: Expr) -> tuple[_Addend, ...]:
+    addends: list[_Addend] = []
+    pending: list[tuple[Expr, int]] = [(expr, 1)]
+    while pending:  # depth-first, left before right, without recursion (MAX_OPERATORS deep at most)
+        node, sign = pending.pop()
+        if isinstance(node, BinaryOp):
+            pending.append((node.right, sign if node.op == "+" else -sign))
+            pending.append((node.left, sign))
+        else:
+            addends.append((sign, node))
+    return tuple(addends)
+
+
 def _terms(expr: Expr, sign: int, binding: Mapping[str, str], tables: Mapping[str, TableLike]) -> list[Term]:
-    if isinstance(expr, Literal):
-        return [Term(sign, literal=expr.value)]
-    if isinstance(expr, BinaryOp):
-        right_sign = sign if expr.op == "+" else -sign
-        return _terms(expr.left, sign, binding, tables) + _terms(expr.right, right_sign, binding, tables)
-    table = tables[expr.table]
-    found = []
-    for row_key in expr.rows:
-        row = binding.get(row_key.name, row_key.name)
-        for column_key in expr.columns:
-            column = binding.get(column_key.name, column_key.name)
-            found.append(Term(sign, expr.table, row, column, table.cell(row, column)))
+    """The terms of ``expr`` for one binding of the quantifier variable (``sign`` applied to all)."""
+    found: list[Term] = []
+    for addend_sign, node in _plan(expr):
+        if isinstance(node, Literal):
+            found.append(Term(sign * addend_sign, literal=node.value))
+            continue
+        cell = tables[node.table].cell
+        for row_key in node.rows:
+            row = binding.get(row_key.name, row_key.name)
+            for column_key in node.columns:
+                column = binding.get(column_key.name, column_key.name)
+                found.append(Term(sign * addend_sign, node.table, row, column, cell(row, column)))
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -118,3 +119,48 @@ def test_bare_sums_for_narrative_values() -> None:
     with pytest.raises(ExprError) as caught:
         parse_sum("t.x[a] == 1")
     assert caught.value.offset == 7
+
+
+# ---------------------------------------------------------------------------- the evaluation plan
+def _walked_terms(node: expr.Expr, sign: int, binding: dict[str, str], tables: dict) -> list[expr.Term]:  # type: ignore[type-arg]
+    """The terms by walking the AST recursively (how evaluation worked before the addends were
+    compiled into a flat plan): the reference the plan must reproduce term for term."""
+    if isinstance(node, expr.Literal):
+        return [expr.Term(sign, literal=node.value)]
+    if isinstance(node, expr.BinaryOp):
+        right_sign = sign if node.op == "+" else -sign
+        return _walked_terms(node.left, sign, binding, tables) + _walked_terms(node.right, right_sign, binding, tables)
+    table = tables[node.table]
+    return [expr.Term(sign, node.table, binding.get(row.name, row.name), binding.get(column.name, column.name),
+                      table.cell(binding.get(row.name, row.name), binding.get(column.name, column.name)))
+            for row in node.rows for column in node.columns]
+
+
+def _random_sum(rng: random.Random, depth: int = 0) -> str:
+    roll = rng.random()
+    if depth > 3 or roll < 0.3:
+        return rng.choice(["t.r1[a]", "t.r2[b]", "t.r3[total]", "t.x[a]", "t.r1[x]", "t.r9[a]", "7", "0.5",
+                           "sum(t.{r1, r2}[a, b])", "sum(t.r1..r3[x, total])"])
+    if roll < 0.45:
+        return f"({_random_sum(rng, depth + 1)})"
+    return f"{_random_sum(rng, depth + 1)} {rng.choice('+-')} {_random_sum(rng, depth + 1)}"
+
+
+def test_the_flat_plan_gives_the_terms_of_the_tree_walk() -> None:
+    rng = random.Random(7)
+    values = ["1", "2", "", "无", "3", "0", "x", "12"]
+    for _ in range(300):
+        rows = [(key, label, [rng.choice(values) for _ in COLUMNS])
+                for key, label in (("r1", "一"), ("r2", "二"), ("r3", "三"))]
+        tables = _tables(rows)
+        source = f"for x in [r1, r2, a]: {_random_sum(rng)} {rng.choice(['==', '>=', '<='])} {_random_sum(rng)}"
+        identity = parse(source)
+        for binding in ({"x": "r1"}, {"x": "a"}, {}):
+            for side in (identity.comparison.left, identity.comparison.right):
+                assert expr._terms(side, -1, binding, tables) == _walked_terms(side, -1, binding, tables), source
+        outcomes = evaluate(identity, tables)
+        assert len(outcomes) == 3
+        for outcome in outcomes:
+            binding = dict(outcome.binding)
+            assert outcome.left == tuple(_walked_terms(identity.comparison.left, 1, binding, tables))
+            assert outcome.right == tuple(_walked_terms(identity.comparison.right, 1, binding, tables))
