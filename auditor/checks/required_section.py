@@ -166,13 +166,22 @@ def _heading_text(report: Report, heading: Heading) -> str:
     return report.document.folded[heading.marker_end:heading.title_end].strip()
 
 
+def _headings(report: Report, levels: frozenset[int]) -> list[tuple[Heading, str]]:
+    """The report's headings of ``levels`` (all when empty) with their texts, once per report."""
+    key = ("required_section.headings", levels)
+    found: list[tuple[Heading, str]] | None = report.cache.get(key)
+    if found is None:
+        found = [(heading, _heading_text(report, heading)) for heading in report.outline
+                 if not levels or heading.level in levels]
+        report.cache[key] = found
+    return found
+
+
 def _find_heading(report: Report, section: Section, levels: frozenset[int]) -> Heading | None:
-    for heading in report.outline:
-        if levels and heading.level not in levels:
-            continue
-        text = _heading_text(report, heading)
-        if any(pattern.search(text) for pattern in section.headings):
-            return heading
+    for heading, text in _headings(report, levels):
+        for pattern in section.headings:
+            if pattern.search(text):
+                return heading
     return None
 
 
