@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 Factor = tuple[str, ...]
 _UNSUPPORTED_FLAGS = re.IGNORECASE | re.VERBOSE
+CANDIDATE_SPACING = 100  # characters ``re`` scans in the time Python tries a pattern at one place
 # one token of a pattern source; escapes and classes are read whole (an escape may run on: \u3400)
 _TOKEN = re.compile(r"""
     (?P<escape>\\(?:[xuU][0-9a-fA-F]{2,8}|N\{[^}]*\}|[0-9]{1,3}|.))
@@ -106,34 +108,76 @@ def _group_factors(group: _Group) -> list[Factor]:
     return [tuple(dict.fromkeys(words))] if len(words) == len(group.alternatives) else []
 
 
-@functools.cache
-def required_words(source: str, flags: int = 0) -> tuple[Factor, ...]:
-    """Factors (tuples of words) such that every match of ``source`` contains one word of each;
-    the longest words first, as they are the likeliest to be absent."""
-    if flags & _UNSUPPORTED_FLAGS:
+def _prefix(items: tuple[object, ...]) -> Factor:
+    """Words one of which every match of the sequence starts with (after zero-width lookarounds);
+    () when the scanner cannot tell."""
+    index = 0
+    while index < len(items) and isinstance(items[index], _Group) and items[index].lookaround:  # type: ignore[union-attr]
+        index += 1
+    if index >= len(items):
         return ()
+    first = items[index]
+    quantified = index + 1 < len(items) and items[index + 1] is None
+    if isinstance(first, str):
+        word = first[:-1] if quantified else first
+        return (word,) if word else ()
+    if not isinstance(first, _Group) or first.lookaround or quantified:
+        return ()
+    if len(first.alternatives) == 1:
+        return _prefix(first.alternatives[0])
+    words = [alternative[0] for alternative in first.alternatives
+             if len(alternative) == 1 and isinstance(alternative[0], str)]
+    return tuple(dict.fromkeys(words)) if len(words) == len(first.alternatives) else ()
+
+
+@functools.cache
+def _analysis(source: str, flags: int) -> tuple[tuple[Factor, ...], Factor]:
+    """(``required_words``, ``required_prefix``) of a pattern source."""
+    if flags & _UNSUPPORTED_FLAGS:
+        return (), ()
     tokens = [(match.lastgroup or "", match.group()) for match in _TOKEN.finditer(source)]
     try:
         alternatives, position = _items(tokens, 0)
     except _Unsupported:
-        return ()
+        return (), ()
     if position < len(tokens) or len(alternatives) != 1:  # a stray ")" or a top-level "|"
-        return ()
-    factors = _sequence_factors(tuple(alternatives[0]))
+        return (), ()
+    items = tuple(alternatives[0])
+    factors = _sequence_factors(items)
     unique = dict.fromkeys(factor for factor in factors if all(factor))
-    return tuple(sorted(unique, key=lambda factor: -min(map(len, factor))))
+    return tuple(sorted(unique, key=lambda factor: -min(map(len, factor)))), _prefix(items)
+
+
+def required_words(source: str, flags: int = 0) -> tuple[Factor, ...]:
+    """Factors (tuples of words) such that every match of ``source`` contains one word of each;
+    the longest words first, as they are the likeliest to be absent."""
+    return _analysis(source, flags)[0]
+
+
+def required_prefix(source: str, flags: int = 0) -> Factor:
+    """Words one of which every match of ``source`` starts with; () when not known."""
+    return _analysis(source, flags)[1]
 
 
 @functools.cache  # patterns are the rulebook's, hashed by their source: asked for on every report
-def pattern_words(pattern: re.Pattern[str] | object) -> tuple[Factor, ...]:
-    """``required_words`` of a compiled (or lazily compiled) pattern."""
+def _pattern_analysis(pattern: re.Pattern[str] | object) -> tuple[tuple[Factor, ...], Factor]:
     source = getattr(pattern, "pattern", None)
     if not isinstance(source, str):
-        return ()
+        return (), ()
     # a rule's LazyPattern compiles on its first attribute: its flags (re.MULTILINE, which changes no
     # word) are not asked for, so that a pattern skipped for a missing word is never compiled
     flags = pattern.flags if isinstance(pattern, re.Pattern) else vars(pattern).get("flags", re.MULTILINE)
-    return required_words(source, int(flags))
+    return _analysis(source, int(flags))
+
+
+def pattern_words(pattern: re.Pattern[str] | object) -> tuple[Factor, ...]:
+    """``required_words`` of a compiled (or lazily compiled) pattern."""
+    return _pattern_analysis(pattern)[0]
+
+
+def pattern_prefix(pattern: re.Pattern[str] | object) -> Factor:
+    """``required_prefix`` of a compiled (or lazily compiled) pattern."""
+    return _pattern_analysis(pattern)[1]
 
 
 def could_match(pattern: re.Pattern[str] | object, text: str) -> bool:
@@ -147,6 +191,8 @@ class WordIndex:
 
     text: str
     found: dict[str, bool] = field(default_factory=dict)
+    positions: dict[str, list[int]] = field(default_factory=dict)
+    candidates: dict[str, tuple[list[int] | None]] = field(default_factory=dict)
 
     def has(self, word: str) -> bool:
         present = self.found.get(word)
@@ -158,6 +204,55 @@ class WordIndex:
             self.found[word] = present
         return present
 
+    def occurrences(self, word: str) -> list[int]:
+        """Where ``word`` starts in the text, overlapping occurrences included."""
+        positions = self.positions.get(word)
+        if positions is None:
+            positions = []
+            if self.has(word):
+                find, start = self.text.find, self.text.find(word)
+                while start != -1:
+                    positions.append(start)
+                    start = find(word, start + 1)
+            self.positions[word] = positions
+        return positions
+
+    def starts(self, words: Factor) -> list[int] | None:
+        """Where one of ``words`` starts, in order; None when they start so often that letting
+        ``re`` scan the text is faster than trying the pattern at each of them from Python (about
+        one try per CANDIDATE_SPACING characters)."""
+        key = " ".join(words)  # words hold no space (pattern text): a distinct key per set
+        cached = self.candidates.get(key)
+        if cached is None:
+            found = self.occurrences(words[0]) if len(words) == 1 else \
+                sorted({start for word in words for start in self.occurrences(word)})
+            cached = self.candidates[key] = (found,) if len(found) * CANDIDATE_SPACING <= len(self.text) else (None,)
+        return cached[0]
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """What ``pattern.finditer(text)`` yields, found faster when it can be.
+
+        Nothing when a word the pattern needs is absent. When every match starts with one of a few
+        words (``(?:收到|新收|受理)…``), the pattern is tried only where one of them starts, in
+        order, from the end of the last match on: the leftmost match from any position is the first
+        of those tries that matches, so the matches are exactly finditer's (a match with ``pos``
+        still sees the text before it, for lookbehinds)."""
+        if not self.may_match(pattern):
+            return
+        prefix = pattern_prefix(pattern)
+        starts = self.starts(prefix) if prefix else None
+        if starts is None:
+            yield from pattern.finditer(self.text)
+            return
+        end = 0
+        match_at = pattern.match
+        for start in starts:
+            if start < end:
+                continue
+            match = match_at(self.text, start)
+            if match is not None:
+                yield match
+                end = match.end()  # never empty: it holds a prefix word
     def may_match(self, pattern: re.Pattern[str] | object) -> bool:
         """False when ``pattern`` cannot match anywhere in the text (a word it needs is absent)."""
         for factor in pattern_words(pattern):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.literals import WordIndex, pattern_words, required_words
+from auditor import literals
+from auditor.literals import WordIndex, pattern_words, required_prefix, required_words
 from auditor.rulebook import load_rulebook
 from auditor.textfold import fold
 
@@ -41,6 +42,22 @@ ROOT = Path(__file__).resolve().parent.parent
 ])
 def test_required_words(source: str, factors: tuple[tuple[str, ...], ...]) -> None:
     assert required_words(source) == factors
+
+
+@pytest.mark.parametrize(("source", "prefix"), [
+    ("申请人", ("申请人",)),
+    ("申请人?件", ("申请",)),
+    ("申?件", ()),
+    (r"(?<![和及])(?:收到|新收)[^。]{0,6}?申请", ("收到", "新收")),
+    (r"(?:(?:收到|新收))申请", ("收到", "新收")),
+    (r"(?:收到|新收)?申请", ()),
+    (r"(?:收到|\w)申请", ()),
+    (r"\s*申请", ()),
+    (r"(?P<n>\d+)件", ()),
+    ("申请|公开", ()),
+])
+def test_required_prefix(source: str, prefix: tuple[str, ...]) -> None:
+    assert required_prefix(source) == prefix
 
 
 def test_flags_that_change_matching_give_no_words() -> None:
@@ -79,7 +96,9 @@ def _scrambled(pattern_source: str, rng: random.Random) -> str:
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
 
 
-def test_every_match_of_every_rule_pattern_contains_its_words() -> None:
+@pytest.mark.parametrize("spacing", [0, literals.CANDIDATE_SPACING])
+def test_every_match_of_every_rule_pattern_contains_its_words(spacing: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(literals, "CANDIDATE_SPACING", spacing)
     rulebook = load_rulebook()
     patterns = {pattern.pattern: pattern for rule in rulebook.rules
                 for pattern in _patterns(rule.compiled, set())}
@@ -95,7 +114,27 @@ def test_every_match_of_every_rule_pattern_contains_its_words() -> None:
             matches = list(pattern.finditer(text))
             if matches:
                 assert index.may_match(pattern), source
+            assert [(match.span(), match.groups()) for match in index.finditer(pattern)] == \
+                [(match.span(), match.groups()) for match in matches], source
             for match in matches:
                 for factor in factors:
                     assert any(word in match.group(0) for word in factor), (source, factor, match.group(0))
     assert with_words > len(patterns) // 2
+
+
+def test_finditer_from_the_prefix_words_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Overlapping and adjacent candidates, lookbehinds before the words, lazy and greedy tails."""
+    monkeypatch.setattr(literals, "CANDIDATE_SPACING", 0)  # always try from the words, however many
+    rng = random.Random(5)
+    words = ["a", "ab", "ba", "aba", "b"]
+    tails = ["", "a?b", "[ab]{0,3}?a", "(?<=a)b", "b*", "(?:ab)+", "(?!a)"]
+    leads = ["", "(?<!b)", "(?<=a)", "(?=ab)"]
+    for _ in range(400):
+        chosen = rng.sample(words, rng.randint(1, 3))
+        group = chosen[0] if len(chosen) == 1 else "(?:" + "|".join(chosen) + ")"
+        source = rng.choice(leads) + group + rng.choice(tails)
+        pattern = re.compile(source)
+        assert required_prefix(source) == tuple(chosen), source
+        text = "".join(rng.choice("abc") for _ in range(rng.randint(0, 60)))
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in WordIndex(text).finditer(pattern)] == expected, source

@@ -250,9 +250,8 @@ def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
     words = word_index(report.cache, folded)
     for fact in compiled.facts:
         for pattern in fact.patterns:
-            if not words.may_match(pattern):  # a word every match needs is absent: nothing to find
-                continue
-            for match in pattern.finditer(folded):
+            # finditer, skipped when a word every match needs is absent, tried only where a match can start
+            for match in words.finditer(pattern):
                 has_number = "number" in pattern.groupindex and match.group("number") is not None
                 start, end = match.span("number") if has_number else match.span()
                 if (start, end) in seen or report.in_table(start):

@@ -100,9 +100,8 @@ def _found(report: Report, labels: tuple[LabelPattern, ...]) -> list[tuple[int, 
     found: list[tuple[int, int, str]] = []
     words = word_index(report.cache, folded)
     for label in labels:
-        if not words.may_match(label.pattern):  # a word every match needs is absent: nothing to find
-            continue
-        for match in label.pattern.finditer(folded):
+        # finditer, skipped when a word every match needs is absent, tried only where a match can start
+        for match in words.finditer(label.pattern):
             group = "mark" if "mark" in label.pattern.groupindex and match.group("mark") is not None else 0
             start, end = match.span(group)
             if end == start or (label.tables_only and not report.in_table(start)):
