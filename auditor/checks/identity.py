@@ -115,6 +115,7 @@ FALLBACK_TEXTS = {"unreadable_table": "{words}: {table}", "joiner": ", ", "more_
                   "listed_blank": "{cell} {blank}", "quoted": "{raw}"}
 CACHE_KEY = "identity.outcomes"
 COUNTS_KEY = "identity.failure_counts"
+SPEC_LABELS_KEY = "identity.spec_labels"
 LABEL_LENGTH = 18
 LISTED_CELLS = 8
 
@@ -379,17 +380,27 @@ def _raw(cell: Any, compiled: Compiled) -> str:
     return cell.raw.strip() or compiled.blank_word
 
 
+def _spec_labels(report: Report) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """Row and column labels by key of each table definition of the report's era, once per report."""
+    cached: dict[str, tuple[dict[str, str], dict[str, str]]] | None = report.cache.get(SPEC_LABELS_KEY)
+    if cached is None:
+        try:
+            from auditor.structure.tables import specs_of
+        except ModuleNotFoundError:
+            return {}
+        cached = {table_id: ({row.key: row.label for row in spec.rows},
+                             {column.key: column.label for column in spec.columns})
+                  for table_id, spec in specs_of(report).items()}
+        report.cache[SPEC_LABELS_KEY] = cached
+    return cached
+
+
 def spec_label(report: Report, term: Term) -> str:
     """A missing cell named by its table definition's row and column labels (else by its keys)."""
-    try:
-        from auditor.structure.tables import specs_of
-    except ModuleNotFoundError:
+    labels = _spec_labels(report).get(term.table)
+    if labels is None:
         return cell_name(term)
-    spec = specs_of(report).get(term.table)
-    if spec is None:
-        return cell_name(term)
-    rows = {row.key: row.label for row in spec.rows}
-    columns = {column.key: column.label for column in spec.columns}
+    rows, columns = labels
     parts = [_short(rows.get(term.row, term.row)), _short(columns.get(term.column, term.column))]
     return "·".join(part for part in parts if part)
 

@@ -219,7 +219,8 @@ def _edits(found: str, expected: str) -> int:
 
 def _one_substitution(found: str, expected: str) -> bool:
     """Whether two texts of the same length differ in exactly one character (edit distance 1)."""
-    return len(found) == len(expected) and sum(1 for a, b in zip(found, expected, strict=True) if a != b) == 1
+    return len(found) == len(expected) and found != expected and \
+        sum(1 for a, b in zip(found, expected, strict=True) if a != b) == 1
 
 
 def _near(found: str, expected: str, max_edits: int) -> bool:
