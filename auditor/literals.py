@@ -5,16 +5,18 @@ alternation or an optional part (``(?:收到|新收|受理)…申请{number}件`
 thousands of places of a 15 KB report. Every match of such a pattern contains certain plain words
 (here one of 收到/新收/受理, then 申请 and 件); when the report lacks one of them, the search cannot
 find anything and is skipped. ``str.__contains__`` finds a word far faster than ``re`` tries a
-pattern, and a report is asked about each word once (``WordIndex``).
+pattern, and a report is asked about each word once (``WordIndex``). When every match *starts*
+with one of a few words, ``WordIndex.finditer`` tries the pattern only where they start, with
+exactly the matches of ``finditer``.
 
 ``required_words`` reads the pattern source with a small, conservative scanner (one tokenizing
 regex and a walk over the tokens; ``re``'s own parser is too slow for a cold start: about 0.2 ms per
-rule pattern). A *factor* is a tuple of words of which
-every match contains at least one: a run of plain characters outside any optional part, or a group
-of plain alternatives (``(?:其中|包括)``). Whatever the scanner does not fully understand (escapes,
-classes, lookarounds, quantified parts, inline flags, a top-level ``|``) gives no factor; a pattern
-with ``re.IGNORECASE`` or ``re.VERBOSE``, or an inline flag group, gives none at all. Fewer factors
-only cost speed, never a match.
+rule pattern). A *factor* is a tuple of words of which every match contains at least one: a run of
+plain characters outside any optional part, or a group of plain alternatives (``(?:其中|包括)``).
+Whatever the scanner does not fully understand (escapes, classes, lookarounds, quantified parts,
+inline flags, a top-level ``|``) gives no factor; a pattern with ``re.IGNORECASE`` or
+``re.VERBOSE``, or an inline flag group, gives none at all. Fewer factors only cost speed, never a
+match.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def _prefix(items: tuple[object, ...]) -> Factor:
     return tuple(dict.fromkeys(words)) if len(words) == len(first.alternatives) else ()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # bounded: a server may load many rulebooks
 def _analysis(source: str, flags: int) -> tuple[tuple[Factor, ...], Factor]:
     """(``required_words``, ``required_prefix``) of a pattern source."""
     if flags & _UNSUPPORTED_FLAGS:
@@ -159,14 +161,15 @@ def required_prefix(source: str, flags: int = 0) -> Factor:
     return _analysis(source, flags)[1]
 
 
-@functools.cache  # patterns are the rulebook's, hashed by their source: asked for on every report
+@functools.lru_cache(maxsize=4096)  # the rulebook's patterns, hashed by their source: asked per report
 def _pattern_analysis(pattern: re.Pattern[str] | object) -> tuple[tuple[Factor, ...], Factor]:
     source = getattr(pattern, "pattern", None)
     if not isinstance(source, str):
         return (), ()
     # a rule's LazyPattern compiles on its first attribute: its flags (re.MULTILINE, which changes no
     # word) are not asked for, so that a pattern skipped for a missing word is never compiled
-    flags = pattern.flags if isinstance(pattern, re.Pattern) else vars(pattern).get("flags", re.MULTILINE)
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else \
+        getattr(pattern, "__dict__", {}).get("flags", re.MULTILINE)
     return _analysis(source, int(flags))
 
 
@@ -192,7 +195,7 @@ class WordIndex:
     text: str
     found: dict[str, bool] = field(default_factory=dict)
     positions: dict[str, list[int]] = field(default_factory=dict)
-    candidates: dict[str, tuple[list[int] | None]] = field(default_factory=dict)
+    candidates: dict[Factor, tuple[list[int] | None]] = field(default_factory=dict)
 
     def has(self, word: str) -> bool:
         present = self.found.get(word)
@@ -221,12 +224,11 @@ class WordIndex:
         """Where one of ``words`` starts, in order; None when they start so often that letting
         ``re`` scan the text is faster than trying the pattern at each of them from Python (about
         one try per CANDIDATE_SPACING characters)."""
-        key = " ".join(words)  # words hold no space (pattern text): a distinct key per set
-        cached = self.candidates.get(key)
+        cached = self.candidates.get(words)
         if cached is None:
             found = self.occurrences(words[0]) if len(words) == 1 else \
                 sorted({start for word in words for start in self.occurrences(word)})
-            cached = self.candidates[key] = (found,) if len(found) * CANDIDATE_SPACING <= len(self.text) else (None,)
+            cached = self.candidates[words] = (found,) if len(found) * CANDIDATE_SPACING <= len(self.text) else (None,)
         return cached[0]
 
     def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
@@ -253,6 +255,7 @@ class WordIndex:
             if match is not None:
                 yield match
                 end = match.end()  # never empty: it holds a prefix word
+
     def may_match(self, pattern: re.Pattern[str] | object) -> bool:
         """False when ``pattern`` cannot match anywhere in the text (a word it needs is absent)."""
         for factor in pattern_words(pattern):
