@@ -26,11 +26,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from auditor import regexcache
+
 Factor = tuple[str, ...]
 _UNSUPPORTED_FLAGS = re.IGNORECASE | re.VERBOSE
 CANDIDATE_SPACING = 100  # characters ``re`` scans in the time Python tries a pattern at one place
 # one token of a pattern source; escapes and classes are read whole (an escape may run on: \u3400)
-_TOKEN = re.compile(r"""
+_TOKEN_SOURCE = r"""
     (?P<escape>\\(?:[xuU][0-9a-fA-F]{2,8}|N\{[^}]*\}|[0-9]{1,3}|.))
   | (?P<cls>\[\^?\]?(?:\\.|[^\]\\])*\])
   | (?P<quantifier>\{[0-9]*(?:,[0-9]*)?\}[?+]?|[?*+][?+]?)
@@ -39,7 +41,13 @@ _TOKEN = re.compile(r"""
   | (?P<bar>\|)
   | (?P<run>[^][\\(){}|.^$?*+]+)
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+"""
+
+
+@functools.cache
+def _token_regex() -> re.Pattern[str]:
+    """The tokenizer, compiled on first use (a run that analyses no pattern never compiles it)."""
+    return regexcache.compile(_TOKEN_SOURCE, re.VERBOSE | re.DOTALL)
 
 
 class _Unsupported(Exception):
@@ -137,7 +145,7 @@ def _analysis(source: str, flags: int) -> tuple[tuple[Factor, ...], Factor]:
     """(``required_words``, ``required_prefix``) of a pattern source."""
     if flags & _UNSUPPORTED_FLAGS:
         return (), ()
-    tokens = [(match.lastgroup or "", match.group()) for match in _TOKEN.finditer(source)]
+    tokens = [(match.lastgroup or "", match.group()) for match in _token_regex().finditer(source)]
     try:
         alternatives, position = _items(tokens, 0)
     except _Unsupported:
