@@ -51,6 +51,7 @@ KINDS: dict[str, str] = {
     "narrative": "auditor.checks.narrative",
     "breakdown": "auditor.checks.breakdown",
     "percentage": "auditor.checks.percentage",
+    "table_parts": "auditor.checks.table_parts",
     "section_body": "auditor.checks.section_body",
     "internal_error": "auditor.checks.internal_error",
     "too_slow": "auditor.checks.too_slow",
