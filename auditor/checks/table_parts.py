@@ -6,7 +6,8 @@ any subset of 网站 / 政府公报 / 报刊 … under 主动公开信息数), a
 table has, column by column (本年度, 历年累计, …), over the cells that hold numbers:
 
 * ``exceeds``: a part greater than its whole (``网站公开数`` 380 under ``主动公开信息数`` 350): one
-  finding at the part's cell, the total's cell labelled. Holds for every group, exhaustive or not.
+  finding at the part's cell, the total's cell labelled. For the groups without ``sum`` (parts that
+  may overlap); in a group with ``sum`` a part above the whole is reported by ``sum``.
 * ``sum``: a group whose parts are exhaustive (``sum: equal``: 申请总数 = 当面 + 网上 + 信函 + …) or
   bounded (``sum: at_most``: the reasons of 不同意公开) whose parts add up to more than the total,
   or, for ``equal``, to less. A shortfall is reported only when the group is closed: every line from
@@ -16,9 +17,11 @@ table has, column by column (本年度, 历年累计, …), over the cells that 
 
 Parameters:
     compare:  ``exceeds`` or ``sum`` (required).
-    groups:   (required) a list of ``{table, total, parts, sum}``: a table id and row keys of the
-              rulebook's ``tables:``; ``sum`` is ``equal`` (exhaustive parts), ``at_most`` or absent
-              (parts may overlap: only ``exceeds`` applies).
+    groups:   (required) a list of ``{table, total, parts, sum, columns}``: a table id and row keys
+              of the rulebook's ``tables:``; ``sum`` is ``equal`` (exhaustive parts), ``at_most`` or
+              absent (parts may overlap: only ``exceeds`` applies); ``columns`` limits the group to
+              these column keys (default: every column the total row has), e.g. a running-total
+              column that the kind ``identity`` rules do not cover.
     cell_label: template of a cell's label ({row_label} {column_label} {value}).
     joiner:   between the terms of ``{parts_terms}`` (default ``+``).
 Message fields: {column_label} {total_label} {total} and, for ``exceeds``, {part_label} {part};
@@ -62,6 +65,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
                     "total": {"type": "string", "minLength": 1},
                     "parts": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
                     "sum": {"enum": ["equal", "at_most"]},
+                    "columns": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
                 },
             },
         },
@@ -80,6 +84,7 @@ class Group:
     total: str
     parts: tuple[str, ...]
     sum: str | None
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ class Compiled:
 
 def prepare(params: dict[str, Any]) -> Compiled:
     groups = tuple(Group(str(group["table"]), str(group["total"]), tuple(map(str, group["parts"])),
-                         group.get("sum")) for group in params["groups"])
+                         group.get("sum"), tuple(map(str, group.get("columns", ())))) for group in params["groups"])
     return Compiled(params["compare"], groups, params.get("cell_label", FALLBACK_CELL_LABEL),
                     params.get("joiner", "+"))
 
@@ -107,16 +112,18 @@ def _label(rule: Rule, report: Report, cell: Cell) -> Label:
     return Label(report.document.span(cell.start, cell.end), text)
 
 
-def _columns(table: Table, row: str) -> list[str]:
+def _columns(table: Table, group: Group) -> list[str]:
     seen: dict[str, None] = {}
     for row_key, column in table.cells:
-        if row_key == row:
+        if row_key == group.total and (not group.columns or column in group.columns):
             seen.setdefault(column)
     return list(seen)
 
 
 def _exceeds(rule: Rule, report: Report, table: Table, group: Group) -> Iterator[Diagnostic]:
-    for column in _columns(table, group.total):
+    if group.sum is not None:
+        return
+    for column in _columns(table, group):
         total_cell = table.cell(group.total, column)
         total = _value(total_cell)
         if total is None or total_cell is None:
@@ -150,7 +157,7 @@ def _sum(rule: Rule, report: Report, table: Table, group: Group) -> Iterator[Dia
     if group.sum is None or not present or group.total not in table.row_labels:
         return
     closed: bool | None = None
-    for column in _columns(table, group.total):
+    for column in _columns(table, group):
         total_cell = table.cell(group.total, column)
         total = _value(total_cell)
         cells = [table.cell(part, column) for part in present]
