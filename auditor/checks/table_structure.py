@@ -15,10 +15,12 @@ Parameters:
              ``recovered``  a table with rows whose digits ran together, read by the one split
                             that satisfies the row's own total: one diagnostic per table naming
                             the rows and how they were split;
-             ``other-format`` a table found by its caption or header of which fewer rows than
-                            its definition's ``min_rows_found`` share were found (a local table
-                            under the national caption): ONE diagnostic at its caption instead
-                            of one naming every row as missing; its cells are not checked.
+             ``other-format`` a table found by its caption or header that is of another format
+                            than its definition (too few of the definition's rows found and too
+                            few of its own rows recognised: ``min_rows_found`` and
+                            ``min_lines_recognised``, auditor/structure/table_spec.py; a local
+                            table under the national caption): ONE diagnostic at its caption
+                            instead of one naming every row as missing; its cells are not checked.
     tables:  table ids to check (default: every table of the era).
     texts:   the wording the kind puts into messages and labels (the built-in rules give all):
              ``report``          what ``{section}`` names when the part's heading is missing (报告);
@@ -30,10 +32,9 @@ Parameters:
 Message fields: ``{table}`` (the table's title), ``{section}`` (the part it belongs in, as
 written), ``{missing}`` (incomplete: the labels not found, e.g. ``列“本年新制作数量”``),
 ``{count}``; unreadable: ``{example}`` (the text of the first unreadable cell); recovered:
-other-format: ``{found}`` (rows of the definition found);
 ``{rows}`` (each row rendered by ``texts.split`` from ``{row}``, ``{raw}`` and ``{values}``, the
 numbers joined by ``texts.values_joiner``; rows joined by ``texts.joiner``); ``texts.cell`` labels
-the other unreadable cells from ``{raw}``.
+the other unreadable cells from ``{raw}``; other-format: ``{found}`` (rows of the definition found).
 
 Example (mode: missing, 2021 report)::
 
