@@ -51,6 +51,8 @@ KINDS: dict[str, str] = {
     "narrative": "auditor.checks.narrative",
     "breakdown": "auditor.checks.breakdown",
     "percentage": "auditor.checks.percentage",
+    "table_parts": "auditor.checks.table_parts",
+    "rate_claim": "auditor.checks.rate_claim",
     "section_body": "auditor.checks.section_body",
     "internal_error": "auditor.checks.internal_error",
     "too_slow": "auditor.checks.too_slow",

@@ -14,7 +14,13 @@ Parameters:
                             at the first such cell, quoting it; none of its cells is read;
              ``recovered``  a table with rows whose digits ran together, read by the one split
                             that satisfies the row's own total: one diagnostic per table naming
-                            the rows and how they were split.
+                            the rows and how they were split;
+             ``other-format`` a table found by its caption or header that is of another format
+                            than its definition (too few of the definition's rows found and too
+                            few of its own rows recognised: ``min_rows_found`` and
+                            ``min_lines_recognised``, auditor/structure/table_spec.py; a local
+                            table under the national caption): ONE diagnostic at its caption
+                            instead of one naming every row as missing; its cells are not checked.
     tables:  table ids to check (default: every table of the era).
     texts:   the wording the kind puts into messages and labels (the built-in rules give all):
              ``report``          what ``{section}`` names when the part's heading is missing (报告);
@@ -28,7 +34,7 @@ written), ``{missing}`` (incomplete: the labels not found, e.g. ``列“本年�
 ``{count}``; unreadable: ``{example}`` (the text of the first unreadable cell); recovered:
 ``{rows}`` (each row rendered by ``texts.split`` from ``{row}``, ``{raw}`` and ``{values}``, the
 numbers joined by ``texts.values_joiner``; rows joined by ``texts.joiner``); ``texts.cell`` labels
-the other unreadable cells from ``{raw}``.
+the other unreadable cells from ``{raw}``; other-format: ``{found}`` (rows of the definition found).
 
 Example (mode: missing, 2021 report)::
 
@@ -53,13 +59,13 @@ from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.outline import Heading
 from auditor.structure.table_spec import TableSpec
-from auditor.structure.tables import Table, specs_of, tables_of
+from auditor.structure.tables import Table, other_format_tables, specs_of, tables_of
 
 KIND = "table_structure"
 PARAMS_SCHEMA: dict[str, Any] = {
     "required": ["mode"],
     "properties": {
-        "mode": {"enum": ["missing", "misplaced", "incomplete", "unreadable", "recovered"]},
+        "mode": {"enum": ["missing", "misplaced", "incomplete", "unreadable", "recovered", "other-format"]},
         "tables": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "texts": {
             "type": "object", "additionalProperties": False,
@@ -184,8 +190,22 @@ MAX_LABELS = 20
 MAX_EXAMPLE = 40
 
 
+def _other_format(rule: Rule, report: Report) -> Iterator[Diagnostic]:
+    specs = specs_of(report)
+    for table in other_format_tables(report):
+        spec = specs.get(table.id)
+        if spec is None or (rule.compiled.tables and table.id not in rule.compiled.tables):
+            continue
+        found = sum(1 for row in spec.data_rows if row.key in table.row_labels)
+        yield emit(rule, report.era, report.document.span(table.start, table.anchor_end),
+                   {"table": spec.title, "found": found})
+
+
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
+    if compiled.mode == "other-format":
+        yield from _other_format(rule, report)
+        return
     tables = tables_of(report)
     for table_id, spec in specs_of(report).items():
         if compiled.tables and table_id not in compiled.tables:

@@ -16,6 +16,11 @@ A definition (see rules/tables-*.yaml) looks like::
       ends: ['^\\s*[一二三四五六七八九十]+、', '附件下载']  # regexes (folded line): a line matching one that
                                                  # holds no label of the table ends it (a heading, page
                                                  # furniture)
+      min_rows_found: 0.3                        # below this share of its required rows found (from 1: this
+                                                 # number of rows), the table is of another format: not read
+                                                 # cell by cell (tables.other_format_tables) when, too,
+      min_lines_recognised: 0.5                  # fewer than this share of its own rows (lines with a label
+                                                 # and a number) hold a row label of the definition
       columns:
         - {key: natural, label: 自然人}
         - {key: total, label: 总计}
@@ -165,6 +170,8 @@ class TableSpec:
     header: re.Pattern[str] | None = None  # labels opening the header row, on folded text (see loose_regex)
     row_total: str | None = None  # the column that is the sum of the others in every row
     ends: tuple[re.Pattern[str], ...] = ()  # a line matching one (and holding no label of the table) ends it
+    min_rows_found: float | None = None  # share of required rows (from 1: rows) below which: another format
+    min_lines_recognised: float = 0.5  # ... if also fewer of the table's own row lines are recognised
 
     @property
     def data_rows(self) -> tuple[LabelSpec, ...]:
@@ -234,6 +241,8 @@ def _table_spec(table_id: str, raw: Mapping[str, Any], era: str) -> TableSpec:
         header=regexcache.compile(loose_regex(header)) if header else None,
         row_total=str(raw["row_total"]) if raw.get("row_total") else None,
         ends=tuple(regexcache.compile(source, re.MULTILINE) for source in raw.get("ends", ())),
+        min_rows_found=float(raw["min_rows_found"]) if raw.get("min_rows_found") is not None else None,
+        min_lines_recognised=float(raw.get("min_lines_recognised", 0.5)),
     )
 
 

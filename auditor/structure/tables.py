@@ -478,21 +478,94 @@ def _table(spec: TableSpec, builder: _Builder, anchor: tuple[int, int], source: 
     )
 
 
-def read_tables(report: Report, definitions: Mapping[str, Any]) -> dict[str, Table]:
-    """Every table of ``definitions`` that applies to the report's era and is found in it."""
+@dataclass(frozen=True)
+class TableReading:
+    """The tables of a report: those read cell by cell, by id, and those found but of another format
+    (fewer of their required rows found than the definition's ``min_rows_found``: not read cell by
+    cell, so that no finding lists their dozens of rows as missing)."""
+
+    tables: dict[str, Table]
+    other_format: tuple[Table, ...] = ()
+
+
+def _rows_found(spec: TableSpec, table: Table) -> int:
+    return sum(1 for row in spec.data_rows if row.key in table.row_labels)
+
+
+# a line of the table carrying a row: a label (three Han characters in a row) and a digit
+_VALUE_ROW = re.compile(r"(?=.*[\u3400-\u9fff]{3})(?=.*\d)")
+
+
+def _rows_recognised(report: Report, table: Table, end: int) -> float:
+    """The share of the lines under the caption, up to where the table must end, that carry a label
+    and a number (a row with its values) and hold a row label found: 1.0 when there is no such line."""
+    document = report.document
+    first = document.line_index_of(table.anchor_end) + 1
+    last = document.line_index_of(max(end - 1, table.anchor_end))
+    rows = [index for index in range(first, last + 1) if _VALUE_ROW.match(document.line(index).folded)]
+    if not rows:
+        return 1.0
+    found = {document.line_index_of(start) for start, _ in table.row_labels.values()}
+    return sum(1 for index in rows if index in found) / len(rows)
+
+
+def other_format(report: Report, spec: TableSpec, table: Table, end: int) -> bool:
+    """Whether the table is of another format than its definition: fewer of the definition's rows
+    found than ``min_rows_found`` (below 1 a share of the required rows, from 1 a number of rows),
+    and fewer of the table's own rows (lines with a label and a number) recognised than
+    ``min_lines_recognised`` (a part of a table of the format, whose every row is known, is that
+    format, not another)."""
+    threshold = spec.min_rows_found
+    if threshold is None:
+        return False
+    if threshold >= 1:
+        too_few = _rows_found(spec, table) < threshold
+    else:
+        required = [row for row in spec.data_rows if not row.optional]
+        too_few = bool(required) and (len(required) - len(table.missing_rows)) / len(required) < threshold
+    return too_few and _rows_recognised(report, table, end) < spec.min_lines_recognised
+
+
+def _caption_only(spec: TableSpec, table: Table, following: list[int], end: int) -> bool:
+    return (spec.min_rows_found is not None and not any(row.key in table.row_labels for row in spec.data_rows)
+            and following == [end])
+
+
+def read_all_tables(report: Report, definitions: Mapping[str, Any]) -> TableReading:
+    """Every table of ``definitions`` that applies to the report's era and is found in it. Definitions
+    anchored at the same place (a national and a local table under one caption) are alternatives:
+    the one with more of its rows found is kept."""
     anchored = []
     lazy = _LazySqueezed(report.document.folded)
     for spec in table_specs(definitions, report.era):
         anchor = _anchor(report, spec, lazy)
         if anchor is not None:
             anchored.append((anchor, spec))
-    anchored.sort(key=lambda item: item[0])
-    ends = _boundaries(report, [anchor[0] for anchor, _ in anchored])
     if not anchored:
-        return {}
+        return TableReading({})
+    anchored.sort(key=lambda item: item[0][0])  # stable: equal anchors keep the rulebook's order
+    starts = sorted({anchor[0] for anchor, _ in anchored})
+    ends = dict(zip(starts, _boundaries(report, starts), strict=True))
     squeezed = lazy.get()
-    return {spec.id: _read_table(report, spec, anchor, end, squeezed)
-            for (anchor, spec), end in zip(anchored, ends, strict=True)}
+    best: dict[int, tuple[int, TableSpec, Table]] = {}
+    for anchor, spec in anchored:
+        table = _read_table(report, spec, anchor, ends[anchor[0]], squeezed)
+        found = _rows_found(spec, table)
+        if anchor[0] not in best or found > best[anchor[0]][0]:
+            best[anchor[0]] = (found, spec, table)
+    # a table of another format none of whose rows is found, right before another table, is only
+    # that table's caption (a local table's header anchors it a line below the national caption)
+    kept = [best[start] for index, start in enumerate(starts)
+            if not _caption_only(*best[start][1:], starts[index + 1:index + 2], ends[start])]
+    other = {table.id for _, spec, table in kept if other_format(report, spec, table, ends[table.start])}
+    tables = {table.id: table for _, _, table in kept if table.id not in other}
+    others = tuple(table for _, _, table in kept if table.id in other)
+    return TableReading(tables, others)
+
+
+def read_tables(report: Report, definitions: Mapping[str, Any]) -> dict[str, Table]:
+    """Every table of ``definitions`` that applies to the report's era and is found in it in its format."""
+    return read_all_tables(report, definitions).tables
 
 
 def specs_of(report: Report) -> dict[str, TableSpec]:
@@ -503,11 +576,24 @@ def specs_of(report: Report) -> dict[str, TableSpec]:
     return {spec.id: spec for spec in table_specs(rulebook.tables, report.era)}
 
 
+def _reading(report: Report) -> TableReading:
+    cached = report.cache.get("table_reading")
+    if cached is None:
+        rulebook = report.cache.get("rulebook")
+        cached = read_all_tables(report, rulebook.tables) if rulebook is not None else TableReading({})
+        report.cache["table_reading"] = cached
+    return cached
+
+
 def tables_of(report: Report) -> dict[str, Table]:
     """The report's tables, read once and cached in ``report.cache["tables"]``."""
     cached = report.cache.get("tables")
     if cached is None:
-        rulebook = report.cache.get("rulebook")
-        cached = read_tables(report, rulebook.tables) if rulebook is not None else {}
+        cached = _reading(report).tables
         report.cache["tables"] = cached
     return cached
+
+
+def other_format_tables(report: Report) -> tuple[Table, ...]:
+    """Tables found by their caption or header whose rows are mostly not those of their definition."""
+    return _reading(report).other_format
