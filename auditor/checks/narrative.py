@@ -33,6 +33,9 @@ Parameters:
                  so not skipped, when the title (with the line above it, where titles are split) matches
                  ``title`` — ``全区`` in the report of a 区人民政府 itself, not of one of its offices.
     cell_label:  (required) template of a table cell's label ({row_label} {column_label} {value}).
+    zero_statement: how ``{number}`` shows a statement of zero made without a number (a pattern
+                 without ``{number}``); ``{text}`` stands for the words matched (default ``{text}``):
+                 ``'0（“{text}”）'`` gives "正文说结转下年度继续办理的申请 0（“申请均已办结”）".
     cells_joiner: (required) text between the cells in ``{cells}`` (``、``).
 Message fields: {fact} {number} (as written, with its unit) {unit} (or empty) {stated} {value} (with
 the fact's ``table_unit``) {value_terms} {cells}.
@@ -104,6 +107,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
             "properties": {"skip": {"type": "string"}, "title": {"type": "string"}}}},
         "cell_label": {"type": "string"},
         "cells_joiner": {"type": "string"},
+        "zero_statement": {"type": "string"},
     },
 }
 
@@ -143,6 +147,7 @@ class Compiled:
     cell_label: str
     cells_joiner: str
     own_scope: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
+    zero_statement: str = "{text}"
 
 
 def _units(raw: dict[str, Any]) -> dict[str, Decimal] | None:
@@ -181,6 +186,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
         cell_label=params["cell_label"],
         cells_joiner=params["cells_joiner"],
         own_scope=tuple(_own_scope(entry, index) for index, entry in enumerate(params.get("own_scope", []))),
+        zero_statement=params.get("zero_statement", "{text}"),
     )
 
 
@@ -272,7 +278,10 @@ def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
                 unit = (match.group("unit") or "") if "unit" in pattern.groupindex else ""
                 written_end = match.end("unit") if unit else end
                 seen.add((start, end))
-                yield Statement(fact, start, end, stated, report.document.text[start:written_end], unit)
+                written = report.document.text[start:written_end]
+                if not has_number:
+                    written = compiled.zero_statement.replace("{text}", written)
+                yield Statement(fact, start, end, stated, written, unit)
 
 
 def _applies(terms: Sequence[Term], tables: Mapping[str, Any]) -> bool:

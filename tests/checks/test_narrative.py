@@ -237,6 +237,12 @@ def test_more_facts_fire(check_text, prose: str) -> None:  # type: ignore[no-unt
     assert len(_found(check_text, text)) == 1
 
 
+def test_a_statement_of_zero_without_a_number_shows_what_it_says(check_text) -> None:  # type: ignore[no-untyped-def]
+    text, _ = _report("本年度收到的政府信息公开申请均已办结。")
+    [found] = _found(check_text, text)
+    assert "0（“申请均已办结”）" in found.message and f"为 {FORWARD}" in found.message
+
+
 @pytest.mark.parametrize("prose", [
     f"因信息不存在等原因无法提供{NOT_AVAILABLE}件。",
     # only the carried-over ones are meant
