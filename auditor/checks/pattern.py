@@ -38,6 +38,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
+from auditor.textscan import may_match, text_index
 
 KIND = "pattern"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -93,6 +94,11 @@ def _line_indexes(report: Report, compiled: Compiled) -> list[int]:
 def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int]]:
     """(line index, start offset, end offset) of every match that counts."""
     document = report.document
+    # a pattern whose required literals are absent from the text matches on no line of it
+    text = text_index(report.cache, document.folded)
+    patterns = [pattern for pattern in compiled.patterns if may_match(text, pattern)]
+    if not patterns:
+        return
     for index in _line_indexes(report, compiled):
         line = document.line(index)
         if not line.folded.strip():
@@ -102,7 +108,7 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
             if not compiled.previous_line.search(previous):
                 continue
         excepted: _Excepted | None = None  # the line's exception matches, found at its first match
-        for pattern in compiled.patterns:
+        for pattern in patterns:
             for match in pattern.finditer(line.folded):
                 group = "mark" if "mark" in pattern.groupindex and match.group("mark") is not None else 0
                 start, end = match.span(group)
@@ -145,14 +151,35 @@ def _merged_by_line(found: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return [(index, start, end, count) for index, (start, end, count) in sorted(merged.items())]
 
 
+# scopes of a few lines: their per-line pass is cheaper than a search of the whole text
+_FEW_LINES = ("title", "first_lines", "last_lines")
+
+
+def _text_may_match(report: Report, compiled: Compiled) -> bool:
+    """Does some pattern match in the whole (folded, multi-line) text? A rule with no such match
+    reports nothing. Patterns whose required literals are absent (``auditor.textscan``) are
+    ruled out without a regex search, which is what most patterns of most reports need."""
+    folded = report.document.folded
+    index = text_index(report.cache, folded)
+    return any(may_match(index, pattern) and pattern.search(folded) for pattern in compiled.patterns)
+
+
+def _found(report: Report, compiled: Compiled) -> list[tuple[int, int, int]]:
+    """The matches that count, in text order; none unless some pattern also matches the whole text."""
+    if compiled.scope in _FEW_LINES:
+        found = _sorted_matches(report, compiled)
+        return found if found and _text_may_match(report, compiled) else []
+    return _sorted_matches(report, compiled) if _text_may_match(report, compiled) else []
+
+
+def _sorted_matches(report: Report, compiled: Compiled) -> list[tuple[int, int, int]]:
+    return sorted(set(_matches(report, compiled)), key=lambda item: item[1])
+
+
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     document = report.document
-    # a per-line match is also a match in the whole (multi-line) text, so one C-level search
-    # over the text rules out most rules for most reports before the per-line pass
-    if not any(pattern.search(document.folded) for pattern in compiled.patterns):
-        return
-    found = sorted(set(_matches(report, compiled)), key=lambda item: item[1])
+    found = _found(report, compiled)
     if not found:
         return
     if compiled.per == "file":
