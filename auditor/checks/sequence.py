@@ -25,8 +25,7 @@ Fails on ``一是…。二是…。四是…。`` (三是 is missing); passes on
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor import regexcache
 from auditor.checks import emit, render_template
@@ -56,8 +55,9 @@ _FALLBACK_PROBLEMS = {"gap": "{missing}", "duplicate": "{previous}", "order": "{
 _NUMBER = regexcache.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
+    """One heading or inline marker (a tuple: a report has about a hundred markers, built per rule)."""
+
     ordinal: int
     marker: str
     start: int
