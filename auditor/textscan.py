@@ -1,4 +1,4 @@
-"""Literals a regex cannot match without, and a per-document test for them.
+r"""Literals a regex cannot match without, and a per-document test for them.
 
 Most rule patterns match nothing in most reports, yet a whole-text search costs about 6 ns per
 character when the pattern opens with a character class or a lookbehind (30-40 µs on a 15 KB
@@ -14,6 +14,17 @@ skipped. The clauses are a necessary condition only: when they all hold, the reg
 
 ``TextIndex`` answers "is this string in the text?" once per document and string, checking the
 single characters of a string first (the cheap test that usually settles it).
+
+When the literals are all there, ``found_in`` still answers ``pattern.search(text) is not None``
+cheaper than the search itself where it can:
+
+- *anchor gate*: a pattern such as ``(?<![\d.])(?:19|20)\d{2}(?:0[1-9]|1[0-2])[0-3]\d日`` opens with
+  a class, so ``re`` tries it at every digit. Every match contains its first top-level literal
+  (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
+  followed by the rest of the pattern matches wherever the pattern does; opening with a literal,
+  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either.
+- *line-anchored*: a pattern that opens with ``^`` can only match at a line start, so it is tried
+  there (``match`` at each line start) instead of at every position of the text.
 """
 
 from __future__ import annotations
@@ -21,10 +32,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.document import line_starts_of
 
 try:
+    from re import _compiler, _parser
     from re import _constants as _sre_constants
-    from re import _parser
 except ImportError:  # pragma: no cover - another Python implementation
     _parser = None  # type: ignore[assignment]
 
@@ -36,19 +51,85 @@ _SMALL_CLASS = 6
 _MAX_ALTERNATIVES = 24
 
 
+@dataclass(frozen=True)
+class Prefilter:
+    """What ``found_in`` knows of one pattern before searching with it."""
+
+    clauses: tuple[Clause, ...] = ()
+    gate: re.Pattern[str] | None = None  # the anchor gate (see the module docstring)
+    line_anchored: bool = False  # every match starts at a line start
+
+
 @functools.lru_cache(maxsize=1024)
-def required_literals(source: str, flags: int = re.MULTILINE) -> tuple[Clause, ...]:
-    """Clauses of strings, one string of each of which occurs in any text the pattern matches in;
-    () when nothing is known (or the pattern ignores case)."""
+def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
+    """The prefilter of a pattern; an empty one when nothing is known (or the pattern ignores case)."""
     if _parser is None:
-        return ()
+        return Prefilter()
     try:
         parsed = _parser.parse(source, flags)
     except (re.error, RecursionError):
-        return ()
-    if (flags | parsed.state.flags) & re.IGNORECASE:
-        return ()
-    return tuple(dict.fromkeys(_of_sequence(list(parsed.data))))
+        return Prefilter()
+    flags |= parsed.state.flags
+    if flags & re.IGNORECASE:
+        return Prefilter()
+    items = list(parsed.data)
+    return Prefilter(tuple(dict.fromkeys(_of_sequence(items))), _anchor_gate(parsed, flags),
+                     bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING))
+
+
+def required_literals(source: str, flags: int = re.MULTILINE) -> tuple[Clause, ...]:
+    """Clauses of strings, one string of each of which occurs in any text the pattern matches in."""
+    return prefilter(source, flags).clauses
+
+
+def _flat(items: list[Any]) -> list[Any]:
+    """Top-level items with plain groups opened (a group's items are part of the sequence)."""
+    flat: list[Any] = []
+    for op, av in items:
+        if op is _sre_constants.SUBPATTERN and not av[1] and not av[2]:
+            flat += _flat(list(av[3].data))
+        else:
+            flat.append((op, av))
+    return flat
+
+
+def _has_reference(items: Iterable[Any]) -> bool:
+    """Does a back-reference or a conditional occur anywhere in ``items``?"""
+    sre = _sre_constants
+    for op, av in items:
+        if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+            return True
+        children = av if isinstance(av, (list, tuple)) else [av]
+        for child in children:
+            if isinstance(child, _parser.SubPattern) and _has_reference(child.data):
+                return True
+            if isinstance(child, list) and any(isinstance(part, _parser.SubPattern) and _has_reference(part.data)
+                                               for part in child):
+                return True
+    return False
+
+
+def _anchor_gate(parsed: Any, flags: int) -> re.Pattern[str] | None:
+    """``L(?<=W L)R`` for the pattern ``… W L R`` (L its first top-level literal after the first item,
+    W the fixed-width items right before L); None when there is no such literal."""
+    items = _flat(list(parsed.data))
+    anchor = next((index for index, (op, _) in enumerate(items) if op is _sre_constants.LITERAL and index), None)
+    if anchor is None or _has_reference(parsed.data):
+        return None
+    start = anchor
+    while start > 0 and _fixed_width(items[start - 1]):
+        start -= 1
+    behind = _parser.SubPattern(parsed.state, items[start:anchor + 1])
+    gate = [items[anchor], (_sre_constants.ASSERT, (-1, behind)), *items[anchor + 1:]]
+    try:
+        return _compiler.compile(_parser.SubPattern(parsed.state, gate), flags)  # type: ignore[no-any-return]
+    except Exception:  # an internal interface changed: no gate, the plain search decides
+        return None
+
+
+def _fixed_width(item: Any) -> bool:
+    low, high = _parser.SubPattern(None, [item]).getwidth()  # type: ignore[arg-type]
+    return bool(low == high)
 
 
 def _of_sequence(items: list[tuple[object, object]]) -> list[Clause]:
@@ -137,6 +218,13 @@ class TextIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self._present: dict[str, bool] = {}
+        self._line_starts: tuple[int, ...] | None = None
+
+    @property
+    def line_starts(self) -> tuple[int, ...]:
+        if self._line_starts is None:
+            self._line_starts = line_starts_of(self.text)
+        return self._line_starts
 
     def contains(self, string: str) -> bool:
         present = self._present.get(string)
@@ -166,3 +254,28 @@ def may_match(index: TextIndex, pattern: re.Pattern[str]) -> bool:
     in the indexed text, nor in any part of it. Reads only the pattern's source, so a lazily
     compiled rule pattern that is ruled out is never compiled."""
     return index.may_match(required_literals(pattern.pattern))
+
+
+def found_in(index: TextIndex, pattern: re.Pattern[str]) -> bool:
+    """``pattern.search(index.text) is not None`` (``pattern`` a rule regex, ``re.MULTILINE``),
+    answered by the prefilter where it can be."""
+    if ruled_out(index, pattern):
+        return False
+    known = prefilter(pattern.pattern)
+    text = index.text
+    if known.line_anchored:
+        match = pattern.match
+        return any(match(text, start) for start in index.line_starts)
+    return pattern.search(text) is not None
+
+
+def ruled_out(index: TextIndex, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> bool:
+    """True when ``pattern.search(index.text, start, end)`` certainly finds nothing: a required
+    literal is absent from the text or the anchor gate finds nothing in the same range. (A match
+    within a range is a match of its literals in the text; the gate, searched with the same
+    bounds, matches wherever the pattern does.)"""
+    known = prefilter(pattern.pattern)
+    if not index.may_match(known.clauses):
+        return True
+    text = index.text
+    return known.gate is not None and known.gate.search(text, start, len(text) if end is None else end) is None

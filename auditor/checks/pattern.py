@@ -38,7 +38,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import may_match, text_index
+from auditor.textscan import found_in, may_match, text_index
 
 KIND = "pattern"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -157,11 +157,12 @@ _FEW_LINES = ("title", "first_lines", "last_lines")
 
 def _text_may_match(report: Report, compiled: Compiled) -> bool:
     """Does some pattern match in the whole (folded, multi-line) text? A rule with no such match
-    reports nothing. Patterns whose required literals are absent (``auditor.textscan``) are
-    ruled out without a regex search, which is what most patterns of most reports need."""
+    reports nothing. ``auditor.textscan.found_in`` answers it without searching the whole text for
+    most patterns of most reports (their required literals are absent, or their anchor gate finds
+    nothing)."""
     folded = report.document.folded
     index = text_index(report.cache, folded)
-    return any(may_match(index, pattern) and pattern.search(folded) for pattern in compiled.patterns)
+    return any(found_in(index, pattern) for pattern in compiled.patterns)
 
 
 def _found(report: Report, compiled: Compiled) -> list[tuple[int, int, int]]:
