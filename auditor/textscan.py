@@ -25,11 +25,17 @@ cheaper than the search itself where it can:
   it is searched at ``re``'s literal speed. No gate matches: the pattern does not either.
 - *line-anchored*: a pattern that opens with ``^`` can only match at a line start, so it is tried
   there (``match`` at each line start) instead of at every position of the text.
+- *doubled text*: a pattern with ``(?P<w>[class]{m,n})(?P=w)`` (a word written twice, the class
+  without ASCII characters) can only match where some k (m <= k <= n) non-ASCII characters are
+  followed by the same k characters. ``re`` would try the group at every position of the text (some
+  200 µs on a report); ``TextIndex.doubled_somewhere`` compares the text with itself shifted by k
+  characters as big integers, in C, and looks for k equal characters in a row.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +55,8 @@ Clause = frozenset[str]
 _SMALL_CLASS = 6
 # a branch of at most this many alternatives becomes a clause (one literal per alternative)
 _MAX_ALTERNATIVES = 24
+# bytes.translate table: "?" (what str.encode("ascii", "replace") writes for non-ASCII) -> 0, others -> 1
+_ASCII_FLAGS = bytes(0 if byte == ord("?") else 1 for byte in range(256))
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Prefilter:
     clauses: tuple[Clause, ...] = ()
     gate: re.Pattern[str] | None = None  # the anchor gate (see the module docstring)
     line_anchored: bool = False  # every match starts at a line start
+    doubled: tuple[int, int] | None = None  # every match has m..n non-ASCII characters written twice
 
 
 @functools.lru_cache(maxsize=1024)
@@ -74,7 +83,37 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
         return Prefilter()
     items = list(parsed.data)
     return Prefilter(tuple(dict.fromkeys(_of_sequence(items))), _anchor_gate(parsed, flags),
-                     bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING))
+                     bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
+                     _doubled(items))
+
+
+# the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
+_LONGEST_DOUBLED = 8
+
+
+def _doubled(items: list[Any]) -> tuple[int, int] | None:
+    """(m, n) when the sequence (or a plain group in it) has ``(?P<w>[class]{m,n})(?P=w)`` with a
+    class of non-ASCII characters only, else None."""
+    sre = _sre_constants
+    for (op, av), (next_op, next_av) in itertools.pairwise(items):
+        if op is sre.SUBPATTERN and next_op is sre.GROUPREF and next_av == av[0] and len(av[3].data) == 1:
+            repeat_op, repeat = av[3].data[0]
+            if (repeat_op is sre.MAX_REPEAT and 1 <= repeat[0] <= repeat[1] <= _LONGEST_DOUBLED
+                    and len(repeat[2].data) == 1 and repeat[2].data[0][0] is sre.IN
+                    and _beyond_ascii(repeat[2].data[0][1])):
+                return repeat[0], repeat[1]
+    for op, av in items:
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            found = _doubled(list(av[3].data))
+            if found is not None:
+                return found
+    return None
+
+
+def _beyond_ascii(class_items: list[Any]) -> bool:
+    """Does the class hold only characters beyond ASCII (no negation, no categories)?"""
+    sre = _sre_constants
+    return all((op is sre.LITERAL and av >= 128) or (op is sre.RANGE and av[0] >= 128) for op, av in class_items)
 
 
 def required_literals(source: str, flags: int = re.MULTILINE) -> tuple[Clause, ...]:
@@ -226,6 +265,43 @@ class TextIndex:
             self._line_starts = line_starts_of(self.text)
         return self._line_starts
 
+    def doubled_somewhere(self, shortest: int, longest: int) -> bool:
+        """Is there a k (shortest <= k <= longest) such that k non-ASCII characters are followed by
+        the same k characters? May answer True when there is not (then the regex decides), never
+        False when there is."""
+        key = f"doubled:{shortest}:{longest}"
+        present = self._present.get(key)
+        if present is None:
+            present = self._present[key] = self._doubled(shortest, longest)
+        return present
+
+    def _doubled(self, shortest: int, longest: int) -> bool:
+        # The text as one big integer, 32 bits per character (UTF-32), and a mask with 1 in the
+        # 32 bits of every ASCII character. For a shift by k characters, word i of
+        # (text ^ text >> k words) | mask | mask >> k words is zero exactly where character i equals
+        # character i + k and neither is ASCII; k such zero words in a row (4k zero bytes at an
+        # offset divisible by 4) are where a doubled word of k characters may start.
+        text = self.text
+        width = 4 * len(text)
+        try:
+            whole = int.from_bytes(text.encode("utf-32-le"), "little")
+        except UnicodeEncodeError:  # a lone surrogate: let the regex decide
+            return True
+        # ASCII characters -> byte 1, others -> byte 0 ("?" counts as non-ASCII: no harm, only
+        # a candidate more), widened to 32 bits per character
+        flags = text.encode("ascii", "replace").translate(_ASCII_FLAGS)
+        mask = int.from_bytes(flags.decode("latin-1").encode("utf-32-le"), "little")
+        for length in range(shortest, min(longest, len(text) // 2) + 1):
+            shift = 32 * length
+            diff = ((whole ^ (whole >> shift)) | mask | (mask >> shift)).to_bytes(width, "little")
+            zeros = b"\0" * (4 * length)
+            position = diff.find(zeros)
+            while position != -1:
+                if position % 4 == 0:
+                    return True
+                position = diff.find(zeros, position + 1)
+        return False
+
     def contains(self, string: str) -> bool:
         present = self._present.get(string)
         if present is None:
@@ -276,6 +352,8 @@ def ruled_out(index: TextIndex, pattern: re.Pattern[str], start: int = 0, end: i
     bounds, matches wherever the pattern does.)"""
     known = prefilter(pattern.pattern)
     if not index.may_match(known.clauses):
+        return True
+    if known.doubled is not None and not index.doubled_somewhere(*known.doubled):
         return True
     text = index.text
     return known.gate is not None and known.gate.search(text, start, len(text) if end is None else end) is None

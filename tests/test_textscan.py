@@ -99,3 +99,21 @@ def test_back_references_get_no_gate_and_case_folding_no_literals() -> None:
     assert prefilter(r"(?P<word>[\u4e00-\u9fff]{2,4})x(?P=word)").gate is None
     assert required_literals("(?i)abc") == ()
     assert required_literals("ab|c") == (frozenset({"ab", "c"}),)
+
+
+@pytest.mark.parametrize(("text", "doubled"), [
+    ("我们认真认真学习", True), ("我们认真学习", False), ("研究研究", True), ("0 0 0 0 0 0", False),
+    ("一二三一二三四", True), ("一二三四一二三四", True), ("一二三四五一二三四五", False), ("政府\ud800政府", True),
+    ("。。。。", True), ("", False),
+])
+def test_doubled_somewhere(text: str, doubled: bool) -> None:
+    assert TextIndex(text).doubled_somewhere(2, 4) == doubled
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="政府信息公开0 \n。", max_size=40))
+def test_doubled_somewhere_never_misses(text: str) -> None:
+    pattern = re.compile(r"(?P<word>[\u4e00-\u9fff]{2,4})(?P=word)")
+    if pattern.search(text):
+        assert TextIndex(text).doubled_somewhere(2, 4)
+    assert prefilter(pattern.pattern).doubled == (2, 4)
