@@ -26,7 +26,7 @@ cheaper than the search itself where it can:
 - *line-anchored*: a pattern that opens with ``^`` can only match at a line start, so it is tried
   there (``match`` at each line start) instead of at every position of the text.
 - *doubled text*: a pattern with ``(?P<w>[class]{m,n})(?P=w)`` (a word written twice, the class
-  without ASCII characters) can only match where some k (m <= k <= n) non-ASCII characters are
+  within U+0100..U+FFFF, e.g. Han) can only match where some k (m <= k <= n) such characters are
   followed by the same k characters. ``re`` would try the group at every position of the text (some
   200 µs on a report); ``TextIndex.doubled_somewhere`` compares the text with itself shifted by k
   characters as big integers, in C, and looks for k equal characters in a row.
@@ -55,8 +55,8 @@ Clause = frozenset[str]
 _SMALL_CLASS = 6
 # a branch of at most this many alternatives becomes a clause (one literal per alternative)
 _MAX_ALTERNATIVES = 24
-# bytes.translate table: "?" (what str.encode("ascii", "replace") writes for non-ASCII) -> 0, others -> 1
-_ASCII_FLAGS = bytes(0 if byte == ord("?") else 1 for byte in range(256))
+# bytes.translate table: a high byte of 0 (a character below U+0100) -> 1, others -> 0
+_HIGH_BYTE_ZERO = bytes([1] + [0] * 255)
 
 
 @dataclass(frozen=True)
@@ -93,14 +93,14 @@ _LONGEST_DOUBLED = 8
 
 def _doubled(items: list[Any]) -> tuple[int, int] | None:
     """(m, n) when the sequence (or a plain group in it) has ``(?P<w>[class]{m,n})(?P=w)`` with a
-    class of non-ASCII characters only, else None."""
+    class of characters from U+0100 to U+FFFF only, else None."""
     sre = _sre_constants
     for (op, av), (next_op, next_av) in itertools.pairwise(items):
         if op is sre.SUBPATTERN and next_op is sre.GROUPREF and next_av == av[0] and len(av[3].data) == 1:
             repeat_op, repeat = av[3].data[0]
             if (repeat_op is sre.MAX_REPEAT and 1 <= repeat[0] <= repeat[1] <= _LONGEST_DOUBLED
                     and len(repeat[2].data) == 1 and repeat[2].data[0][0] is sre.IN
-                    and _beyond_ascii(repeat[2].data[0][1])):
+                    and _beyond_latin1(repeat[2].data[0][1])):
                 return repeat[0], repeat[1]
     for op, av in items:
         if op is sre.SUBPATTERN and not av[1] and not av[2]:
@@ -110,10 +110,11 @@ def _doubled(items: list[Any]) -> tuple[int, int] | None:
     return None
 
 
-def _beyond_ascii(class_items: list[Any]) -> bool:
-    """Does the class hold only characters beyond ASCII (no negation, no categories)?"""
+def _beyond_latin1(class_items: list[Any]) -> bool:
+    """Does the class hold only characters from U+0100 to U+FFFF (no negation, no categories)?"""
     sre = _sre_constants
-    return all((op is sre.LITERAL and av >= 128) or (op is sre.RANGE and av[0] >= 128) for op, av in class_items)
+    return all((op is sre.LITERAL and 0x100 <= av <= 0xFFFF) or (op is sre.RANGE and 0x100 <= av[0] <= av[1] <= 0xFFFF)
+               for op, av in class_items)
 
 
 def required_literals(source: str, flags: int = re.MULTILINE) -> tuple[Clause, ...]:
@@ -149,21 +150,91 @@ def _has_reference(items: Iterable[Any]) -> bool:
 
 
 def _anchor_gate(parsed: Any, flags: int) -> re.Pattern[str] | None:
-    """``L(?<=W L)R`` for the pattern ``… W L R`` (L its first top-level literal after the first item,
-    W the fixed-width items right before L); None when there is no such literal."""
-    items = _flat(list(parsed.data))
-    anchor = next((index for index, (op, _) in enumerate(items) if op is _sre_constants.LITERAL and index), None)
-    if anchor is None or _has_reference(parsed.data):
+    """The anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first top-level run of
+    literals after the first item (or else a branch of literal strings, each alternative getting its
+    own lookbehind), W the fixed-width items right before A (and the fixed-width end of the first
+    item that is not); None when there is no anchor."""
+    if _has_reference(parsed.data):
         return None
-    start = anchor
-    while start > 0 and _fixed_width(items[start - 1]):
-        start -= 1
-    behind = _parser.SubPattern(parsed.state, items[start:anchor + 1])
-    gate = [items[anchor], (_sre_constants.ASSERT, (-1, behind)), *items[anchor + 1:]]
+    items = _flat(list(parsed.data))
+    anchor = _anchor(items)
+    if anchor is None:
+        return None
+    first, last = anchor
+    behind = _behind(items[:first])
+    state = parsed.state
+    if items[first][0] is _sre_constants.LITERAL:
+        head = _looking_back(items[first:last], behind, state)
+    else:
+        alternatives = [_parser.SubPattern(state, _looking_back(alternative.data, behind, state))
+                        for alternative in items[first][1][1]]
+        head = [(_sre_constants.BRANCH, (None, alternatives))]
     try:
-        return _compiler.compile(_parser.SubPattern(parsed.state, gate), flags)  # type: ignore[no-any-return]
+        return _compiler.compile(_parser.SubPattern(state, head + items[last:]), flags)  # type: ignore[no-any-return]
     except Exception:  # an internal interface changed: no gate, the plain search decides
         return None
+
+
+def _looking_back(literals: list[Any], behind: list[Any], state: Any) -> list[Any]:
+    """``L(?<=W L)`` for literals L and the items W."""
+    return [*literals, (_sre_constants.ASSERT, (-1, _parser.SubPattern(state, behind + literals)))]
+
+
+def _anchor(items: list[Any]) -> tuple[int, int] | None:
+    """(first, end) index of the anchor in ``items``: a run of literals, or else a branch of
+    literal strings, not at the start (a pattern opening with a literal is fast already)."""
+    sre = _sre_constants
+    for first in range(1, len(items)):
+        if items[first][0] is sre.LITERAL:
+            last = first
+            while last < len(items) and items[last][0] is sre.LITERAL:
+                last += 1
+            return first, last
+    for first in range(1, len(items)):
+        op, av = items[first]
+        if op is sre.BRANCH and len(av[1]) <= _MAX_ALTERNATIVES and all(
+                alternative.data and all(part[0] is sre.LITERAL for part in alternative.data) for alternative in av[1]):
+            return first, first + 1
+    return None
+
+
+def _behind(items: list[Any]) -> list[Any]:
+    r"""The items every match of ``items`` ends with, of fixed width: the fixed-width items at the
+    end, and the fixed-width end of the item before them (``\s`` for ``\s{2,}``)."""
+    behind: list[Any] = []
+    for item in reversed(items):
+        if _fixed_width(item):
+            behind.insert(0, item)
+            continue
+        behind[:0] = _tail(item)
+        break
+    return behind
+
+
+def _tail(item: Any) -> list[Any]:
+    """Fixed-width items that every match of ``item`` ends with ([] when unknown)."""
+    sre = _sre_constants
+    op, av = item
+    if _fixed_width(item):
+        return [item]
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+        return _sequence_tail(list(av[2].data))
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _sequence_tail(list(av[3].data))
+    if op is sre.BRANCH:
+        tails = [_sequence_tail(list(alternative.data)) for alternative in av[1]]
+        widths = {_parser.SubPattern(None, tail).getwidth() for tail in tails}  # type: ignore[arg-type]
+        if all(tails) and len(widths) == 1:
+            return [(sre.BRANCH, (None, [_parser.SubPattern(None, tail) for tail in tails]))]  # type: ignore[arg-type]
+    return []
+
+
+def _sequence_tail(items: list[Any]) -> list[Any]:
+    """Fixed-width items every match of the sequence ends with: the end of its last item that
+    consumes text (assertions after it are left out)."""
+    while items and _parser.SubPattern(None, [items[-1]]).getwidth() == (0, 0):  # type: ignore[arg-type]
+        items = items[:-1]
+    return _tail(items[-1]) if items else []
 
 
 def _fixed_width(item: Any) -> bool:
@@ -258,6 +329,7 @@ class TextIndex:
         self.text = text
         self._present: dict[str, bool] = {}
         self._line_starts: tuple[int, ...] | None = None
+        self._doubled_answers: dict[tuple[int, int], bool] = {}
 
     @property
     def line_starts(self) -> tuple[int, ...]:
@@ -266,40 +338,33 @@ class TextIndex:
         return self._line_starts
 
     def doubled_somewhere(self, shortest: int, longest: int) -> bool:
-        """Is there a k (shortest <= k <= longest) such that k non-ASCII characters are followed by
-        the same k characters? May answer True when there is not (then the regex decides), never
-        False when there is."""
-        key = f"doubled:{shortest}:{longest}"
-        present = self._present.get(key)
+        """Is there a k (shortest <= k <= longest) such that k characters from U+0100 to U+FFFF are
+        followed by the same k characters? May answer True when there is not (then the regex
+        decides), never False when there is."""
+        present = self._doubled_answers.get((shortest, longest))
         if present is None:
-            present = self._present[key] = self._doubled(shortest, longest)
+            present = self._doubled_answers[shortest, longest] = self._doubled(shortest, longest)
         return present
 
     def _doubled(self, shortest: int, longest: int) -> bool:
-        # The text as one big integer, 32 bits per character (UTF-32), and a mask with 1 in the
-        # 32 bits of every ASCII character. For a shift by k characters, word i of
-        # (text ^ text >> k words) | mask | mask >> k words is zero exactly where character i equals
-        # character i + k and neither is ASCII; k such zero words in a row (4k zero bytes at an
-        # offset divisible by 4) are where a doubled word of k characters may start.
-        text = self.text
-        width = 4 * len(text)
+        # One byte per UTF-16 code unit: its low byte, as one big integer L, and a mask M with 1
+        # where the high byte is 0 (ASCII, Latin-1). For a shift by k units, byte i of
+        # (L ^ L >> k bytes) | M | M >> k bytes is zero where units i and i + k have the same low
+        # byte and neither is below U+0100: k zero bytes in a row are where k characters (of the
+        # Basic Multilingual Plane, beyond U+00FF) may be followed by the same k. Equal characters
+        # always give a zero byte; unequal ones rarely do, and then the regex decides.
         try:
-            whole = int.from_bytes(text.encode("utf-32-le"), "little")
+            units = self.text.encode("utf-16-le")
         except UnicodeEncodeError:  # a lone surrogate: let the regex decide
             return True
-        # ASCII characters -> byte 1, others -> byte 0 ("?" counts as non-ASCII: no harm, only
-        # a candidate more), widened to 32 bits per character
-        flags = text.encode("ascii", "replace").translate(_ASCII_FLAGS)
-        mask = int.from_bytes(flags.decode("latin-1").encode("utf-32-le"), "little")
-        for length in range(shortest, min(longest, len(text) // 2) + 1):
-            shift = 32 * length
-            diff = ((whole ^ (whole >> shift)) | mask | (mask >> shift)).to_bytes(width, "little")
-            zeros = b"\0" * (4 * length)
-            position = diff.find(zeros)
-            while position != -1:
-                if position % 4 == 0:
-                    return True
-                position = diff.find(zeros, position + 1)
+        count = len(units) // 2
+        low = int.from_bytes(units[::2], "little")
+        mask = int.from_bytes(units[1::2].translate(_HIGH_BYTE_ZERO), "little")
+        for length in range(shortest, min(longest, count // 2) + 1):
+            shift = 8 * length
+            diff = ((low ^ (low >> shift)) | mask | (mask >> shift)).to_bytes(count, "little")
+            if b"\0" * length in diff[:count - length]:
+                return True
         return False
 
     def contains(self, string: str) -> bool:
