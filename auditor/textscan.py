@@ -34,6 +34,7 @@ cheaper than the search itself where it can:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -330,6 +331,8 @@ class TextIndex:
         self._present: dict[str, bool] = {}
         self._line_starts: tuple[int, ...] | None = None
         self._doubled_answers: dict[tuple[int, int], bool] = {}
+        self._counts: dict[str, int] = {}
+        self._lines: dict[str, set[int]] = {}
 
     @property
     def line_starts(self) -> tuple[int, ...]:
@@ -380,6 +383,35 @@ class TextIndex:
         contains = self.contains
         return all(any(map(contains, clause)) for clause in clauses)
 
+    def candidate_lines(self, clauses: tuple[Clause, ...]) -> set[int] | None:
+        """0-based indexes of the lines holding a string of the clause found least often in the
+        text (every match within one line is on such a line); None when there are no clauses."""
+        if not clauses:
+            return None
+        rarest = min(clauses, key=lambda clause: sum(map(self._count, clause)))
+        return set().union(*map(self._lines_with, rarest))
+
+    def _count(self, string: str) -> int:
+        count = self._counts.get(string)
+        if count is None:
+            count = self._counts[string] = self.text.count(string) if self.contains(string) else 0
+        return count
+
+    def _lines_with(self, string: str) -> set[int]:
+        """Indexes of the lines where ``string`` starts."""
+        lines = self._lines.get(string)
+        if lines is None:
+            lines = set()
+            find, starts, position = self.text.find, self.line_starts, self.text.find(string)
+            while position != -1:
+                line = bisect.bisect_right(starts, position) - 1
+                lines.add(line)
+                # the next occurrence on a later line: the rest of this line holds no new line index
+                next_start = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+                position = find(string, max(position + 1, next_start))
+            self._lines[string] = lines
+        return lines
+
 
 def text_index(cache: dict[str, object], text: str) -> TextIndex:
     """The TextIndex of ``text`` kept in a report's ``cache``, shared by every rule of one report."""
@@ -388,6 +420,11 @@ def text_index(cache: dict[str, object], text: str) -> TextIndex:
         index = TextIndex(text)
         cache["textscan.index"] = index
     return index
+
+
+def candidate_lines(index: TextIndex, pattern: re.Pattern[str]) -> set[int] | None:
+    """The lines on which ``pattern`` may match (matched line by line); None: any line."""
+    return index.candidate_lines(required_literals(pattern.pattern))
 
 
 def may_match(index: TextIndex, pattern: re.Pattern[str]) -> bool:

@@ -38,7 +38,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import found_in, may_match, text_index
+from auditor.textscan import candidate_lines, found_in, may_match, text_index
 
 KIND = "pattern"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -99,7 +99,10 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
     patterns = [pattern for pattern in compiled.patterns if may_match(text, pattern)]
     if not patterns:
         return
-    for index in _line_indexes(report, compiled):
+    # and it matches only on lines holding its required literals: only those lines are searched
+    # (a scope of a few lines is searched as it is)
+    lines_of = [None if compiled.scope in _FEW_LINES else candidate_lines(text, pattern) for pattern in patterns]
+    for index, patterns_here in _lines_to_search(_line_indexes(report, compiled), patterns, lines_of):
         line = document.line(index)
         if not line.folded.strip():
             continue
@@ -108,7 +111,7 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
             if not compiled.previous_line.search(previous):
                 continue
         excepted: _Excepted | None = None  # the line's exception matches, found at its first match
-        for pattern in patterns:
+        for pattern in patterns_here:
             for match in pattern.finditer(line.folded):
                 group = "mark" if "mark" in pattern.groupindex and match.group("mark") is not None else 0
                 start, end = match.span(group)
@@ -119,6 +122,22 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
                     if excepted.overlaps(start, end):
                         continue
                 yield index, line.start + start, line.start + end
+
+
+def _lines_to_search(scoped: list[int], patterns: list[Any],
+                     lines_of: list[set[int] | None]) -> Iterator[tuple[int, list[Any]]]:
+    """(line index, the patterns to search it with) for the scoped lines, in order, where
+    ``lines_of[i]`` are the only lines pattern i may match on (None: any)."""
+    if any(lines is None for lines in lines_of):
+        wanted: set[int] | None = None
+    else:
+        wanted = set().union(*lines_of)  # type: ignore[arg-type]
+    for index in scoped:
+        if wanted is not None and index not in wanted:
+            continue
+        here = [pattern for pattern, lines in zip(patterns, lines_of, strict=True) if lines is None or index in lines]
+        if here:
+            yield index, here
 
 
 @dataclass(frozen=True)
