@@ -83,7 +83,9 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
     if flags & re.IGNORECASE:
         return Prefilter()
     items = list(parsed.data)
-    return Prefilter(tuple(dict.fromkeys(_of_sequence(items))), _anchor_gate(parsed, flags),
+    # clauses of single characters first: the cheapest tests, and an absent character settles it
+    clauses = sorted(dict.fromkeys(_of_sequence(items)), key=lambda clause: max(map(len, clause)))
+    return Prefilter(tuple(clauses), _anchor_gate(parsed, flags),
                      bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
                      _doubled(items))
 
@@ -326,10 +328,10 @@ def _class_chars(items: list[tuple[object, object]]) -> list[str]:
 class TextIndex:
     """Which strings occur in one text; each answer computed once."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, line_starts: tuple[int, ...] | None = None) -> None:
         self.text = text
         self._present: dict[str, bool] = {}
-        self._line_starts: tuple[int, ...] | None = None
+        self._line_starts = line_starts
         self._doubled_answers: dict[tuple[int, int], bool] = {}
         self._counts: dict[str, int] = {}
         self._lines: dict[str, set[int]] = {}
@@ -373,15 +375,29 @@ class TextIndex:
     def contains(self, string: str) -> bool:
         present = self._present.get(string)
         if present is None:
-            present = all(map(self.contains, string)) and string in self.text if len(string) > 1 \
-                else string in self.text
-            self._present[string] = present
+            present = self._present[string] = self._contains(string)
         return present
+
+    def _contains(self, string: str) -> bool:
+        if len(string) == 1:
+            return string in self.text
+        # one absent character settles it without the (slower) substring search
+        contains = self.contains
+        return all(map(contains, string)) and string in self.text
 
     def may_match(self, clauses: tuple[Clause, ...]) -> bool:
         """False when some clause has no string in the text: the pattern cannot match."""
-        contains = self.contains
-        return all(any(map(contains, clause)) for clause in clauses)
+        present = self._present
+        for clause in clauses:
+            for string in clause:
+                known = present.get(string)
+                if known is None:
+                    known = present[string] = self._contains(string)
+                if known:
+                    break
+            else:
+                return False
+        return True
 
     def candidate_lines(self, clauses: tuple[Clause, ...]) -> set[int] | None:
         """0-based indexes of the lines holding a string of the clause found least often in the
@@ -413,11 +429,12 @@ class TextIndex:
         return lines
 
 
-def text_index(cache: dict[str, object], text: str) -> TextIndex:
-    """The TextIndex of ``text`` kept in a report's ``cache``, shared by every rule of one report."""
+def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...] | None = None) -> TextIndex:
+    """The TextIndex of ``text`` (whose lines start at ``line_starts``, when known) kept in a
+    report's ``cache``, shared by every rule of one report."""
     index = cache.get("textscan.index")
     if not isinstance(index, TextIndex) or index.text is not text:
-        index = TextIndex(text)
+        index = TextIndex(text, line_starts)
         cache["textscan.index"] = index
     return index
 

@@ -95,7 +95,7 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
     """(line index, start offset, end offset) of every match that counts."""
     document = report.document
     # a pattern whose required literals are absent from the text matches on no line of it
-    text = text_index(report.cache, document.folded)
+    text = text_index(report.cache, document.folded, document.line_starts)
     patterns = [pattern for pattern in compiled.patterns if may_match(text, pattern)]
     if not patterns:
         return
@@ -179,8 +179,8 @@ def _text_may_match(report: Report, compiled: Compiled) -> bool:
     reports nothing. ``auditor.textscan.found_in`` answers it without searching the whole text for
     most patterns of most reports (their required literals are absent, or their anchor gate finds
     nothing)."""
-    folded = report.document.folded
-    index = text_index(report.cache, folded)
+    document = report.document
+    index = text_index(report.cache, document.folded, document.line_starts)
     return any(found_in(index, pattern) for pattern in compiled.patterns)
 
 
