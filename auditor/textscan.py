@@ -155,8 +155,9 @@ def _has_reference(items: Iterable[Any]) -> bool:
 def _anchor_gate(parsed: Any, flags: int) -> re.Pattern[str] | None:
     """The anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first top-level run of
     literals after the first item (or else a branch of literal strings, each alternative getting its
-    own lookbehind), W the fixed-width items right before A (and the fixed-width end of the first
-    item that is not); None when there is no anchor."""
+    own lookbehind), W the items right before A that have a fixed width or a few fixed-width forms
+    (``0?[1-9]``: ``[1-9]`` or ``0[1-9]``, one lookbehind each), and the fixed-width end of the first
+    item that has neither; None when there is no anchor."""
     if _has_reference(parsed.data):
         return None
     items = _flat(list(parsed.data))
@@ -178,9 +179,13 @@ def _anchor_gate(parsed: Any, flags: int) -> re.Pattern[str] | None:
         return None
 
 
-def _looking_back(literals: list[Any], behind: list[Any], state: Any) -> list[Any]:
-    """``L(?<=W L)`` for literals L and the items W."""
-    return [*literals, (_sre_constants.ASSERT, (-1, _parser.SubPattern(state, behind + literals)))]
+def _looking_back(literals: list[Any], behind: list[list[Any]], state: Any) -> list[Any]:
+    """``L(?<=W L)`` for literals L and the forms W of what precedes them (``L(?:(?<=W1 L)|…)``)."""
+    sre = _sre_constants
+    checks = [(sre.ASSERT, (-1, _parser.SubPattern(state, form + literals))) for form in behind]
+    if len(checks) == 1:
+        return [*literals, checks[0]]
+    return [*literals, (sre.BRANCH, (None, [_parser.SubPattern(state, [check]) for check in checks]))]
 
 
 def _anchor(items: list[Any]) -> tuple[int, int] | None:
@@ -201,17 +206,70 @@ def _anchor(items: list[Any]) -> tuple[int, int] | None:
     return None
 
 
-def _behind(items: list[Any]) -> list[Any]:
-    r"""The items every match of ``items`` ends with, of fixed width: the fixed-width items at the
-    end, and the fixed-width end of the item before them (``\s`` for ``\s{2,}``)."""
-    behind: list[Any] = []
+# most fixed-width forms a lookbehind of the anchor gate is split into
+_MAX_FORMS = 16
+
+
+def _behind(items: list[Any]) -> list[list[Any]]:
+    r"""The fixed-width forms of what every match of ``items`` ends with: the items at the end that
+    have a fixed width or a few fixed-width forms, and the fixed-width end of the item before
+    them (``\s`` for ``\s{2,}``)."""
+    forms: list[list[Any]] = [[]]
     for item in reversed(items):
-        if _fixed_width(item):
-            behind.insert(0, item)
-            continue
-        behind[:0] = _tail(item)
-        break
-    return behind
+        expanded = _forms(item)
+        if expanded is None or len(expanded) * len(forms) > _MAX_FORMS:
+            tail = _tail(item)
+            return [tail + form for form in forms]
+        forms = [before + form for before in expanded for form in forms]
+    return forms
+
+
+def _forms(item: Any) -> list[list[Any]] | None:
+    r"""Fixed-width item sequences that together match what ``item`` matches (``\d{1,2}``:
+    ``\d`` and ``\d\d``), or None when there would be too many or it cannot be split."""
+    sre = _sre_constants
+    op, av = item
+    if _fixed_width(item):
+        return [[item]]
+    forms: list[list[Any]] | None
+    if op is sre.BRANCH:
+        forms = []
+        for alternative in av[1]:
+            alternative_forms = _sequence_forms(list(alternative.data))
+            if alternative_forms is None:
+                return None
+            forms += alternative_forms
+    elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[1] - av[0] <= 3:
+        body = _sequence_forms(list(av[2].data))
+        if body is None:
+            return None
+        forms = [form for count in range(av[0], av[1] + 1) for form in _sequence_forms_of([body] * count)]
+    elif op is sre.SUBPATTERN and not av[1] and not av[2]:
+        forms = _sequence_forms(list(av[3].data))
+    else:
+        return None
+    return forms if forms is not None and len(forms) <= _MAX_FORMS else None
+
+
+def _sequence_forms(items: list[Any]) -> list[list[Any]] | None:
+    parts = []
+    for item in items:
+        forms = _forms(item)
+        if forms is None:
+            return None
+        parts.append(forms)
+    combined = _sequence_forms_of(parts)
+    return combined if len(combined) <= _MAX_FORMS else None
+
+
+def _sequence_forms_of(parts: list[list[list[Any]]]) -> list[list[Any]]:
+    """Every concatenation of one form of each part, in order."""
+    combined: list[list[Any]] = [[]]
+    for forms in parts:
+        combined = [head + form for head in combined for form in forms]
+        if len(combined) > _MAX_FORMS:
+            return combined
+    return combined
 
 
 def _tail(item: Any) -> list[Any]:
