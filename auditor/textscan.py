@@ -45,6 +45,7 @@ from typing import Any
 from auditor.document import line_starts_of
 
 try:
+    import _sre
     from re import _compiler, _parser
     from re import _constants as _sre_constants
 except ImportError:  # pragma: no cover - another Python implementation
@@ -70,24 +71,56 @@ class Prefilter:
     doubled: tuple[int, int] | None = None  # every match has m..n non-ASCII characters written twice
 
 
+# bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
+_VERSION = 1
+
+
 @functools.lru_cache(maxsize=1024)
 def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
-    """The prefilter of a pattern; an empty one when nothing is known (or the pattern ignores case)."""
+    """The prefilter of a pattern; an empty one when nothing is known (or the pattern ignores case).
+
+    Deriving it parses the pattern and compiles its gate (some 0.3 ms a pattern), so what it
+    derives is kept per machine with the rulebook's compiled regexes (``regexcache.remembered``)."""
+    from auditor import regexcache
+
+    try:
+        data = regexcache.remembered(f"textscan{_VERSION}:{flags}:{source}", lambda: _derived(source, flags))
+        return _from_data(data)
+    except Exception:  # a damaged or foreign entry: derive afresh
+        return _from_data(_derived(source, flags))
+
+
+def _derived(source: str, flags: int) -> dict[str, Any]:
+    """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
+    empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None}
     if _parser is None:
-        return Prefilter()
+        return empty
     try:
         parsed = _parser.parse(source, flags)
     except (re.error, RecursionError):
-        return Prefilter()
+        return empty
     flags |= parsed.state.flags
     if flags & re.IGNORECASE:
-        return Prefilter()
+        return empty
     items = list(parsed.data)
     # clauses of single characters first: the cheapest tests, and an absent character settles it
     clauses = sorted(dict.fromkeys(_of_sequence(items)), key=lambda clause: max(map(len, clause)))
-    return Prefilter(tuple(clauses), _anchor_gate(parsed, flags),
-                     bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
-                     _doubled(items))
+    return {"clauses": [sorted(clause) for clause in clauses],
+            "anchored": bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
+            "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags)}
+
+
+def _from_data(data: dict[str, Any]) -> Prefilter:
+    clauses = tuple(frozenset(clause) for clause in data["clauses"])
+    if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses):
+        raise ValueError("bad clauses")
+    doubled = data["doubled"]
+    gate = data["gate"]
+    if gate is not None:
+        gate_flags, code, groups, groupindex, indexgroup = gate
+        gate = _sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup))
+    return Prefilter(clauses, gate, bool(data["anchored"]),
+                     (int(doubled[0]), int(doubled[1])) if doubled is not None else None)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -152,8 +185,8 @@ def _has_reference(items: Iterable[Any]) -> bool:
     return False
 
 
-def _anchor_gate(parsed: Any, flags: int) -> re.Pattern[str] | None:
-    """The anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first top-level run of
+def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
+    """The code of the anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first top-level run of
     literals after the first item (or else a branch of literal strings, each alternative getting its
     own lookbehind), W the items right before A that have a fixed width or a few fixed-width forms
     (``0?[1-9]``: ``[1-9]`` or ``0[1-9]``, one lookbehind each), and the fixed-width end of the first
@@ -174,7 +207,11 @@ def _anchor_gate(parsed: Any, flags: int) -> re.Pattern[str] | None:
                         for alternative in items[first][1][1]]
         head = [(_sre_constants.BRANCH, (None, alternatives))]
     try:
-        return _compiler.compile(_parser.SubPattern(state, head + items[last:]), flags)  # type: ignore[no-any-return]
+        gate = _parser.SubPattern(state, head + items[last:])
+        indexgroup: list[str | None] = [None] * state.groups
+        for name, number in state.groupdict.items():
+            indexgroup[number] = name
+        return [flags, list(_compiler._code(gate, flags)), state.groups - 1, dict(state.groupdict), indexgroup]
     except Exception:  # an internal interface changed: no gate, the plain search decides
         return None
 

@@ -117,3 +117,14 @@ def test_doubled_somewhere_never_misses(text: str) -> None:
     if pattern.search(text):
         assert TextIndex(text).doubled_somewhere(2, 4)
     assert prefilter(pattern.pattern).doubled == (2, 4)
+
+
+def test_a_damaged_remembered_prefilter_is_derived_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import regexcache
+
+    source = r"(?<![\d.])(?:19|20)\d{2}(?:0[1-9]|1[0-2])[0-3]\d日"
+    fresh = prefilter.__wrapped__(source)
+    monkeypatch.setattr(regexcache, "remembered", lambda name, build: {"clauses": [[""]], "gate": [1, 2]})
+    again = prefilter.__wrapped__(source)
+    assert again.clauses == fresh.clauses and again.gate is not None
+    assert again.gate.search("截至20231231日") is not None
