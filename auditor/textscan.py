@@ -118,7 +118,10 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
     gate = data["gate"]
     if gate is not None:
         gate_flags, code, groups, groupindex, indexgroup = gate
-        gate = _sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup))
+        try:  # _sre validates the code; if it refuses, the plain search decides
+            gate = _sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup))
+        except Exception:
+            gate = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None)
 
