@@ -221,7 +221,7 @@ def remembered(name: str, build: Callable[[], Any]) -> Any:
         with contextlib.suppress(ValueError):
             return json.loads(stored)
     value = build()
-    entries[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    entries[key] = json.dumps(value, separators=(",", ":"))
     if not _STATE["dirty"]:
         _STATE["dirty"] = True
         atexit.register(save)

@@ -68,7 +68,7 @@ class Prefilter:
     clauses: tuple[Clause, ...] = ()
     gate: re.Pattern[str] | None = None  # the anchor gate (see the module docstring)
     line_anchored: bool = False  # every match starts at a line start
-    doubled: tuple[int, int] | None = None  # every match has m..n non-ASCII characters written twice
+    doubled: tuple[int, int] | None = None  # every match has m..n characters (U+0100..U+FFFF) written twice
 
 
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
