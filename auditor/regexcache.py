@@ -35,6 +35,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +208,21 @@ def save() -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def remembered(name: str, build: Callable[[], Any]) -> Any:
+    """``build()``, a JSON value, computed once per machine and kept in the same file under
+    ``name`` (e.g. what ``auditor.textscan`` derives from a pattern's syntax tree). A caller
+    checks what it gets back and rebuilds when it does not look right."""
+    key = "value:" + name
+    entries = _entries()
+    stored = entries.get(key)
+    if isinstance(stored, str):
+        with contextlib.suppress(ValueError):
+            return json.loads(stored)
+    value = build()
+    entries[key] = json.dumps(value, separators=(",", ":"))
+    if not _STATE["dirty"]:
+        _STATE["dirty"] = True
+        atexit.register(save)
+    return value

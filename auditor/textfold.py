@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from auditor import regexcache
@@ -85,7 +86,11 @@ def _traditional_class() -> re.Pattern[str]:
     return regexcache.compile("[" + "".join(re.escape(char) for char in chars) + "]")
 
 
-def traditional_share(text: str) -> tuple[int, int]:
-    """(characters that fold to another Han character, all Han characters) in ``text``."""
-    # Han characters counted by runs: a list of runs, not one string per character
-    return len(_traditional_class().findall(text)), sum(map(len, _HAN_RUN.findall(text)))
+def traditional_count(text: str) -> int:
+    """Characters of ``text`` that fold to another Han character."""
+    return len(_traditional_class().findall(text))
+
+
+def han_runs(text: str) -> Iterator[re.Match[str]]:
+    """The runs of Han characters in ``text``, in order."""
+    return _HAN_RUN.finditer(text)

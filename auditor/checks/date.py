@@ -37,6 +37,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
+from auditor.textscan import ruled_out, text_index
 
 KIND = "date"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -121,13 +122,17 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     expected_year = report.report_year
     if compiled.fires_when == "report_year" and expected_year is not None:
         expected_year += 1
+    index = text_index(report.cache, document.folded, document.line_starts)
     for range_start, range_end in _ranges(report, compiled):
         for pattern in compiled.patterns:
+            if ruled_out(index, pattern, range_start, range_end):  # cheaper than the search (auditor.textscan)
+                continue
             for match in pattern.finditer(document.folded, range_start, range_end):
-                if compiled.scope == "outside_tables" and report.in_table(match.start()):
-                    continue
                 year, month, day = _part(match, "year"), _part(match, "month"), _part(match, "day")
+                # most matches do not fire: test that before the (costlier) table lookup
                 if not _fires(compiled, report, year, month, day):
+                    continue
+                if compiled.scope == "outside_tables" and report.in_table(match.start()):
                     continue
                 start, end = match.span()
                 yield emit(rule, report.era, document.span(start, end), {

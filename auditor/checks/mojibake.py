@@ -112,7 +112,7 @@ def _runs_with_rare_letters(folded: str, min_length: int, max_common_share: floa
     around a rare letter are looked at (one C-level scan of the text finds those letters; a run is
     extended from one of them forwards in the text and backwards in the reversed text)."""
     rare = [match.start() for match in _rare_letter().finditer(folded)]
-    if not rare:
+    if not _rare_letters_close(rare, min_length, max_common_share):
         return
     backwards = folded[::-1]
     last = len(folded) - 1
@@ -128,6 +128,24 @@ def _runs_with_rare_letters(folded: str, min_length: int, max_common_share: floa
         common = length - (bisect.bisect_left(rare, run_end) - bisect.bisect_left(rare, run_start))
         if common / length <= max_common_share:
             yield run_start, run_end
+
+
+def _rare_letters_close(rare: list[int], min_length: int, max_common_share: float) -> bool:
+    """Can a run of ``_runs_with_rare_letters`` hold the rare letters at ``rare`` (sorted offsets)?
+
+    A run of L >= min_length letters with at most ``max_common_share`` common ones has
+    R >= (1 - share) L >= (1 - share) min_length rare letters, so at least n = floor((1 - share)
+    min_length) (or 1). Cut its first k n rare letters (k = floor(R / n)) into k groups of n in a
+    row: their spans add up to less than L <= R / (1 - share), so one group spans at most
+    ((k + 1) n / (1 - share) - 1) / k, which is largest for k = 1 or as k grows (n / (1 - share)).
+    Most reports have a few scattered rare letters (names of places) and no n of them that close:
+    then no run is looked at."""
+    common_free = 1 - max_common_share
+    group = max(1, int(common_free * min_length))
+    if len(rare) < group:
+        return False
+    widest = max((2 * group - 1) / common_free - 1, group / common_free) + 1  # +1: rounding margin
+    return any(last - first <= widest for first, last in zip(rare, rare[group - 1:], strict=False))
 
 
 def find_runs(folded: str, compiled: Compiled) -> list[tuple[int, int]]:

@@ -38,6 +38,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
+from auditor.textscan import candidate_lines, found_in, may_match, text_index
 
 KIND = "pattern"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -93,7 +94,15 @@ def _line_indexes(report: Report, compiled: Compiled) -> list[int]:
 def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int]]:
     """(line index, start offset, end offset) of every match that counts."""
     document = report.document
-    for index in _line_indexes(report, compiled):
+    # a pattern whose required literals are absent from the text matches on no line of it
+    text = text_index(report.cache, document.folded, document.line_starts)
+    patterns = [pattern for pattern in compiled.patterns if may_match(text, pattern)]
+    if not patterns:
+        return
+    # and it matches only on lines holding its required literals: only those lines are searched
+    # (a scope of a few lines is searched as it is)
+    lines_of = [None if compiled.scope in _FEW_LINES else candidate_lines(text, pattern) for pattern in patterns]
+    for index, patterns_here in _lines_to_search(_line_indexes(report, compiled), patterns, lines_of):
         line = document.line(index)
         if not line.folded.strip():
             continue
@@ -102,7 +111,7 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
             if not compiled.previous_line.search(previous):
                 continue
         excepted: _Excepted | None = None  # the line's exception matches, found at its first match
-        for pattern in compiled.patterns:
+        for pattern in patterns_here:
             for match in pattern.finditer(line.folded):
                 group = "mark" if "mark" in pattern.groupindex and match.group("mark") is not None else 0
                 start, end = match.span(group)
@@ -113,6 +122,22 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
                     if excepted.overlaps(start, end):
                         continue
                 yield index, line.start + start, line.start + end
+
+
+def _lines_to_search(scoped: list[int], patterns: list[Any],
+                     lines_of: list[set[int] | None]) -> Iterator[tuple[int, list[Any]]]:
+    """(line index, the patterns to search it with) for the scoped lines, in order, where
+    ``lines_of[i]`` are the only lines pattern i may match on (None: any)."""
+    if any(lines is None for lines in lines_of):
+        wanted: set[int] | None = None
+    else:
+        wanted = set().union(*lines_of)  # type: ignore[arg-type]
+    for index in scoped:
+        if wanted is not None and index not in wanted:
+            continue
+        here = [pattern for pattern, lines in zip(patterns, lines_of, strict=True) if lines is None or index in lines]
+        if here:
+            yield index, here
 
 
 @dataclass(frozen=True)
@@ -145,14 +170,36 @@ def _merged_by_line(found: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return [(index, start, end, count) for index, (start, end, count) in sorted(merged.items())]
 
 
+# scopes of a few lines: their per-line pass is cheaper than a search of the whole text
+_FEW_LINES = ("title", "first_lines", "last_lines")
+
+
+def _text_may_match(report: Report, compiled: Compiled) -> bool:
+    """Does some pattern match in the whole (folded, multi-line) text? A rule with no such match
+    reports nothing. ``auditor.textscan.found_in`` answers it without searching the whole text for
+    most patterns of most reports (their required literals are absent, or their anchor gate finds
+    nothing)."""
+    document = report.document
+    index = text_index(report.cache, document.folded, document.line_starts)
+    return any(found_in(index, pattern) for pattern in compiled.patterns)
+
+
+def _found(report: Report, compiled: Compiled) -> list[tuple[int, int, int]]:
+    """The matches that count, in text order; none unless some pattern also matches the whole text."""
+    if compiled.scope in _FEW_LINES:
+        found = _sorted_matches(report, compiled)
+        return found if found and _text_may_match(report, compiled) else []
+    return _sorted_matches(report, compiled) if _text_may_match(report, compiled) else []
+
+
+def _sorted_matches(report: Report, compiled: Compiled) -> list[tuple[int, int, int]]:
+    return sorted(set(_matches(report, compiled)), key=lambda item: item[1])
+
+
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     document = report.document
-    # a per-line match is also a match in the whole (multi-line) text, so one C-level search
-    # over the text rules out most rules for most reports before the per-line pass
-    if not any(pattern.search(document.folded) for pattern in compiled.patterns):
-        return
-    found = sorted(set(_matches(report, compiled)), key=lambda item: item[1])
+    found = _found(report, compiled)
     if not found:
         return
     if compiled.per == "file":

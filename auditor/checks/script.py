@@ -22,7 +22,7 @@ from auditor.checks import emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textfold import traditional_share
+from auditor.textfold import han_runs, traditional_count
 
 KIND = "script"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -35,8 +35,16 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     document = report.document
-    changed, han = traditional_share(document.text)
-    if han < rule.params.get("min_han", 200) or changed / han < rule.params.get("threshold", 0.05):
+    min_han, threshold = rule.params.get("min_han", 200), rule.params.get("threshold", 0.05)
+    changed = traditional_count(document.text)
+    han = 0
+    for run in han_runs(document.text):
+        han += run.end() - run.start()
+        # more Han characters only lower the share: once it is below the threshold, stop counting
+        # (a simplified report is settled within its first few hundred characters)
+        if changed / han < threshold:
+            return
+    if han < min_han or changed / han < threshold:
         return
     first_changed = next(index for index, (raw, folded) in enumerate(zip(document.text, document.folded, strict=True))
                          if raw != folded and "\u3400" <= raw <= "\u9fff")

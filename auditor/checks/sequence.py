@@ -25,8 +25,7 @@ Fails on ``一是…。二是…。四是…。`` (三是 is missing); passes on
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor import regexcache
 from auditor.checks import emit, render_template
@@ -56,8 +55,9 @@ _FALLBACK_PROBLEMS = {"gap": "{missing}", "duplicate": "{previous}", "order": "{
 _NUMBER = regexcache.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
+    """One heading or inline marker (a tuple: a report has about a hundred markers, built per rule)."""
+
     ordinal: int
     marker: str
     start: int
@@ -74,31 +74,47 @@ def _restyle(marker: str, ordinal: int) -> str:
     return marker[: match.start()] + number + marker[match.end():]
 
 
-def _items(rule: Rule, report: Report) -> list[Item]:
-    if rule.params.get("target", "headings") == "series":
+Entry = tuple[int, tuple[Any, ...], Any]  # (ordinal, group, the series marker or heading)
+
+
+def _entries(rule: Rule, report: Report) -> list[Entry]:
+    """The rule's markers as plain tuples (about a hundred per report; an Item is built only for
+    the few out of sequence)."""
+    if _is_series(rule):
         wanted = set(rule.params.get("series", ())) or {marker.series for marker in report.series}
-        return [Item(marker.ordinal, marker.marker, marker.start, marker.end, (marker.series, marker.parent))
+        return [(marker.ordinal, (marker.series, marker.parent), marker)
                 for marker in report.series if marker.series in wanted]
     levels = set(rule.params.get("levels", ())) or {heading.level for heading in report.outline}
-    return [Item(heading.ordinal, heading.marker, heading.start, heading.marker_end, (heading.level, heading.parent))
+    return [(heading.ordinal, (heading.level, heading.parent), heading)
             for heading in report.outline if heading.level in levels]
 
 
-def _problems(items: Sequence[Item]) -> Iterator[tuple[str, Item, Item | None, int]]:
-    """(problem, item, previous item, expected ordinal) for each item out of sequence."""
-    last: dict[tuple[Any, ...], Item] = {}
-    for item in items:
-        previous = last.get(item.group)
-        expected = previous.ordinal + 1 if previous else 1
-        last[item.group] = item
-        if item.ordinal in (expected, 1):  # in sequence, or a new list starting
+def _is_series(rule: Rule) -> bool:
+    return bool(rule.params.get("target", "headings") == "series")
+
+
+def _item(rule: Rule, entry: Entry) -> Item:
+    ordinal, group, source = entry
+    end = source.end if _is_series(rule) else source.marker_end
+    return Item(ordinal, source.marker, source.start, end, group)
+
+
+def _problems(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry, Entry | None, int]]:
+    """(problem, entry, previous entry, expected ordinal) for each entry out of sequence."""
+    last: dict[tuple[Any, ...], Entry] = {}
+    for entry in entries:
+        ordinal, group, _ = entry
+        previous = last.get(group)
+        expected = previous[0] + 1 if previous else 1
+        last[group] = entry
+        if ordinal in (expected, 1):  # in sequence, or a new list starting
             continue
-        if previous is not None and item.ordinal == previous.ordinal:
-            yield "duplicate", item, previous, expected
-        elif item.ordinal > expected:
-            yield "gap", item, previous, expected
+        if previous is not None and ordinal == previous[0]:
+            yield "duplicate", entry, previous, expected
+        elif ordinal > expected:
+            yield "gap", entry, previous, expected
         else:
-            yield "order", item, previous, expected
+            yield "order", entry, previous, expected
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
@@ -106,7 +122,8 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     problems = {**_FALLBACK_PROBLEMS, **rule.params.get("problems", {})}
     previous_label = rule.params.get("previous_label", "{previous}")
     joiner = rule.params.get("joiner", " ")
-    for problem, item, previous, expected in _problems(_items(rule, report)):
+    for problem, entry, previous_entry, expected in _problems(_entries(rule, report)):
+        item, previous = _item(rule, entry), (_item(rule, previous_entry) if previous_entry else None)
         missing = joiner.join(_restyle(item.marker, ordinal) for ordinal in range(expected, item.ordinal))
         values = {
             "found": item.marker, "expected": _restyle(item.marker, expected),

@@ -1,0 +1,576 @@
+r"""Literals a regex cannot match without, and a per-document test for them.
+
+Most rule patterns match nothing in most reports, yet a whole-text search costs about 6 ns per
+character when the pattern opens with a character class or a lookbehind (30-40 µs on a 15 KB
+report), and some 20 ns per character when it opens with ``^``. Testing whether one character
+occurs in the text (``str.__contains__``) costs well under a microsecond.
+
+``required_literals(source)`` reads the pattern's syntax tree (``re``'s own parser) and returns
+*clauses*: each clause is a set of strings, one of which every match needs somewhere in the text
+(a run of literal characters, a character of a small class, one literal per alternative of a
+branch, the literals of a lookahead or lookbehind). If one clause has no string present in the
+text, the pattern cannot match anywhere in it, nor in any part of it (a line), and the search is
+skipped. The clauses are a necessary condition only: when they all hold, the regex still decides.
+
+``TextIndex`` answers "is this string in the text?" once per document and string, checking the
+single characters of a string first (the cheap test that usually settles it).
+
+When the literals are all there, ``found_in`` still answers ``pattern.search(text) is not None``
+cheaper than the search itself where it can:
+
+- *anchor gate*: a pattern such as ``(?<![\d.])(?:19|20)\d{2}(?:0[1-9]|1[0-2])[0-3]\d日`` opens with
+  a class, so ``re`` tries it at every digit. Every match contains its first top-level literal
+  (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
+  followed by the rest of the pattern matches wherever the pattern does; opening with a literal,
+  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either.
+- *line-anchored*: a pattern that opens with ``^`` can only match at a line start, so it is tried
+  there (``match`` at each line start) instead of at every position of the text.
+- *doubled text*: a pattern with ``(?P<w>[class]{m,n})(?P=w)`` (a word written twice, the class
+  within U+0100..U+FFFF, e.g. Han) can only match where some k (m <= k <= n) such characters are
+  followed by the same k characters. ``re`` would try the group at every position of the text (some
+  200 µs on a report); ``TextIndex.doubled_somewhere`` compares the text with itself shifted by k
+  characters as big integers, in C, and looks for k equal characters in a row.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.document import line_starts_of
+
+try:
+    import _sre
+    from re import _compiler, _parser
+    from re import _constants as _sre_constants
+except ImportError:  # pragma: no cover - another Python implementation
+    _parser = None  # type: ignore[assignment]
+
+Clause = frozenset[str]
+
+# a class of at most this many characters becomes a clause of single characters
+_SMALL_CLASS = 6
+# a branch of at most this many alternatives becomes a clause (one literal per alternative)
+_MAX_ALTERNATIVES = 24
+# bytes.translate table: a high byte of 0 (a character below U+0100) -> 1, others -> 0
+_HIGH_BYTE_ZERO = bytes([1] + [0] * 255)
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """What ``found_in`` knows of one pattern before searching with it."""
+
+    clauses: tuple[Clause, ...] = ()
+    gate: re.Pattern[str] | None = None  # the anchor gate (see the module docstring)
+    line_anchored: bool = False  # every match starts at a line start
+    doubled: tuple[int, int] | None = None  # every match has m..n characters (U+0100..U+FFFF) written twice
+
+
+# bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
+_VERSION = 1
+
+
+@functools.lru_cache(maxsize=1024)
+def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
+    """The prefilter of a pattern; an empty one when nothing is known (or the pattern ignores case).
+
+    Deriving it parses the pattern and compiles its gate (some 0.3 ms a pattern), so what it
+    derives is kept per machine with the rulebook's compiled regexes (``regexcache.remembered``)."""
+    from auditor import regexcache
+
+    try:
+        data = regexcache.remembered(f"textscan{_VERSION}:{flags}:{source}", lambda: _derived(source, flags))
+        return _from_data(data)
+    except Exception:  # a damaged or foreign entry: derive afresh
+        return _from_data(_derived(source, flags))
+
+
+def _derived(source: str, flags: int) -> dict[str, Any]:
+    """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
+    empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None}
+    if _parser is None:
+        return empty
+    try:
+        parsed = _parser.parse(source, flags)
+    except (re.error, RecursionError):
+        return empty
+    flags |= parsed.state.flags
+    if flags & re.IGNORECASE:
+        return empty
+    items = list(parsed.data)
+    # clauses of single characters first: the cheapest tests, and an absent character settles it
+    clauses = sorted(dict.fromkeys(_of_sequence(items)), key=lambda clause: max(map(len, clause)))
+    return {"clauses": [sorted(clause) for clause in clauses],
+            "anchored": bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
+            "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags)}
+
+
+def _from_data(data: dict[str, Any]) -> Prefilter:
+    clauses = tuple(frozenset(clause) for clause in data["clauses"])
+    if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses):
+        raise ValueError("bad clauses")
+    doubled = data["doubled"]
+    gate = data["gate"]
+    if gate is not None:
+        gate_flags, code, groups, groupindex, indexgroup = gate
+        try:  # _sre validates the code; if it refuses, the plain search decides
+            gate = _sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup))
+        except Exception:
+            gate = None
+    return Prefilter(clauses, gate, bool(data["anchored"]),
+                     (int(doubled[0]), int(doubled[1])) if doubled is not None else None)
+
+
+# the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
+_LONGEST_DOUBLED = 8
+
+
+def _doubled(items: list[Any]) -> tuple[int, int] | None:
+    """(m, n) when the sequence (or a plain group in it) has ``(?P<w>[class]{m,n})(?P=w)`` with a
+    class of characters from U+0100 to U+FFFF only, else None."""
+    sre = _sre_constants
+    for (op, av), (next_op, next_av) in itertools.pairwise(items):
+        if op is sre.SUBPATTERN and next_op is sre.GROUPREF and next_av == av[0] and len(av[3].data) == 1:
+            repeat_op, repeat = av[3].data[0]
+            if (repeat_op is sre.MAX_REPEAT and 1 <= repeat[0] <= repeat[1] <= _LONGEST_DOUBLED
+                    and len(repeat[2].data) == 1 and repeat[2].data[0][0] is sre.IN
+                    and _beyond_latin1(repeat[2].data[0][1])):
+                return repeat[0], repeat[1]
+    for op, av in items:
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            found = _doubled(list(av[3].data))
+            if found is not None:
+                return found
+    return None
+
+
+def _beyond_latin1(class_items: list[Any]) -> bool:
+    """Does the class hold only characters from U+0100 to U+FFFF (no negation, no categories)?"""
+    sre = _sre_constants
+    return all((op is sre.LITERAL and 0x100 <= av <= 0xFFFF) or (op is sre.RANGE and 0x100 <= av[0] <= av[1] <= 0xFFFF)
+               for op, av in class_items)
+
+
+def required_literals(source: str, flags: int = re.MULTILINE) -> tuple[Clause, ...]:
+    """Clauses of strings, one string of each of which occurs in any text the pattern matches in."""
+    return prefilter(source, flags).clauses
+
+
+def _flat(items: list[Any]) -> list[Any]:
+    """Top-level items with plain groups opened (a group's items are part of the sequence)."""
+    flat: list[Any] = []
+    for op, av in items:
+        if op is _sre_constants.SUBPATTERN and not av[1] and not av[2]:
+            flat += _flat(list(av[3].data))
+        else:
+            flat.append((op, av))
+    return flat
+
+
+def _has_reference(items: Iterable[Any]) -> bool:
+    """Does a back-reference or a conditional occur anywhere in ``items``?"""
+    sre = _sre_constants
+    for op, av in items:
+        if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+            return True
+        children = av if isinstance(av, (list, tuple)) else [av]
+        for child in children:
+            if isinstance(child, _parser.SubPattern) and _has_reference(child.data):
+                return True
+            if isinstance(child, list) and any(isinstance(part, _parser.SubPattern) and _has_reference(part.data)
+                                               for part in child):
+                return True
+    return False
+
+
+def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
+    """The code of the anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first top-level run of
+    literals after the first item (or else a branch of literal strings, each alternative getting its
+    own lookbehind), W the items right before A that have a fixed width or a few fixed-width forms
+    (``0?[1-9]``: ``[1-9]`` or ``0[1-9]``, one lookbehind each), and the fixed-width end of the first
+    item that has neither; None when there is no anchor."""
+    if _has_reference(parsed.data):
+        return None
+    items = _flat(list(parsed.data))
+    anchor = _anchor(items)
+    if anchor is None:
+        return None
+    first, last = anchor
+    behind = _behind(items[:first])
+    state = parsed.state
+    if items[first][0] is _sre_constants.LITERAL:
+        head = _looking_back(items[first:last], behind, state)
+    else:
+        alternatives = [_parser.SubPattern(state, _looking_back(alternative.data, behind, state))
+                        for alternative in items[first][1][1]]
+        head = [(_sre_constants.BRANCH, (None, alternatives))]
+    try:
+        gate = _parser.SubPattern(state, head + items[last:])
+        indexgroup: list[str | None] = [None] * state.groups
+        for name, number in state.groupdict.items():
+            indexgroup[number] = name
+        return [flags, list(_compiler._code(gate, flags)), state.groups - 1, dict(state.groupdict), indexgroup]
+    except Exception:  # an internal interface changed: no gate, the plain search decides
+        return None
+
+
+def _looking_back(literals: list[Any], behind: list[list[Any]], state: Any) -> list[Any]:
+    """``L(?<=W L)`` for literals L and the forms W of what precedes them (``L(?:(?<=W1 L)|…)``)."""
+    sre = _sre_constants
+    checks = [(sre.ASSERT, (-1, _parser.SubPattern(state, form + literals))) for form in behind]
+    if len(checks) == 1:
+        return [*literals, checks[0]]
+    return [*literals, (sre.BRANCH, (None, [_parser.SubPattern(state, [check]) for check in checks]))]
+
+
+def _anchor(items: list[Any]) -> tuple[int, int] | None:
+    """(first, end) index of the anchor in ``items``: a run of literals, or else a branch of
+    literal strings, not at the start (a pattern opening with a literal is fast already)."""
+    sre = _sre_constants
+    for first in range(1, len(items)):
+        if items[first][0] is sre.LITERAL:
+            last = first
+            while last < len(items) and items[last][0] is sre.LITERAL:
+                last += 1
+            return first, last
+    for first in range(1, len(items)):
+        op, av = items[first]
+        if op is sre.BRANCH and len(av[1]) <= _MAX_ALTERNATIVES and all(
+                alternative.data and all(part[0] is sre.LITERAL for part in alternative.data) for alternative in av[1]):
+            return first, first + 1
+    return None
+
+
+# most fixed-width forms a lookbehind of the anchor gate is split into
+_MAX_FORMS = 16
+
+
+def _behind(items: list[Any]) -> list[list[Any]]:
+    r"""The fixed-width forms of what every match of ``items`` ends with: the items at the end that
+    have a fixed width or a few fixed-width forms, and the fixed-width end of the item before
+    them (``\s`` for ``\s{2,}``)."""
+    forms: list[list[Any]] = [[]]
+    for item in reversed(items):
+        expanded = _forms(item)
+        if expanded is None or len(expanded) * len(forms) > _MAX_FORMS:
+            tail = _tail(item)
+            return [tail + form for form in forms]
+        forms = [before + form for before in expanded for form in forms]
+    return forms
+
+
+def _forms(item: Any) -> list[list[Any]] | None:
+    r"""Fixed-width item sequences that together match what ``item`` matches (``\d{1,2}``:
+    ``\d`` and ``\d\d``), or None when there would be too many or it cannot be split."""
+    sre = _sre_constants
+    op, av = item
+    if _fixed_width(item):
+        return [[item]]
+    forms: list[list[Any]] | None
+    if op is sre.BRANCH:
+        forms = []
+        for alternative in av[1]:
+            alternative_forms = _sequence_forms(list(alternative.data))
+            if alternative_forms is None:
+                return None
+            forms += alternative_forms
+    elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[1] - av[0] <= 3:
+        body = _sequence_forms(list(av[2].data))
+        if body is None:
+            return None
+        forms = [form for count in range(av[0], av[1] + 1) for form in _sequence_forms_of([body] * count)]
+    elif op is sre.SUBPATTERN and not av[1] and not av[2]:
+        forms = _sequence_forms(list(av[3].data))
+    else:
+        return None
+    return forms if forms is not None and len(forms) <= _MAX_FORMS else None
+
+
+def _sequence_forms(items: list[Any]) -> list[list[Any]] | None:
+    parts = []
+    for item in items:
+        forms = _forms(item)
+        if forms is None:
+            return None
+        parts.append(forms)
+    combined = _sequence_forms_of(parts)
+    return combined if len(combined) <= _MAX_FORMS else None
+
+
+def _sequence_forms_of(parts: list[list[list[Any]]]) -> list[list[Any]]:
+    """Every concatenation of one form of each part, in order."""
+    combined: list[list[Any]] = [[]]
+    for forms in parts:
+        combined = [head + form for head in combined for form in forms]
+        if len(combined) > _MAX_FORMS:
+            return combined
+    return combined
+
+
+def _tail(item: Any) -> list[Any]:
+    """Fixed-width items that every match of ``item`` ends with ([] when unknown)."""
+    sre = _sre_constants
+    op, av = item
+    if _fixed_width(item):
+        return [item]
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+        return _sequence_tail(list(av[2].data))
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _sequence_tail(list(av[3].data))
+    if op is sre.BRANCH:
+        tails = [_sequence_tail(list(alternative.data)) for alternative in av[1]]
+        widths = {_parser.SubPattern(None, tail).getwidth() for tail in tails}  # type: ignore[arg-type]
+        if all(tails) and len(widths) == 1:
+            return [(sre.BRANCH, (None, [_parser.SubPattern(None, tail) for tail in tails]))]  # type: ignore[arg-type]
+    return []
+
+
+def _sequence_tail(items: list[Any]) -> list[Any]:
+    """Fixed-width items every match of the sequence ends with: the end of its last item that
+    consumes text (assertions after it are left out)."""
+    while items and _parser.SubPattern(None, [items[-1]]).getwidth() == (0, 0):  # type: ignore[arg-type]
+        items = items[:-1]
+    return _tail(items[-1]) if items else []
+
+
+def _fixed_width(item: Any) -> bool:
+    low, high = _parser.SubPattern(None, [item]).getwidth()  # type: ignore[arg-type]
+    return bool(low == high)
+
+
+def _of_sequence(items: list[tuple[object, object]]) -> list[Clause]:
+    """The clauses of a sequence: each item's, plus runs of adjacent literals as one string."""
+    clauses: list[Clause] = []
+    run: list[str] = []
+    for op, av in items:
+        char = _literal_char(op, av)
+        if char is not None:
+            run.append(char)
+            continue
+        if run:
+            clauses.append(frozenset(("".join(run),)))
+            run = []
+        clauses += _of_item(op, av)
+    if run:
+        clauses.append(frozenset(("".join(run),)))
+    return clauses
+
+
+def _literal_char(op: object, av: object) -> str | None:
+    sre = _sre_constants
+    if op is sre.LITERAL:
+        return chr(av)  # type: ignore[arg-type]
+    if op is sre.IN and len(av) == 1 and av[0][0] is sre.LITERAL:  # type: ignore[arg-type, index]
+        return chr(av[0][1])  # type: ignore[index]
+    return None
+
+
+def _of_item(op: object, av: object) -> list[Clause]:
+    sre = _sre_constants
+    if op is sre.IN:
+        chars = _class_chars(av)  # type: ignore[arg-type]
+        return [frozenset(chars)] if chars else []
+    if op is sre.SUBPATTERN:
+        add_flags, del_flags, body = av[1], av[2], av[3]  # type: ignore[index]
+        return [] if add_flags & re.IGNORECASE or del_flags else _of_sequence(list(body.data))
+    if op is sre.ATOMIC_GROUP:
+        return _of_sequence(list(av.data))  # type: ignore[attr-defined]
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return _of_sequence(list(av[2].data)) if av[0] >= 1 else []  # type: ignore[index]
+    if op is sre.ASSERT:  # a lookahead or lookbehind that must hold: its text is in the text too
+        return _of_sequence(list(av[1].data))  # type: ignore[index]
+    if op is sre.BRANCH:
+        return _of_branch(av[1])  # type: ignore[index]
+    return []  # any character, a category, a negative assertion, a back-reference, an anchor
+
+
+def _of_branch(alternatives: Iterable[object]) -> list[Clause]:
+    """One clause: the best clause of each alternative, joined (a match takes one alternative)."""
+    joined: set[str] = set()
+    count = 0
+    for alternative in alternatives:
+        clauses = _of_sequence(list(alternative.data))  # type: ignore[attr-defined]
+        if not clauses:
+            return []
+        joined |= max(clauses, key=_strength)
+        count += 1
+    return [frozenset(joined)] if count <= _MAX_ALTERNATIVES else []
+
+
+def _strength(clause: Clause) -> tuple[int, int]:
+    """How well a clause rules texts out: long strings, few of them."""
+    return min(map(len, clause)), -len(clause)
+
+
+def _class_chars(items: list[tuple[object, object]]) -> list[str]:
+    """The characters of a small class without categories or negation, else []."""
+    sre = _sre_constants
+    chars: list[str] = []
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.append(chr(av))  # type: ignore[arg-type]
+        elif op is sre.RANGE and av[1] - av[0] < _SMALL_CLASS:  # type: ignore[index, operator]
+            chars += map(chr, range(av[0], av[1] + 1))  # type: ignore[index, operator]
+        else:
+            return []
+        if len(chars) > _SMALL_CLASS:
+            return []
+    return chars
+
+
+class TextIndex:
+    """Which strings occur in one text; each answer computed once."""
+
+    def __init__(self, text: str, line_starts: tuple[int, ...] | None = None) -> None:
+        self.text = text
+        self._present: dict[str, bool] = {}
+        self._line_starts = line_starts
+        self._doubled_answers: dict[tuple[int, int], bool] = {}
+        self._counts: dict[str, int] = {}
+        self._lines: dict[str, set[int]] = {}
+
+    @property
+    def line_starts(self) -> tuple[int, ...]:
+        if self._line_starts is None:
+            self._line_starts = line_starts_of(self.text)
+        return self._line_starts
+
+    def doubled_somewhere(self, shortest: int, longest: int) -> bool:
+        """Is there a k (shortest <= k <= longest) such that k characters from U+0100 to U+FFFF are
+        followed by the same k characters? May answer True when there is not (then the regex
+        decides), never False when there is."""
+        present = self._doubled_answers.get((shortest, longest))
+        if present is None:
+            present = self._doubled_answers[shortest, longest] = self._doubled(shortest, longest)
+        return present
+
+    def _doubled(self, shortest: int, longest: int) -> bool:
+        # One byte per UTF-16 code unit: its low byte, as one big integer L, and a mask M with 1
+        # where the high byte is 0 (ASCII, Latin-1). For a shift by k units, byte i of
+        # (L ^ L >> k bytes) | M | M >> k bytes is zero where units i and i + k have the same low
+        # byte and neither is below U+0100: k zero bytes in a row are where k characters (of the
+        # Basic Multilingual Plane, beyond U+00FF) may be followed by the same k. Equal characters
+        # always give a zero byte; unequal ones rarely do, and then the regex decides.
+        try:
+            units = self.text.encode("utf-16-le")
+        except UnicodeEncodeError:  # a lone surrogate: let the regex decide
+            return True
+        count = len(units) // 2
+        low = int.from_bytes(units[::2], "little")
+        mask = int.from_bytes(units[1::2].translate(_HIGH_BYTE_ZERO), "little")
+        for length in range(shortest, min(longest, count // 2) + 1):
+            shift = 8 * length
+            diff = ((low ^ (low >> shift)) | mask | (mask >> shift)).to_bytes(count, "little")
+            if b"\0" * length in diff[:count - length]:
+                return True
+        return False
+
+    def contains(self, string: str) -> bool:
+        present = self._present.get(string)
+        if present is None:
+            present = self._present[string] = self._contains(string)
+        return present
+
+    def _contains(self, string: str) -> bool:
+        if len(string) == 1:
+            return string in self.text
+        # one absent character settles it without the (slower) substring search
+        contains = self.contains
+        return all(map(contains, string)) and string in self.text
+
+    def may_match(self, clauses: tuple[Clause, ...]) -> bool:
+        """False when some clause has no string in the text: the pattern cannot match."""
+        present = self._present
+        for clause in clauses:
+            for string in clause:
+                known = present.get(string)
+                if known is None:
+                    known = present[string] = self._contains(string)
+                if known:
+                    break
+            else:
+                return False
+        return True
+
+    def candidate_lines(self, clauses: tuple[Clause, ...]) -> set[int] | None:
+        """0-based indexes of the lines holding a string of the clause found least often in the
+        text (every match within one line is on such a line); None when there are no clauses."""
+        if not clauses:
+            return None
+        rarest = min(clauses, key=lambda clause: sum(map(self._count, clause)))
+        return set().union(*map(self._lines_with, rarest))
+
+    def _count(self, string: str) -> int:
+        count = self._counts.get(string)
+        if count is None:
+            count = self._counts[string] = self.text.count(string) if self.contains(string) else 0
+        return count
+
+    def _lines_with(self, string: str) -> set[int]:
+        """Indexes of the lines where ``string`` starts."""
+        lines = self._lines.get(string)
+        if lines is None:
+            lines = set()
+            find, starts, position = self.text.find, self.line_starts, self.text.find(string)
+            while position != -1:
+                line = bisect.bisect_right(starts, position) - 1
+                lines.add(line)
+                # the next occurrence on a later line: the rest of this line holds no new line index
+                next_start = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+                position = find(string, max(position + 1, next_start))
+            self._lines[string] = lines
+        return lines
+
+
+def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...] | None = None) -> TextIndex:
+    """The TextIndex of ``text`` (whose lines start at ``line_starts``, when known) kept in a
+    report's ``cache``, shared by every rule of one report."""
+    index = cache.get("textscan.index")
+    if not isinstance(index, TextIndex) or index.text is not text:
+        index = TextIndex(text, line_starts)
+        cache["textscan.index"] = index
+    return index
+
+
+def candidate_lines(index: TextIndex, pattern: re.Pattern[str]) -> set[int] | None:
+    """The lines on which ``pattern`` may match (matched line by line); None: any line."""
+    return index.candidate_lines(required_literals(pattern.pattern))
+
+
+def may_match(index: TextIndex, pattern: re.Pattern[str]) -> bool:
+    """False when ``pattern`` (a rule regex, compiled with ``re.MULTILINE``) cannot match anywhere
+    in the indexed text, nor in any part of it. Reads only the pattern's source, so a lazily
+    compiled rule pattern that is ruled out is never compiled."""
+    return index.may_match(required_literals(pattern.pattern))
+
+
+def found_in(index: TextIndex, pattern: re.Pattern[str]) -> bool:
+    """``pattern.search(index.text) is not None`` (``pattern`` a rule regex, ``re.MULTILINE``),
+    answered by the prefilter where it can be."""
+    if ruled_out(index, pattern):
+        return False
+    known = prefilter(pattern.pattern)
+    text = index.text
+    if known.line_anchored:
+        match = pattern.match
+        return any(match(text, start) for start in index.line_starts)
+    return pattern.search(text) is not None
+
+
+def ruled_out(index: TextIndex, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> bool:
+    """True when ``pattern.search(index.text, start, end)`` certainly finds nothing: a required
+    literal is absent from the text or the anchor gate finds nothing in the same range. (A match
+    within a range is a match of its literals in the text; the gate, searched with the same
+    bounds, matches wherever the pattern does.)"""
+    known = prefilter(pattern.pattern)
+    if not index.may_match(known.clauses):
+        return True
+    if known.doubled is not None and not index.doubled_somewhere(*known.doubled):
+        return True
+    text = index.text
+    return known.gate is not None and known.gate.search(text, start, len(text) if end is None else end) is None
