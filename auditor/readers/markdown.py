@@ -87,13 +87,16 @@ def _table(tokens: Sequence[Any], index: int) -> tuple[int, _Block]:
 
 
 class _Writer:
-    """The text being built, with the source offset of every character (-1: none of its own)."""
+    """The text being built, with the source offset of every character, kept as runs: ``runs`` holds
+    [text offset, source offset, length] of each stretch of text whose characters come from
+    consecutive characters of the source (a whole line, a piece of inline text)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.line_starts = line_starts_of(source)
-        self.chars: list[str] = []
-        self.anchors: list[int] = []
+        self.pieces: list[str] = []
+        self.length = 0
+        self.runs: list[list[int]] = []
         self.grids: list[Grid] = []
 
     def line_start(self, line: int) -> int:
@@ -103,8 +106,24 @@ class _Writer:
         return self.line_start(line + 1) - 1 if line + 1 < len(self.line_starts) else len(self.source)
 
     def put(self, text: str, anchors: Sequence[int]) -> None:
-        self.chars.extend(text)
-        self.anchors.extend(anchors)
+        """Append ``text``, whose i-th character comes from source offset ``anchors[i]``."""
+        self.pieces.append(text)
+        if isinstance(anchors, range) and anchors.step == 1:
+            self._anchor(self.length, anchors.start, len(anchors))
+        else:
+            for index, anchor in enumerate(anchors):
+                self._anchor(self.length + index, anchor, 1)
+        self.length += len(text)
+
+    def _anchor(self, text_offset: int, source_offset: int, length: int) -> None:
+        """``length`` characters from ``text_offset`` on come from the source from ``source_offset`` on."""
+        if not length:
+            return
+        runs = self.runs
+        if runs and runs[-1][1] + runs[-1][2] == source_offset:
+            runs[-1][2] += length
+        else:
+            runs.append([text_offset, source_offset, length])
 
     def newline(self, anchor: int) -> None:
         self.put("\n", [anchor])
@@ -115,7 +134,7 @@ class _Writer:
         self.newline(end)
 
     # -- inline content -------------------------------------------------------------------
-    def locate(self, content: str, cursor: int, limit: int) -> tuple[list[int], int]:
+    def locate(self, content: str, cursor: int, limit: int) -> tuple[Sequence[int], int]:
         """Source offsets of ``content`` found from ``cursor`` on, and the cursor after it.
 
         Text that markdown-it changed (``\\*`` is ``*``, ``&amp;`` is ``&``) is not in the source as
@@ -123,7 +142,7 @@ class _Writer:
         punctuation mark or blank only close by; what is not found takes the cursor's place."""
         found = self.source.find(content, cursor, limit)
         if found >= 0:
-            return list(range(found, found + len(content))), found + len(content)
+            return range(found, found + len(content)), found + len(content)
         anchors: list[int] = []
         for run in _RUNS.findall(content):
             window = limit if len(run) > 1 or not _SINGLE.fullmatch(run) else min(limit, cursor + _SEARCH_WINDOW)
@@ -135,7 +154,7 @@ class _Writer:
                 anchors += [min(cursor, max(limit - 1, 0))] * len(run)
         return anchors, cursor
 
-    def inline(self, token: Any, cursor: int, limit: int) -> Iterator[tuple[str, list[int]]]:
+    def inline(self, token: Any, cursor: int, limit: int) -> Iterator[tuple[str, Sequence[int]]]:
         """(text, anchors) pieces of an inline token; a piece ``"\\n"`` is a line break."""
         for child in token.children or ():
             if child.type in ("softbreak", "hardbreak"):
@@ -171,7 +190,7 @@ class _Writer:
 
     # -- tables ---------------------------------------------------------------------------
     def table(self, block: _Block) -> None:
-        table_start = len(self.chars)
+        table_start = self.length
         cells: list[GridCell] = []
         inlines = iter(block.inlines)
         for row_index, (line, count) in enumerate(block.rows):
@@ -183,17 +202,18 @@ class _Writer:
                 if not text and bar < 0 and column:
                     continue  # a cell markdown-it adds to a short row: not typed, so not written
                 self.put(" ", [anchors[0] if anchors else cursor])
-                start = len(self.chars)
+                start = self.length
                 self.put(text, anchors)
-                cells.append(GridCell(row_index, column, text, start, len(self.chars)))
+                cells.append(GridCell(row_index, column, text, start, self.length))
                 cursor = bar if bar >= 0 else (anchors[-1] + 1 if anchors else cursor)
                 self.put(" |", [cursor, cursor])
             self.newline(limit)
-        self.grids.append(Grid(tuple(cells), table_start, len(self.chars)))
+        self.grids.append(Grid(tuple(cells), table_start, self.length))
 
     def _cell(self, token: Any, cursor: int, limit: int) -> tuple[str, list[int]]:
         """A cell's text without markup or surrounding blanks, and its source offsets."""
-        text, anchors = "", []
+        text = ""
+        anchors: list[int] = []
         for piece, piece_anchors in self.inline(token, cursor, limit):
             if piece != "\n":
                 text += piece
@@ -203,18 +223,36 @@ class _Writer:
         return stripped, anchors[lead:lead + len(stripped)]
 
     # -- result ---------------------------------------------------------------------------
+    def drop_last(self) -> None:
+        """Forget the last character written."""
+        while not self.pieces[-1]:
+            self.pieces.pop()
+        self.pieces[-1] = self.pieces[-1][:-1]
+        self.length -= 1
+        self.runs[-1][2] -= 1
+        if not self.runs[-1][2]:
+            self.runs.pop()
+
     def segment_map(self) -> SegmentMap:
-        """Runs of consecutive source offsets become one segment each."""
+        """Runs of consecutive source offsets become one segment each, cut after each source newline
+        (a segment stays on one source line)."""
         text_offsets: list[int] = []
         positions: list[Position] = []
-        previous = -2
-        for index, anchor in enumerate(self.anchors):
-            if anchor != previous + 1 or self.source[previous:previous + 1] == "\n":
-                line = max(0, min(len(self.line_starts) - 1, _line_index(self.line_starts, anchor)))
-                text_offsets.append(index)
-                positions.append(Position(line + 1, anchor - self.line_starts[line] + 1))
-            previous = anchor
+        find = self.source.find
+        for text_start, source_start, length in self.runs:
+            text_offsets.append(text_start)
+            positions.append(self._position(source_start))
+            last = source_start + length - 1  # a newline there ends the run anyway
+            newline = find("\n", source_start, last)
+            while newline >= 0:
+                text_offsets.append(text_start + newline + 1 - source_start)
+                positions.append(self._position(newline + 1))
+                newline = find("\n", newline + 1, last)
         return SegmentMap(tuple(text_offsets) or (0,), tuple(positions) or (Position(1, 1),))
+
+    def _position(self, source_offset: int) -> Position:
+        line = max(0, min(len(self.line_starts) - 1, _line_index(self.line_starts, source_offset)))
+        return Position(line + 1, source_offset - self.line_starts[line] + 1)
 
 
 def _line_index(line_starts: Sequence[int], offset: int) -> int:
@@ -243,8 +281,9 @@ def read_markdown_file(path: str, data: bytes) -> Document:
     while line < len(writer.line_starts):
         writer.verbatim(line)
         line += 1
-    result = "".join(writer.chars)
+    result = "".join(writer.pieces)
     if text.endswith("\n") and result.endswith("\n\n"):
-        result, writer.anchors = result[:-1], writer.anchors[:-1]  # the source's final newline, not a line
+        writer.drop_last()  # the source's final newline, not a line
+        result = result[:-1]
     return Document(path=path, text=result, source_format="md", encoding=source.encoding,
                     source_map=writer.segment_map(), source_text=text, grids=tuple(writer.grids))
