@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from auditor.document import Document, Line
 from auditor.structure.detection import Detection, HeadingPattern
@@ -23,9 +23,9 @@ from auditor.structure.regions import Region
 _TITLE_END = re.compile(r"[。;；:：!?！？]|\s{2,}")
 
 
-@dataclass(frozen=True)
-class Heading:
-    """An ordinal-marked line. ``index`` is its place in ``Report.outline``; ``parent`` likewise."""
+class Heading(NamedTuple):
+    """An ordinal-marked line. ``index`` is its place in ``Report.outline``; ``parent`` likewise.
+    (A NamedTuple rather than a frozen dataclass: as immutable, three times cheaper to make.)"""
 
     index: int
     level: int
@@ -40,9 +40,9 @@ class Heading:
     parent: int | None
 
 
-@dataclass(frozen=True)
-class SeriesMarker:
-    """An inline ordinal such as ``二是`` at ``start``..``end`` under heading ``parent``."""
+class SeriesMarker(NamedTuple):
+    """An inline ordinal such as ``二是`` at ``start``..``end`` under heading ``parent``.
+    (A NamedTuple: a report has a hundred of them, and a frozen dataclass costs 1.3 µs each to make.)"""
 
     series: str
     ordinal: int
@@ -131,16 +131,18 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
     markers: list[SeriesMarker] = []
     parent_of = _parents(outline)
     table_lines = table_line_set(regions)
+    line_starts, text = document.line_starts, document.text
     for series in detection.inline_series:
+        numeral = series.numeral
         for match in series.pattern.finditer(document.folded):
-            line_index = document.line_index_of(match.start())
+            line_index = bisect.bisect_right(line_starts, match.start()) - 1  # document.line_index_of
             if line_index in table_lines:
                 continue
-            ordinal = ordinal_value(match.group("ordinal"), series.numeral)
+            ordinal = ordinal_value(match.group("ordinal"), numeral)
             if ordinal is None:
                 continue
-            start = match.start("ordinal")
-            markers.append(SeriesMarker(series.name, ordinal, document.text[start:match.end()], start,
-                                        match.end(), line_index, parent_of(line_index)))
+            start, end = match.span("ordinal")[0], match.end()
+            markers.append(SeriesMarker(series.name, ordinal, text[start:end], start, end, line_index,
+                                        parent_of(line_index)))
     markers.sort(key=lambda marker: marker.start)
     return tuple(markers)

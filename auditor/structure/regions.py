@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from auditor.document import Document
-from auditor.structure.detection import Detection
+from auditor.structure.detection import Detection, line_search
 
 _SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
 
@@ -77,17 +77,19 @@ def caption_like(stripped: str, detection: Detection) -> bool:
         return True
     if len(stripped) > detection.region_max_label_length or _SENTENCE_END.search(stripped):
         return False
-    return detection.region_prose is None or not detection.region_prose.search(stripped)
+    return detection.region_prose is None or not line_search(detection.region_prose)(stripped)
 
 
 def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
     regions: list[Region] = []
+    anchors = [line_search(anchor) for anchor in detection.region_anchors]
+    stops = [line_search(stop) for stop in detection.region_stops]
+    prose = line_search(detection.region_prose) if detection.region_prose is not None else None
     index = 0
     count = len(folded_lines)
     while index < count:
         line = folded_lines[index]
-        if not any(anchor.search(line) for anchor in detection.region_anchors) \
-                or not caption_like(line.strip(), detection):
+        if not any(search(line) for search in anchors) or not caption_like(line.strip(), detection):
             index += 1
             continue
         first = last = index
@@ -97,11 +99,11 @@ def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
             if not text:
                 cursor += 1
                 continue
-            if any(stop.search(text) for stop in detection.region_stops):
+            if any(search(text) for search in stops):
                 break
             if len(text) > detection.region_max_label_length and not (_is_pipe(text) or _is_aligned(text)):
                 break
-            if detection.region_prose is not None and detection.region_prose.search(text):
+            if prose is not None and prose(text):
                 break
             last = cursor
             cursor += 1
