@@ -15,10 +15,12 @@ A document's real grids (HTML, docx) are regions too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.document import Document
 from auditor.structure.detection import Detection, line_search
+from auditor.structure.literals import candidate_lines
 
 _SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
 
@@ -80,20 +82,32 @@ def caption_like(stripped: str, detection: Detection) -> bool:
     return detection.region_prose is None or not line_search(detection.region_prose)(stripped)
 
 
-def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
+def _anchor_lines(document: Document, detection: Detection) -> Iterable[int]:
+    """The lines an anchor can match (see structure.literals), in order."""
+    found: set[int] = set()
+    for anchor in detection.region_anchors:
+        lines = candidate_lines(anchor, document.folded, document.line_starts)
+        if lines is None:
+            return range(document.line_count)
+        found |= lines
+    return sorted(found)
+
+
+def _anchored(folded_lines: list[str], detection: Detection, openers: Iterable[int]) -> list[Region]:
+    """Regions opened by an anchor on one of the lines ``openers`` (ascending; other lines cannot open one)."""
     regions: list[Region] = []
     anchors = [line_search(anchor) for anchor in detection.region_anchors]
     stops = [line_search(stop) for stop in detection.region_stops]
     prose = line_search(detection.region_prose) if detection.region_prose is not None else None
-    index = 0
+    index = 0  # the first line after the last region
     count = len(folded_lines)
-    while index < count:
-        line = folded_lines[index]
-        if not any(search(line) for search in anchors) or not caption_like(line.strip(), detection):
-            index += 1
+    for opener in openers:
+        line = folded_lines[opener]
+        if opener < index or not any(search(line) for search in anchors) \
+                or not caption_like(line.strip(), detection):
             continue
-        first = last = index
-        cursor = index + 1
+        first = last = opener
+        cursor = opener + 1
         while cursor < count:
             text = folded_lines[cursor].strip()
             if not text:
@@ -108,7 +122,7 @@ def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
             last = cursor
             cursor += 1
         regions.append(Region(first, last, "labels"))
-        index = max(cursor, index + 1)
+        index = max(cursor, opener + 1)
     return regions
 
 
@@ -130,7 +144,7 @@ def find_regions(document: Document, detection: Detection) -> tuple[Region, ...]
     stripped = [line.strip() for line in folded_lines]
     regions = _runs([_is_pipe(text) for text in stripped], lines, "pipe", 2)
     regions += _runs([_is_tabbed(text) for text in stripped], lines, "tab", 2)
-    regions += _anchored(folded_lines, detection)
+    regions += _anchored(folded_lines, detection, _anchor_lines(document, detection))
     for grid in document.grids:
         regions.append(Region(document.line_index_of(grid.start_offset),
                               document.line_index_of(max(grid.start_offset, grid.end_offset - 1)), "grid"))
