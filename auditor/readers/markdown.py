@@ -18,13 +18,14 @@ those of the file the user opened. Text that markdown-it changed (an escape ``\\
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap, line_starts_of
-from auditor.readers.text import read_text_file
+from auditor.readers.text import decode_text
 
 _SEARCH_WINDOW = 8  # how far ahead one changed character is looked for in the source
 _DROPPED_INLINE = frozenset({"html_inline"})  # inline markup that is not report text
@@ -32,10 +33,60 @@ _SINGLE = re.compile(r"[!-/:-@\[-`{-~\s\u00a0\u3000]")  # ASCII punctuation and 
 _RUNS = re.compile(rf"{_SINGLE.pattern}|(?:(?!{_SINGLE.pattern}).)+", re.S)
 
 
+@functools.cache  # one parser for the run: parse() keeps no state between documents
 def _parser() -> Any:
     from markdown_it import MarkdownIt  # imported only when a Markdown file is read
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    _plain_text_shortcut(parser)
+    return parser
+
+
+def _plain_text_shortcut(parser: Any) -> None:
+    """Most paragraphs of a report are plain text: markdown-it's inline parser turns such a paragraph,
+    one without any of the characters its ``text`` rule stops at but line breaks, into text tokens
+    and line breaks, after setting up its state and trying its rules at every break. This parser's
+    inline ``parse`` makes those tokens directly (``_plain_tokens``) and parses everything else as
+    before. Left as it is when the installed markdown-it does not expose that set of characters
+    (``terminator_re``) or does not try ``text`` and then ``newline`` first."""
+    inline = parser.inline
+    terminator = getattr(inline, "terminator_re", None)
+    names = [rule.__name__ for rule in inline.ruler.getRules("")]
+    if terminator is None or names[:2] != ["text", "newline"]:
+        return
+    full = inline.parse
+
+    def parse(src: str, md: Any, env: Any, tokens: list[Any]) -> list[Any]:
+        lines = src.split("\n")
+        if any(terminator.search(line) for line in lines):
+            return full(src, md, env, tokens)
+        tokens += _plain_tokens(lines)
+        return tokens
+
+    inline.parse = parse  # this parser instance only
+
+
+def _plain_tokens(lines: list[str]) -> Iterator[Any]:
+    """The tokens of markdown-it's inline parser for plain text lines: the text of each line, a
+    ``softbreak`` after it, or a ``hardbreak`` after two or more trailing spaces; one trailing space
+    is dropped, as are all before a hard break and the spaces and tabs that open a later line."""
+    from markdown_it.token import Token
+
+    last = len(lines) - 1
+    for index, line in enumerate(lines):
+        if index:
+            line = line.lstrip(" \t")
+        kind = "softbreak"
+        if index < last and line.endswith("  "):
+            line, kind = line.rstrip(" "), "hardbreak"
+        elif index < last and line.endswith(" "):
+            line = line[:-1]
+        if line:
+            token = Token("text", "", 0)
+            token.content = line
+            yield token
+        if index < last:
+            yield Token(kind, "br", 0)
 
 
 @dataclass(frozen=True)
@@ -260,8 +311,7 @@ def _line_index(line_starts: Sequence[int], offset: int) -> int:
 
 
 def read_markdown_file(path: str, data: bytes) -> Document:
-    source = read_text_file(path, data)
-    text = source.text
+    text, encoding = decode_text(data)
     writer = _Writer(text)
     line = 0
     for block in sorted(_blocks(_parser().parse(text)), key=lambda item: item.first):
@@ -285,5 +335,5 @@ def read_markdown_file(path: str, data: bytes) -> Document:
     if text.endswith("\n") and result.endswith("\n\n"):
         writer.drop_last()  # the source's final newline, not a line
         result = result[:-1]
-    return Document(path=path, text=result, source_format="md", encoding=source.encoding,
+    return Document(path=path, text=result, source_format="md", encoding=encoding,
                     source_map=writer.segment_map(), source_text=text, grids=tuple(writer.grids))
