@@ -74,15 +74,15 @@ def fold_table() -> dict[int, str]:
 # folds each at C speed before the scan below, which then stops far less often.
 _PROSE_PUNCTUATION = "，：（）；"
 _SHORT = 256  # below this length ``str.translate`` alone is as fast
-_OUTSIDE_BMP = regexcache.compile("[\U00010000-\U0010ffff]")
 
 
 @functools.cache
 def _foldable_run() -> re.Pattern[str]:
-    """Runs of characters that fold to another one, all in the Basic Multilingual Plane (so ``re``
-    tests each with a bitmap, not a list of thousands of ranges)."""
+    """Runs of characters that fold to another one in the Basic Multilingual Plane (one class of
+    those only, so that ``re`` tests each character with a bitmap, not a list of thousands of
+    ranges), and runs of characters outside it (translated whole; rare in a report)."""
     chars = "".join(re.escape(chr(code)) for code in sorted(fold_table()) if code <= 0xFFFF)
-    return regexcache.compile(f"[{chars}]+")
+    return regexcache.compile(f"[{chars}]+|[\U00010000-\U0010ffff]+")
 
 
 def _fold_run(match: re.Match[str]) -> str:
@@ -96,7 +96,7 @@ def fold(text: str) -> str:
     looks up every character in the table, when only a few in twenty fold. A long text is folded
     by replacing the common punctuation, then translating only the runs that fold."""
     table = fold_table()
-    if len(text) < _SHORT or _OUTSIDE_BMP.search(text):
+    if len(text) < _SHORT:
         return text.translate(table)
     for char in _PROSE_PUNCTUATION:
         text = text.replace(char, table[ord(char)])
