@@ -181,12 +181,22 @@ class Document:
         return bisect.bisect_right(self.line_starts, offset) - 1
 
     @cached_property
+    def text_lines(self) -> list[str]:
+        """``text.split("\\n")``, split once per document (do not modify it)."""
+        return self.text.split("\n")
+
+    @cached_property
+    def folded_lines(self) -> list[str]:
+        """``folded.split("\\n")``, split once per document (do not modify it)."""
+        return self.folded.split("\n")
+
+    @cached_property
     def all_lines(self) -> tuple[Line, ...]:
         """Every line of the text, built once per document."""
         # split and map run in C; only the Line objects are made in Python
-        texts, folds = self.text.split("\n"), self.folded.split("\n")
+        texts = self.text_lines
         ends = map(operator.add, self.line_starts, map(len, texts))
-        return tuple(map(Line, itertools.count(1), self.line_starts, ends, texts, folds))
+        return tuple(map(Line, itertools.count(1), self.line_starts, ends, texts, self.folded_lines))
 
     def line(self, index: int) -> Line:
         return self.all_lines[index]

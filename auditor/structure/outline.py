@@ -63,11 +63,13 @@ def _marked_lines(document: Document, detection: Detection,
     """Every line outside tables that opens with an ordinal marker, with the first pattern it matches."""
     found: list[tuple[Line, HeadingPattern, re.Match[str], int]] = []
     table_lines = table_line_set(regions)
-    for line in document.lines():
-        if not line.folded.strip() or line.number - 1 in table_lines:
+    matchers = [(pattern, pattern.pattern.match) for pattern in detection.headings]
+    for line in document.all_lines:
+        folded = line.folded
+        if not folded.strip() or line.number - 1 in table_lines:
             continue
-        for pattern in detection.headings:
-            match = pattern.pattern.match(line.folded)
+        for pattern, match_line in matchers:
+            match = match_line(folded)
             if match is None:
                 continue
             ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
@@ -96,20 +98,20 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
     levels = _levels(marked, detection)
     for line, pattern, match, ordinal in marked:
         level = levels[pattern.level]
-        rest = line.text[match.end():]
+        end = match.end()
+        rest = line.text[end:]
         lead = len(rest) - len(rest.lstrip())
-        title = _TITLE_END.split(rest.strip(), maxsplit=1)[0][:60]
-        title_end = line.start + match.end() + lead + len(title)
+        body = rest.strip()
+        title_break = _TITLE_END.search(body)
+        title = (body[:title_break.start()] if title_break else body)[:60]
         while stack and stack[-1].level >= level:
             stack.pop()
         marker_start = match.start("ordinal")
-        heading = Heading(
-            index=len(headings), level=level, ordinal=ordinal,
-            marker=line.text[marker_start:match.end()].strip(), title=title.strip(),
-            line_index=line.number - 1, start=line.start + marker_start,
-            marker_end=line.start + match.end(), title_end=title_end, end=line.end,
-            parent=stack[-1].index if stack else None,
-        )
+        # fields in order: index, level, ordinal, marker, title, line_index, start, marker_end,
+        # title_end, end, parent (positional: a report has dozens of headings)
+        heading = Heading(len(headings), level, ordinal, line.text[marker_start:end].strip(), title.strip(),
+                          line.number - 1, line.start + marker_start, line.start + end,
+                          line.start + end + lead + len(title), line.end, stack[-1].index if stack else None)
         headings.append(heading)
         stack.append(heading)
     return tuple(headings)

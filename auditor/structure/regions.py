@@ -139,11 +139,14 @@ def _merge(regions: list[Region]) -> tuple[Region, ...]:
 
 
 def find_regions(document: Document, detection: Detection) -> tuple[Region, ...]:
-    lines = document.text.split("\n")
-    folded_lines = document.folded.split("\n")
-    stripped = [line.strip() for line in folded_lines]
-    regions = _runs([_is_pipe(text) for text in stripped], lines, "pipe", 2)
-    regions += _runs([_is_tabbed(text) for text in stripped], lines, "tab", 2)
+    folded_lines = document.folded_lines
+    regions: list[Region] = []
+    # a text without a bar (a tab) has no pipe (tab) line: most reports need neither pass
+    if "|" in document.folded or "\t" in document.folded:
+        lines = document.text_lines
+        stripped = [line.strip() for line in folded_lines]
+        regions += _runs([_is_pipe(text) for text in stripped], lines, "pipe", 2)
+        regions += _runs([_is_tabbed(text) for text in stripped], lines, "tab", 2)
     regions += _anchored(folded_lines, detection, _anchor_lines(document, detection))
     for grid in document.grids:
         regions.append(Region(document.line_index_of(grid.start_offset),
