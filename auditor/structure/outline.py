@@ -127,20 +127,23 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
     heading_lines = [heading.line_index for heading in outline]  # outline[i].index == i
     table_lines = table_line_set(regions)
     line_starts, text, folded = document.line_starts, document.text, document.folded
-    bisect_right = bisect.bisect_right
+    bisect_right, make = bisect.bisect_right, tuple.__new__  # (make: see below)
     for series in detection.inline_series:
         name, numeral = series.name, series.numeral
+        ordinal_group = series.pattern.groupindex["ordinal"]
         for match in series.pattern.finditer(folded):
-            line_index = bisect_right(line_starts, match.start()) - 1  # document.line_index_of
+            match_start, end = match.span()
+            line_index = bisect_right(line_starts, match_start) - 1  # document.line_index_of
             if line_index in table_lines:
                 continue
-            start, ordinal_end = match.span("ordinal")
+            start, ordinal_end = match.span(ordinal_group)
             ordinal = ordinal_value(folded[start:ordinal_end], numeral)
             if ordinal is None or start < 0:
                 continue
-            end = match.end()
             parent = bisect_right(heading_lines, line_index) - 1
-            markers.append(SeriesMarker(name, ordinal, text[start:end], start, end, line_index,
-                                        parent if parent >= 0 else None))
+            # tuple.__new__ makes the same SeriesMarker as SeriesMarker(...), whose __new__ is a
+            # Python function costing twice as much
+            markers.append(make(SeriesMarker, (name, ordinal, text[start:end], start, end, line_index,
+                                               parent if parent >= 0 else None)))
     markers.sort(key=operator.attrgetter("start"))
     return tuple(markers)
