@@ -193,10 +193,12 @@ class Document:
     @cached_property
     def all_lines(self) -> tuple[Line, ...]:
         """Every line of the text, built once per document."""
-        # split and map run in C; only the Line objects are made in Python
+        # all in C: tuple.__new__(Line, fields) makes the same Line as Line(*fields), without the
+        # Python-level __new__ a NamedTuple has (a report has hundreds of lines)
         texts = self.text_lines
         ends = map(operator.add, self.line_starts, map(len, texts))
-        return tuple(map(Line, itertools.count(1), self.line_starts, ends, texts, self.folded_lines))
+        fields = zip(itertools.count(1), self.line_starts, ends, texts, self.folded_lines)
+        return tuple(map(tuple.__new__, itertools.repeat(Line), fields))
 
     def line(self, index: int) -> Line:
         return self.all_lines[index]
