@@ -15,12 +15,12 @@ A document's real grids (HTML, docx) are regions too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from auditor.document import Document
 from auditor.structure.detection import Detection, line_search
-from auditor.structure.literals import candidate_lines
+from auditor.structure.literals import candidate_lines, lines_holding
 
 _SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
 
@@ -50,23 +50,30 @@ def _is_tabbed(stripped: str) -> bool:
     return stripped.count("\t") >= 1 and sum(1 for field in stripped.split("\t") if field.strip()) >= 2
 
 
-def _runs(flags: list[bool], lines: list[str], form: str, minimum: int) -> list[Region]:
+def _runs(flagged: list[int], lines: list[str], form: str, minimum: int) -> list[Region]:
+    """Regions of ``minimum`` or more flagged lines (0-based indexes, ascending) with nothing but
+    blank lines between them."""
     regions: list[Region] = []
-    start: int | None = None
-    last_flagged = -1
-    for index, flagged in enumerate([*flags, False]):
-        blank = index < len(lines) and not lines[index].strip()
-        if flagged:
-            if start is None:
-                start = index
-            last_flagged = index
-        elif blank and start is not None:
-            continue
-        elif start is not None:
-            if sum(flags[start : last_flagged + 1]) >= minimum:
-                regions.append(Region(start, last_flagged, form))
-            start = None
+    index = 0
+    while index < len(flagged):
+        first = last = flagged[index]
+        count = 1
+        index += 1
+        while index < len(flagged) and not any(lines[between].strip() for between in range(last + 1, flagged[index])):
+            last = flagged[index]
+            count += 1
+            index += 1
+        if count >= minimum:
+            regions.append(Region(first, last, form))
     return regions
+
+
+def _flagged(document: Document, char: str, test: Callable[[str], bool]) -> list[int]:
+    """The lines, ascending, whose stripped folded text passes ``test``; ``test`` holds only for a
+    line holding ``char``, so only those lines are tried."""
+    folded_lines = document.folded_lines
+    candidates = lines_holding(document.folded, document.line_starts, (char,))
+    return [index for index in sorted(candidates) if test(folded_lines[index].strip())]
 
 
 _SENTENCE_END = re.compile(r"[。;,]\s*$")
@@ -141,12 +148,9 @@ def _merge(regions: list[Region]) -> tuple[Region, ...]:
 def find_regions(document: Document, detection: Detection) -> tuple[Region, ...]:
     folded_lines = document.folded_lines
     regions: list[Region] = []
-    # a text without a bar (a tab) has no pipe (tab) line: most reports need neither pass
-    if "|" in document.folded or "\t" in document.folded:
-        lines = document.text_lines
-        stripped = [line.strip() for line in folded_lines]
-        regions += _runs([_is_pipe(text) for text in stripped], lines, "pipe", 2)
-        regions += _runs([_is_tabbed(text) for text in stripped], lines, "tab", 2)
+    # a pipe line holds a bar and a tab line a tab: only those lines are tried
+    regions += _runs(_flagged(document, "|", _is_pipe), document.text_lines, "pipe", 2)
+    regions += _runs(_flagged(document, "\t", _is_tabbed), document.text_lines, "tab", 2)
     regions += _anchored(folded_lines, detection, _anchor_lines(document, detection))
     for grid in document.grids:
         regions.append(Region(document.line_index_of(grid.start_offset),
