@@ -64,9 +64,9 @@ def _marked_lines(document: Document, detection: Detection,
     found: list[tuple[Line, HeadingPattern, re.Match[str], int]] = []
     table_lines = table_line_set(regions)
     matchers = [(pattern, pattern.pattern.match) for pattern in detection.headings]
-    for line in document.all_lines:
-        folded = line.folded
-        if not folded.strip() or line.number - 1 in table_lines:
+    lines = document.all_lines
+    for index, folded in enumerate(document.folded_lines):
+        if not folded or folded.isspace() or index in table_lines:  # (isspace: no stripped copy)
             continue
         for pattern, match_line in matchers:
             match = match_line(folded)
@@ -75,7 +75,7 @@ def _marked_lines(document: Document, detection: Detection,
             ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
             if ordinal is None:
                 continue
-            found.append((line, pattern, match, ordinal))
+            found.append((lines[index], pattern, match, ordinal))
             break
     return found
 
@@ -121,8 +121,9 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
                 outline: tuple[Heading, ...]) -> tuple[SeriesMarker, ...]:
     """Inline ordinals outside tables, each with the innermost heading whose section holds it.
 
-    A report has a hundred of them: the loop makes no call it can avoid (line and parent found by
-    bisection inline, the ordinal read from the folded text by its span)."""
+    A report can have a hundred of them: the loop makes no call it can avoid (line and parent found
+    by bisection inline, once per line; the ordinal read from the folded text by its span, its value
+    parsed once per series)."""
     markers: list[SeriesMarker] = []
     heading_lines = [heading.line_index for heading in outline]  # outline[i].index == i
     table_lines = table_line_set(regions)
@@ -131,19 +132,28 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
     for series in detection.inline_series:
         name, numeral = series.name, series.numeral
         ordinal_group = series.pattern.groupindex["ordinal"]
+        values: dict[str, int | None] = {}  # ordinal text -> value (markers repeat 一 二 三 …)
+        # the line of the previous marker (the next one is often on the same line): its index, its
+        # offsets [line_start, line_end), its parent heading, whether it is in a table
+        line_index, line_start, line_end, parent, in_table = -1, 0, -1, None, False
         for match in series.pattern.finditer(folded):
             match_start, end = match.span()
-            line_index = bisect_right(line_starts, match_start) - 1  # document.line_index_of
-            if line_index in table_lines:
+            if not line_start <= match_start < line_end:
+                line_index = bisect_right(line_starts, match_start) - 1  # document.line_index_of
+                line_start = line_starts[line_index]
+                line_end = line_starts[line_index + 1] if line_index + 1 < len(line_starts) else len(folded) + 1
+                in_table = line_index in table_lines
+                heading = bisect_right(heading_lines, line_index) - 1
+                parent = heading if heading >= 0 else None
+            if in_table:
                 continue
             start, ordinal_end = match.span(ordinal_group)
-            ordinal = ordinal_value(folded[start:ordinal_end], numeral)
+            key = folded[start:ordinal_end]
+            ordinal = values[key] if key in values else values.setdefault(key, ordinal_value(key, numeral))
             if ordinal is None or start < 0:
                 continue
-            parent = bisect_right(heading_lines, line_index) - 1
             # tuple.__new__ makes the same SeriesMarker as SeriesMarker(...), whose __new__ is a
             # Python function costing twice as much
-            markers.append(make(SeriesMarker, (name, ordinal, text[start:end], start, end, line_index,
-                                               parent if parent >= 0 else None)))
+            markers.append(make(SeriesMarker, (name, ordinal, text[start:end], start, end, line_index, parent)))
     markers.sort(key=operator.attrgetter("start"))
     return tuple(markers)
