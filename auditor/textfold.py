@@ -81,7 +81,7 @@ def _foldable_run() -> re.Pattern[str]:
     """Runs of characters that fold to another one in the Basic Multilingual Plane (one class of
     those only, so that ``re`` tests each character with a bitmap, not a list of thousands of
     ranges), and runs of characters outside it (translated whole; rare in a report)."""
-    chars = "".join(re.escape(chr(code)) for code in sorted(fold_table()) if code <= 0xFFFF)
+    chars = re.escape("".join(chr(code) for code in sorted(fold_table()) if code <= 0xFFFF))  # one call: fast
     return regexcache.compile(f"[{chars}]+|[\U00010000-\U0010ffff]+")
 
 
