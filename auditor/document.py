@@ -9,10 +9,12 @@ turns it into a line and column of the file the user opened.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from auditor.textfold import fold
 
@@ -111,9 +113,9 @@ def line_starts_of(text: str) -> tuple[int, ...]:
     return tuple(starts)
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of the document text: 1-based number in the text, offsets without the newline."""
+class Line(NamedTuple):
+    """One line of the document text: 1-based number in the text, offsets without the newline.
+    (A NamedTuple rather than a frozen dataclass: as immutable, three times cheaper to make.)"""
 
     number: int
     start: int
@@ -179,12 +181,24 @@ class Document:
         return bisect.bisect_right(self.line_starts, offset) - 1
 
     @cached_property
+    def text_lines(self) -> list[str]:
+        """``text.split("\\n")``, split once per document (do not modify it)."""
+        return self.text.split("\n")
+
+    @cached_property
+    def folded_lines(self) -> list[str]:
+        """``folded.split("\\n")``, split once per document (do not modify it)."""
+        return self.folded.split("\n")
+
+    @cached_property
     def all_lines(self) -> tuple[Line, ...]:
         """Every line of the text, built once per document."""
-        text, folded, starts = self.text, self.folded, self.line_starts
-        bounds = [*starts[1:], len(text) + 1]
-        return tuple(Line(index + 1, start, end - 1, text[start:end - 1], folded[start:end - 1])
-                     for index, (start, end) in enumerate(zip(starts, bounds, strict=True)))
+        # all in C: tuple.__new__(Line, fields) makes the same Line as Line(*fields), without the
+        # Python-level __new__ a NamedTuple has (a report has hundreds of lines)
+        texts = self.text_lines
+        ends = map(operator.add, self.line_starts, map(len, texts))
+        fields = zip(itertools.count(1), self.line_starts, ends, texts, self.folded_lines)
+        return tuple(map(tuple.__new__, itertools.repeat(Line), fields))
 
     def line(self, index: int) -> Line:
         return self.all_lines[index]

@@ -71,9 +71,37 @@ def fold_table() -> dict[int, str]:
     return table
 
 
+# Full-width punctuation of Chinese prose: a third of the characters a report folds. ``str.replace``
+# folds each at C speed before the scan below, which then stops far less often.
+_PROSE_PUNCTUATION = "，：（）；"
+_SHORT = 256  # below this length ``str.translate`` alone is as fast
+
+
+@functools.cache
+def _foldable_run() -> re.Pattern[str]:
+    """Runs of characters that fold to another one in the Basic Multilingual Plane (one class of
+    those only, so that ``re`` tests each character with a bitmap, not a list of thousands of
+    ranges), and runs of characters outside it (translated whole; rare in a report)."""
+    chars = re.escape("".join(chr(code) for code in sorted(fold_table()) if code <= 0xFFFF))  # one call: fast
+    return regexcache.compile(f"[{chars}]+|[\U00010000-\U0010ffff]+")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(fold_table())
+
+
 def fold(text: str) -> str:
-    """Fold ``text`` for matching; the result has the same length as ``text``."""
-    return text.translate(fold_table())
+    """Fold ``text`` for matching; the result has the same length as ``text``.
+
+    The same as ``text.translate(fold_table())``, about three times faster on a report: translate
+    looks up every character in the table, when only a few in twenty fold. A long text is folded
+    by replacing the common punctuation, then translating only the runs that fold."""
+    table = fold_table()
+    if len(text) < _SHORT:
+        return text.translate(table)
+    for char in _PROSE_PUNCTUATION:
+        text = text.replace(char, table[ord(char)])
+    return _foldable_run().sub(_fold_run, text)
 
 
 _HAN_RUN = regexcache.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")

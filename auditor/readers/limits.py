@@ -118,7 +118,11 @@ def read_file_bytes(path: str) -> bytes:
             raise _not_regular(info.st_mode)
         check_size(info.st_size)
         limit = max_file_size()
-        data = stream.read(limit + 1) if limit else stream.read()
+        # read the size fstat gave (and one byte more) first: read(limit + 1) would allocate the
+        # whole limit (100 MB) for every file; the rest is read only if the file is longer
+        data = stream.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += stream.read(limit + 1 - len(data)) if limit else stream.read()
     check_size(len(data))  # the file grew while we read it
     return data
 

@@ -18,13 +18,14 @@ those of the file the user opened. Text that markdown-it changed (an escape ``\\
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap, line_starts_of
-from auditor.readers.text import read_text_file
+from auditor.readers.text import decode_text
 
 _SEARCH_WINDOW = 8  # how far ahead one changed character is looked for in the source
 _DROPPED_INLINE = frozenset({"html_inline"})  # inline markup that is not report text
@@ -32,10 +33,60 @@ _SINGLE = re.compile(r"[!-/:-@\[-`{-~\s\u00a0\u3000]")  # ASCII punctuation and 
 _RUNS = re.compile(rf"{_SINGLE.pattern}|(?:(?!{_SINGLE.pattern}).)+", re.S)
 
 
+@functools.cache  # one parser for the run: parse() keeps no state between documents
 def _parser() -> Any:
     from markdown_it import MarkdownIt  # imported only when a Markdown file is read
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    _plain_text_shortcut(parser)
+    return parser
+
+
+def _plain_text_shortcut(parser: Any) -> None:
+    """Most paragraphs of a report are plain text: markdown-it's inline parser turns such a paragraph,
+    one without any of the characters its ``text`` rule stops at but line breaks, into text tokens
+    and line breaks, after setting up its state and trying its rules at every break. This parser's
+    inline ``parse`` makes those tokens directly (``_plain_tokens``) and parses everything else as
+    before. Left as it is when the installed markdown-it does not expose that set of characters
+    (``terminator_re``) or does not try ``text`` and then ``newline`` first."""
+    inline = parser.inline
+    terminator = getattr(inline, "terminator_re", None)
+    names = [rule.__name__ for rule in inline.ruler.getRules("")]
+    if terminator is None or names[:2] != ["text", "newline"]:
+        return
+    full = inline.parse
+
+    def parse(src: str, md: Any, env: Any, tokens: list[Any]) -> list[Any]:
+        lines = src.split("\n")
+        if any(terminator.search(line) for line in lines):
+            return full(src, md, env, tokens)
+        tokens += _plain_tokens(lines)
+        return tokens
+
+    inline.parse = parse  # this parser instance only
+
+
+def _plain_tokens(lines: list[str]) -> Iterator[Any]:
+    """The tokens of markdown-it's inline parser for plain text lines: the text of each line, a
+    ``softbreak`` after it, or a ``hardbreak`` after two or more trailing spaces; one trailing space
+    is dropped, as are all before a hard break and the spaces and tabs that open a later line."""
+    from markdown_it.token import Token
+
+    last = len(lines) - 1
+    for index, line in enumerate(lines):
+        if index:
+            line = line.lstrip(" \t")
+        kind = "softbreak"
+        if index < last and line.endswith("  "):
+            line, kind = line.rstrip(" "), "hardbreak"
+        elif index < last and line.endswith(" "):
+            line = line[:-1]
+        if line:
+            token = Token("text", "", 0)
+            token.content = line
+            yield token
+        if index < last:
+            yield Token(kind, "br", 0)
 
 
 @dataclass(frozen=True)
@@ -87,13 +138,16 @@ def _table(tokens: Sequence[Any], index: int) -> tuple[int, _Block]:
 
 
 class _Writer:
-    """The text being built, with the source offset of every character (-1: none of its own)."""
+    """The text being built, with the source offset of every character, kept as runs: ``runs`` holds
+    [text offset, source offset, length] of each stretch of text whose characters come from
+    consecutive characters of the source (a whole line, a piece of inline text)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.line_starts = line_starts_of(source)
-        self.chars: list[str] = []
-        self.anchors: list[int] = []
+        self.pieces: list[str] = []
+        self.length = 0
+        self.runs: list[list[int]] = []
         self.grids: list[Grid] = []
 
     def line_start(self, line: int) -> int:
@@ -103,8 +157,24 @@ class _Writer:
         return self.line_start(line + 1) - 1 if line + 1 < len(self.line_starts) else len(self.source)
 
     def put(self, text: str, anchors: Sequence[int]) -> None:
-        self.chars.extend(text)
-        self.anchors.extend(anchors)
+        """Append ``text``, whose i-th character comes from source offset ``anchors[i]``."""
+        self.pieces.append(text)
+        if isinstance(anchors, range) and anchors.step == 1:
+            self._anchor(self.length, anchors.start, len(anchors))
+        else:
+            for index, anchor in enumerate(anchors):
+                self._anchor(self.length + index, anchor, 1)
+        self.length += len(text)
+
+    def _anchor(self, text_offset: int, source_offset: int, length: int) -> None:
+        """``length`` characters from ``text_offset`` on come from the source from ``source_offset`` on."""
+        if not length:
+            return
+        runs = self.runs
+        if runs and runs[-1][1] + runs[-1][2] == source_offset:
+            runs[-1][2] += length
+        else:
+            runs.append([text_offset, source_offset, length])
 
     def newline(self, anchor: int) -> None:
         self.put("\n", [anchor])
@@ -115,7 +185,7 @@ class _Writer:
         self.newline(end)
 
     # -- inline content -------------------------------------------------------------------
-    def locate(self, content: str, cursor: int, limit: int) -> tuple[list[int], int]:
+    def locate(self, content: str, cursor: int, limit: int) -> tuple[Sequence[int], int]:
         """Source offsets of ``content`` found from ``cursor`` on, and the cursor after it.
 
         Text that markdown-it changed (``\\*`` is ``*``, ``&amp;`` is ``&``) is not in the source as
@@ -123,7 +193,7 @@ class _Writer:
         punctuation mark or blank only close by; what is not found takes the cursor's place."""
         found = self.source.find(content, cursor, limit)
         if found >= 0:
-            return list(range(found, found + len(content))), found + len(content)
+            return range(found, found + len(content)), found + len(content)
         anchors: list[int] = []
         for run in _RUNS.findall(content):
             window = limit if len(run) > 1 or not _SINGLE.fullmatch(run) else min(limit, cursor + _SEARCH_WINDOW)
@@ -135,7 +205,7 @@ class _Writer:
                 anchors += [min(cursor, max(limit - 1, 0))] * len(run)
         return anchors, cursor
 
-    def inline(self, token: Any, cursor: int, limit: int) -> Iterator[tuple[str, list[int]]]:
+    def inline(self, token: Any, cursor: int, limit: int) -> Iterator[tuple[str, Sequence[int]]]:
         """(text, anchors) pieces of an inline token; a piece ``"\\n"`` is a line break."""
         for child in token.children or ():
             if child.type in ("softbreak", "hardbreak"):
@@ -171,7 +241,7 @@ class _Writer:
 
     # -- tables ---------------------------------------------------------------------------
     def table(self, block: _Block) -> None:
-        table_start = len(self.chars)
+        table_start = self.length
         cells: list[GridCell] = []
         inlines = iter(block.inlines)
         for row_index, (line, count) in enumerate(block.rows):
@@ -183,17 +253,18 @@ class _Writer:
                 if not text and bar < 0 and column:
                     continue  # a cell markdown-it adds to a short row: not typed, so not written
                 self.put(" ", [anchors[0] if anchors else cursor])
-                start = len(self.chars)
+                start = self.length
                 self.put(text, anchors)
-                cells.append(GridCell(row_index, column, text, start, len(self.chars)))
+                cells.append(GridCell(row_index, column, text, start, self.length))
                 cursor = bar if bar >= 0 else (anchors[-1] + 1 if anchors else cursor)
                 self.put(" |", [cursor, cursor])
             self.newline(limit)
-        self.grids.append(Grid(tuple(cells), table_start, len(self.chars)))
+        self.grids.append(Grid(tuple(cells), table_start, self.length))
 
     def _cell(self, token: Any, cursor: int, limit: int) -> tuple[str, list[int]]:
         """A cell's text without markup or surrounding blanks, and its source offsets."""
-        text, anchors = "", []
+        text = ""
+        anchors: list[int] = []
         for piece, piece_anchors in self.inline(token, cursor, limit):
             if piece != "\n":
                 text += piece
@@ -203,18 +274,36 @@ class _Writer:
         return stripped, anchors[lead:lead + len(stripped)]
 
     # -- result ---------------------------------------------------------------------------
+    def drop_last(self) -> None:
+        """Forget the last character written."""
+        while not self.pieces[-1]:
+            self.pieces.pop()
+        self.pieces[-1] = self.pieces[-1][:-1]
+        self.length -= 1
+        self.runs[-1][2] -= 1
+        if not self.runs[-1][2]:
+            self.runs.pop()
+
     def segment_map(self) -> SegmentMap:
-        """Runs of consecutive source offsets become one segment each."""
+        """Runs of consecutive source offsets become one segment each, cut after each source newline
+        (a segment stays on one source line)."""
         text_offsets: list[int] = []
         positions: list[Position] = []
-        previous = -2
-        for index, anchor in enumerate(self.anchors):
-            if anchor != previous + 1 or self.source[previous:previous + 1] == "\n":
-                line = max(0, min(len(self.line_starts) - 1, _line_index(self.line_starts, anchor)))
-                text_offsets.append(index)
-                positions.append(Position(line + 1, anchor - self.line_starts[line] + 1))
-            previous = anchor
+        find = self.source.find
+        for text_start, source_start, length in self.runs:
+            text_offsets.append(text_start)
+            positions.append(self._position(source_start))
+            last = source_start + length - 1  # a newline there ends the run anyway
+            newline = find("\n", source_start, last)
+            while newline >= 0:
+                text_offsets.append(text_start + newline + 1 - source_start)
+                positions.append(self._position(newline + 1))
+                newline = find("\n", newline + 1, last)
         return SegmentMap(tuple(text_offsets) or (0,), tuple(positions) or (Position(1, 1),))
+
+    def _position(self, source_offset: int) -> Position:
+        line = max(0, min(len(self.line_starts) - 1, _line_index(self.line_starts, source_offset)))
+        return Position(line + 1, source_offset - self.line_starts[line] + 1)
 
 
 def _line_index(line_starts: Sequence[int], offset: int) -> int:
@@ -222,8 +311,7 @@ def _line_index(line_starts: Sequence[int], offset: int) -> int:
 
 
 def read_markdown_file(path: str, data: bytes) -> Document:
-    source = read_text_file(path, data)
-    text = source.text
+    text, encoding = decode_text(data)
     writer = _Writer(text)
     line = 0
     for block in sorted(_blocks(_parser().parse(text)), key=lambda item: item.first):
@@ -243,8 +331,9 @@ def read_markdown_file(path: str, data: bytes) -> Document:
     while line < len(writer.line_starts):
         writer.verbatim(line)
         line += 1
-    result = "".join(writer.chars)
+    result = "".join(writer.pieces)
     if text.endswith("\n") and result.endswith("\n\n"):
-        result, writer.anchors = result[:-1], writer.anchors[:-1]  # the source's final newline, not a line
-    return Document(path=path, text=result, source_format="md", encoding=source.encoding,
+        writer.drop_last()  # the source's final newline, not a line
+        result = result[:-1]
+    return Document(path=path, text=result, source_format="md", encoding=encoding,
                     source_map=writer.segment_map(), source_text=text, grids=tuple(writer.grids))

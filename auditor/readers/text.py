@@ -119,9 +119,15 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text_file(path: str, data: bytes) -> Document:
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text with LF line ends, encoding); raises ReadError when there is no text."""
     text, encoding = decode_bytes(data)
     text = normalise_newlines(text)
     if not text.strip():
         raise ReadError("文件没有任何文字内容")
+    return text, encoding
+
+
+def read_text_file(path: str, data: bytes) -> Document:
+    text, encoding = decode_text(data)
     return Document(path=path, text=text, source_format="txt", encoding=encoding)

@@ -21,8 +21,9 @@ Keys (all optional, merged across rulebook files, later files win)::
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,22 @@ class Detection:
             if low <= year <= high:
                 return era
         return None
+
+
+LineSearch = Callable[[str], "re.Match[str] | None"]
+
+
+@functools.cache
+def line_search(pattern: re.Pattern[str]) -> LineSearch:
+    """``pattern.search`` for a text of one line (no line break in it): ``pattern.match`` when the
+    pattern opens with ``^`` or ``\\A``, which in such a text can only hold at its start. The match is
+    the same; a search would try, and fail, at every other position of the line."""
+    from re import _constants, _parser  # the parsed form tells a leading ``^`` from one inside a group
+
+    items = _parser.parse(pattern.pattern, pattern.flags).data
+    starts = (_constants.AT_BEGINNING, _constants.AT_BEGINNING_STRING)
+    anchored = bool(items) and items[0][0] is _constants.AT and items[0][1] in starts
+    return pattern.match if anchored else pattern.search
 
 
 def compile_regex(source: Any, path: tuple[str | int, ...]) -> re.Pattern[str]:

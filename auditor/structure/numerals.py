@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -32,6 +34,7 @@ def chinese_to_int(text: str) -> int | None:
     return total
 
 
+@functools.lru_cache(maxsize=4096)  # markers repeat (一 二 三 …): one parse each
 def ordinal_value(text: str, numeral: str) -> int | None:
     """The integer an ordinal marker's number stands for (``numeral`` is chinese or arabic)."""
     if numeral == "arabic":

@@ -15,10 +15,12 @@ A document's real grids (HTML, docx) are regions too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from auditor.document import Document
-from auditor.structure.detection import Detection
+from auditor.structure.detection import Detection, line_search
+from auditor.structure.literals import candidate_lines, lines_holding
 
 _SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
 
@@ -48,23 +50,30 @@ def _is_tabbed(stripped: str) -> bool:
     return stripped.count("\t") >= 1 and sum(1 for field in stripped.split("\t") if field.strip()) >= 2
 
 
-def _runs(flags: list[bool], lines: list[str], form: str, minimum: int) -> list[Region]:
+def _runs(flagged: list[int], lines: list[str], form: str, minimum: int) -> list[Region]:
+    """Regions of ``minimum`` or more flagged lines (0-based indexes, ascending) with nothing but
+    blank lines between them."""
     regions: list[Region] = []
-    start: int | None = None
-    last_flagged = -1
-    for index, flagged in enumerate([*flags, False]):
-        blank = index < len(lines) and not lines[index].strip()
-        if flagged:
-            if start is None:
-                start = index
-            last_flagged = index
-        elif blank and start is not None:
-            continue
-        elif start is not None:
-            if sum(flags[start : last_flagged + 1]) >= minimum:
-                regions.append(Region(start, last_flagged, form))
-            start = None
+    index = 0
+    while index < len(flagged):
+        first = last = flagged[index]
+        count = 1
+        index += 1
+        while index < len(flagged) and not any(lines[between].strip() for between in range(last + 1, flagged[index])):
+            last = flagged[index]
+            count += 1
+            index += 1
+        if count >= minimum:
+            regions.append(Region(first, last, form))
     return regions
+
+
+def _flagged(document: Document, char: str, test: Callable[[str], bool]) -> list[int]:
+    """The lines, ascending, whose stripped folded text passes ``test``; ``test`` holds only for a
+    line holding ``char``, so only those lines are tried."""
+    folded_lines = document.folded_lines
+    candidates = lines_holding(document.folded, document.line_starts, (char,))
+    return [index for index in sorted(candidates) if test(folded_lines[index].strip())]
 
 
 _SENTENCE_END = re.compile(r"[。;,]\s*$")
@@ -77,36 +86,50 @@ def caption_like(stripped: str, detection: Detection) -> bool:
         return True
     if len(stripped) > detection.region_max_label_length or _SENTENCE_END.search(stripped):
         return False
-    return detection.region_prose is None or not detection.region_prose.search(stripped)
+    return detection.region_prose is None or not line_search(detection.region_prose)(stripped)
 
 
-def _anchored(folded_lines: list[str], detection: Detection) -> list[Region]:
+def _anchor_lines(document: Document, detection: Detection) -> Iterable[int]:
+    """The lines an anchor can match (see structure.literals), in order."""
+    found: set[int] = set()
+    for anchor in detection.region_anchors:
+        lines = candidate_lines(anchor, document.folded, document.line_starts)
+        if lines is None:
+            return range(document.line_count)
+        found |= lines
+    return sorted(found)
+
+
+def _anchored(folded_lines: list[str], detection: Detection, openers: Iterable[int]) -> list[Region]:
+    """Regions opened by an anchor on one of the lines ``openers`` (ascending; other lines cannot open one)."""
     regions: list[Region] = []
-    index = 0
+    anchors = [line_search(anchor) for anchor in detection.region_anchors]
+    stops = [line_search(stop) for stop in detection.region_stops]
+    prose = line_search(detection.region_prose) if detection.region_prose is not None else None
+    index = 0  # the first line after the last region
     count = len(folded_lines)
-    while index < count:
-        line = folded_lines[index]
-        if not any(anchor.search(line) for anchor in detection.region_anchors) \
+    for opener in openers:
+        line = folded_lines[opener]
+        if opener < index or not any(search(line) for search in anchors) \
                 or not caption_like(line.strip(), detection):
-            index += 1
             continue
-        first = last = index
-        cursor = index + 1
+        first = last = opener
+        cursor = opener + 1
         while cursor < count:
             text = folded_lines[cursor].strip()
             if not text:
                 cursor += 1
                 continue
-            if any(stop.search(text) for stop in detection.region_stops):
+            if any(search(text) for search in stops):
                 break
             if len(text) > detection.region_max_label_length and not (_is_pipe(text) or _is_aligned(text)):
                 break
-            if detection.region_prose is not None and detection.region_prose.search(text):
+            if prose is not None and prose(text):
                 break
             last = cursor
             cursor += 1
         regions.append(Region(first, last, "labels"))
-        index = max(cursor, index + 1)
+        index = max(cursor, opener + 1)
     return regions
 
 
@@ -123,12 +146,12 @@ def _merge(regions: list[Region]) -> tuple[Region, ...]:
 
 
 def find_regions(document: Document, detection: Detection) -> tuple[Region, ...]:
-    lines = document.text.split("\n")
-    folded_lines = document.folded.split("\n")
-    stripped = [line.strip() for line in folded_lines]
-    regions = _runs([_is_pipe(text) for text in stripped], lines, "pipe", 2)
-    regions += _runs([_is_tabbed(text) for text in stripped], lines, "tab", 2)
-    regions += _anchored(folded_lines, detection)
+    folded_lines = document.folded_lines
+    regions: list[Region] = []
+    # a pipe line holds a bar and a tab line a tab: only those lines are tried
+    regions += _runs(_flagged(document, "|", _is_pipe), document.text_lines, "pipe", 2)
+    regions += _runs(_flagged(document, "\t", _is_tabbed), document.text_lines, "tab", 2)
+    regions += _anchored(folded_lines, detection, _anchor_lines(document, detection))
     for grid in document.grids:
         regions.append(Region(document.line_index_of(grid.start_offset),
                               document.line_index_of(max(grid.start_offset, grid.end_offset - 1)), "grid"))

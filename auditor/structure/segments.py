@@ -22,12 +22,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from auditor.document import Document, Grid, Line, Position
 from auditor.structure.detection import Detection, RunInSettings
+from auditor.structure.literals import candidate_lines
 
 _TOKEN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[。!?]\s*$")
@@ -58,13 +59,17 @@ class ShiftedLocator:
         return locator.locate(self.shifted.original(offset)) if locator is not None else None
 
 
-def _is_run_in(line: Line, settings: RunInSettings, grid_bounds: list[tuple[int, int]]) -> bool:
-    """Long, with two signals, and neither a pipe row nor a row of a reader's grid."""
+def _is_run_in(line: Line, settings: RunInSettings, grid_bounds: list[tuple[int, int]],
+               signal_lines: list[set[int] | None]) -> bool:
+    """Long, with two signals, and neither a pipe row nor a row of a reader's grid. ``signal_lines``
+    holds, for each signal, the lines it can match (None: any line; see structure.literals)."""
     if len(line.text) < settings.min_length or line.folded.lstrip().startswith("|"):
         return False
     if any(start <= line.start < end for start, end in grid_bounds):
         return False
-    return sum(len(pattern.findall(line.folded)) for pattern in settings.signals) >= 2
+    index = line.number - 1
+    return sum(len(pattern.findall(line.folded)) for pattern, lines in zip(settings.signals, signal_lines, strict=True)
+               if lines is None or index in lines) >= 2
 
 
 def _skip_blanks(text: str, index: int) -> int:
@@ -184,6 +189,13 @@ def _cut(document: Document, cuts: list[int]) -> Document:
     )
 
 
+def _signalled_lines(document: Document, signal_lines: list[set[int] | None]) -> Iterable[Line]:
+    """The lines a signal can match, in order: only they can be run-in."""
+    if any(lines is None for lines in signal_lines):
+        return document.all_lines
+    return [document.line(index) for index in sorted(set().union(*signal_lines))]
+
+
 def segment_run_in(document: Document, detection: Detection) -> Document:
     """``document`` with its run-in lines cut into lines, or ``document`` itself when it has none."""
     settings = detection.run_in
@@ -192,7 +204,8 @@ def segment_run_in(document: Document, detection: Detection) -> Document:
     ordinals = tuple(pattern.pattern for pattern in detection.headings)
     cuts: set[int] = set()
     grid_bounds = [(grid.start_offset, grid.end_offset) for grid in document.grids]
-    for line in document.all_lines:
-        if _is_run_in(line, settings, grid_bounds):
+    signal_lines = [candidate_lines(pattern, document.folded, document.line_starts) for pattern in settings.signals]
+    for line in _signalled_lines(document, signal_lines):
+        if _is_run_in(line, settings, grid_bounds, signal_lines):
             cuts |= _line_cuts(line, settings, ordinals)
     return _cut(document, sorted(cuts)) if cuts else document

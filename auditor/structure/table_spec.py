@@ -45,6 +45,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +64,7 @@ MAX_LABEL_BREAKS = 2  # a label wrapped inside its cell: at most this many line 
 
 
 _UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
+_BLANK_RUN = regexcache.compile(r"([ \t\n\r]+)")  # the complement, captured for re.split
 
 
 @dataclass(frozen=True)
@@ -100,15 +103,17 @@ class Squeezed:
 
     @classmethod
     def of(cls, folded: str) -> Squeezed:
-        runs = [match.span() for match in _UNSQUEEZED_RUN.finditer(folded)]
-        pieces = [folded[start:end] for start, end in runs]
-        squeezed_starts: list[int] = []
-        total = 0
-        for piece in pieces:
-            squeezed_starts.append(total)
-            total += len(piece)
-        offsets = OffsetMap(tuple(start for start, _ in runs), tuple(end for _, end in runs),
-                            tuple(squeezed_starts), total)
+        # split at the blanks (kept, captured): kept runs and blank runs alternate, a kept run first
+        # and last (empty when the text starts or ends blank); every step below runs in C
+        parts = _BLANK_RUN.split(folded)
+        part_starts = list(itertools.accumulate(map(len, parts), initial=0))
+        pieces, starts = parts[0::2], part_starts[0:len(parts):2]
+        first, last = (1 if not pieces[0] else 0), (len(pieces) - 1 if not pieces[-1] else len(pieces))
+        pieces, starts = pieces[first:last], starts[first:last]
+        lengths = list(map(len, pieces))
+        squeezed_starts = list(itertools.accumulate(lengths, initial=0))
+        offsets = OffsetMap(tuple(starts), tuple(map(operator.add, starts, lengths)),
+                            tuple(squeezed_starts[:-1]), squeezed_starts[-1])
         return cls(folded, "".join(pieces), offsets)
 
     def _whole(self, start: int, end: int, label_end: int) -> bool:
@@ -135,6 +140,8 @@ class Squeezed:
 
 def has_label(pattern: re.Pattern[str], text: str) -> bool:
     """Whether ``text`` (a line or part of one) holds a whole-cell match of ``pattern``."""
+    if pattern.search("".join(_UNSQUEEZED_RUN.findall(text))) is None:
+        return False  # no match at all in the squeezed text (most calls): no offsets needed
     return Squeezed.of(text).search(pattern, 0, len(text)) is not None
 
 

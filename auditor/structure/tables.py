@@ -26,9 +26,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from auditor.literals import word_index
 from auditor.structure import Report
 from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
+from auditor.structure.literals import match_spans
 from auditor.structure.regions import caption_like
 from auditor.structure.run_together import digits_of, one_split, run_together
 from auditor.structure.table_header import HeaderMap, header_map
@@ -145,15 +145,24 @@ def parse_value(raw: str, money: bool = False) -> tuple[ValueClass, int | Decima
 def _anchor(report: Report, spec: TableSpec, squeezed: _LazySqueezed) -> tuple[int, int] | None:
     """The first anchor match inside a table region, else the first anywhere; failing that, a
     header row that opens the table (``header:``)."""
-    words = word_index(report.cache, report.document.folded)  # skips anchors whose words are absent
-    matches = sorted((match.start(), match.end()) for pattern in spec.anchors if words.may_match(pattern)
-                     for match in pattern.finditer(report.document.folded))
+    matches = sorted(span for pattern in spec.anchors for span in _spans(report, pattern))
     matches = [span for span in matches if report.in_table(span[0]) or _caption_like(report, span[0])]
     in_region = [span for span in matches if report.in_table(span[0])]
     found = in_region or matches
     if found:
         return found[0]
     return _header_anchor(report, spec, squeezed) if spec.header is not None else None
+
+
+def _spans(report: Report, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans of ``pattern``'s matches in the folded text, found once per report (several tables
+    share a header pattern). Do not modify the list."""
+    memo: dict[re.Pattern[str], list[tuple[int, int]]] = report.cache.setdefault("tables.spans", {})
+    found = memo.get(pattern)
+    if found is None:
+        document = report.document
+        found = memo[pattern] = match_spans(pattern, document.folded, document.line_starts)
+    return found
 
 
 def _caption_like(report: Report, offset: int) -> bool:
@@ -181,10 +190,7 @@ def _header_anchor(report: Report, spec: TableSpec, squeezed: _LazySqueezed) -> 
     one or the next top-level heading, by the table's columns and then one of its rows."""
     assert spec.header is not None
     folded = report.document.folded
-    key = ("tables.header_hits", spec.header.pattern)  # the tables of one format share a header label
-    hits = report.cache.get(key)
-    if hits is None:
-        hits = report.cache[key] = [match.span() for match in spec.header.finditer(folded)]
+    hits = _spans(report, spec.header)
     if not hits:
         return None
     headings = [report.document.line_starts[heading.line_index] for heading in report.outline
