@@ -20,15 +20,18 @@ straight to the positions where a match can start. The set covers every match's 
 so the matches are exactly those of ``re.compile``; a pattern that can match the empty string, or
 that can start with any character, keeps the code ``re`` generated.
 
-The file maps ``"FLAGS:SOURCE"`` to the JSON text of one entry, decoded on first use, so a run that
-needs a few patterns does not decode the code of all of them.
-The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once at
-exit when a run compiled something new, atomically, and is never required: delete it at will.
-JSON, not pickle or marshal: loading the cache must never run code.
+The file holds one entry per pattern (source, flags, group count and names as JSON, the code as
+32-bit words) behind an index by a digest of the flags and source, so a run reads the file's bytes
+and decodes only the small index and the entries of the patterns it compiles: a machine's file
+keeps every pattern any version of the rulebook ever used, and its size must not become start-up
+time. The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once
+at exit when a run compiled something new, atomically, and is never required: delete it at will.
+JSON and plain numbers, not pickle or marshal: loading the cache must never run code.
 """
 
 from __future__ import annotations
 
+import array
 import atexit
 import contextlib
 import json
@@ -44,8 +47,10 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None  # type: ignore[assignment]
 
-FORMAT = 4  # bump when the generated code or the file layout changes (4: first-character sets, lazy entries)
+FORMAT = 6  # bump when the generated code or the file layout changes (6: indexed entries, binary code)
+MAGIC = b"gk-audit regex cache\n"
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
+# entries: digest key -> the entry's JSON text as bytes (read from the file) or its value (compiled now)
 _STATE: dict[str, Any] = {"entries": None, "dirty": False}
 
 
@@ -55,12 +60,58 @@ def cache_file() -> Path:
     return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.json"
 
 
+def _key(source: str, flags: int) -> str:
+    import hashlib
+
+    return f"{flags}:{hashlib.blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
+
+
+def _read_entries(data: bytes) -> dict[str, Any]:
+    """The entries of a cache file: MAGIC, one line of JSON index (key -> [offset, length] into
+    what follows), then the entries (see ``_entry_bytes``); each stays bytes until its pattern is
+    asked for."""
+    if not data.startswith(MAGIC):
+        return {}
+    end = data.index(b"\n", len(MAGIC))
+    index = json.loads(data[len(MAGIC):end])
+    body = memoryview(data)[end + 1:]
+    return {key: body[offset:offset + length] for key, (offset, length) in index.items()}
+
+
+def _code_array() -> array.array[int]:
+    return array.array("I" if array.array("I").itemsize == 4 else "L")
+
+
+def _entry_bytes(entry: list[Any]) -> bytes:
+    """One entry as stored: the JSON of [source, flags, compiled flags, groups, groupindex,
+    indexgroup], a newline, then the code as 32-bit little-endian words (decoding a long list of
+    numbers from JSON would cost more than compiling some patterns)."""
+    source, flags, compiled_flags, code, groups, groupindex, indexgroup = entry
+    words = _code_array()
+    words.extend(code)
+    if sys.byteorder == "big":
+        words.byteswap()
+    header = json.dumps([source, flags, compiled_flags, groups, groupindex, indexgroup], separators=(",", ":"))
+    return header.encode("ascii") + b"\n" + words.tobytes()
+
+
+def _entry_from_bytes(data: bytes | memoryview) -> list[Any]:
+    data = bytes(data)
+    end = data.index(b"\n")
+    source, flags, compiled_flags, groups, groupindex, indexgroup = json.loads(data[:end])
+    words = _code_array()
+    words.frombytes(data[end + 1:])
+    if sys.byteorder == "big":
+        words.byteswap()
+    return [source, flags, compiled_flags, words.tolist(), groups, groupindex, indexgroup]
+
+
 def _entries() -> dict[str, Any]:
     entries = _STATE["entries"]
     if entries is None:
         try:
-            entries = json.loads(cache_file().read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entries = _read_entries(cache_file().read_bytes())
+        except (OSError, ValueError, TypeError):
             entries = {}
         if not isinstance(entries, dict):
             entries = {}
@@ -68,11 +119,15 @@ def _entries() -> dict[str, Any]:
     return entries
 
 
-def _rebuilt(source: str, entry: Any) -> re.Pattern[str] | None:
+def _rebuilt(source: str, flags: int, entry: Any) -> re.Pattern[str] | None:
     try:
-        # each entry is stored as its own JSON text, decoded only when its pattern is asked for
-        flags, code, groups, groupindex, indexgroup = json.loads(entry) if isinstance(entry, str) else entry
-        return _sre.compile(source, flags, code, groups, groupindex, tuple(indexgroup))  # type: ignore[no-any-return]
+        # an entry read from the file is decoded only now, when its pattern is asked for
+        stored = _entry_from_bytes(entry) if isinstance(entry, (bytes, memoryview)) else entry
+        stored_source, stored_flags, compiled_flags, code, groups, groupindex, indexgroup = stored
+        if stored_source != source or stored_flags != flags:  # not this pattern (a foreign or damaged file)
+            return None
+        return _sre.compile(  # type: ignore[no-any-return]
+            source, compiled_flags, code, groups, groupindex, tuple(indexgroup))
     except Exception:
         return None
 
@@ -165,8 +220,9 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
     if _sre is None:
         pattern = re.compile(source, flags)
     else:
-        name = f"{flags}:{source}"
-        pattern = _rebuilt(source, _entries().get(name)) if name in _entries() else None
+        name = _key(source, flags)
+        entry = _entries().get(name)
+        pattern = _rebuilt(source, flags, entry) if entry is not None else None
         if pattern is None:
             pattern = _fresh(source, flags, name)
     _PATTERNS[key] = pattern
@@ -180,11 +236,24 @@ def _fresh(source: str, flags: int, name: str) -> re.Pattern[str]:
         raise  # a bad pattern raises what re.compile raises, from the same parser
     except Exception:
         return re.compile(source, flags)
-    _entries()[name] = entry
+    _entries()[name] = [source, flags, *entry]
     if not _STATE["dirty"]:
         _STATE["dirty"] = True
         atexit.register(save)
     return pattern
+
+
+def _file_bytes(entries: dict[str, Any]) -> bytes:
+    """MAGIC, the index line, then each entry's JSON text (see ``_read_entries``)."""
+    index: dict[str, tuple[int, int]] = {}
+    texts: list[bytes] = []
+    offset = 0
+    for name, entry in entries.items():
+        text = bytes(entry) if isinstance(entry, (bytes, memoryview)) else _entry_bytes(entry)
+        index[name] = (offset, len(text))
+        texts.append(text)
+        offset += len(text)
+    return MAGIC + json.dumps(index, separators=(",", ":")).encode() + b"\n" + b"".join(texts)
 
 
 def save() -> None:
@@ -199,10 +268,8 @@ def save() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".regex.", dir=str(target.parent))
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                entries = {name: entry if isinstance(entry, str) else json.dumps(entry, separators=(",", ":"))
-                           for name, entry in _STATE["entries"].items()}
-                json.dump(entries, stream, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(_file_bytes(_STATE["entries"]))
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

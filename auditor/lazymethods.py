@@ -1,0 +1,73 @@
+"""Dataclass methods of gk-audit's own classes compiled on first use, not at import.
+
+Why: on Python 3.11 and 3.12, ``@dataclass`` writes the source of each method it adds
+(``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, and for a frozen class ``__setattr__`` and
+``__delattr__``) and compiles it with ``exec``: some 0.1 ms per method, six per frozen class. The
+package defines about a hundred dataclasses, so a one-file ``gk-audit check`` spent a third of its
+start-up compiling methods, most of which it never calls (a frozen class's ``__setattr__`` only
+runs to refuse an assignment; ``__repr__`` only for a developer).
+
+``install()`` wraps ``dataclasses._create_fn`` (the one function that compiles them) so that, for
+a class defined in an ``auditor`` module, every method except ``__init__`` is first a small stand-in
+that compiles the very method ``dataclasses`` would have made (same source, same globals and
+locals) on its first call, puts it on the class in its own place, and calls it. From then on the
+class has the method ``@dataclass`` would have given it, so behaviour and speed are unchanged; only
+the compiling moves to first use. Classes of other packages get their methods as before. Python
+3.13 and later compile all methods of a class at once and have no ``_create_fn``: nothing is
+changed there (nor when the function's signature is not the one expected).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import Any
+
+PACKAGE_PREFIX = "auditor"
+_EAGER: list[Any] = []  # the original dataclasses._create_fn, once installed
+
+
+def _expected_signature(function: Any) -> bool:
+    try:
+        parameters = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return False
+    return parameters == ["name", "args", "body", "globals", "locals", "return_type"]
+
+
+def install() -> None:
+    """Compile the dataclass methods (but ``__init__``) of ``auditor`` classes on first use."""
+    eager = getattr(dataclasses, "_create_fn", None)
+    if _EAGER or eager is None or not _expected_signature(eager):
+        return
+    _EAGER.append(eager)
+    dataclasses._create_fn = _create_fn  # type: ignore[attr-defined]
+
+
+def _create_fn(name: str, args: Any, body: Any, *, globals: Any = None, locals: Any = None,
+               return_type: Any = dataclasses.MISSING) -> Any:
+    eager = _EAGER[0]
+    module = (globals or {}).get("__name__") or ""
+    if name == "__init__" or not (module == PACKAGE_PREFIX or module.startswith(PACKAGE_PREFIX + ".")):
+        return eager(name, args, body, globals=globals, locals=locals, return_type=return_type)
+    captured = dict(locals or {})  # dataclasses may reuse the dict it passed: keep a copy
+    compiled: list[Any] = []
+
+    def first_use(self: Any, *rest: Any) -> Any:
+        if not compiled:
+            compiled.append(eager(name, args, body, globals=globals, locals=dict(captured), return_type=return_type))
+            _replace_on_class(type(self), name, first_use, compiled[0])
+        return compiled[0](self, *rest)
+
+    first_use.__name__ = name
+    return first_use
+
+
+def _replace_on_class(cls: type, name: str, stand_in: Any, method: Any) -> None:
+    """Put ``method`` where ``stand_in`` is in ``cls``'s MRO (a base class's, when inherited).
+    A stand-in wrapped by ``dataclasses`` (``__repr__``) is not found and keeps calling ``method``."""
+    for klass in cls.__mro__:
+        if klass.__dict__.get(name) is stand_in:
+            method.__qualname__ = getattr(stand_in, "__qualname__", method.__qualname__)
+            setattr(klass, name, method)
+            return
