@@ -15,12 +15,25 @@ class has the method ``@dataclass`` would have given it, so behaviour and speed 
 the compiling moves to first use. Classes of other packages get their methods as before. Python
 3.13 and later compile all methods of a class at once and have no ``_create_fn``: nothing is
 changed there (nor when the function's signature is not the one expected).
+
+The methods that are compiled (every ``__init__``, and the others on first use) are compiled once
+per machine: ``dataclasses`` compiles with ``exec(source)``, and the ``exec`` it is given for
+``auditor`` classes looks the source up in a file of code objects compiled before (``marshal``,
+as Python keeps its own bytecode), compiles what is new and adds it to the file at exit. Only
+what the running Python compiled from the exact source text is ever executed, so behaviour cannot
+change; the file is named by the bytecode's magic number. Since the file holds code, it is only
+read when it belongs to the current user and nobody else may write it (POSIX); otherwise, or when
+it is damaged, every method is compiled as before.
 """
 
 from __future__ import annotations
 
+import atexit
+import builtins
 import dataclasses
 import inspect
+import os
+import sys
 from typing import Any
 
 PACKAGE_PREFIX = "auditor"
@@ -42,6 +55,7 @@ def install() -> None:
         return
     _EAGER.append(eager)
     dataclasses._create_fn = _create_fn  # type: ignore[attr-defined]
+    dataclasses.exec = _exec  # type: ignore[attr-defined]  # the name _create_fn calls, found before the builtin
 
 
 def _create_fn(name: str, args: Any, body: Any, *, globals: Any = None, locals: Any = None,
@@ -71,3 +85,74 @@ def _replace_on_class(cls: type, name: str, stand_in: Any, method: Any) -> None:
             method.__qualname__ = getattr(stand_in, "__qualname__", method.__qualname__)
             setattr(klass, name, method)
             return
+
+
+# ---------------------------------------------------------------------------- compiled once per machine
+_CODE: dict[str, Any] = {}  # source text -> code object, for auditor classes
+_STATE: dict[str, Any] = {"loaded": False, "new": False, "file": None}
+
+
+def _ours(namespace: Any) -> bool:
+    module = (namespace or {}).get("__name__") or ""
+    return bool(module == PACKAGE_PREFIX or module.startswith(PACKAGE_PREFIX + "."))
+
+
+def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
+    """``exec`` for ``dataclasses``: the source of an ``auditor`` class's method runs from the code
+    compiled for that very source before, on this machine (see the module doc)."""
+    if not isinstance(source, str) or not _ours(globals):
+        builtins.exec(source, globals, locals)
+        return
+    if not _STATE["loaded"]:
+        _load()
+    code = _CODE.get(source)
+    if code is None:
+        # as ``exec(source)`` from dataclasses.py compiles it (that module has no __future__ imports)
+        code = _CODE[source] = compile(source, "<string>", "exec", dont_inherit=True)
+        if not _STATE["new"]:
+            _STATE["new"] = True
+            atexit.register(_save)
+    builtins.exec(code, globals, locals)
+
+
+def code_file() -> Any:
+    from importlib.util import MAGIC_NUMBER
+
+    from auditor.machinecache import cache_home
+
+    return cache_home() / "dataclass-methods" / f"{sys.implementation.cache_tag}-{MAGIC_NUMBER.hex()}.marshal"
+
+
+def _trusted(status: os.stat_result) -> bool:
+    """A code file is run only when it is the current user's own and nobody else can write it."""
+    import stat
+
+    getuid = getattr(os, "getuid", None)
+    return getuid is not None and status.st_uid == getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _load() -> None:
+    import marshal
+
+    _STATE["loaded"] = True
+    _STATE["file"] = code_file()  # written back to the same file (the CLI changes GK_AUDIT_CACHE_DIR later)
+    try:
+        with open(_STATE["file"], "rb") as stream:
+            if not _trusted(os.fstat(stream.fileno())):
+                return
+            stored = marshal.loads(stream.read())
+        if isinstance(stored, dict):
+            _CODE.update((source, code) for source, code in stored.items()
+                         if isinstance(source, str) and type(code) is type(_load.__code__))
+    except Exception:  # missing, damaged or foreign: compile as usual
+        return
+
+
+def _save() -> None:
+    import marshal
+
+    from auditor.machinecache import write_atomically
+
+    if _STATE["new"] and getattr(os, "getuid", None) is not None:
+        _STATE["new"] = False
+        write_atomically(_STATE["file"] or code_file(), marshal.dumps(dict(_CODE)))

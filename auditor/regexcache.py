@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import array
 import atexit
-import contextlib
 import json
-import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from auditor.machinecache import cache_home, write_atomically
 
 try:
     import _sre
@@ -55,7 +55,7 @@ _STATE: dict[str, Any] = {"entries": None, "dirty": False}
 
 
 def cache_file() -> Path:
-    home = Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
+    home = cache_home()
     version = "-".join(map(str, sys.version_info[:3]))
     return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.json"
 
@@ -261,16 +261,4 @@ def save() -> None:
     if not _STATE["dirty"]:
         return
     _STATE["dirty"] = False
-    import tempfile
-
-    target = cache_file()
-    with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".regex.", dir=str(target.parent))
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_file_bytes(_STATE["entries"]))
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    write_atomically(cache_file(), _file_bytes(_STATE["entries"]))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor import __version__
 from auditor.diagnostics import Severity
+from auditor.machinecache import cache_home, write_atomically
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 if TYPE_CHECKING:
@@ -525,11 +526,6 @@ def load_rulebook(extra_paths: Iterable[str] = (), builtin: bool = True) -> Rule
 BUILT_FORMAT = 1  # bump when the layout of the cached data changes
 
 
-def cache_home() -> Path:
-    """Where gk-audit keeps what it works out once per machine (built rulebook, compiled regexes)."""
-    return Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
-
-
 def _code_signature() -> str:
     """Names, sizes and modification times of the modules that check a rulebook (a changed check
     kind or schema in a development checkout must not meet a cache built by the old code)."""
@@ -612,26 +608,15 @@ def _load_built(target: Path, key: str) -> _Merged | None:
 
 
 def _save_built(target: Path, payload: dict[str, Any]) -> None:
-    """Write the cache atomically (temporary file + rename); best effort: a read-only or full disk
-    only costs the next run the parsing and the checks."""
+    """Write the cache (atomically, best effort: a read-only or full disk only costs the next run
+    the parsing and the checks)."""
     import marshal
-    import tempfile
 
     try:
         data = marshal.dumps(payload)
     except ValueError:  # a value marshal cannot hold (a YAML date): no cache, every run parses
         return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".rulebook.", dir=str(target.parent))
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+    write_atomically(target, data)
 
 
 def era_for_year(detection: Mapping[str, Any], year: int) -> str | None:

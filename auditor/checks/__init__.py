@@ -62,6 +62,11 @@ KINDS: dict[str, str] = {
 }
 
 
+# the series kinds above (their modules say SCOPE = "series"; tests/test_cold_start.py checks the two
+# agree): the engine skips them on single reports without importing their modules
+SERIES_KINDS = frozenset({"series_link", "cross_report", "copied_text", "region_sum"})
+
+
 def kind_module(kind: str) -> ModuleType:
     # called for every rule on every report: an imported module comes straight from sys.modules
     name = KINDS[kind]
@@ -180,5 +185,5 @@ def compile_patterns(sources: Any, path: tuple[str | int, ...]) -> list[Any]:
     return [compile_regex(source, where) for source, where in items]
 
 
-__all__ = ["KINDS", "LazyPattern", "ParamError", "compile_patterns", "compiling_deferred", "deferred_compiling",
-           "emit", "kind_module", "render_template"]
+__all__ = ["KINDS", "SERIES_KINDS", "LazyPattern", "ParamError", "compile_patterns", "compiling_deferred",
+           "deferred_compiling", "emit", "kind_module", "render_template"]
