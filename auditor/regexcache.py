@@ -20,13 +20,13 @@ straight to the positions where a match can start. The set covers every match's 
 so the matches are exactly those of ``re.compile``; a pattern that can match the empty string, or
 that can start with any character, keeps the code ``re`` generated.
 
-The file holds one entry per pattern (source, flags, group count and names as JSON, the code as
-32-bit words) behind an index by a digest of the flags and source, so a run reads the file's bytes
+The file holds one entry per pattern (flags, group count, code as 32-bit words; source and group
+names as UTF-8) behind an index by a digest of the flags and source, so a run reads the file's bytes
 and decodes only the small index and the entries of the patterns it compiles: a machine's file
 keeps every pattern any version of the rulebook ever used, and its size must not become start-up
 time. The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once
 at exit when a run compiled something new, atomically, and is never required: delete it at will.
-JSON and plain numbers, not pickle or marshal: loading the cache must never run code.
+Plain numbers and text (a JSON index), not pickle or marshal: loading the cache must never run code.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None  # type: ignore[assignment]
 
-FORMAT = 6  # bump when the generated code or the file layout changes (6: indexed entries, binary code)
+FORMAT = 7  # bump when the generated code or the file layout changes (7: indexed binary entries)
 MAGIC = b"gk-audit regex cache\n"
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
 # entries: digest key -> the entry's JSON text as bytes (read from the file) or its value (compiled now)
@@ -83,27 +83,42 @@ def _code_array() -> array.array[int]:
 
 
 def _entry_bytes(entry: list[Any]) -> bytes:
-    """One entry as stored: the JSON of [source, flags, compiled flags, groups, groupindex,
-    indexgroup], a newline, then the code as 32-bit little-endian words (decoding a long list of
-    numbers from JSON would cost more than compiling some patterns)."""
-    source, flags, compiled_flags, code, groups, groupindex, indexgroup = entry
+    """One entry as stored: 32-bit little-endian words [word count, flags, compiled flags, groups,
+    source length in bytes, number of named groups, their indexes..., the code...], then the source
+    and the group names as UTF-8 (names separated by NUL, which a group name cannot hold). Numbers
+    and text only: decoding an entry is a few slices, cheaper than JSON by far."""
+    source, flags, compiled_flags, code, groups, groupindex, _ = entry
+    text = source.encode("utf-8", "surrogatepass")
     words = _code_array()
-    words.extend(code)
+    words.extend([0, flags, compiled_flags, groups, len(text), len(groupindex), *groupindex.values(), *code])
+    words[0] = len(words)
     if sys.byteorder == "big":
         words.byteswap()
-    header = json.dumps([source, flags, compiled_flags, groups, groupindex, indexgroup], separators=(",", ":"))
-    return header.encode("ascii") + b"\n" + words.tobytes()
+    return words.tobytes() + text + "\0".join(groupindex).encode("utf-8")
 
 
 def _entry_from_bytes(data: bytes | memoryview) -> list[Any]:
     data = bytes(data)
-    end = data.index(b"\n")
-    source, flags, compiled_flags, groups, groupindex, indexgroup = json.loads(data[:end])
     words = _code_array()
-    words.frombytes(data[end + 1:])
+    words.frombytes(data[:4])
     if sys.byteorder == "big":
         words.byteswap()
-    return [source, flags, compiled_flags, words.tolist(), groups, groupindex, indexgroup]
+    count = words[0]
+    words = _code_array()
+    words.frombytes(data[:4 * count])
+    if sys.byteorder == "big":
+        words.byteswap()
+    _, flags, compiled_flags, groups, source_length, named = words[:6]
+    text = data[4 * count:]
+    source = text[:source_length].decode("utf-8", "surrogatepass")
+    names = text[source_length:].decode("utf-8").split("\0") if named else []
+    if len(names) != named:
+        raise ValueError("damaged entry")
+    groupindex = dict(zip(names, words[6:6 + named], strict=True))
+    indexgroup: list[str | None] = [None] * (groups + 1)
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return [source, flags, compiled_flags, words[6 + named:].tolist(), groups, groupindex, indexgroup]
 
 
 def _entries() -> dict[str, Any]:

@@ -68,17 +68,29 @@ def _opencc_table(directory: Path) -> dict[int, str]:
     return table
 
 
-_TABLE_FORMAT = 1  # bump when _opencc_table changes what it makes of the files
+_TABLE_FORMAT = 2  # bump when _opencc_table or _han_class_source changes what it makes of the files
 
 
-def _cached_opencc_table(directory: Path) -> dict[int, str]:
-    """``_opencc_table``, kept per machine (a JSON file keyed by the dictionary files' paths,
-    sizes and times): reading and folding three dictionaries costs more than the rest of a start."""
+def _han_class_source(table: dict[int, str]) -> str:
+    """The character class of the Han characters that fold to another Han character."""
+    chars = sorted(chr(code) for code, target in table.items()
+                   if "\u3400" <= chr(code) <= "\u9fff" and "\u3400" <= target <= "\u9fff")
+    return "[" + "".join(re.escape(char) for char in chars) + "]"
+
+
+@functools.cache
+def _opencc() -> tuple[dict[int, str], str]:
+    """``_opencc_table`` and its ``_han_class_source``, kept per machine (a JSON file keyed by the
+    dictionary files' paths, sizes and times): reading and folding three dictionaries costs more
+    than the rest of a start."""
     import json
 
     from auditor.machinecache import cache_home, write_atomically
 
-    key = [_TABLE_FORMAT]
+    directory = _opencc_dictionary_dir()
+    if directory is None:
+        return {}, _han_class_source({})
+    key: list[object] = [_TABLE_FORMAT]
     for name in _OPENCC_FILES:
         with contextlib.suppress(OSError):
             status = (directory / name).stat()
@@ -87,19 +99,21 @@ def _cached_opencc_table(directory: Path) -> dict[int, str]:
     try:
         cached = json.loads(target.read_bytes())
         if cached["key"] == key and len(cached["sources"]) == len(cached["targets"]):
-            return dict(zip(map(ord, cached["sources"]), cached["targets"], strict=True))
+            table = dict(zip(map(ord, cached["sources"]), cached["targets"], strict=True))
+            return table, str(cached["han_class"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
     table = _opencc_table(directory)
-    data = {"key": key, "sources": "".join(map(chr, table)), "targets": "".join(table.values())}
+    han_class = _han_class_source(table)
+    data = {"key": key, "sources": "".join(map(chr, table)), "targets": "".join(table.values()),
+            "han_class": han_class}
     write_atomically(target, json.dumps(data).encode("ascii"))
-    return table
+    return table, han_class
 
 
 @functools.cache
 def fold_table() -> dict[int, str]:
-    directory = _opencc_dictionary_dir()
-    table = _cached_opencc_table(directory) if directory is not None else {}
+    table = dict(_opencc()[0])
     for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
         table[code] = chr(code - 0xFEE0)
     for source, target in _PUNCTUATION.items():
@@ -117,9 +131,8 @@ _HAN_RUN = regexcache.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 @functools.cache
 def _traditional_class() -> re.Pattern[str]:
-    chars = sorted(chr(code) for code, target in fold_table().items()
-                   if "\u3400" <= chr(code) <= "\u9fff" and "\u3400" <= target <= "\u9fff")
-    return regexcache.compile("[" + "".join(re.escape(char) for char in chars) + "]")
+    # full-width forms and punctuation are not Han characters: the class is that of the OpenCC table
+    return regexcache.compile(_opencc()[1])
 
 
 def traditional_share(text: str) -> tuple[int, int]:

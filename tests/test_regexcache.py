@@ -137,3 +137,10 @@ def test_an_entry_is_used_only_for_its_own_source_and_flags(fresh_cache: Path) -
     regexcache._STATE.update(entries=None, dirty=False)
     _same(regexcache.compile("[0-9]+", re.MULTILINE), "[0-9]+", re.MULTILINE)
     assert regexcache._STATE["dirty"]  # compiled afresh, not rebuilt from the other pattern's code
+
+
+@pytest.mark.parametrize(("source", "flags"), [("(?P<a>x)(?P<bb>y)|z", re.MULTILINE), ("[\u4e00-\u9fff]{2,}", 0),
+                                               ("a\x00b", 0), ("x\ud800?", 0), ("(?P<名>年)", 0)])
+def test_a_stored_entry_reads_back_as_written(source: str, flags: int) -> None:
+    _, entry = regexcache._generated(source, flags)
+    assert regexcache._entry_from_bytes(regexcache._entry_bytes([source, flags, *entry])) == [source, flags, *entry]
