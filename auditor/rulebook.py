@@ -532,11 +532,14 @@ def _code_signature() -> str:
     package = Path(__file__).parent
     parts = []
     for folder in (package, package / "checks", package / "structure"):
-        with os.scandir(folder) as found:
-            for entry in found:
-                if entry.name.endswith(".py"):
-                    status = entry.stat()
-                    parts.append(f"{folder.name}/{entry.name}:{status.st_size}:{status.st_mtime_ns}")
+        try:
+            with os.scandir(folder) as found:
+                for entry in found:
+                    if entry.name.endswith(".py"):
+                        status = entry.stat()
+                        parts.append(f"{folder.name}/{entry.name}:{status.st_size}:{status.st_mtime_ns}")
+        except OSError:  # not a plain folder (a zip import): the package version stands for the code
+            parts.append(f"{folder.name}: unreadable")
     return "\n".join(sorted(parts))
 
 
@@ -616,7 +619,22 @@ def _save_built(target: Path, payload: dict[str, Any]) -> None:
         data = marshal.dumps(payload)
     except ValueError:  # a value marshal cannot hold (a YAML date): no cache, every run parses
         return
-    write_atomically(target, data)
+    if write_atomically(target, data):
+        _prune(target)
+
+
+KEPT_BUILT = 8  # cache files kept per folder: a few installed versions and checkouts, not every edit
+
+
+def _prune(written: Path) -> None:
+    """Delete all but the most recently written KEPT_BUILT cache files of the folder (each edit of a
+    rulebook file makes a new one)."""
+    try:
+        files = sorted(written.parent.glob("*.marshal"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        for stale in files[KEPT_BUILT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def era_for_year(detection: Mapping[str, Any], year: int) -> str | None:
