@@ -57,7 +57,7 @@ _STATE: dict[str, Any] = {"entries": None, "dirty": False}
 def cache_file() -> Path:
     home = cache_home()
     version = "-".join(map(str, sys.version_info[:3]))
-    return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.json"
+    return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.bin"
 
 
 def _key(source: str, flags: int) -> str:
