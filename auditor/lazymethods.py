@@ -21,9 +21,10 @@ per machine: ``dataclasses`` compiles with ``exec(source)``, and the ``exec`` it
 ``auditor`` classes looks the source up in a file of code objects compiled before (``marshal``,
 as Python keeps its own bytecode), compiles what is new and adds it to the file at exit. Only
 what the running Python compiled from the exact source text is ever executed, so behaviour cannot
-change; the file is named by the bytecode's magic number. Since the file holds code, it is only
-read when it belongs to the current user and nobody else may write it (POSIX); otherwise, or when
-it is damaged, every method is compiled as before.
+change; the file is named by the bytecode's magic number. Since the file holds code, it is kept in
+the user's own ``~/.cache/gk-audit`` (not under ``$GK_AUDIT_CACHE_DIR``, which may be shared) and
+only read when it belongs to the current user and nobody else may write it (POSIX); otherwise, or
+when it is damaged, every method is compiled as before.
 """
 
 from __future__ import annotations
@@ -116,11 +117,14 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
 
 
 def code_file() -> Any:
+    """The file of compiled methods: in the user's own cache folder, never under
+    ``$GK_AUDIT_CACHE_DIR``, which may be shared (and which the CLI and the server's workers set and
+    clear while the process runs)."""
     from importlib.util import MAGIC_NUMBER
+    from pathlib import Path
 
-    from auditor.machinecache import cache_home
-
-    return cache_home() / "dataclass-methods" / f"{sys.implementation.cache_tag}-{MAGIC_NUMBER.hex()}.marshal"
+    name = f"{sys.implementation.cache_tag}-{MAGIC_NUMBER.hex()}.marshal"
+    return Path.home() / ".cache" / "gk-audit" / "dataclass-methods" / name
 
 
 def _trusted(status: os.stat_result) -> bool:
@@ -135,7 +139,7 @@ def _load() -> None:
     import marshal
 
     _STATE["loaded"] = True
-    _STATE["file"] = code_file()  # written back to the same file (the CLI changes GK_AUDIT_CACHE_DIR later)
+    _STATE["file"] = code_file()
     try:
         with open(_STATE["file"], "rb") as stream:
             if not _trusted(os.fstat(stream.fileno())):

@@ -183,10 +183,10 @@ def test_compiled_methods_are_read_only_from_the_users_own_unshared_file(tmp_pat
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lazymethods, "_CODE", {})
     monkeypatch.setattr(lazymethods, "_STATE", {"loaded": False, "new": False, "file": None})
-    monkeypatch.setenv("GK_AUDIT_CACHE_DIR", str(tmp_path))
+    target = tmp_path / "dataclass-methods" / "code.marshal"
+    monkeypatch.setattr(lazymethods, "code_file", lambda: target)
     _module("auditor._test_saved").Point(1) == _module("auditor._test_saved").Point(1)  # noqa: B015
     lazymethods._save()
-    target = lazymethods.code_file()
     assert target.is_file() and lazymethods._CODE
     for mode, loaded in ((0o600, True), (0o620, False), (0o606, False)):
         target.chmod(mode)
