@@ -16,8 +16,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -326,9 +324,11 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
     _check_rule_keys(inputs, plan_of_input, list(plans), rulebooks, request.cli)
-    from auditor.series import wants_series
+    series = False
+    if len(inputs) > 1 or request.previous:  # one report has nothing to pair: no need to import the series pass
+        from auditor.series import wants_series
 
-    series = wants_series(rulebooks.values(), len(inputs), request.previous)
+        series = wants_series(rulebooks.values(), len(inputs), request.previous)
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
                        request.stdin_name or "<stdin>.txt", series=series), plan_of_input
 
@@ -397,6 +397,9 @@ def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[
                 done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
     """Check ``indexes`` in a pool; yields None after each chunk's results, and (started,
     unfinished) once, last, if a worker died."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = _pool_context()
     started = context.SimpleQueue()
     size = max(1, min(64, len(indexes) // (jobs * 8)))
@@ -425,6 +428,9 @@ def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[
 def _isolated_round(state: WorkerState, items: list[tuple[str, int]], index: int,
                     done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
     """Retry one file whose worker died, alone in a fresh worker; a second death is reported."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     path, plan_index = items[index]
     with ProcessPoolExecutor(1, mp_context=_pool_context(), initializer=_init_worker, initargs=(state,)) as pool:
         try:

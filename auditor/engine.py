@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from auditor.checks import emit, kind_module
+from auditor.checks import SERIES_KINDS, emit, kind_module
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.document import Document
 from auditor.location import locator_for
@@ -78,10 +78,9 @@ def run_rules(rulebook: Rulebook, report: Report, selection: Selection = Selecti
             continue
         if not selection.wants(rule):
             continue
-        module = kind_module(rule.kind)
-        if getattr(module, "SCOPE", "file") != "file":  # series kinds run after the batch (auditor/series.py)
+        if rule.kind in SERIES_KINDS:  # series kinds run after the batch (auditor/series.py)
             continue
-        diagnostics.extend(module.check(rule, report))
+        diagnostics.extend(kind_module(rule.kind).check(rule, report))
     diagnostics = [diagnostic for diagnostic in diagnostics if not _on_metadata(report, diagnostic)]
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics

@@ -20,24 +20,27 @@ straight to the positions where a match can start. The set covers every match's 
 so the matches are exactly those of ``re.compile``; a pattern that can match the empty string, or
 that can start with any character, keeps the code ``re`` generated.
 
-The file maps ``"FLAGS:SOURCE"`` to the JSON text of one entry, decoded on first use, so a run that
-needs a few patterns does not decode the code of all of them.
-The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once at
-exit when a run compiled something new, atomically, and is never required: delete it at will.
-JSON, not pickle or marshal: loading the cache must never run code.
+The file holds one entry per pattern (flags, group count, code as 32-bit words; source and group
+names as UTF-8) behind an index by a digest of the flags and source, so a run reads the file's bytes
+and decodes only the small index and the entries of the patterns it compiles: a machine's file
+keeps every pattern any version of the rulebook ever used, and its size must not become start-up
+time. The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once
+at exit when a run compiled something new, atomically, and is never required: delete it at will.
+Plain numbers and text (a JSON index), not pickle or marshal: loading the cache must never run code.
 """
 
 from __future__ import annotations
 
+import array
 import atexit
-import contextlib
 import json
-import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from auditor.machinecache import cache_home, write_atomically
 
 try:
     import _sre
@@ -45,23 +48,86 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None  # type: ignore[assignment]
 
-FORMAT = 4  # bump when the generated code or the file layout changes (4: first-character sets, lazy entries)
+FORMAT = 7  # bump when the generated code or the file layout changes (7: indexed binary entries)
+MAGIC = b"gk-audit regex cache\n"
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
+# entries: digest key -> the entry's JSON text as bytes (read from the file) or its value (compiled now)
 _STATE: dict[str, Any] = {"entries": None, "dirty": False}
 
 
 def cache_file() -> Path:
-    home = Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
+    home = cache_home()
     version = "-".join(map(str, sys.version_info[:3]))
-    return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.json"
+    return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.bin"
+
+
+def _key(source: str, flags: int) -> str:
+    import hashlib
+
+    return f"{flags}:{hashlib.blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
+
+
+def _read_entries(data: bytes) -> dict[str, Any]:
+    """The entries of a cache file: MAGIC, one line of JSON index (key -> [offset, length] into
+    what follows), then the entries (see ``_entry_bytes``); each stays bytes until its pattern is
+    asked for."""
+    if not data.startswith(MAGIC):
+        return {}
+    end = data.index(b"\n", len(MAGIC))
+    index = json.loads(data[len(MAGIC):end])
+    body = memoryview(data)[end + 1:]
+    return {key: body[offset:offset + length] for key, (offset, length) in index.items()}
+
+
+def _code_array() -> array.array[int]:
+    return array.array("I" if array.array("I").itemsize == 4 else "L")
+
+
+def _entry_bytes(entry: list[Any]) -> bytes:
+    """One entry as stored: 32-bit little-endian words [word count, flags, compiled flags, groups,
+    source length in bytes, number of named groups, their indexes..., the code...], then the source
+    and the group names as UTF-8 (names separated by NUL, which a group name cannot hold). Numbers
+    and text only: decoding an entry is a few slices, cheaper than JSON by far."""
+    source, flags, compiled_flags, code, groups, groupindex, _ = entry
+    text = source.encode("utf-8", "surrogatepass")
+    words = _code_array()
+    words.extend([0, flags, compiled_flags, groups, len(text), len(groupindex), *groupindex.values(), *code])
+    words[0] = len(words)
+    if sys.byteorder == "big":
+        words.byteswap()
+    return words.tobytes() + text + "\0".join(groupindex).encode("utf-8")
+
+
+def _entry_from_bytes(data: bytes | memoryview) -> list[Any]:
+    data = bytes(data)
+    words = _code_array()
+    words.frombytes(data[:4])
+    if sys.byteorder == "big":
+        words.byteswap()
+    count = words[0]
+    words = _code_array()
+    words.frombytes(data[:4 * count])
+    if sys.byteorder == "big":
+        words.byteswap()
+    _, flags, compiled_flags, groups, source_length, named = words[:6]
+    text = data[4 * count:]
+    source = text[:source_length].decode("utf-8", "surrogatepass")
+    names = text[source_length:].decode("utf-8").split("\0") if named else []
+    if len(names) != named:
+        raise ValueError("damaged entry")
+    groupindex = dict(zip(names, words[6:6 + named], strict=True))
+    indexgroup: list[str | None] = [None] * (groups + 1)
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return [source, flags, compiled_flags, words[6 + named:].tolist(), groups, groupindex, indexgroup]
 
 
 def _entries() -> dict[str, Any]:
     entries = _STATE["entries"]
     if entries is None:
         try:
-            entries = json.loads(cache_file().read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entries = _read_entries(cache_file().read_bytes())
+        except (OSError, ValueError, TypeError):
             entries = {}
         if not isinstance(entries, dict):
             entries = {}
@@ -69,11 +135,15 @@ def _entries() -> dict[str, Any]:
     return entries
 
 
-def _rebuilt(source: str, entry: Any) -> re.Pattern[str] | None:
+def _rebuilt(source: str, flags: int, entry: Any) -> re.Pattern[str] | None:
     try:
-        # each entry is stored as its own JSON text, decoded only when its pattern is asked for
-        flags, code, groups, groupindex, indexgroup = json.loads(entry) if isinstance(entry, str) else entry
-        return _sre.compile(source, flags, code, groups, groupindex, tuple(indexgroup))  # type: ignore[no-any-return]
+        # an entry read from the file is decoded only now, when its pattern is asked for
+        stored = _entry_from_bytes(entry) if isinstance(entry, (bytes, memoryview)) else entry
+        stored_source, stored_flags, compiled_flags, code, groups, groupindex, indexgroup = stored
+        if stored_source != source or stored_flags != flags:  # not this pattern (a foreign or damaged file)
+            return None
+        return _sre.compile(  # type: ignore[no-any-return]
+            source, compiled_flags, code, groups, groupindex, tuple(indexgroup))
     except Exception:
         return None
 
@@ -166,8 +236,9 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
     if _sre is None:
         pattern = re.compile(source, flags)
     else:
-        name = f"{flags}:{source}"
-        pattern = _rebuilt(source, _entries().get(name)) if name in _entries() else None
+        name = _key(source, flags)
+        entry = _entries().get(name)
+        pattern = _rebuilt(source, flags, entry) if entry is not None else None
         if pattern is None:
             pattern = _fresh(source, flags, name)
     _PATTERNS[key] = pattern
@@ -181,11 +252,24 @@ def _fresh(source: str, flags: int, name: str) -> re.Pattern[str]:
         raise  # a bad pattern raises what re.compile raises, from the same parser
     except Exception:
         return re.compile(source, flags)
-    _entries()[name] = entry
+    _entries()[name] = [source, flags, *entry]
     if not _STATE["dirty"]:
         _STATE["dirty"] = True
         atexit.register(save)
     return pattern
+
+
+def _file_bytes(entries: dict[str, Any]) -> bytes:
+    """MAGIC, the index line, then each entry's JSON text (see ``_read_entries``)."""
+    index: dict[str, tuple[int, int]] = {}
+    texts: list[bytes] = []
+    offset = 0
+    for name, entry in entries.items():
+        text = bytes(entry) if isinstance(entry, (bytes, memoryview)) else _entry_bytes(entry)
+        index[name] = (offset, len(text))
+        texts.append(text)
+        offset += len(text)
+    return MAGIC + json.dumps(index, separators=(",", ":")).encode() + b"\n" + b"".join(texts)
 
 
 def save() -> None:
@@ -193,35 +277,23 @@ def save() -> None:
     if not _STATE["dirty"]:
         return
     _STATE["dirty"] = False
-    import tempfile
-
-    target = cache_file()
-    with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".regex.", dir=str(target.parent))
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                entries = {name: entry if isinstance(entry, str) else json.dumps(entry, separators=(",", ":"))
-                           for name, entry in _STATE["entries"].items()}
-                json.dump(entries, stream, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    write_atomically(cache_file(), _file_bytes(_STATE["entries"]))
 
 
 def remembered(name: str, build: Callable[[], Any]) -> Any:
     """``build()``, a JSON value, computed once per machine and kept in the same file under
-    ``name`` (e.g. what ``auditor.textscan`` derives from a pattern's syntax tree). A caller
-    checks what it gets back and rebuilds when it does not look right."""
+    ``value:NAME`` as UTF-8 JSON text (e.g. what ``auditor.textscan`` derives from a pattern's syntax
+    tree). A caller checks what it gets back and rebuilds when it does not look right."""
     key = "value:" + name
     entries = _entries()
     stored = entries.get(key)
-    if isinstance(stored, str):
-        with contextlib.suppress(ValueError):
-            return json.loads(stored)
+    if isinstance(stored, (bytes, memoryview)):
+        try:
+            return json.loads(bytes(stored))
+        except ValueError:
+            pass
     value = build()
-    entries[key] = json.dumps(value, separators=(",", ":"))
+    entries[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if not _STATE["dirty"]:
         _STATE["dirty"] = True
         atexit.register(save)

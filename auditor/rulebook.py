@@ -11,21 +11,23 @@ and is raised as RulebookError (the CLI exits 2).
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import json
 import os
 import re
 import string
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from auditor import __version__
 from auditor.diagnostics import Severity
-from auditor.safe_yaml import YamlPath, YamlProblem, load_marked, mark_of
+from auditor.machinecache import cache_home, write_atomically
+from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 # rules/ and schemas/ of the repository ship as the data packages auditor.rules and auditor.schemas
 # (setup.py), found through importlib.resources in a wheel, an editable install or a checkout alike
@@ -57,10 +59,21 @@ class ParamError(Exception):
 
 
 # ---------------------------------------------------------------------------- package data
-def _data_folder(package: str) -> Traversable:
+def _data_folder(package: str) -> Path | Traversable:
     """The folder of a data package; RulebookError (exit 2) when the installation lacks it. Code
     run straight from a checkout (``python -m auditor.cli`` in the repository, nothing installed)
     finds the repository's own folder."""
+    import importlib.util  # the import system's own finder: no importlib.resources on every start
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if len(locations) == 1 and os.path.isdir(locations[0]):
+        return Path(locations[0])  # a wheel or an editable install: a plain folder
+    from importlib import resources
+
     try:
         return resources.files(package)
     except ModuleNotFoundError as error:
@@ -92,15 +105,15 @@ PACKAGE_ROOT = _package_root()
 
 
 # ---------------------------------------------------------------------------- YAML with marks
-def _load_yaml_with_marks(path: str, text: str) -> tuple[Any, dict[YamlPath, tuple[int, int]]]:
+def _load_yaml_with_marks(path: str, text: str) -> tuple[Any, Marks]:
     try:
         return load_marked(text)
     except YamlProblem as error:
         raise RulebookError(path, error.line, error.column, error.problem) from error
 
 
-def _mark(marks: Mapping[YamlPath, tuple[int, int]], node_path: YamlPath) -> tuple[int | None, int | None]:
-    return mark_of(marks, node_path)
+def _mark(marks: Mapping[YamlPath, tuple[int, int]] | None, node_path: YamlPath) -> tuple[int | None, int | None]:
+    return mark_of(marks, node_path) if marks is not None else (None, None)
 
 
 # ---------------------------------------------------------------------------- message templates
@@ -149,10 +162,21 @@ class Rule:
     eras: frozenset[str] = frozenset(ERAS)
     years: tuple[int, int] | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
-    compiled: Any = None
+    prepared: Any = field(default=None, compare=False, repr=False)  # see ``compiled``
     examples: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     enabled: bool = True
+
+    @property
+    def compiled(self) -> Any:
+        """What the kind's ``prepare(params)`` made of the parameters (None for a kind without one).
+        A rule of a rulebook file that passed validation before is prepared here, on first use: a
+        run prepares (and imports the kind modules of) only the rules its reports' eras need."""
+        prepared = self.prepared
+        if type(prepared) is DeferredPrepare:
+            prepared = prepared.run()
+            object.__setattr__(self, "prepared", prepared)  # frozen: computed once, like a cached property
+        return prepared
 
     def applies(self, era: str | None, year: int | None) -> bool:
         if era is not None and era not in self.eras:
@@ -191,6 +215,24 @@ class Rulebook:
         return tuple(rule for rule in self.rules if rule.kind == kind)
 
 
+class DeferredPrepare:
+    """A validated rule's ``prepare(params)``, run by ``Rule.compiled`` on first use."""
+
+    __slots__ = ("kind", "params")
+
+    def __init__(self, kind: str, params: Mapping[str, Any]) -> None:
+        self.kind, self.params = kind, params
+
+    def run(self) -> Any:
+        from auditor.checks import deferred_compiling, kind_module
+
+        module = kind_module(self.kind)
+        if not hasattr(module, "prepare"):
+            return None
+        with deferred_compiling():  # known to compile: its regexes compile on first use too
+            return module.prepare(self.params)
+
+
 # ---------------------------------------------------------------------------- validation
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """ "（是不是 “X”？）" for the choice closest to ``word`` (case folded), or an empty string."""
@@ -200,6 +242,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     for candidate, choice in by_folded.items():
         if candidate.translate(_LOOKALIKES) == lookalike:
             return f"（是不是 “{choice}”？）"
+    import difflib  # only when a key is unknown
+
     found = difflib.get_close_matches(folded, list(by_folded), n=5, cutoff=0.6)
     if not found:
         return ""
@@ -277,8 +321,28 @@ def _parse_severity(value: Any) -> tuple[Severity, dict[str, Severity]]:
     return default, by_era
 
 
-def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[YamlPath, tuple[int, int]],
-                validate_params: bool = True) -> Rule:
+def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Marks | None, trusted: bool = False) -> Rule:
+    """The Rule of one merged rule entry. A ``trusted`` entry (its file passed every check before)
+    is not checked again and is prepared on first use (see ``Rule.compiled``)."""
+    params = {key: value for key, value in raw.items() if key not in COMMON_RULE_KEYS}
+    prepared = DeferredPrepare(raw["kind"], params) if trusted else _prepared(path, index, raw, params, marks)
+    severity, severity_by_era = _parse_severity(raw["severity"])
+    applies = raw.get("applies_to") or {}
+    years = applies.get("years")
+    return Rule(
+        id=raw["id"], name=raw["name"], title=raw["title"], category=raw["category"],
+        severity=severity, severity_by_era=severity_by_era, message=raw["message"], kind=raw["kind"],
+        help=raw.get("help", ""), basis=raw.get("basis", ""), description=raw.get("description", ""),
+        implied=bool(raw.get("implied", False)),
+        eras=frozenset(map(str, applies.get("eras", ERAS))),
+        years=(int(years[0]), int(years[1])) if years else None,
+        params=params, prepared=prepared, examples=raw.get("examples", {}), source=path,
+        enabled=bool(raw.get("enabled", True)),
+    )
+
+
+def _prepared(path: str, index: int, raw: Mapping[str, Any], params: dict[str, Any], marks: Marks | None) -> Any:
+    """Check a rule's kind, parameters and templates, and prepare it; a located RulebookError if wrong."""
     from auditor.checks import deferred_compiling, kind_module
 
     rule_path: YamlPath = ("rules", index)
@@ -290,9 +354,8 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
 
         problem = f"规则 {raw['id']}: 未知的检查类型 kind: {raw['kind']!r}（可用: {', '.join(KINDS)}）"
         raise RulebookError(path, line, column, problem) from None
-    params = {key: value for key, value in raw.items() if key not in COMMON_RULE_KEYS}
     param_schema = getattr(module, "PARAMS_SCHEMA", None)
-    if param_schema is not None and validate_params:
+    if param_schema is not None:
         import jsonschema
 
         schema = {"type": "object", "additionalProperties": False, **param_schema}
@@ -305,8 +368,8 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
             raise RulebookError(path, line, column,
                                 f"规则 {raw['id']} (kind: {raw['kind']}): {where + ': ' if where else ''}{problem}")
     try:
-        with deferred_compiling(not validate_params):  # a validated file's regexes compile on first use
-            compiled = module.prepare(params) if hasattr(module, "prepare") else None
+        with deferred_compiling(False):  # a new file's regexes compile now, so a bad one is reported with its place
+            prepared = module.prepare(params) if hasattr(module, "prepare") else None
     except ParamError as error:
         line, column = _mark(marks, (*rule_path, *error.path))
         raise RulebookError(path, line, column, f"规则 {raw['id']}: {error.problem}") from error
@@ -315,43 +378,43 @@ def _build_rule(path: str, index: int, raw: Mapping[str, Any], marks: Mapping[Ya
         if problem:
             line, column = _mark(marks, (*rule_path, key))
             raise RulebookError(path, line, column, f"规则 {raw['id']} 的 {key}: {problem}")
-    severity, severity_by_era = _parse_severity(raw["severity"])
-    applies = raw.get("applies_to") or {}
-    years = applies.get("years")
-    return Rule(
-        id=raw["id"], name=raw["name"], title=raw["title"], category=raw["category"],
-        severity=severity, severity_by_era=severity_by_era, message=raw["message"], kind=raw["kind"],
-        help=raw.get("help", ""), basis=raw.get("basis", ""), description=raw.get("description", ""),
-        implied=bool(raw.get("implied", False)),
-        eras=frozenset(map(str, applies.get("eras", ERAS))),
-        years=(int(years[0]), int(years[1])) if years else None,
-        params=params, compiled=compiled, examples=raw.get("examples", {}), source=path,
-        enabled=bool(raw.get("enabled", True)),
-    )
+    return prepared
 
 
 # ---------------------------------------------------------------------------- loading
-@dataclass
 class _RawFile:
-    path: str
-    data: dict[str, Any]
-    marks: dict[YamlPath, tuple[int, int]]
+    """One rulebook file as parsed: its data and the marks (line, column) of its nodes. A
+    ``trusted`` file passed every check before; it has no marks and is not checked again."""
+
+    __slots__ = ("data", "marks", "path", "trusted")
+
+    def __init__(self, path: str, data: dict[str, Any], marks: Marks | None, trusted: bool = False) -> None:
+        self.path, self.data, self.marks, self.trusted = path, data, marks, trusted
+
+
+def _parse_raw(path: str, content: bytes | str) -> _RawFile:
+    try:
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
+    except UnicodeDecodeError as error:
+        raise RulebookError(path, None, None, "规则库文件不是 UTF-8 编码") from error
+    data, marks = _load_yaml_with_marks(path, text)
+    if not isinstance(data, dict):
+        raise RulebookError(path, 1, 1, "规则库必须是一个映射（含 rules: 列表）")
+    return _RawFile(path, data, marks)
+
+
+def _read_bytes(path: Path | Traversable) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise RulebookError(str(path), None, None, f"无法读取规则库文件（{error.strerror or error}）") from error
 
 
 def _read_raw(path: Path | Traversable) -> _RawFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise RulebookError(str(path), None, None, f"无法读取规则库文件（{error.strerror or error}）") from error
-    except UnicodeDecodeError as error:
-        raise RulebookError(str(path), None, None, "规则库文件不是 UTF-8 编码") from error
-    data, marks = _load_yaml_with_marks(str(path), text)
-    if not isinstance(data, dict):
-        raise RulebookError(str(path), 1, 1, "规则库必须是一个映射（含 rules: 列表）")
-    return _RawFile(str(path), data, marks)
+    return _parse_raw(str(path), _read_bytes(path))
 
 
-def builtin_rule_files() -> list[Traversable]:
+def builtin_rule_files() -> list[Path | Traversable]:
     """The built-in rulebook files, ``common.yaml`` first; RulebookError when there are none (a
     broken installation must stop the run, never pass every report silently)."""
     folder = _data_folder(RULES_PACKAGE)
@@ -361,53 +424,17 @@ def builtin_rule_files() -> list[Traversable]:
     return sorted(files, key=lambda file: (file.name != "common.yaml", file.name))
 
 
-def _validated_stamp(files: Iterable[Traversable]) -> Path:
-    digest = hashlib.sha256()
-    digest.update(schema_text("rulebook.schema.json").encode())
-    for file in files:
-        digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-    cache_home = Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
-    return cache_home / "validated" / digest.hexdigest()[:32]
-
-
 def _merge_rule(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     merged.update(override)
     return merged
 
 
-def load_rulebook(extra_paths: Iterable[str] = (), builtin: bool = True) -> Rulebook:
-    """Load the built-in rulebook plus ``extra_paths`` (later files override earlier ids)."""
-    paths = builtin_rule_files() if builtin else []
-    raw_files = [_read_raw(path) for path in paths]
-    builtin_validated = False
-    if raw_files:
-        stamp = _validated_stamp(paths)
-        builtin_validated = stamp.exists()
-    user_files = [_read_raw(Path(path)) for path in extra_paths]
-    for raw in ([] if builtin_validated else raw_files) + user_files:
-        _validate_file(raw.path, raw.data, raw.marks)
-    trusted = {raw.path for raw in raw_files} if builtin_validated else set()
-    rulebook = _assemble(raw_files + user_files, len(raw_files), trusted)
-    if raw_files and not builtin_validated and not user_files:
-        _touch(stamp)  # only once the built-in files alone passed every check, parameters included
-    if builtin and not rulebook.rules:
-        raise RulebookError(raw_files[0].path, None, None, "内置规则库中没有任何规则（请重新安装 gk-audit）")
-    return rulebook
-
-
-def _touch(stamp: Path) -> None:
-    try:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.touch()
-    except OSError:
-        pass  # a read-only home only costs validation time
-
-
 def _checked_block(raw: _RawFile, key: str, check: Callable[[Any], object]) -> dict[str, Any]:
     """The file's ``key`` block after ``check`` accepted it; a ParamError becomes a located error."""
     block: dict[str, Any] = raw.data.get(key) or {}
+    if raw.trusted:
+        return block
     try:
         check(block)
     except ParamError as error:
@@ -416,26 +443,34 @@ def _checked_block(raw: _RawFile, key: str, check: Callable[[Any], object]) -> d
     return block
 
 
-def _assemble(raw_files: list[_RawFile], builtin_count: int, trusted: set[str]) -> Rulebook:
-    """Merge the files into rules; ``trusted`` files passed validation before (their parameters
-    are not validated again: jsonschema is slow to import and the built-in rules rarely change)."""
-    from auditor.structure.detection import compile_detection
-    from auditor.structure.table_spec import validate_tables
+class _Merged:
+    """Rulebook files merged in order: the rule entries by id (in rule order), the ``detection``
+    and ``tables`` blocks, and whether every detection block came from a trusted file."""
 
-    order: list[str] = []
-    entries: dict[str, tuple[_RawFile, int, dict[str, Any]]] = {}
-    detection: dict[str, Any] = {}
-    tables: dict[str, Any] = {}
-    for file_index, raw in enumerate(raw_files):
-        detection.update(_checked_block(raw, "detection", compile_detection))
-        tables.update(_checked_block(raw, "tables", validate_tables))
-        is_user_file = file_index >= builtin_count
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[_RawFile, int, dict[str, Any]]] = {}
+        self.detection: dict[str, Any] = {}
+        self.tables: dict[str, Any] = {}
+        self.files: list[str] = []
+        self.detection_trusted = True
+
+    def add(self, raw: _RawFile, is_user_file: bool) -> None:
+        """Merge one file: new rules are added, a user file's rule with a known id overrides it
+        field by field; a repeated id within the built-in files or one file is an error."""
+        from auditor.structure.detection import compile_detection
+        from auditor.structure.table_spec import validate_tables
+
+        detection = _checked_block(raw, "detection", compile_detection)
+        self.detection.update(detection)
+        self.detection_trusted = self.detection_trusted and (raw.trusted or not detection)
+        self.tables.update(_checked_block(raw, "tables", validate_tables))
+        self.files.append(raw.path)
         for index, rule_data in enumerate(raw.data.get("rules") or []):
             rule_id = rule_data["id"]
-            if rule_id in entries and is_user_file and entries[rule_id][0] is not raw:
-                entries[rule_id] = (raw, index, _merge_rule(entries[rule_id][2], rule_data))
+            if rule_id in self.entries and is_user_file and self.entries[rule_id][0] is not raw:
+                self.entries[rule_id] = (raw, index, _merge_rule(self.entries[rule_id][2], rule_data))
                 continue
-            if rule_id in entries:
+            if rule_id in self.entries:
                 line, column = _mark(raw.marks, ("rules", index, "id"))
                 raise RulebookError(raw.path, line, column, f"规则编号 {rule_id} 重复")
             missing = [key for key in ("name", "title", "category", "severity", "message", "kind")
@@ -443,23 +478,163 @@ def _assemble(raw_files: list[_RawFile], builtin_count: int, trusted: set[str]) 
             if missing:
                 line, column = _mark(raw.marks, ("rules", index))
                 raise RulebookError(raw.path, line, column, f"新规则 {rule_id} 缺少字段: {', '.join(missing)}")
-            order.append(rule_id)
-            entries[rule_id] = (raw, index, dict(rule_data))
-    rules = []
-    for rule_id in order:
-        raw, index, rule_data = entries[rule_id]
-        rules.append(_build_rule(raw.path, index, rule_data, raw.marks, validate_params=raw.path not in trusted))
-    names: dict[str, str] = {}
-    for rule in rules:
-        if rule.name in names and names[rule.name] != rule.id:
-            raise RulebookError(rule.source, None, None, f"规则名 {rule.name} 同时用于 {names[rule.name]} 和 {rule.id}")
-        names[rule.name] = rule.id
-    return Rulebook(
-        rules=tuple(rule for rule in rules if rule.enabled),
-        detection=compile_detection(detection),
-        tables=tables,
-        files=tuple(raw.path for raw in raw_files),
-    )
+            self.entries[rule_id] = (raw, index, dict(rule_data))
+
+    def build(self) -> Rulebook:
+        """The Rulebook; the entries of untrusted files are checked and prepared now."""
+        from auditor.checks import deferred_compiling
+        from auditor.structure.detection import compile_detection
+
+        rules = [_build_rule(raw.path, index, data, raw.marks, raw.trusted)
+                 for raw, index, data in self.entries.values()]
+        names: dict[str, str] = {}
+        for rule in rules:
+            if rule.name in names and names[rule.name] != rule.id:
+                raise RulebookError(rule.source, None, None,
+                                    f"规则名 {rule.name} 同时用于 {names[rule.name]} 和 {rule.id}")
+            names[rule.name] = rule.id
+        with deferred_compiling(self.detection_trusted):  # trusted patterns were checked for safety before
+            detection = compile_detection(self.detection)
+        return Rulebook(rules=tuple(rule for rule in rules if rule.enabled), detection=detection,
+                        tables=self.tables, files=tuple(self.files))
+
+
+def load_rulebook(extra_paths: Iterable[str] = (), builtin: bool = True) -> Rulebook:
+    """Load the built-in rulebook plus ``extra_paths`` (later files override earlier ids). The
+    built-in files come checked from the built-rulebook cache (see ``_builtin_merged``); user files
+    are parsed and checked on every load, every error located by file, line and column."""
+    merged = _builtin_merged() if builtin else _Merged()
+    user_files = [_read_raw(Path(path)) for path in extra_paths]
+    for raw in user_files:
+        _validate_file(raw.path, raw.data, raw.marks)
+    for raw in user_files:
+        merged.add(raw, is_user_file=True)
+    rulebook = merged.build()
+    if builtin and not rulebook.rules:
+        raise RulebookError(merged.files[0], None, None, "内置规则库中没有任何规则（请重新安装 gk-audit）")
+    return rulebook
+
+
+# ---------------------------------------------------------------------------- built-rulebook cache
+# The built-in files, parsed, validated and merged, are kept per machine as marshal data (plain
+# dicts, lists and strings: loading it never runs code, unlike pickle), so that a run parses no
+# YAML and imports neither PyYAML nor jsonschema until a rulebook file changes. The file is named
+# by a key over everything its content depends on: the rulebook files' bytes and folder, the JSON
+# Schema, the code that checks them (names, sizes and times of the package's modules), the package
+# and Python versions and the cache layout. It is written atomically once the files passed every
+# check, and never required: an unreadable, foreign or damaged file is ignored and rebuilt.
+BUILT_FORMAT = 1  # bump when the layout of the cached data changes
+
+
+def _code_signature() -> str:
+    """Names, sizes and modification times of the modules that check a rulebook (a changed check
+    kind or schema in a development checkout must not meet a cache built by the old code)."""
+    package = Path(__file__).parent
+    parts = []
+    for folder in (package, package / "checks", package / "structure"):
+        try:
+            with os.scandir(folder) as found:
+                for entry in found:
+                    if entry.name.endswith(".py"):
+                        status = entry.stat()
+                        parts.append(f"{folder.name}/{entry.name}:{status.st_size}:{status.st_mtime_ns}")
+        except OSError:  # not a plain folder (a zip import): the package version stands for the code
+            parts.append(f"{folder.name}: unreadable")
+    return "\n".join(sorted(parts))
+
+
+def _builtin_key(folder: str, contents: list[tuple[str, bytes]]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in (str(BUILT_FORMAT), __version__, sys.version, folder, schema_text("rulebook.schema.json"),
+                 _code_signature()):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for name, content in contents:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(len(content).to_bytes(8, "little") + content)
+    return digest.hexdigest()
+
+
+def builtin_cache_file(key: str) -> Path:
+    return cache_home() / "rulebook" / f"{sys.implementation.cache_tag}-{key[:32]}.marshal"
+
+
+def _builtin_merged() -> _Merged:
+    """The built-in files merged, from the cache when it holds them, else parsed and checked
+    (every rule prepared, every pattern compiled and checked for safety) and then cached."""
+    files = builtin_rule_files()
+    contents = [(str(file), _read_bytes(file)) for file in files]
+    key = _builtin_key(str(_data_folder(RULES_PACKAGE)), contents)
+    target = builtin_cache_file(key)
+    merged = _load_built(target, key)
+    if merged is not None:
+        return merged
+    raw_files = [_parse_raw(path, content) for path, content in contents]
+    for raw in raw_files:
+        _validate_file(raw.path, raw.data, raw.marks)
+    checked = _Merged()
+    for raw in raw_files:
+        checked.add(raw, is_user_file=False)
+    checked.build()  # raises for any problem: only a rulebook that passed every check is cached
+    payload = _payload(checked, key)
+    _save_built(target, payload)
+    return _from_payload(payload)
+
+
+def _payload(merged: _Merged, key: str) -> dict[str, Any]:
+    return {"key": key, "files": list(merged.files), "detection": merged.detection, "tables": merged.tables,
+            "rules": [(raw.path, index, data) for raw, index, data in merged.entries.values()]}
+
+
+def _from_payload(payload: dict[str, Any]) -> _Merged:
+    merged = _Merged()
+    raws = {path: _RawFile(path, {}, None, trusted=True) for path in payload["files"]}
+    merged.files = list(payload["files"])
+    merged.detection = dict(payload["detection"])
+    merged.tables = dict(payload["tables"])
+    merged.entries = {data["id"]: (raws[path], index, data) for path, index, data in payload["rules"]}
+    return merged
+
+
+def _load_built(target: Path, key: str) -> _Merged | None:
+    """The cached built-in files, or None when the cache file is missing, unreadable or not ours."""
+    import marshal
+
+    try:
+        payload = marshal.loads(target.read_bytes())
+        if not isinstance(payload, dict) or payload.get("key") != key:
+            return None
+        return _from_payload(payload)
+    except Exception:  # a damaged or foreign file only costs a rebuild
+        return None
+
+
+def _save_built(target: Path, payload: dict[str, Any]) -> None:
+    """Write the cache (atomically, best effort: a read-only or full disk only costs the next run
+    the parsing and the checks)."""
+    import marshal
+
+    try:
+        data = marshal.dumps(payload)
+    except ValueError:  # a value marshal cannot hold (a YAML date): no cache, every run parses
+        return
+    if write_atomically(target, data):
+        _prune(target)
+
+
+KEPT_BUILT = 8  # cache files kept per folder: a few installed versions and checkouts, not every edit
+
+
+def _prune(written: Path) -> None:
+    """Delete all but the most recently written KEPT_BUILT cache files of the folder (each edit of a
+    rulebook file makes a new one)."""
+    try:
+        files = sorted(written.parent.glob("*.marshal"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        for stale in files[KEPT_BUILT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def era_for_year(detection: Mapping[str, Any], year: int) -> str | None:

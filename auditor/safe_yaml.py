@@ -17,9 +17,10 @@ Every problem is a YamlProblem with the 1-based line and column of the offending
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -49,6 +50,9 @@ class _Builder:
         self.nodes = 0
         self.alias_uses = 0
         self.seen: set[int] = set()
+        import yaml  # imported by the first YAML file read: a run without one never pays for PyYAML
+
+        self.yaml = yaml
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: YamlPath, active: tuple[int, ...]) -> Any:
@@ -66,6 +70,7 @@ class _Builder:
                 raise YamlProblem(line, column, f"别名使用超过 {MAX_ALIAS_USES} 次")
         self.seen.add(id(node))
         self.marks.setdefault(path, (line, column))
+        yaml = self.yaml
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, (*active, id(node)))
         if isinstance(node, yaml.SequenceNode):
@@ -81,8 +86,8 @@ class _Builder:
             line, column = _at(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlProblem(line, column, "不支持合并键 “<<”：请把键逐一写出（锚点和别名可用于单个值）")
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "（复合值）"
+            if not isinstance(key_node, self.yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                shown = key_node.value if isinstance(key_node, self.yaml.ScalarNode) else "（复合值）"
                 raise YamlProblem(line, column, f"键必须是字符串，“{shown}”不是（数字、true 等请加引号）")
             key = str(key_node.value)
             if key in data:
@@ -95,6 +100,8 @@ class _Builder:
 
 def load_marked(text: str) -> tuple[Any, Marks]:
     """Parse one YAML document within the limits: (data, marks of every node by its path)."""
+    import yaml
+
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader_class)

@@ -9,6 +9,7 @@ maps one character to several candidates the first (most common) one is taken.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterator
@@ -32,12 +33,15 @@ _OPENCC_FILES = ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.txt")
 
 
 def _opencc_dictionary_dir() -> Path | None:
+    import importlib.util  # the package's folder without importing it (its import loads dictionaries)
+
     try:
-        import opencc  # opencc-python-reimplemented ships the dictionaries as text files
-    except ImportError:  # pragma: no cover - dependency is declared
+        spec = importlib.util.find_spec("opencc")  # opencc-python-reimplemented ships the dictionaries as text
+    except (ImportError, ValueError):  # pragma: no cover - dependency is declared
         return None
-    directory = Path(opencc.__file__).parent / "dictionary"
-    return directory if directory.is_dir() else None
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    directory = Path(locations[0]) / "dictionary" if locations else None
+    return directory if directory is not None and directory.is_dir() else None
 
 
 def _single_char_pairs(path: Path) -> dict[int, str]:
@@ -50,20 +54,67 @@ def _single_char_pairs(path: Path) -> dict[int, str]:
     return table
 
 
+def _opencc_table(directory: Path) -> dict[int, str]:
+    """Traditional and variant characters to simplified ones, from OpenCC's dictionary files."""
+    table: dict[int, str] = {}
+    for name in _OPENCC_FILES:
+        if (directory / name).is_file():
+            for code, target in _single_char_pairs(directory / name).items():
+                table.setdefault(code, target)
+    # variants first map to their standard traditional form; fold that once more
+    for code, target in list(table.items()):
+        again = table.get(ord(target))
+        if again is not None and len(again) == 1:
+            table[code] = again
+    return table
+
+
+_TABLE_FORMAT = 2  # bump when _opencc_table or _han_class_source changes what it makes of the files
+
+
+def _han_class_source(table: dict[int, str]) -> str:
+    """The character class of the Han characters that fold to another Han character."""
+    chars = sorted(chr(code) for code, target in table.items()
+                   if "\u3400" <= chr(code) <= "\u9fff" and "\u3400" <= target <= "\u9fff")
+    return "[" + "".join(re.escape(char) for char in chars) + "]"
+
+
+@functools.cache
+def _opencc() -> tuple[dict[int, str], str]:
+    """``_opencc_table`` and its ``_han_class_source``, kept per machine (a JSON file keyed by the
+    dictionary files' paths, sizes and times): reading and folding three dictionaries costs more
+    than the rest of a start."""
+    import json
+
+    from auditor.machinecache import cache_home, write_atomically
+
+    directory = _opencc_dictionary_dir()
+    if directory is None:
+        return {}, _han_class_source({})
+    key: list[object] = [_TABLE_FORMAT]
+    for name in _OPENCC_FILES:
+        with contextlib.suppress(OSError):
+            status = (directory / name).stat()
+            key.append([str(directory / name), status.st_size, status.st_mtime_ns])
+    target = cache_home() / "textfold" / "opencc-table.json"
+    try:
+        cached = json.loads(target.read_bytes())
+        if cached["key"] == key and len(cached["sources"]) == len(cached["targets"]):
+            table = dict(zip(map(ord, cached["sources"]), cached["targets"], strict=True))
+            return table, str(cached["han_class"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    table = _opencc_table(directory)
+    han_class = _han_class_source(table)
+    data = {"key": key, "sources": "".join(map(chr, table)), "targets": "".join(table.values()),
+            "han_class": han_class}
+    write_atomically(target, json.dumps(data).encode("ascii"))
+    return table, han_class
+
+
 @functools.cache
 def fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    directory = _opencc_dictionary_dir()
-    if directory is not None:
-        for name in _OPENCC_FILES:
-            if (directory / name).is_file():
-                for code, target in _single_char_pairs(directory / name).items():
-                    table.setdefault(code, target)
-        # variants first map to their standard traditional form; fold that once more
-        for code, target in list(table.items()):
-            again = table.get(ord(target))
-            if again is not None and len(again) == 1:
-                table[code] = again
+    table = dict(_opencc()[0])
     for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
         table[code] = chr(code - 0xFEE0)
     for source, target in _PUNCTUATION.items():
@@ -109,9 +160,8 @@ _HAN_RUN = regexcache.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 @functools.cache
 def _traditional_class() -> re.Pattern[str]:
-    chars = sorted(chr(code) for code, target in fold_table().items()
-                   if "\u3400" <= chr(code) <= "\u9fff" and "\u3400" <= target <= "\u9fff")
-    return regexcache.compile("[" + "".join(re.escape(char) for char in chars) + "]")
+    # full-width forms and punctuation are not Han characters: the class is that of the OpenCC table
+    return regexcache.compile(_opencc()[1])
 
 
 def traditional_count(text: str) -> int:

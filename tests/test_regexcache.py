@@ -124,3 +124,23 @@ def test_the_first_character_set_keeps_every_match_of_every_rule_pattern() -> No
                 [match.span() for match in fresh.finditer(text)], source
             assert [match.span() for match in rebuilt.finditer(text, 3, max(3, len(text) - 2))] == \
                 [match.span() for match in fresh.finditer(text, 3, max(3, len(text) - 2))], source
+
+
+def test_an_entry_is_used_only_for_its_own_source_and_flags(fresh_cache: Path) -> None:
+    regexcache.compile("[a-z]+", re.MULTILINE)
+    regexcache.save()
+    data = regexcache.cache_file().read_bytes()
+    # the stored entry of "[a-z]+" filed under the key of "[0-9]+": a foreign or damaged file
+    key_letters, key_digits = regexcache._key("[a-z]+", re.MULTILINE), regexcache._key("[0-9]+", re.MULTILINE)
+    regexcache.cache_file().write_bytes(data.replace(key_letters.encode(), key_digits.encode()))
+    regexcache._PATTERNS.clear()
+    regexcache._STATE.update(entries=None, dirty=False)
+    _same(regexcache.compile("[0-9]+", re.MULTILINE), "[0-9]+", re.MULTILINE)
+    assert regexcache._STATE["dirty"]  # compiled afresh, not rebuilt from the other pattern's code
+
+
+@pytest.mark.parametrize(("source", "flags"), [("(?P<a>x)(?P<bb>y)|z", re.MULTILINE), ("[\u4e00-\u9fff]{2,}", 0),
+                                               ("a\x00b", 0), ("x\ud800?", 0), ("(?P<名>年)", 0)])
+def test_a_stored_entry_reads_back_as_written(source: str, flags: int) -> None:
+    _, entry = regexcache._generated(source, flags)
+    assert regexcache._entry_from_bytes(regexcache._entry_bytes([source, flags, *entry])) == [source, flags, *entry]

@@ -64,6 +64,11 @@ KINDS: dict[str, str] = {
 }
 
 
+# the series kinds above (their modules say SCOPE = "series"; tests/test_cold_start.py checks the two
+# agree): the engine skips them on single reports without importing their modules
+SERIES_KINDS = frozenset({"series_link", "cross_report", "copied_text", "region_sum"})
+
+
 def kind_module(kind: str) -> ModuleType:
     # called for every rule on every report: an imported module comes straight from sys.modules
     name = KINDS[kind]
@@ -165,6 +170,12 @@ def deferred_compiling(defer: bool = True) -> Iterator[None]:
         _DEFERRED[0] = before
 
 
+def compiling_deferred() -> bool:
+    """Whether patterns are being compiled for a rulebook file that passed validation before (so
+    they are known to compile and to be safe from catastrophic backtracking)."""
+    return _DEFERRED[0]
+
+
 def compile_patterns(sources: Any, path: tuple[str | int, ...]) -> list[Any]:
     """Compile a list of regexes (matched against folded text), naming the bad one on error."""
     from auditor.structure.detection import compile_regex
@@ -176,5 +187,5 @@ def compile_patterns(sources: Any, path: tuple[str | int, ...]) -> list[Any]:
     return [compile_regex(source, where) for source, where in items]
 
 
-__all__ = ["KINDS", "LazyPattern", "ParamError", "compile_patterns", "deferred_compiling", "emit", "kind_module",
-           "render_template"]
+__all__ = ["KINDS", "SERIES_KINDS", "LazyPattern", "ParamError", "compile_patterns", "compiling_deferred",
+           "deferred_compiling", "emit", "kind_module", "render_template"]

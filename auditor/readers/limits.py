@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import os
 import stat
-import zipfile
 import zlib
 from collections.abc import Sequence
 from typing import Any
@@ -130,6 +129,8 @@ def read_file_bytes(path: str) -> bytes:
 # ----------------------------------------------------------------------------- .docx
 def check_zip(data: bytes) -> None:
     """Refuse a ZIP whose parts would inflate beyond the limits, from its directory alone."""
+    import zipfile  # only a .docx needs it
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()

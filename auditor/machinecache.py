@@ -1,0 +1,39 @@
+"""Where gk-audit keeps what it works out once per machine, and how those files are written.
+
+The built-in rulebook as checked (auditor/rulebook.py), the compiled regexes (auditor/regexcache.py)
+and the folding table (auditor/textfold.py) are kept under ``$GK_AUDIT_CACHE_DIR`` when it is set,
+else ``~/.cache/gk-audit``. Every such file is named or keyed by what its content depends on, is
+written atomically (a temporary file renamed over the target), and is never required: a missing,
+unreadable or damaged file only costs the time to work its content out again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_home() -> Path:
+    return Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
+
+
+def write_atomically(target: Path, data: bytes) -> bool:
+    """Write ``data`` to ``target`` through a temporary file in the same folder; best effort (a
+    read-only or full disk gives False, and the next run works the content out again)."""
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            return False
+        raise
+    return True

@@ -1,0 +1,200 @@
+"""Cold start without timing: what a one-file check imports, the built-rulebook cache, and the
+per-machine compiled dataclass methods (see auditor/rulebook.py and auditor/lazymethods.py)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from auditor import lazymethods, rulebook
+from auditor.checks import KINDS, SERIES_KINDS
+from auditor.rulebook import RulebookError, builtin_rule_files, load_rulebook
+
+REPORT = Path(__file__).parent.parent / "examples"
+PROBE = """
+import contextlib, io, json, sys
+from auditor.cli import main
+sys.argv = ["gk-audit", "check", "--format", "json", "--fail-on", "never", sys.argv[1]]
+output = io.StringIO()
+with contextlib.redirect_stdout(output):
+    try:
+        main()
+    except SystemExit:
+        pass
+print(json.dumps({"modules": sorted(sys.modules), "output": output.getvalue()}))
+"""
+# what a .txt check must not import: other formats' readers, validation, pools, the series pass
+NOT_IMPORTED = ("yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
+                "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
+                "auditor.readers.markdown", "auditor.readers.html", "auditor.readers.pdf", "auditor.readers.docx",
+                *(f"auditor.checks.{kind}" for kind in sorted(SERIES_KINDS)))
+
+
+def _probe(cache: Path, cwd: Path) -> dict[str, object]:
+    """Check a copy of an example (outside the repository: its pyproject.toml is a config to read)."""
+    report = cwd / "report.txt"
+    shutil.copy(REPORT / "report-2021-faulty.txt", report)
+    env = {**os.environ, "GK_AUDIT_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(report)], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def test_a_text_check_imports_only_what_it_needs(tmp_path: Path) -> None:
+    first = _probe(tmp_path / "cache", tmp_path)  # builds the caches
+    second = _probe(tmp_path / "cache", tmp_path)
+    assert second["output"] == first["output"] and '"diagnostics"' in str(first["output"])
+    loaded = set(second["modules"])  # type: ignore[arg-type]
+    assert not [name for name in NOT_IMPORTED if name in loaded]
+    assert (tmp_path / "cache" / "rulebook").is_dir()
+
+
+def test_series_kinds_are_the_kinds_whose_modules_say_scope_series() -> None:
+    scoped = {kind for kind, module in KINDS.items()
+              if getattr(importlib.import_module(module), "SCOPE", "file") == "series"}
+    assert scoped == SERIES_KINDS
+
+
+# ---------------------------------------------------------------------------- built-rulebook cache
+@pytest.fixture
+def rule_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The built-in rulebook files copied to a folder the test may edit; caches in tmp_path."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for file in builtin_rule_files():
+        shutil.copy(str(file), folder / file.name)
+    monkeypatch.setenv("GK_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(rulebook, "builtin_rule_files",
+                        lambda: sorted(folder.glob("*.yaml"), key=lambda file: (file.name != "common.yaml", file.name)))
+    return folder
+
+
+def _cache_files(rule_copies: Path) -> list[Path]:
+    return sorted((rule_copies.parent / "cache" / "rulebook").glob("*.marshal"))
+
+
+def _no_yaml(*_: object) -> None:
+    raise AssertionError("a cached built-in rulebook must not be parsed")
+
+
+def test_the_second_load_comes_from_the_cache_and_equals_the_first(rule_copies: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_rulebook()
+    assert len(_cache_files(rule_copies)) == 1
+    monkeypatch.setattr(rulebook, "_parse_raw", _no_yaml)
+    second = load_rulebook()
+    assert second.rules == first.rules and second.tables == first.tables and second.files == first.files
+    assert second.detection.raw == first.detection.raw
+    rule = second.rule("GK201")
+    assert rule is not None and type(rule.prepared) is rulebook.DeferredPrepare  # prepared on first use
+    assert rule.compiled is not None and type(rule.prepared) is not rulebook.DeferredPrepare
+
+
+def test_an_edited_rulebook_file_is_parsed_and_checked_again(rule_copies: Path) -> None:
+    load_rulebook()
+    common = rule_copies / "common.yaml"
+    text = common.read_text(encoding="utf-8")
+    title = load_rulebook().rule("GK201").title  # type: ignore[union-attr]
+    common.write_text(text.replace(f"title: {title}", "title: 改过的标题", 1), encoding="utf-8")
+    assert load_rulebook().rule("GK201").title == "改过的标题"  # type: ignore[union-attr]
+    assert len(_cache_files(rule_copies)) == 2
+    common.write_text(text.replace("kind: pattern", "kind: nonsense", 1), encoding="utf-8")
+    with pytest.raises(RulebookError) as caught:  # a broken built-in file is reported, never cached
+        load_rulebook()
+    assert caught.value.path.endswith("common.yaml") and caught.value.line is not None
+    assert len(_cache_files(rule_copies)) == 2
+
+
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(rule_copies: Path) -> None:
+    expected = load_rulebook()
+    (cache,) = _cache_files(rule_copies)
+    for damage in (b"", b"\x00garbage", cache.read_bytes()[:-50]):
+        cache.write_bytes(damage)
+        assert load_rulebook().rules == expected.rules
+    assert cache.read_bytes() != damage  # written again
+
+
+def test_user_rulebooks_are_still_checked_with_their_place_when_the_cache_is_warm(rule_copies: Path,
+                                                                                  tmp_path: Path) -> None:
+    load_rulebook()
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("rules:\n  - id: GK201\n    severity: sometimes\n", encoding="utf-8")
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook([str(extra)])
+    assert (caught.value.path, caught.value.line) == (str(extra), 3)
+    extra.write_text("rules:\n  - id: GK201\n    patterns: ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook([str(extra)])
+    assert caught.value.line == 3 and "正则" in caught.value.problem
+
+
+# ---------------------------------------------------------------------------- dataclass methods
+SOURCE = """
+from __future__ import annotations
+from dataclasses import dataclass, field
+
+@dataclass(frozen=True, order=True)
+class Point:
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = field(default=())
+
+@dataclass
+class Box:
+    points: list[Point] = field(default_factory=list)
+"""
+
+
+def _module(name: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    try:
+        exec(SOURCE, module.__dict__)
+    finally:
+        del sys.modules[name]
+    return module
+
+
+def test_lazily_compiled_dataclass_methods_behave_as_eager_ones() -> None:
+    ours, theirs = _module("auditor._test_lazy"), _module("not_auditor._test_lazy")
+    assert "__eq__" in vars(ours.Point) and vars(ours.Point)["__eq__"].__name__ == "__eq__"
+    for module in (ours, theirs):
+        a, b = module.Point(1, 2), module.Point(1, 2, ("t",))
+        same = module.Point(1, 2)
+        assert (a == same, a == b, a < b, hash(a) == hash(same)) == (True, False, True, True)
+        assert repr(a) == "Point(x=1, y=2, tags=())"
+        with pytest.raises(AttributeError):
+            a.x = 5  # type: ignore[misc]
+        box = module.Box()
+        box.points.append(a)
+        assert box == module.Box([module.Point(1, 2)]) and module.Box() != box
+    assert vars(ours.Point)["__eq__"].__qualname__ == "Point.__eq__"  # the compiled method now
+
+
+def test_compiled_methods_are_read_only_from_the_users_own_unshared_file(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lazymethods, "_CODE", {})
+    monkeypatch.setattr(lazymethods, "_STATE", {"loaded": False, "new": False, "file": None})
+    target = tmp_path / "dataclass-methods" / "code.marshal"
+    monkeypatch.setattr(lazymethods, "code_file", lambda: target)
+    _module("auditor._test_saved").Point(1) == _module("auditor._test_saved").Point(1)  # noqa: B015
+    lazymethods._save()
+    assert target.is_file() and lazymethods._CODE
+    for mode, loaded in ((0o600, True), (0o620, False), (0o606, False)):
+        target.chmod(mode)
+        lazymethods._CODE.clear()
+        lazymethods._load()
+        assert bool(lazymethods._CODE) is loaded
+    target.write_bytes(b"damaged")
+    target.chmod(0o600)
+    lazymethods._CODE.clear()
+    lazymethods._load()
+    assert not lazymethods._CODE
