@@ -55,21 +55,27 @@ def _single_char_pairs(path: Path) -> dict[int, str]:
 
 
 def _opencc_table(directory: Path) -> dict[int, str]:
-    """Traditional and variant characters to simplified ones, from OpenCC's dictionary files."""
-    table: dict[int, str] = {}
-    for name in _OPENCC_FILES:
+    """Traditional and variant characters to simplified ones, from OpenCC's dictionary files.
+
+    A simplified character is never folded: HKVariantsRev lists 核 as Hong Kong's form of 覈 and
+    TWVariantsRev 台 as Taiwan's form of 臺, which would fold the simplified text the rulebook's
+    patterns are written in (审核, 平台, 群众) away from them."""
+    table = _single_char_pairs(directory / _OPENCC_FILES[0]) if (directory / _OPENCC_FILES[0]).is_file() else {}
+    simplified = {ord(target) for target in table.values()}
+    for name in _OPENCC_FILES[1:]:
         if (directory / name).is_file():
             for code, target in _single_char_pairs(directory / name).items():
-                table.setdefault(code, target)
+                if code not in table and code not in simplified:
+                    table[code] = target
     # variants first map to their standard traditional form; fold that once more
     for code, target in list(table.items()):
         again = table.get(ord(target))
-        if again is not None and len(again) == 1:
+        if again is not None and len(again) == 1 and ord(again) != code:
             table[code] = again
     return table
 
 
-_TABLE_FORMAT = 2  # bump when _opencc_table or _han_class_source changes what it makes of the files
+_TABLE_FORMAT = 3  # bump when _opencc_table or _han_class_source changes what it makes of the files
 
 
 def _han_class_source(table: dict[int, str]) -> str:

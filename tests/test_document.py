@@ -29,3 +29,10 @@ def test_lines_and_line_span_strip_blanks() -> None:
     assert line.text == "  标题  "
     assert document.line_span(line).start == Position(2, 3)
     assert document.line_count == 3
+
+
+def test_fold_leaves_simplified_characters_alone() -> None:
+    # OpenCC's variant tables list 核/台/群 as regional forms of 覈/臺/羣; the rulebook writes them simplified
+    simplified = "审核 平台 群众 税收 温度 才能 户籍 秘书"
+    assert fold(simplified) == simplified
+    assert fold("審覈 臺灣 羣衆 稅") == "审核 台湾 群众 税"
