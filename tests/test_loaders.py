@@ -76,6 +76,21 @@ def test_templates_fill_named_fields_only() -> None:
     assert filled == "{a.__class__}|{b[0]}|{0}|2|  4"
 
 
+@pytest.mark.parametrize("template", ["正文说{fact} {number}", "{a}{{b}}{c}", "{missing} {a}", "{a!r}", "{", "}}",
+                                      "{a:{b}}", "plain", "{a}{a}", ""])
+def test_plain_templates_fill_as_the_formatter_does(template: str) -> None:
+    from decimal import Decimal
+
+    from auditor.checks import _NamedFieldsOnly, _Template
+
+    values = {"fact": "申请", "number": Decimal("1.50"), "a": "A", "b": "5", "c": None}
+    try:
+        expected = _NamedFieldsOnly().vformat(template, (), _Template(values))
+    except (ValueError, IndexError, TypeError):
+        expected = template
+    assert render_template(template, values) == expected
+
+
 def test_catastrophic_rulebook_regex_cannot_hang(tmp_path: Path) -> None:
     error = _rulebook_error(tmp_path, RULE.format(message="x").replace("['占位']", "['(a+)+$']"))
     assert error.line == 9 and "回溯" in error.problem

@@ -20,6 +20,7 @@ after a batch; the engine skips them on single reports.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import re
 import string
@@ -94,8 +95,26 @@ class _NamedFieldsOnly(string.Formatter):
         return super().format_field(value, format_spec if spec_is_bounded(format_spec) else "")
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain_fields(template: str) -> tuple[tuple[str, str | None], ...] | None:
+    """The template as (literal text, field name or None) pairs when every field is a plain
+    ``{name}`` (no conversion, no format spec); None when it needs the full formatter."""
+    try:
+        parts = tuple(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    plain = all(name is None or (name.isidentifier() and not spec and conversion is None)
+                for _, name, spec, conversion in parts)
+    return tuple((literal, name) for literal, name, _, _ in parts) if plain else None
+
+
 def render_template(template: str, values: Mapping[str, Any]) -> str:
     """Fill ``{name}`` fields; unknown fields stay as written (a rulebook typo stays visible)."""
+    parts = _plain_fields(template)
+    if parts is not None:  # the usual case, without string.Formatter's machinery per call (same text)
+        return "".join(literal + ("" if name is None else
+                                  format(values[name], "") if name in values else "{" + name + "}")
+                       for literal, name in parts)
     try:
         return _NamedFieldsOnly().vformat(template, (), _Template(values))
     except (ValueError, IndexError, TypeError):
