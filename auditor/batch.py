@@ -127,6 +127,10 @@ class WorkerState:
     keep_report: bool = False  # the whole Report (structure included), for renderers that draw the report
     stdin_name: str = "<stdin>.txt"
     series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
+    cli: CliOverrides = field(default_factory=CliOverrides)  # for the series-layout agency of a path
+    # the rules that run on a file, by (plan, era, year): the same few tuples for a whole run
+    rules_run: dict[tuple[int, bool, str | None, int | None], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, hash=False)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -167,6 +171,16 @@ def _rules_run(rulebook: Rulebook, plan: Plan, result: FileResult) -> tuple[str,
     era, year = result.report.era, result.report.report_year
     return tuple(rule.id for rule in rulebook.rules
                  if rule.kind != "read_error" and rule.applies(era, year) and plan.options.selection.wants(rule))
+
+
+def _rules_run_cached(state: WorkerState, plan_index: int, result: FileResult) -> tuple[str, ...]:
+    report = result.report
+    key = (plan_index, True, report.era, report.report_year) if report is not None else (plan_index, False, None, None)
+    found = state.rules_run.get(key)
+    if found is None:
+        plan = state.plans[plan_index]
+        found = state.rules_run[key] = _rules_run(state.rulebooks[plan.rulebooks], plan, result)
+    return found
 
 
 def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | None = None
@@ -218,11 +232,13 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
                           result.read_error, list(result.notes), internal_error=result.internal_error,
-                          fingerprints=[prints[index] for index in keep], rules_run=_rules_run(rulebook, plan, result))
+                          fingerprints=[prints[index] for index in keep],
+                          rules_run=_rules_run_cached(state, plan_index, result))
     if state.series:
+        from auditor.config import series_agency
         from auditor.series import summary_of_result
 
-        packed.summary = summary_of_result(result, rulebook)
+        packed.summary = summary_of_result(result, rulebook, series_agency(result.path, state.cli))
     return packed, outcome
 
 
@@ -402,7 +418,7 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
 
     series = wants_series(rulebooks.values(), len(inputs), request.previous)
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
-                       request.stdin_name or "<stdin>.txt", series=series), plan_of_input
+                       request.stdin_name or "<stdin>.txt", series=series, cli=request.cli), plan_of_input
 
 
 def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],
@@ -604,14 +620,11 @@ class _Collector:
         self.spill.append(packed)
 
     def _store_summary(self, index: int, plan_index: int, summary: Any) -> None:
-        from auditor.config import series_agency
         from auditor.series import SummaryStore
 
         if self.store is None:
             self.store = SummaryStore(self.on_disk)
-        folder_agency = series_agency(summary.path, self.request.cli)
-        self.store.add(index, plan_index, dataclasses.replace(summary, agency=folder_agency) if folder_agency
-                       else summary)
+        self.store.add(index, plan_index, summary)
 
 
 def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -> BatchOutcome:

@@ -227,7 +227,22 @@ def _identity_rows(identity: Identity, needs: dict[str, set[str] | None]) -> Non
         needs[domain.table.split(".", 1)[-1]] = None
 
 
+_NEEDS: dict[int, tuple[Rulebook, Needs]] = {}  # by rulebook: every report of a run asks
+
+
 def needs_of(rulebook: Rulebook) -> Needs:
+    """What the series rules of ``rulebook`` read (worked out once per rulebook and process)."""
+    known = _NEEDS.get(id(rulebook))
+    if known is not None and known[0] is rulebook:
+        return known[1]
+    if len(_NEEDS) >= 8:
+        _NEEDS.clear()
+    needs = _needs_of(rulebook)
+    _NEEDS[id(rulebook)] = (rulebook, needs)
+    return needs
+
+
+def _needs_of(rulebook: Rulebook) -> Needs:
     rows: dict[str, set[str] | None] = {}
     for rule in rulebook.by_kind("cross_report"):
         _identity_rows(rule.compiled.identity, rows)
@@ -759,11 +774,12 @@ def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequ
     return (input_count > 1 or bool(previous)) and any(series_rules(rulebook) for rulebook in rulebooks)
 
 
-def summary_of_result(result: Any, rulebook: Rulebook) -> PackedSummary:
-    """The packed summary of a checked file (an unreadable one keeps only its path and why)."""
+def summary_of_result(result: Any, rulebook: Rulebook, agency: str | None = None) -> PackedSummary:
+    """The packed summary of a checked file (an unreadable one keeps only its path and why);
+    ``agency``, by the repository layout (config ``series-layout``), overrides the title's."""
     if result.report is None:
-        return pack(unreadable_summary(result.path, result.read_error or ""))
-    return pack(summarise(result.report, rulebook, result.path))
+        return pack(unreadable_summary(result.path, result.read_error or "", agency))
+    return pack(summarise(result.report, rulebook, result.path, agency))
 
 
 def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any) -> Severity | None:

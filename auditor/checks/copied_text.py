@@ -42,9 +42,8 @@ and the rest is the same; silent when the paragraph was rewritten.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
@@ -71,6 +70,16 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 _BLANKS = re.compile(r"\s+")
+_PREPARED_KEPT = 4096
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A paragraph as compared: whether it is, its normalised text, its shingles (when long enough)."""
+
+    compared: bool
+    text: str
+    shingles: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -86,17 +95,35 @@ class Compiled:
     label: str
     max_reported: int
     more_note: str
+    # a report is this year's in one pair and last year's in the next: its paragraphs are prepared
+    # once (the series pass runs in one process; a few thousand paragraphs at most are kept)
+    prepared: dict[Any, Prepared] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def compared(self, paragraph: Any) -> bool:
         """Whether a paragraph of the summary is compared: in a narrative part, not a set formula."""
-        return (any(pattern.search(paragraph.section) for pattern in self.sections)
-                and not any(pattern.search(fold(paragraph.text)) for pattern in self.skip))
+        return self.prepare(paragraph).compared
 
     def normalise(self, text: str) -> str:
-        text = fold(text)
+        return self._normalise_folded(fold(text))
+
+    def _normalise_folded(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
         return _BLANKS.sub("", text)
+
+    def prepare(self, paragraph: Any) -> Prepared:
+        """Whether ``paragraph`` is compared, its normalised text and (if long enough) its shingles."""
+        found = self.prepared.get(paragraph)
+        if found is None:
+            if len(self.prepared) >= _PREPARED_KEPT:
+                self.prepared.clear()
+            folded = fold(paragraph.text)
+            compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
+                        and not any(pattern.search(folded) for pattern in self.skip))
+            text = self._normalise_folded(folded) if compared else ""
+            shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
+            found = self.prepared[paragraph] = Prepared(compared, text, shingles)
+        return found
 
     def shingles(self, text: str) -> frozenset[str]:
         size = self.shingle
@@ -124,31 +151,53 @@ class Match:
     length: int
 
 
-def _matches(compiled: Compiled, this: Sequence[str], previous: Sequence[str]) -> list[Match]:
-    """Best match in last year's paragraphs for each of this year's, by an inverted shingle index."""
-    previous_shingles = [compiled.shingles(text) for text in previous]
-    exact = {text: index for index, text in enumerate(previous) if len(text) >= compiled.min_length}
-    index_of: dict[str, list[int]] = {}
-    for number, shingles in enumerate(previous_shingles):
-        if len(previous[number]) >= compiled.min_length:
-            for shingle in shingles:
-                index_of.setdefault(shingle, []).append(number)
+def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Prepared]) -> list[Match]:
+    """For each of this year's paragraphs, last year's sharing the most shingles with it; a match
+    when their similarity (Jaccard) reaches the threshold. Sets intersected in C, no index built."""
+    exact = {item.text: index for index, item in enumerate(previous) if len(item.text) >= compiled.min_length}
+    candidates = [(index, item.shingles) for index, item in enumerate(previous)
+                  if len(item.text) >= compiled.min_length]
     found: list[Match] = []
-    for number, text in enumerate(this):
-        if len(text) < compiled.min_length:
+    for number, item in enumerate(this):
+        if len(item.text) < compiled.min_length:
             continue
-        if text in exact:
-            found.append(Match(number, exact[text], 1.0, len(text)))
+        if item.text in exact:
+            found.append(Match(number, exact[item.text], 1.0, len(item.text)))
             continue
-        mine = compiled.shingles(text)
-        hits = Counter(other for shingle in mine for other in index_of.get(shingle, ()))
-        if not hits:
+        best = _most_shared(item.shingles, candidates)
+        if best is None:
             continue
-        other, shared = hits.most_common(1)[0]
-        similarity = shared / (len(mine) + len(previous_shingles[other]) - shared)
+        other, shared = best
+        similarity = shared / (len(item.shingles) + len(previous[other].shingles) - shared)
         if similarity >= compiled.threshold:
-            found.append(Match(number, other, similarity, len(text)))
+            found.append(Match(number, other, similarity, len(item.text)))
     return found
+
+
+def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
+    """(index, shared shingles) of the candidate sharing the most with ``mine``; None when none
+    shares any. A candidate whose size (or ours) is below the best count so far cannot beat it and
+    is not intersected. Ties go to the candidate met first walking ``mine`` (then the first
+    index), the order in which an inverted shingle index counted them."""
+    best_count = 0
+    tied: list[tuple[int, frozenset[str]]] = []
+    for index, theirs in candidates:
+        if min(len(mine), len(theirs)) < best_count:
+            continue
+        shared = len(mine & theirs)
+        if shared > best_count:
+            best_count, tied = shared, [(index, theirs)]
+        elif shared == best_count and shared:
+            tied.append((index, theirs))
+    if not tied:
+        return None
+    if len(tied) == 1:
+        return tied[0][0], best_count
+    for shingle in mine:
+        for index, theirs in tied:
+            if shingle in theirs:
+                return index, best_count
+    return None  # unreachable: every tied candidate shares a shingle with ``mine``
 
 
 def _percent(value: float) -> int:
@@ -164,11 +213,11 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
         return
     this_paragraphs = [paragraph for paragraph in pair.this.paragraphs if compiled.compared(paragraph)]
     previous_paragraphs = [paragraph for paragraph in pair.previous.paragraphs if compiled.compared(paragraph)]
-    this_texts = [compiled.normalise(paragraph.text) for paragraph in this_paragraphs]
-    matches = _matches(compiled, this_texts, [compiled.normalise(paragraph.text) for paragraph in previous_paragraphs])
+    this_prepared = [compiled.prepare(paragraph) for paragraph in this_paragraphs]
+    matches = _matches(compiled, this_prepared, [compiled.prepare(paragraph) for paragraph in previous_paragraphs])
     if not matches:
         return
-    total = sum(len(text) for text in this_texts)
+    total = sum(len(item.text) for item in this_prepared)
     copied = sum(match.length for match in matches)
     base = {"previous_year": pair.previous.year, "previous_path": pair.previous.path}
 
@@ -180,7 +229,7 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
         return emit(rule, pair.this.era, paragraph.span, values, labels=[label])
 
     if total and copied / total >= compiled.summary_share and len(matches) > 1:
-        values = {"share": _percent(copied / total), "count": len(matches), "total": len(this_texts)}
+        values = {"share": _percent(copied / total), "count": len(matches), "total": len(this_prepared)}
         found = diagnostic(matches[0], values)
         yield replace(found, message=render_template(compiled.summary_message, {**base, **values}))
         return
