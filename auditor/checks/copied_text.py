@@ -175,29 +175,21 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
 
 
 def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
-    """(index, shared shingles) of the candidate sharing the most with ``mine``; None when none
-    shares any. A candidate whose size (or ours) is below the best count so far cannot beat it and
-    is not intersected. Ties go to the candidate met first walking ``mine`` (then the first
-    index), the order in which an inverted shingle index counted them."""
-    best_count = 0
-    tied: list[tuple[int, frozenset[str]]] = []
+    """(index, shared shingles) of the candidate sharing the most with ``mine``, the first of equals;
+    None when none shares any. A candidate whose size (or ours) is below the best count so far
+    cannot beat it and is not intersected.
+
+    Ties used to go to the paragraph an inverted shingle index met first walking a set of strings,
+    an order that changed with PYTHONHASHSEED (a copied paragraph was reported in some runs and not
+    in others); the first paragraph is what that order gave almost always."""
+    best: tuple[int, int] | None = None
     for index, theirs in candidates:
-        if min(len(mine), len(theirs)) < best_count:
+        if best is not None and min(len(mine), len(theirs)) <= best[1]:
             continue
         shared = len(mine & theirs)
-        if shared > best_count:
-            best_count, tied = shared, [(index, theirs)]
-        elif shared == best_count and shared:
-            tied.append((index, theirs))
-    if not tied:
-        return None
-    if len(tied) == 1:
-        return tied[0][0], best_count
-    for shingle in mine:
-        for index, theirs in tied:
-            if shingle in theirs:
-                return index, best_count
-    return None  # unreachable: every tied candidate shares a shingle with ``mine``
+        if shared and (best is None or shared > best[1]):
+            best = (index, shared)
+    return best
 
 
 def _percent(value: float) -> int:

@@ -10,11 +10,13 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from auditor.engine import FileResult
     from auditor.rulebook import Rulebook
+
+Rendered = TypeVar("Rendered")
 
 RENDERERS: dict[str, str] = {
     "text": "auditor.render.text:render_text",
@@ -67,7 +69,7 @@ def render_chunks(format_name: str, results: Sequence[FileResult], context: Rend
 
 
 def each_file(results: Iterable[FileResult], context: RenderContext,
-              render_file: Callable[[FileResult, RenderContext], str]) -> Iterator[tuple[FileResult, str]]:
+              render_file: Callable[[FileResult, RenderContext], Rendered]) -> Iterator[tuple[FileResult, Rendered]]:
     """(result, its rendering) for each file, rendered once; a file ``render_file`` fails on is
     replaced by an internal-error result (GK004) naming the failure, rendered instead."""
     from auditor.engine import describe_failure, internal_error_result
