@@ -70,7 +70,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 _BLANKS = re.compile(r"\s+")
-_PREPARED_KEPT = 4096
+_PREPARED_KEPT = 256  # a pair's two reports have some tens of paragraphs; each kept one holds ~20 KB of shingles
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Compiled:
     max_reported: int
     more_note: str
     # a report is this year's in one pair and last year's in the next: its paragraphs are prepared
-    # once (the series pass runs in one process; a few thousand paragraphs at most are kept)
+    # once (the series pass runs in one process; a few hundred paragraphs at most are kept)
     prepared: dict[Any, Prepared] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def compared(self, paragraph: Any) -> bool:
