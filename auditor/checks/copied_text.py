@@ -164,6 +164,8 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
         if item.text in exact:
             found.append(Match(number, exact[item.text], 1.0, len(item.text)))
             continue
+        if not _may_match(item.shingles, candidates, compiled.threshold):
+            continue
         best = _most_shared(item.shingles, candidates)
         if best is None:
             continue
@@ -172,6 +174,21 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
         if similarity >= compiled.threshold:
             found.append(Match(number, other, similarity, len(item.text)))
     return found
+
+
+def _may_match(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]], threshold: float) -> bool:
+    """Whether some candidate is similar enough to ``mine`` to be a match: the paragraph sharing the
+    most shingles is one only if its similarity reaches the threshold, so when no candidate does
+    (most paragraphs), the search for it is skipped. Similarity is at most the ratio of the two
+    sizes: only candidates of about our size are intersected."""
+    size = len(mine)
+    for _, theirs in candidates:
+        if min(size, len(theirs)) / max(size, len(theirs)) < threshold:  # divisions as the similarity's
+            continue
+        shared = len(mine & theirs)
+        if shared and shared / (size + len(theirs) - shared) >= threshold:
+            return True
+    return False
 
 
 def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
