@@ -38,6 +38,7 @@ from auditor.fingerprint import fingerprints
 from auditor.paths import STDIN, expand_inputs
 from auditor.readers import limits
 from auditor.rulebook import Rule, Rulebook, load_rulebook
+from auditor.spill import IN_MEMORY, Spill
 from auditor.structure import Report
 from auditor.structure.profile import TitleLine
 from auditor.suppressions import (
@@ -124,6 +125,10 @@ class WorkerState:
     keep_report: bool = False  # the whole Report (structure included), for renderers that draw the report
     stdin_name: str = "<stdin>.txt"
     series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
+    cli: CliOverrides = field(default_factory=CliOverrides)  # for the series-layout agency of a path
+    # the rules that run on a file, by (plan, era, year): the same few tuples for a whole run
+    rules_run: dict[tuple[int, bool, str | None, int | None], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, hash=False)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -164,6 +169,16 @@ def _rules_run(rulebook: Rulebook, plan: Plan, result: FileResult) -> tuple[str,
     era, year = result.report.era, result.report.report_year
     return tuple(rule.id for rule in rulebook.rules
                  if rule.kind != "read_error" and rule.applies(era, year) and plan.options.selection.wants(rule))
+
+
+def _rules_run_cached(state: WorkerState, plan_index: int, result: FileResult) -> tuple[str, ...]:
+    report = result.report
+    key = (plan_index, True, report.era, report.report_year) if report is not None else (plan_index, False, None, None)
+    found = state.rules_run.get(key)
+    if found is None:
+        plan = state.plans[plan_index]
+        found = state.rules_run[key] = _rules_run(state.rulebooks[plan.rulebooks], plan, result)
+    return found
 
 
 def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | None = None
@@ -215,11 +230,13 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
                           result.read_error, list(result.notes), internal_error=result.internal_error,
-                          fingerprints=[prints[index] for index in keep], rules_run=_rules_run(rulebook, plan, result))
+                          fingerprints=[prints[index] for index in keep],
+                          rules_run=_rules_run_cached(state, plan_index, result))
     if state.series:
+        from auditor.config import series_agency
         from auditor.series import summary_of_result
 
-        packed.summary = summary_of_result(result, rulebook)
+        packed.summary = summary_of_result(result, rulebook, series_agency(result.path, state.cli))
     return packed, outcome
 
 
@@ -283,26 +300,97 @@ class BatchRequest:
     previous: tuple[str, ...] = ()  # --previous: last year's report(s) to compare every input with
 
 
+class RunResults(Sequence[FileResult]):
+    """A run's results in input order, ready to render: each file's result read back from the
+    spill with its series findings merged in, then the unused-suppression results. Iterable as often
+    as needed; a large run never holds them all in memory (``auditor/spill.py``)."""
+
+    def __init__(self, spill: Spill | list[FileResult], store: Any = None, tail: Sequence[FileResult] = ()) -> None:
+        self._spill = spill
+        self._store = store  # auditor.series.SummaryStore with the series findings, or None
+        self._tail = list(tail)
+
+    def __len__(self) -> int:
+        return len(self._spill) + len(self._tail)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        merged = self._store.merged() if self._store is not None else iter(())
+        waiting = next(merged, None)
+        for index, result in enumerate(self._spill):
+            if waiting is not None and waiting[0] == index:
+                result = _with_series(result, *waiting[1])
+                waiting = next(merged, None)
+            yield result
+        yield from self._tail
+
+    def __getitem__(self, index: Any) -> Any:
+        """For small runs and tests: a large run's results are read by iterating."""
+        return list(self)[index]
+
+
+def _with_series(result: FileResult, found: list[Diagnostic], prints: list[str]) -> FileResult:
+    """``result`` with the series findings of its report merged in, in sort-key order."""
+    from auditor.fingerprint import result_fingerprints
+
+    merged = sorted(zip([*result.diagnostics, *found], [*result_fingerprints(result), *prints], strict=True),
+                    key=lambda item: item[0].sort_key())
+    return dataclasses.replace(result, diagnostics=[item[0] for item in merged],  # type: ignore[call-arg]
+                               fingerprints=[item[1] for item in merged])
+
+
+@dataclass
+class Tally:
+    """What the exit code needs of a run, counted as results go by (never the results themselves)."""
+
+    files: int = 0
+    unreadable: int = 0
+    internal_error: bool = False
+    worst: Severity | None = None
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        self.unreadable += result.read_error is not None
+        self.internal_error = self.internal_error or bool(getattr(result, "internal_error", None))
+        self.raise_to(max((diagnostic.severity for diagnostic in result.diagnostics), default=None))
+
+    def raise_to(self, level: Severity | None) -> None:
+        if level is not None and (self.worst is None or level > self.worst):
+            self.worst = level
+
+
 @dataclass
 class BatchOutcome:
-    results: list[FileResult]
+    results: Sequence[FileResult]
     rulebook: Rulebook
     fail_on: str
     stale: list[baseline_module.StaleEntry] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     baseline_used: bool = False
-    series: tuple[Any, ...] = ()  # auditor.series.SeriesInfo of the series found in the run
+    series: Sequence[Any] = ()  # auditor.series.SeriesInfo of the series found in the run
+    tally: Tally = field(default_factory=Tally)
 
     @property
     def all_unreadable(self) -> bool:
-        return bool(self.results) and all(result.read_error is not None for result in self.results)
+        return self.tally.files > 0 and self.tally.unreadable == self.tally.files
+
+    @property
+    def internal_error(self) -> bool:
+        """The tool failed on some file (exit code 3)."""
+        return self.tally.internal_error
+
+    @property
+    def worst(self) -> Severity | None:
+        """The most severe finding of the run."""
+        return self.tally.worst
 
     def render_extra(self) -> dict[str, Any]:
         """What machine renderers may add: the stale baseline entries (JSON ``baseline.stale``)."""
         extra: dict[str, Any] = {"baseline": {"stale": [entry.to_json() for entry in self.stale]}} \
             if self.baseline_used else {}
         if self.series:
-            extra["series"] = [info.to_json() for info in self.series]
+            from auditor.series import SeriesEntries
+
+            extra["series"] = SeriesEntries(self.series)
         return extra
 
 
@@ -330,7 +418,7 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
 
         series = wants_series(rulebooks.values(), len(inputs), request.previous)
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
-                       request.stdin_name or "<stdin>.txt", series=series), plan_of_input
+                       request.stdin_name or "<stdin>.txt", series=series, cli=request.cli), plan_of_input
 
 
 def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],
@@ -460,24 +548,27 @@ def _unused_rule(rulebook: Rulebook) -> Rule | None:
     return found[0] if found else None
 
 
-def _unused_results(state: WorkerState, outcomes: dict[str, list[FileOutcome]],
-                    rulebook: Rulebook) -> list[FileResult]:
+def _unused_results(state: WorkerState, outcomes: dict[str, FileOutcome], rulebook: Rulebook) -> list[FileResult]:
     extra: list[FileResult] = []
     for path, file in state.suppressions.items():
-        found = unused_entries(file, outcomes.get(path, []), _unused_rule(rulebook))
+        found = unused_entries(file, [outcomes[path]] if path in outcomes else [], _unused_rule(rulebook))
         if found:
             extra.append(PackedResult(os.path.relpath(file.path), found, fingerprints=None))
     return extra
 
 
-def _apply_baseline(results: list[FileResult], request: BatchRequest, outcome: BatchOutcome,
-                    relative: Callable[[str], str]) -> list[FileResult]:
+def _apply_baseline(results: Sequence[FileResult], request: BatchRequest, outcome: BatchOutcome,
+                    relative: Callable[[str], str]) -> Sequence[FileResult]:
+    """The results less the findings the baseline covers (read back and spilled again: one pass to
+    count when writing the baseline, one to filter); ``outcome`` gets the stale entries and a tally."""
     from auditor.fingerprint import result_fingerprints
 
-    keyed = [(result, baseline_module.keys_of(relative(result.path), (d.rule for d in result.diagnostics),
-                                              result_fingerprints(result))) for result in results]
+    def keys(result: FileResult) -> list[baseline_module.Key]:
+        return baseline_module.keys_of(relative(result.path), (d.rule for d in result.diagnostics),
+                                       result_fingerprints(result))
+
     if request.write_baseline:
-        counts: Counter[baseline_module.Key] = Counter(key for _, keys in keyed for key in keys)
+        counts: Counter[baseline_module.Key] = Counter(key for result in results for key in keys(result))
         from auditor.paths import write_atomic
 
         write_atomic(request.write_baseline, baseline_module.dump(counts))
@@ -487,14 +578,17 @@ def _apply_baseline(results: list[FileResult], request: BatchRequest, outcome: B
         return results
     keeper = baseline_module.BaselineFilter(baseline_module.load(source))
     outcome.baseline_used = True
-    filtered: list[FileResult] = []
-    for result, keys in keyed:
+    filtered = Spill(IN_MEMORY if not request.keep_report else sys.maxsize)
+    outcome.tally = Tally()
+    for result in results:
         keeper.mark_checked(relative(result.path))
-        fresh = keeper.new_findings(keys)
+        fresh = keeper.new_findings(keys(result))
         prints = result_fingerprints(result)
-        filtered.append(dataclasses.replace(result, diagnostics=[result.diagnostics[i] for i in fresh],
-                                            **({"fingerprints": [prints[i] for i in fresh]}
-                                               if isinstance(result, PackedResult) else {})))
+        kept = dataclasses.replace(result, diagnostics=[result.diagnostics[i] for i in fresh],
+                                   **({"fingerprints": [prints[i] for i in fresh]}
+                                      if isinstance(result, PackedResult) else {}))
+        outcome.tally.add(kept)
+        filtered.append(kept)
     outcome.stale = keeper.stale()
     if request.prune_baseline and request.baseline:
         from auditor.paths import write_atomic
@@ -503,11 +597,48 @@ def _apply_baseline(results: list[FileResult], request: BatchRequest, outcome: B
         outcome.messages.append(f"gk-audit: 已从基线 {request.baseline} 删去 "
                                 f"{sum(entry.unmatched for entry in outcome.stale)} 条过期记录")
         outcome.stale = []
-    return filtered
+    return RunResults(filtered)
+
+
+class _Collector:
+    """Takes each file's result as it comes: its series summary to the store, its result to the
+    spill, what its suppressions did to one union per suppressions file, its counts to the tally."""
+
+    def __init__(self, state: WorkerState, request: BatchRequest, total: int) -> None:
+        self.state = state
+        self.request = request
+        self.spill = Spill(IN_MEMORY if not state.keep_report else sys.maxsize)
+        self.store: Any = None
+        self.on_disk = total > IN_MEMORY
+        self.outcomes: dict[str, FileOutcome] = {}
+        self.tally = Tally()
+
+    def take(self, index: int, plan_index: int, packed: PackedResult, file_outcome: FileOutcome) -> None:
+        if packed.summary is not None:
+            self._store_summary(index, plan_index, packed.summary)
+            packed.summary = None
+        suppressions = self.state.plans[plan_index].suppressions
+        if suppressions:
+            known = self.outcomes.get(suppressions)
+            self.outcomes[suppressions] = file_outcome if known is None else FileOutcome(
+                known.applicable | file_outcome.applicable, known.used | file_outcome.used)
+        self.tally.add(packed)
+        self.spill.append(packed)
+
+    def _store_summary(self, index: int, plan_index: int, summary: Any) -> None:
+        from auditor.series import SummaryStore
+
+        if self.store is None:
+            self.store = SummaryStore(self.on_disk)
+        self.store.add(index, plan_index, summary)
 
 
 def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -> BatchOutcome:
-    """Check every input; raises ConfigError / RulebookError for unusable configuration."""
+    """Check every input; raises ConfigError / RulebookError for unusable configuration.
+
+    Each file's result goes to a spill as it comes (``auditor/spill.py``) and its series summary to
+    a store (``auditor/series.py``): the parent keeps no per-report state, and the returned
+    outcome's ``results`` are read back, series findings merged, when they are rendered."""
     from auditor.render.machine import relative_path
 
     clear_caches()
@@ -516,23 +647,23 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
     stdin_data = stdin() if STDIN in inputs and stdin is not None else None
     items = list(zip(inputs, plan_of_input, strict=True))
     jobs = request.jobs or default_jobs()
-    results: list[FileResult] = []
-    outcomes: dict[str, list[FileOutcome]] = {}
+    collector = _Collector(state, request, len(items))
     stream = _with_progress(_run_items(state, items, jobs, stdin_data), len(items),
                             request.progress and sys.stderr.isatty())
-    for (packed, file_outcome), (_, plan_index) in zip(stream, items, strict=True):
-        results.append(packed)
-        suppressions = state.plans[plan_index].suppressions
-        if suppressions:
-            outcomes.setdefault(suppressions, []).append(file_outcome)
+    for index, ((packed, file_outcome), (_, plan_index)) in enumerate(zip(stream, items, strict=True)):
+        collector.take(index, plan_index, packed, file_outcome)
     rulebook = state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
     project = resolve_settings(str(Path.cwd() / "-"), request.cli)
-    outcome = BatchOutcome(results, rulebook, project.fail_on)
-    if state.series:
-        from auditor.series import batch_pass
+    outcome = BatchOutcome((), rulebook, project.fail_on, tally=collector.tally)
+    if collector.store is not None:
+        from auditor.series import StoredSeries, batch_pass
 
-        outcome.series = batch_pass(results, rulebook, state, items, request)
-    results += _unused_results(state, outcomes, rulebook)
+        collector.tally.raise_to(batch_pass(collector.store, rulebook, state, request))
+        outcome.series = StoredSeries(collector.store)
+    unused = _unused_results(state, collector.outcomes, rulebook)
+    for result in unused:
+        collector.tally.add(result)
+    results = RunResults(collector.spill, collector.store, unused)
     outcome.results = _apply_baseline(results, request, outcome, lambda path: relative_path(path, request.root))
     return outcome
 

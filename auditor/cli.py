@@ -188,7 +188,6 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
                   quiet: bool, no_color: bool, statistics: bool, docs_url: str | None = None) -> None:
     from auditor.batch import finish_texts
     from auditor.diagnostics import Severity
-    from auditor.engine import worst
     from auditor.paths import OutputError, write_atomic
     from auditor.render import RenderContext, render_chunks
 
@@ -213,11 +212,11 @@ def _emit_outcome(outcome, request, output_format: str, output_path: str | None,
     if texts.step_summary and summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
             stream.write(texts.step_summary)
-    if any(getattr(result, "internal_error", None) for result in outcome.results):
+    if outcome.internal_error:
         sys.exit(EXIT_INTERNAL)
     if outcome.all_unreadable:
         sys.exit(EXIT_USAGE)
-    worst_found = worst(outcome.results)
+    worst_found = outcome.worst
     if outcome.fail_on != "never" and worst_found is not None and worst_found >= Severity.parse(outcome.fail_on):
         sys.exit(EXIT_FINDINGS)
 

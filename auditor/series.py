@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from auditor.diagnostics import Diagnostic, Label
+from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Position, Span
 from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_sum
 from auditor.rulebook import Rule, Rulebook
@@ -227,7 +227,22 @@ def _identity_rows(identity: Identity, needs: dict[str, set[str] | None]) -> Non
         needs[domain.table.split(".", 1)[-1]] = None
 
 
+_NEEDS: dict[int, tuple[Rulebook, Needs]] = {}  # by rulebook: every report of a run asks
+
+
 def needs_of(rulebook: Rulebook) -> Needs:
+    """What the series rules of ``rulebook`` read (worked out once per rulebook and process)."""
+    known = _NEEDS.get(id(rulebook))
+    if known is not None and known[0] is rulebook:
+        return known[1]
+    if len(_NEEDS) >= 8:
+        _NEEDS.clear()
+    needs = _needs_of(rulebook)
+    _NEEDS[id(rulebook)] = (rulebook, needs)
+    return needs
+
+
+def _needs_of(rulebook: Rulebook) -> Needs:
     rows: dict[str, set[str] | None] = {}
     for rule in rulebook.by_kind("cross_report"):
         _identity_rows(rule.compiled.identity, rows)
@@ -504,58 +519,254 @@ def known_lines(summary: ReportSummary) -> _SparseLines:
     return _SparseLines(lines)
 
 
+def _surrogate_safe(text: str) -> bytes:
+    """``text`` as bytes whose order is the code-point order of the text (a lone surrogate, from an
+    undecodable file-name byte, included): how the store keeps keys it sorts on."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 @dataclass(frozen=True)
-class SeriesOutcome:
-    """What the pass found: diagnostics by path (already merged into the results) and the series."""
+class StoredSummary:
+    """A summary row of a SummaryStore: what pairing reads; the rest is unpacked from the store."""
 
-    series: tuple[SeriesInfo, ...]
-    added: int
+    path: str
+    agency: str | None
+    year: int | None
+    era: str | None
+    figures: Mapping[str, Decimal | None]
+    read_error: str | None
+    index: int  # the input's position in the run
+    plan: int  # the input's settings (auditor.batch.Plan index)
+    store: SummaryStore
+    reference_only: bool = False
+
+    def unpack(self) -> ReportSummary:
+        return replace(pickle.loads(zlib.decompress(self.store.blob(self.index))), agency=self.agency)
 
 
-Adjust = Callable[[str, list[Diagnostic]], list[Diagnostic]]
+class SummaryStore:
+    """The packed summaries of a run's reports, in SQLite (stdlib): on disk in a temporary folder
+    for a large run, so the parent's memory does not grow with the number of reports. Also holds
+    what the series pass finds, by input position, until the results are written out."""
+
+    def __init__(self, on_disk: bool) -> None:
+        import sqlite3
+        import tempfile
+        import weakref
+
+        self._folder = tempfile.TemporaryDirectory(prefix="gk-audit-series-") if on_disk else None
+        where = f"{self._folder.name}/series.sqlite3" if self._folder is not None else ":memory:"
+        self._db = sqlite3.connect(where, isolation_level=None)
+        self._db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
+            "CREATE TABLE summary (idx INTEGER PRIMARY KEY, plan INTEGER, agency BLOB, year INTEGER,"
+            " path BLOB, meta BLOB, blob BLOB);"
+            "CREATE TABLE found (idx INTEGER, blob BLOB);"
+            "CREATE TABLE merged (idx INTEGER PRIMARY KEY, blob BLOB);"
+            "CREATE TABLE series (seq INTEGER PRIMARY KEY, blob BLOB);"
+            "BEGIN;")
+        self._finalizer = weakref.finalize(self, SummaryStore._close, self._db, self._folder)
+
+    @staticmethod
+    def _close(db: Any, folder: Any) -> None:
+        db.close()
+        if folder is not None:
+            folder.cleanup()
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def add(self, index: int, plan: int, summary: PackedSummary) -> None:
+        meta = (summary.path, summary.agency, summary.year, summary.era, summary.figures, summary.read_error)
+        self._db.execute("INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?)", (
+            index, plan, _surrogate_safe(summary.agency) if summary.agency else None, summary.year,
+            _surrogate_safe(summary.path), _dumps(meta), summary.blob))
+
+    def indexed(self) -> None:
+        """Every summary is in: index the columns the pass looks up."""
+        self._db.execute("COMMIT")
+        self._db.executescript("CREATE INDEX summary_agency ON summary (agency, year, idx);"
+                               "CREATE INDEX summary_path ON summary (path, idx); BEGIN;")
+
+    def _row(self, row: tuple[Any, ...]) -> StoredSummary:
+        index, plan, meta = row
+        path, agency, year, era, figures, read_error = pickle.loads(meta)
+        return StoredSummary(path, agency, year, era, figures, read_error, index, plan, self)
+
+    def get(self, index: int) -> StoredSummary:
+        return self._row(self._db.execute("SELECT idx, plan, meta FROM summary WHERE idx = ?", (index,)).fetchone())
+
+    def blob(self, index: int) -> bytes:
+        found: bytes = self._db.execute("SELECT blob FROM summary WHERE idx = ?", (index,)).fetchone()[0]
+        return found
+
+    def all(self) -> Iterator[StoredSummary]:
+        """Every summary, in input order."""
+        for row in self._db.execute("SELECT idx, plan, meta FROM summary ORDER BY idx"):
+            yield self._row(row)
+
+    def by_agency(self) -> Iterator[list[StoredSummary]]:
+        """The summaries with an agency and a year, one list per agency, agencies in sorted order."""
+        group: list[StoredSummary] = []
+        last: bytes | None = None
+        cursor = self._db.execute("SELECT idx, plan, meta, agency FROM summary"
+                                  " WHERE agency IS NOT NULL AND year IS NOT NULL ORDER BY agency, idx")
+        for *row, agency in cursor:
+            if agency != last and group:
+                yield group
+                group = []
+            last = agency
+            group.append(self._row(tuple(row)))
+        if group:
+            yield group
+
+    def find(self, agency: str, year: int) -> StoredSummary | None:
+        """The last report of ``agency`` in ``year`` (region members)."""
+        row = self._db.execute("SELECT idx, plan, meta FROM summary WHERE agency = ? AND year = ?"
+                               " ORDER BY idx DESC LIMIT 1", (_surrogate_safe(agency), year)).fetchone()
+        return self._row(row) if row is not None else None
+
+    def index_of(self, path: str) -> int:
+        """The input position of ``path`` (its last, if given twice): where its series findings go."""
+        row = self._db.execute("SELECT max(idx) FROM summary WHERE path = ?", (_surrogate_safe(path),)).fetchone()
+        return int(row[0])
+
+    def add_found(self, index: int, found: list[Diagnostic]) -> None:
+        self._db.execute("INSERT INTO found VALUES (?, ?)", (index, _dumps(found)))
+
+    def found(self) -> Iterator[tuple[int, list[Diagnostic]]]:
+        """The series findings of each report that has any (in the order found), in input order."""
+        index: int | None = None
+        collected: list[Diagnostic] = []
+        for row_index, blob in self._db.execute("SELECT idx, blob FROM found ORDER BY idx, rowid"):
+            if row_index != index and index is not None:
+                yield index, collected
+                collected = []
+            index = row_index
+            collected += pickle.loads(blob)
+        if index is not None:
+            yield index, collected
+
+    def merge(self, index: int, diagnostics: list[Diagnostic], prints: list[str]) -> None:
+        self._db.execute("INSERT INTO merged VALUES (?, ?)", (index, _dumps((diagnostics, prints))))
+
+    def merged(self) -> Iterator[tuple[int, tuple[list[Diagnostic], list[str]]]]:
+        """(input position, (series findings, their fingerprints)) in input order."""
+        for index, blob in self._db.execute("SELECT idx, blob FROM merged ORDER BY idx"):
+            yield index, pickle.loads(blob)
+
+    def add_series(self, info: SeriesInfo) -> None:
+        self._db.execute("INSERT INTO series (blob) VALUES (?)", (_dumps(info),))
+
+    def series_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM series").fetchone()[0])
+
+    def series(self) -> Iterator[SeriesInfo]:
+        for (blob,) in self._db.execute("SELECT blob FROM series ORDER BY seq"):
+            yield pickle.loads(blob)
 
 
-def cross_pass(results: list[Any], rulebook: Rulebook, wants: Wants, adjust: Adjust,
-               previous: Sequence[str] = (), agency_of: Callable[[str], str | None] | None = None,
-               regions_of: Regions | None = None) -> SeriesOutcome:
-    """Pair the results' summaries into series, run the series rules, merge their findings into the
-    later reports' results (in place), and drop the summaries. ``adjust`` applies a file's severity
-    overrides; ``agency_of`` gives the agency of a path by the repository layout (or None)."""
-    from auditor.fingerprint import fingerprints, result_fingerprints
+class StoredSeries(Sequence[SeriesInfo]):
+    """The series a run found, read from its store when asked (a large run may find thousands)."""
 
-    summaries = []
-    for result in results:
-        summary = getattr(result, "summary", None)
-        if summary is None:
+    def __init__(self, store: SummaryStore) -> None:
+        self._store = store
+        self._count = store.series_count()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[SeriesInfo]:
+        return self._store.series()
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
+
+
+class SeriesEntries(Sequence[dict[str, Any]]):
+    """The JSON ``series`` entries of a run, made one at a time (``SeriesInfo.to_json``)."""
+
+    def __init__(self, series: Sequence[SeriesInfo]) -> None:
+        self._series = series
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (info.to_json() for info in self._series)
+
+    def __getitem__(self, index: Any) -> Any:
+        return [info.to_json() for info in self._series][index]
+
+
+PlanWants = Callable[[int, Rule], bool]
+PlanAdjust = Callable[[int, list[Diagnostic]], list[Diagnostic]]
+
+
+def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule], wants: PlanWants) -> None:
+    cache: dict[str, ReportSummary] = {}
+    for pair in pairs:
+        this: StoredSummary = pair.this
+        previous = _load(pair.previous, cache) if pair.previous is not None else None
+        found = run_pair(rules, replace(pair, this=_load(this, cache), previous=previous),
+                         lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
+        if found:
+            store.add_found(store.index_of(this.path), found)
+
+
+def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, regions_of: Regions) -> None:
+    """``region_cases`` and ``run_regions`` over the store (members looked up by agency and year)."""
+    from auditor.checks.region_sum import RegionCase, check_region
+
+    rules = rulebook.by_kind(REGION_KIND)
+    if not rules:
+        return
+    cache: dict[str, ReportSummary] = {}
+    for summary in store.all():
+        members = regions_of(summary.path).get(summary.agency or "") if summary.agency else None
+        if not members or summary.year is None:
             continue
-        folder_agency = agency_of(summary.path) if agency_of is not None else None
-        summaries.append(replace(summary, agency=folder_agency) if folder_agency else summary)
+        found_members = [(member, store.find(member, summary.year)) for member in members]
+        case = RegionCase(_load(summary, cache), tuple(
+            (member, _load(item, cache) if item is not None else None) for member, item in found_members))
+        region = case.region
+        found = [diagnostic for rule in rules if wants(summary.plan, rule) and rule.applies(region.era, region.year)
+                 for diagnostic in check_region(rule, case)]
+        if found:
+            store.add_found(store.index_of(region.path), found)
+
+
+def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust: PlanAdjust,
+               previous: Sequence[str] = (), regions_of: Regions | None = None) -> Severity | None:
+    """Pair the stored summaries into series, run the series rules, and keep in the store each
+    report's findings (severity overrides applied by ``adjust``, fingerprints made) and the series
+    found. Returns the worst severity of the findings (None: none)."""
+    from auditor.fingerprint import fingerprints
+
+    store.indexed()
+    rules = series_rules(rulebook)
     if previous:
-        pairs = explicit_pairs(summaries, [summarise_path(path, rulebook) for path in previous])
-        infos: list[SeriesInfo] = []
+        references = [summarise_path(path, rulebook) for path in previous]
+        _run_pairs(store, explicit_pairs(store.all(), references), rules, wants)
     else:
-        pairs, infos = pair_series(summaries)
-    by_path = {summary.path: summary for summary in summaries}
-    position = {result.path: index for index, result in enumerate(results)}
-    added = 0
-    found_by_path: dict[str, list[Diagnostic]] = {}
-    regions = run_regions(region_cases(summaries, regions_of), rulebook, wants) if regions_of is not None else ()
-    for path, found in (*run_series(pairs, rulebook, wants), *regions):
-        found_by_path.setdefault(path, []).extend(found)
-    for path, found in found_by_path.items():
-        found = adjust(path, sorted(found, key=Diagnostic.sort_key))
-        index = position[path]
-        result = results[index]
-        prints = fingerprints(known_lines(_load(by_path[path], {})), found)
-        merged = sorted(zip([*result.diagnostics, *found], [*result_fingerprints(result), *prints], strict=True),
-                        key=lambda item: item[0].sort_key())
-        results[index] = replace(result, diagnostics=[item[0] for item in merged],
-                                 fingerprints=[item[1] for item in merged])
-        added += len(found)
-    for index, result in enumerate(results):
-        if getattr(result, "summary", None) is not None:
-            results[index] = replace(result, summary=None)
-    return SeriesOutcome(tuple(infos), added)
+        for group in store.by_agency():
+            pairs, infos = pair_series(group)
+            _run_pairs(store, pairs, rules, wants)
+            for info in infos:
+                store.add_series(info)
+    if regions_of is not None:
+        _run_store_regions(store, rulebook, wants, regions_of)
+    levels: set[Severity] = set()
+    for index, found in store.found():  # a cursor: findings are read one report at a time
+        summary = store.get(index)
+        found = adjust(summary.plan, sorted(found, key=Diagnostic.sort_key))
+        store.merge(index, found, fingerprints(known_lines(summary.unpack()), found))
+        levels.update(diagnostic.severity for diagnostic in found)
+    return max(levels, default=None)
 
 
 def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequence[str]) -> bool:
@@ -563,30 +774,26 @@ def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequ
     return (input_count > 1 or bool(previous)) and any(series_rules(rulebook) for rulebook in rulebooks)
 
 
-def summary_of_result(result: Any, rulebook: Rulebook) -> PackedSummary:
-    """The packed summary of a checked file (an unreadable one keeps only its path and why)."""
+def summary_of_result(result: Any, rulebook: Rulebook, agency: str | None = None) -> PackedSummary:
+    """The packed summary of a checked file (an unreadable one keeps only its path and why);
+    ``agency``, by the repository layout (config ``series-layout``), overrides the title's."""
     if result.report is None:
-        return pack(unreadable_summary(result.path, result.read_error or ""))
-    return pack(summarise(result.report, rulebook, result.path))
+        return pack(unreadable_summary(result.path, result.read_error or "", agency))
+    return pack(summarise(result.report, rulebook, result.path, agency))
 
 
-def batch_pass(results: list[Any], rulebook: Rulebook, state: Any, items: Sequence[tuple[str, int]],
-               request: Any) -> tuple[SeriesInfo, ...]:
+def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any) -> Severity | None:
     """The series pass of a batch run (``auditor/batch.py``): each file's own selection and
-    severity overrides apply to its cross-report findings; ``series-layout`` names agencies."""
+    severity overrides apply to its cross-report findings (``series-layout`` agencies were set
+    as the summaries were stored). Returns the worst severity found."""
     from auditor.batch import _override_severity
-    from auditor.config import series_agency, series_regions
+    from auditor.config import series_regions
 
-    plan_of = {path: state.plans[plan_index] for path, plan_index in items}
+    def wants(plan: int, rule: Rule) -> bool:
+        return bool(state.plans[plan].options.selection.wants(rule))
 
-    def wants(path: str, rule: Rule) -> bool:
-        plan = plan_of.get(path)
-        return plan is None or plan.options.selection.wants(rule)
+    def adjust(plan: int, found: list[Diagnostic]) -> list[Diagnostic]:
+        return _override_severity(found, state.plans[plan].severity)
 
-    def adjust(path: str, found: list[Diagnostic]) -> list[Diagnostic]:
-        plan = plan_of.get(path)
-        return _override_severity(found, plan.severity) if plan is not None else found
-
-    outcome = cross_pass(results, rulebook, wants, adjust, request.previous,
-                         lambda path: series_agency(path, request.cli), lambda path: series_regions(path, request.cli))
-    return outcome.series
+    return store_pass(store, rulebook, wants, adjust, request.previous,
+                      lambda path: series_regions(path, request.cli))

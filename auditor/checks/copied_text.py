@@ -42,9 +42,8 @@ and the rest is the same; silent when the paragraph was rewritten.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
@@ -71,6 +70,16 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 _BLANKS = re.compile(r"\s+")
+_PREPARED_KEPT = 256  # a pair's two reports have some tens of paragraphs; each kept one holds ~20 KB of shingles
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A paragraph as compared: whether it is, its normalised text, its shingles (when long enough)."""
+
+    compared: bool
+    text: str
+    shingles: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -86,17 +95,35 @@ class Compiled:
     label: str
     max_reported: int
     more_note: str
+    # a report is this year's in one pair and last year's in the next: its paragraphs are prepared
+    # once (the series pass runs in one process; a few hundred paragraphs at most are kept)
+    prepared: dict[Any, Prepared] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def compared(self, paragraph: Any) -> bool:
         """Whether a paragraph of the summary is compared: in a narrative part, not a set formula."""
-        return (any(pattern.search(paragraph.section) for pattern in self.sections)
-                and not any(pattern.search(fold(paragraph.text)) for pattern in self.skip))
+        return self.prepare(paragraph).compared
 
     def normalise(self, text: str) -> str:
-        text = fold(text)
+        return self._normalise_folded(fold(text))
+
+    def _normalise_folded(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
         return _BLANKS.sub("", text)
+
+    def prepare(self, paragraph: Any) -> Prepared:
+        """Whether ``paragraph`` is compared, its normalised text and (if long enough) its shingles."""
+        found = self.prepared.get(paragraph)
+        if found is None:
+            if len(self.prepared) >= _PREPARED_KEPT:
+                self.prepared.clear()
+            folded = fold(paragraph.text)
+            compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
+                        and not any(pattern.search(folded) for pattern in self.skip))
+            text = self._normalise_folded(folded) if compared else ""
+            shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
+            found = self.prepared[paragraph] = Prepared(compared, text, shingles)
+        return found
 
     def shingles(self, text: str) -> frozenset[str]:
         size = self.shingle
@@ -124,31 +151,62 @@ class Match:
     length: int
 
 
-def _matches(compiled: Compiled, this: Sequence[str], previous: Sequence[str]) -> list[Match]:
-    """Best match in last year's paragraphs for each of this year's, by an inverted shingle index."""
-    previous_shingles = [compiled.shingles(text) for text in previous]
-    exact = {text: index for index, text in enumerate(previous) if len(text) >= compiled.min_length}
-    index_of: dict[str, list[int]] = {}
-    for number, shingles in enumerate(previous_shingles):
-        if len(previous[number]) >= compiled.min_length:
-            for shingle in shingles:
-                index_of.setdefault(shingle, []).append(number)
+def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Prepared]) -> list[Match]:
+    """For each of this year's paragraphs, last year's sharing the most shingles with it; a match
+    when their similarity (Jaccard) reaches the threshold. Sets intersected in C, no index built."""
+    exact = {item.text: index for index, item in enumerate(previous) if len(item.text) >= compiled.min_length}
+    candidates = [(index, item.shingles) for index, item in enumerate(previous)
+                  if len(item.text) >= compiled.min_length]
     found: list[Match] = []
-    for number, text in enumerate(this):
-        if len(text) < compiled.min_length:
+    for number, item in enumerate(this):
+        if len(item.text) < compiled.min_length:
             continue
-        if text in exact:
-            found.append(Match(number, exact[text], 1.0, len(text)))
+        if item.text in exact:
+            found.append(Match(number, exact[item.text], 1.0, len(item.text)))
             continue
-        mine = compiled.shingles(text)
-        hits = Counter(other for shingle in mine for other in index_of.get(shingle, ()))
-        if not hits:
+        if not _may_match(item.shingles, candidates, compiled.threshold):
             continue
-        other, shared = hits.most_common(1)[0]
-        similarity = shared / (len(mine) + len(previous_shingles[other]) - shared)
+        best = _most_shared(item.shingles, candidates)
+        if best is None:
+            continue
+        other, shared = best
+        similarity = shared / (len(item.shingles) + len(previous[other].shingles) - shared)
         if similarity >= compiled.threshold:
-            found.append(Match(number, other, similarity, len(text)))
+            found.append(Match(number, other, similarity, len(item.text)))
     return found
+
+
+def _may_match(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]], threshold: float) -> bool:
+    """Whether some candidate is similar enough to ``mine`` to be a match: the paragraph sharing the
+    most shingles is one only if its similarity reaches the threshold, so when no candidate does
+    (most paragraphs), the search for it is skipped. Similarity is at most the ratio of the two
+    sizes: only candidates of about our size are intersected."""
+    size = len(mine)
+    for _, theirs in candidates:
+        if min(size, len(theirs)) / max(size, len(theirs)) < threshold:  # divisions as the similarity's
+            continue
+        shared = len(mine & theirs)
+        if shared and shared / (size + len(theirs) - shared) >= threshold:
+            return True
+    return False
+
+
+def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
+    """(index, shared shingles) of the candidate sharing the most with ``mine``, the first of equals;
+    None when none shares any. A candidate whose size (or ours) is below the best count so far
+    cannot beat it and is not intersected.
+
+    Ties used to go to the paragraph an inverted shingle index met first walking a set of strings,
+    an order that changed with PYTHONHASHSEED (a copied paragraph was reported in some runs and not
+    in others); the first paragraph is what that order gave almost always."""
+    best: tuple[int, int] | None = None
+    for index, theirs in candidates:
+        if best is not None and min(len(mine), len(theirs)) <= best[1]:
+            continue
+        shared = len(mine & theirs)
+        if shared and (best is None or shared > best[1]):
+            best = (index, shared)
+    return best
 
 
 def _percent(value: float) -> int:
@@ -164,11 +222,11 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
         return
     this_paragraphs = [paragraph for paragraph in pair.this.paragraphs if compiled.compared(paragraph)]
     previous_paragraphs = [paragraph for paragraph in pair.previous.paragraphs if compiled.compared(paragraph)]
-    this_texts = [compiled.normalise(paragraph.text) for paragraph in this_paragraphs]
-    matches = _matches(compiled, this_texts, [compiled.normalise(paragraph.text) for paragraph in previous_paragraphs])
+    this_prepared = [compiled.prepare(paragraph) for paragraph in this_paragraphs]
+    matches = _matches(compiled, this_prepared, [compiled.prepare(paragraph) for paragraph in previous_paragraphs])
     if not matches:
         return
-    total = sum(len(text) for text in this_texts)
+    total = sum(len(item.text) for item in this_prepared)
     copied = sum(match.length for match in matches)
     base = {"previous_year": pair.previous.year, "previous_path": pair.previous.path}
 
@@ -180,7 +238,7 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
         return emit(rule, pair.this.era, paragraph.span, values, labels=[label])
 
     if total and copied / total >= compiled.summary_share and len(matches) > 1:
-        values = {"share": _percent(copied / total), "count": len(matches), "total": len(this_texts)}
+        values = {"share": _percent(copied / total), "count": len(matches), "total": len(this_prepared)}
         found = diagnostic(matches[0], values)
         yield replace(found, message=render_template(compiled.summary_message, {**base, **values}))
         return

@@ -7,14 +7,16 @@ Every renderer is ``render_<name>(results, context) -> str`` and is registered i
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from auditor.engine import FileResult
     from auditor.rulebook import Rulebook
+
+Rendered = TypeVar("Rendered")
 
 RENDERERS: dict[str, str] = {
     "text": "auditor.render.text:render_text",
@@ -46,16 +48,17 @@ class RenderContext:
 def render_chunks(format_name: str, results: Sequence[FileResult], context: RenderContext) -> Iterator[str]:
     """The rendered output in pieces: a renderer module may offer ``stream_<name>`` for large runs.
 
-    One file's results never stop the output: files whose rendering raises (each rendered alone,
-    before a streamed output, or after the whole output failed) are replaced by an internal-error
-    result (GK004) naming the failure. Text that UTF-8 cannot hold (the undecodable bytes of a file
-    name) is written as ``\\xff``."""
+    One file's results never stop the output: a file whose rendering raises is replaced by an
+    internal-error result (GK004) naming the failure (a streaming renderer renders each file once,
+    through ``each_file``; another renderer, when the whole output failed, renders each file alone
+    to find the failing ones). Text that UTF-8 cannot hold (the undecodable bytes of a file name) is
+    written as ``\\xff``."""
     module_name, _, function_name = RENDERERS[format_name].partition(":")
     module = importlib.import_module(module_name)
     renderer = getattr(module, function_name)
     streamer = getattr(module, function_name.replace("render_", "stream_", 1), None)
-    if streamer is not None:  # output goes out as it is made: find the failing files first
-        chunks = streamer(_renderable(renderer, results, context), context)
+    if streamer is not None:  # output goes out as it is made
+        chunks = streamer(results, context)
     else:
         try:
             chunks = iter([renderer(results, context)])
@@ -63,6 +66,20 @@ def render_chunks(format_name: str, results: Sequence[FileResult], context: Rend
             chunks = iter([renderer(_renderable(renderer, results, context), context)])
     for chunk in chunks:
         yield encodable(chunk)
+
+
+def each_file(results: Iterable[FileResult], context: RenderContext,
+              render_file: Callable[[FileResult, RenderContext], Rendered]) -> Iterator[tuple[FileResult, Rendered]]:
+    """(result, its rendering) for each file, rendered once; a file ``render_file`` fails on is
+    replaced by an internal-error result (GK004) naming the failure, rendered instead."""
+    from auditor.engine import describe_failure, internal_error_result
+
+    for result in results:
+        try:
+            yield result, render_file(result, context)
+        except Exception as error:
+            repaired = internal_error_result(result.path, describe_failure(error, "输出结果"), context.rulebook)
+            yield repaired, render_file(repaired, context)
 
 
 def _renderable(renderer: Callable[[Sequence[FileResult], RenderContext], str], results: Sequence[FileResult],
@@ -74,7 +91,7 @@ def _renderable(renderer: Callable[[Sequence[FileResult], RenderContext], str], 
     # each file alone, without the run-wide sections (series, baseline): those are rendered once, and
     # repeating them per file made a large run quadratic
     alone = replace(context, extra=None)
-    for index, result in enumerate(results):
+    for index, result in enumerate(repaired):
         try:
             renderer([result], alone)
         except Exception as error:

@@ -10,11 +10,11 @@ Property values escape ``%``, CR, LF, ``:`` and ``,``; the message escapes ``%``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.engine import FileResult
-from auditor.render import RenderContext
+from auditor.render import RenderContext, each_file
 from auditor.render.machine import by_severity, relative_path
 from auditor.render.place import file_position, lines_are_extracted, place_text
 
@@ -47,9 +47,39 @@ def workflow_command(path: str, diagnostic: Diagnostic) -> str:
     return f"::{COMMANDS[diagnostic.severity]} {_properties(path, diagnostic)}::{escape_data(message)}"
 
 
+def _file_commands(result: FileResult, context: RenderContext) -> dict[Severity, str]:
+    path = relative_path(result.path, context.root)
+    by_level: dict[Severity, list[str]] = {}
+    for diagnostic in result.diagnostics:
+        by_level.setdefault(diagnostic.severity, []).append(workflow_command(path, diagnostic) + "\n")
+    return {level: "".join(lines) for level, lines in by_level.items()}
+
+
+def stream_github(results: Iterable[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
+    """Workflow commands, most severe first and in input order otherwise: the most severe level's
+    go out as the results go by, the others wait in temporary files (in memory while small)."""
+    import tempfile
+    from contextlib import ExitStack
+
+    top = max(Severity)
+    with ExitStack() as spools:
+        waiting = {level: spools.enter_context(tempfile.SpooledTemporaryFile(
+                       max_size=1 << 22, mode="w+", encoding="utf-8", errors="surrogatepass"))
+                   for level in Severity if level != top}
+        for _, commands in each_file(results, context, _file_commands):
+            for level, text in commands.items():
+                if level == top:
+                    yield text
+                else:
+                    waiting[level].write(text)
+        for level in sorted(waiting, reverse=True):
+            waiting[level].seek(0)
+            while chunk := waiting[level].read(1 << 16):
+                yield chunk
+
+
 def render_github(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
-    return "".join(workflow_command(relative_path(result.path, context.root), diagnostic) + "\n"
-                   for result, diagnostic in by_severity(results))
+    return "".join(stream_github(results, context))
 
 
 def _cell(text: str) -> str:

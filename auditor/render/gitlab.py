@@ -8,14 +8,14 @@ blocker) and ``location.path`` + ``location.lines.begin``.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.engine import FileResult
 from auditor.fingerprint import result_fingerprints
-from auditor.render import RenderContext
+from auditor.render import RenderContext, each_file
+from auditor.render.indented import dumps
 from auditor.render.machine import relative_path
 from auditor.render.place import lines_are_extracted, place_text
 
@@ -43,10 +43,22 @@ def _issue(path: str, result: FileResult, diagnostic: Diagnostic, fingerprint: s
     }
 
 
+def _file_issues(result: FileResult, context: RenderContext) -> str:
+    """The file's issues as elements of the top-level array (indented as ``json.dumps(indent=2)``)."""
+    path = relative_path(result.path, context.root)
+    pairs = zip(result.diagnostics, result_fingerprints(result), strict=True)
+    return ",\n  ".join(dumps(_issue(path, result, diagnostic, fingerprint), 1) for diagnostic, fingerprint in pairs)
+
+
+def stream_gitlab(results: Iterable[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
+    """The JSON array, the issues of one file at a time."""
+    separator = "[\n  "
+    for _, issues in each_file(results, context, _file_issues):
+        if issues:
+            yield separator + issues
+            separator = ",\n  "
+    yield "[]\n" if separator == "[\n  " else "\n]\n"
+
+
 def render_gitlab(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
-    issues = []
-    for result in results:
-        path = relative_path(result.path, context.root)
-        for diagnostic, fingerprint in zip(result.diagnostics, result_fingerprints(result), strict=True):
-            issues.append(_issue(path, result, diagnostic, fingerprint))
-    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+    return "".join(stream_gitlab(results, context))

@@ -7,12 +7,12 @@ which requirements each report meets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from xml.etree import ElementTree
 
 from auditor.diagnostics import Diagnostic
 from auditor.engine import FileResult
-from auditor.render import RenderContext
+from auditor.render import RenderContext, each_file
 from auditor.render.machine import relative_path, rules_run
 from auditor.render.place import file_position
 
@@ -42,11 +42,44 @@ def _suite(result: FileResult, context: RenderContext) -> ElementTree.Element:
     return suite
 
 
+_TOTALS = ("tests", "failures", "errors")
+
+
+def _suite_text(result: FileResult, context: RenderContext) -> tuple[str, tuple[int, ...]]:
+    """One file's ``testsuite`` element as it is written inside the indented document, and its counts."""
+    suite = _suite(result, context)
+    ElementTree.indent(suite, level=1)
+    return ElementTree.tostring(suite, encoding="unicode"), tuple(int(suite.get(name, "0")) for name in _TOTALS)
+
+
+def stream_junit(results: Iterable[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
+    """The JUnit XML as ``render_junit`` wrote it whole: the suites go to a spooled temporary file
+    as the files go by, then the document is written with the totals its root element carries."""
+    import tempfile
+
+    totals = [0, 0, 0]
+    with tempfile.SpooledTemporaryFile(max_size=1 << 22, mode="w+", encoding="utf-8",
+                                       errors="surrogatepass") as spool:
+        for _, (text, counts) in each_file(results, context, _suite_text):
+            spool.write("\n  " + text)
+            totals = [total + count for total, count in zip(totals, counts, strict=True)]
+        root = ElementTree.Element("testsuites", name="gk-audit")
+        for name, total in zip(_TOTALS, totals, strict=True):
+            root.set(name, str(total))
+        if not spool.tell():
+            yield '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+            return
+        root.text = _MARK
+        head, _, tail = ElementTree.tostring(root, encoding="unicode").partition(_MARK)
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n' + head
+        spool.seek(0)
+        while chunk := spool.read(1 << 16):
+            yield chunk
+        yield "\n" + tail + "\n"
+
+
+_MARK = "@@suites@@"
+
+
 def render_junit(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
-    suites = ElementTree.Element("testsuites", name="gk-audit")
-    for result in results:
-        suites.append(_suite(result, context))
-    for attribute in ("tests", "failures", "errors"):
-        suites.set(attribute, str(sum(int(suite.get(attribute, "0")) for suite in suites)))
-    ElementTree.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+    return "".join(stream_junit(results, context))

@@ -10,8 +10,7 @@ URIs are relative to the repository root (``uriBaseId: SRCROOT``).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,8 @@ from auditor.docs import help_uri
 from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.fingerprint import result_fingerprints
-from auditor.render import RenderContext
+from auditor.render import RenderContext, each_file
+from auditor.render.indented import dumps
 from auditor.render.machine import relative_path
 from auditor.render.place import place_text
 from auditor.rulebook import Rule
@@ -132,24 +132,66 @@ class _Rules:
         return self.index[diagnostic.rule]
 
 
-def sarif_log(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> dict[str, Any]:
-    rules = _Rules(context)
-    sarif_results: list[dict[str, Any]] = []
-    for file_result in results:
-        uri, absolute = _uri(file_result.path, context.root)
-        for diagnostic, fingerprint in zip(file_result.diagnostics, result_fingerprints(file_result), strict=True):
-            sarif_results.append(_result(diagnostic, rules.index_of(diagnostic), uri, absolute, fingerprint,
-                                         context.root))
+def _run(rules: _Rules, results: list[Any], context: RenderContext) -> dict[str, Any]:
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "gk-audit", "version": __version__, "semanticVersion": __version__,
                             "rules": rules.descriptors}},
         "columnKind": "unicodeCodePoints",
-        "results": sarif_results,
+        "results": results,
     }
     if context.root is not None:
         run["originalUriBaseIds"] = {BASE_ID: {"uri": context.root.resolve().as_uri() + "/"}}
+    return run
+
+
+def _log(run: dict[str, Any]) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+def _file_results(rules: _Rules) -> Any:
+    def render_file(file_result: FileResult, context: RenderContext) -> list[dict[str, Any]]:
+        uri, absolute = _uri(file_result.path, context.root)
+        return [_result(diagnostic, rules.index_of(diagnostic), uri, absolute, fingerprint, context.root)
+                for diagnostic, fingerprint in zip(file_result.diagnostics, result_fingerprints(file_result),
+                                                   strict=True)]
+    return render_file
+
+
+def sarif_log(results: Iterable[FileResult], context: RenderContext = RenderContext()) -> dict[str, Any]:
+    rules = _Rules(context)
+    sarif_results: list[dict[str, Any]] = []
+    for file_result in results:
+        sarif_results += _file_results(rules)(file_result, context)
+    return _log(_run(rules, sarif_results, context))
+
+
+_RESULTS_MARK = "\x00results\x00"  # where the streamed results go in the log's text
+
+
+def stream_sarif(results: Iterable[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
+    """The SARIF log as ``json.dumps(sarif_log(...), indent=2)`` writes it, without holding every
+    result: the results are written to a spooled temporary file as the files go by, then the log
+    (whose rule list comes first and grows with rules met in the results) is written around them."""
+    import tempfile
+
+    rules = _Rules(context)
+    count = 0
+    with tempfile.SpooledTemporaryFile(max_size=1 << 22, mode="w+", encoding="utf-8",
+                                       errors="surrogatepass") as spool:
+        for _, found in each_file(results, context, _file_results(rules)):
+            for item in found:
+                spool.write((",\n        " if count else "") + dumps(item, 4))
+                count += 1
+        if not count:
+            yield dumps(_log(_run(rules, [], context))) + "\n"
+            return
+        head, _, tail = dumps(_log(_run(rules, [_RESULTS_MARK], context))).partition(dumps(_RESULTS_MARK))
+        yield head
+        spool.seek(0)
+        while chunk := spool.read(1 << 16):
+            yield chunk
+        yield tail + "\n"
+
+
 def render_sarif(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
-    return json.dumps(sarif_log(results, context), ensure_ascii=False, indent=2) + "\n"
+    return "".join(stream_sarif(results, context))

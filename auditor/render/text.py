@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.location import place_text
-from auditor.render import RenderContext
+from auditor.render import RenderContext, each_file
 
 WINDOW_CELLS = 76
 
@@ -211,10 +211,28 @@ def _safe_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
 
 
 def summary_line(results: Sequence[FileResult]) -> str:
-    errors = sum(result.count(Severity.ERROR) for result in results)
-    warnings = sum(result.count(Severity.WARNING) for result in results)
-    infos = sum(result.count(Severity.INFO) for result in results)
-    return f"{len(results)} 个文件：{errors} 个错误，{warnings} 个警告，{infos} 条提示"
+    counts = _Counts()
+    for result in results:
+        counts.add(result)
+    return counts.line()
+
+
+class _Counts:
+    """Files and findings by severity, counted as the results go by."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.levels = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        for diagnostic in result.diagnostics:
+            if diagnostic.severity in self.levels:
+                self.levels[diagnostic.severity] += 1
+
+    def line(self) -> str:
+        return (f"{self.files} 个文件：{self.levels[Severity.ERROR]} 个错误，{self.levels[Severity.WARNING]} 个警告，"
+                f"{self.levels[Severity.INFO]} 条提示")
 
 
 def _file_blocks(result: FileResult, paint: _Paint, color: bool, quiet: bool) -> Iterator[str]:
@@ -234,18 +252,23 @@ def _file_blocks(result: FileResult, paint: _Paint, color: bool, quiet: bool) ->
             yield render_diagnostic(diagnostic, result.path, source_lines, color) + "\n"
 
 
-def stream_text(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
-    """The text report block by block (a file header, then one block per finding), summary last."""
+def stream_text(results: Iterable[FileResult], context: RenderContext = RenderContext()) -> Iterator[str]:
+    """The text report file by file (a file header, then one block per finding), summary last."""
     paint = _Paint(context.color)
-    for result in results:
-        for block in _file_blocks(result, paint, context.color, context.quiet):
-            yield block + "\n"
+    counts = _Counts()
+
+    def file_text(result: FileResult, context: RenderContext) -> str:
+        return "".join(block + "\n" for block in _file_blocks(result, paint, context.color, context.quiet))
+
+    for result, text in each_file(results, context, file_text):
+        counts.add(result)
+        yield text
     if context.extra and context.extra.get("series") and context.rulebook is not None:
         from auditor.series import series_notes
 
         for note in series_notes(context.extra["series"], context.rulebook):
             yield paint(_DIM, note) + "\n"
-    yield paint(_BOLD, summary_line(results)) + "\n"
+    yield paint(_BOLD, counts.line()) + "\n"
 
 
 def render_text(results: Sequence[FileResult], context: RenderContext = RenderContext()) -> str:
