@@ -71,15 +71,22 @@ class FileResult:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity == severity)
 
 
+def file_rules(rulebook: Rulebook, era: str | None, year: int | None, selection: Selection) -> tuple[Rule, ...]:
+    """The rules that run on one file of this era and year, in rulebook order (kept per rulebook:
+    the loop over every rule with its tests cost more than some of the rules it ran)."""
+    key = (era, year, selection)
+    chosen = rulebook.memo.get(key)
+    if chosen is None:
+        chosen = rulebook.memo[key] = tuple(
+            rule for rule in rulebook.rules
+            if rule.kind != "read_error" and rule.applies(era, year) and selection.wants(rule)
+            and rule.kind not in SERIES_KINDS)  # series kinds run after the batch (auditor/series.py)
+    return chosen  # type: ignore[no-any-return]
+
+
 def run_rules(rulebook: Rulebook, report: Report, selection: Selection = Selection()) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
-    for rule in rulebook.rules:
-        if rule.kind == "read_error" or not rule.applies(report.era, report.report_year):
-            continue
-        if not selection.wants(rule):
-            continue
-        if rule.kind in SERIES_KINDS:  # series kinds run after the batch (auditor/series.py)
-            continue
+    for rule in file_rules(rulebook, report.era, report.report_year, selection):
         diagnostics.extend(kind_module(rule.kind).check(rule, report))
     diagnostics = [diagnostic for diagnostic in diagnostics if not _on_metadata(report, diagnostic)]
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -204,6 +204,8 @@ class Rulebook:
     detection: Mapping[str, Any]
     tables: Mapping[str, Any]
     files: tuple[str, ...]
+    # what the engine derives from the rules once per run (e.g. which rules run on an era and year)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def rule(self, key: str) -> Rule | None:
         for rule in self.rules:
