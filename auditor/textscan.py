@@ -84,18 +84,38 @@ class Prefilter:
     doubled: tuple[int, int] | None = None  # every match has m..n characters (U+0100..U+FFFF) written twice
     starts: tuple[str, ...] = ()  # every match starts with one of these words; () when not known
     nonempty: bool = False  # no match is empty
+    selective: Clause | None = None  # the clause likeliest to hold few lines: the longest shortest string, few strings
 
 
+# plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
+_MULTILINE = int(re.MULTILINE)
+_NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
 _VERSION = 2
 
 
+# the prefilter of each pattern object asked about (with the object, so that its id stays its own)
+_OF_PATTERN: dict[int, tuple[object, Prefilter]] = {}
+
+
 def of_pattern(pattern: re.Pattern[str] | Any) -> Prefilter:
     """The prefilter of a compiled pattern, or of a rule's lazily compiled one (``LazyPattern``),
-    without compiling it: a pattern ruled out for a report is never compiled."""
+    without compiling it: a pattern ruled out for a report is never compiled. Asked for every rule
+    pattern of every report, so it is kept per pattern object (a dict lookup by id)."""
+    known = _OF_PATTERN.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    if len(_OF_PATTERN) >= 4096:  # bounded: a server may load many rulebooks
+        _OF_PATTERN.clear()
+    found = _of_pattern(pattern)
+    _OF_PATTERN[id(pattern)] = (pattern, found)
+    return found
+
+
+def _of_pattern(pattern: re.Pattern[str] | Any) -> Prefilter:
     flags = pattern.flags if isinstance(pattern, re.Pattern) else \
-        getattr(pattern, "__dict__", {}).get("flags", re.MULTILINE)  # a LazyPattern compiles with re.MULTILINE
-    return prefilter(pattern.pattern, flags & ~re.UNICODE)  # re adds UNICODE to every str pattern
+        getattr(pattern, "__dict__", {}).get("flags", _MULTILINE)  # a LazyPattern compiles with re.MULTILINE
+    return prefilter(pattern.pattern, flags & _NOT_UNICODE)  # re adds UNICODE to every str pattern
 
 
 @functools.lru_cache(maxsize=4096)  # bounded: a server may load many rulebooks
@@ -152,7 +172,7 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
-                     starts, bool(data["nonempty"]))
+                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -513,8 +533,7 @@ class TextIndex:
         self._present: dict[str, bool] = {}
         self._line_starts = line_starts
         self._doubled_answers: dict[tuple[int, int], bool] = {}
-        self._counts: dict[str, int] = {}
-        self._lines: dict[str, set[int]] = {}
+        self._lines: dict[frozenset[str], set[int]] = {}
         self._positions: dict[str, list[int]] = {}
         self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
 
@@ -581,33 +600,22 @@ class TextIndex:
                 return False
         return True
 
-    def candidate_lines(self, clauses: tuple[Clause, ...]) -> set[int] | None:
-        """0-based indexes of the lines holding a string of the clause found least often in the
-        text (every match within one line is on such a line); None when there are no clauses."""
-        if not clauses:
-            return None
-        rarest = min(clauses, key=lambda clause: sum(map(self._count, clause)))
-        return set().union(*map(self.lines_with, rarest))
-
-    def _count(self, string: str) -> int:
-        count = self._counts.get(string)
-        if count is None:
-            count = self._counts[string] = self.text.count(string) if self.contains(string) else 0
-        return count
-
-    def lines_with(self, string: str) -> set[int]:
-        """0-based indexes of the lines where ``string`` starts. Do not modify the set."""
-        lines = self._lines.get(string)
+    def lines_holding(self, strings: frozenset[str]) -> set[int]:
+        """0-based indexes of the lines where one of ``strings`` starts. Do not modify the set."""
+        lines = self._lines.get(strings)
         if lines is None:
-            lines = set()
-            find, starts, position = self.text.find, self.line_starts, self.text.find(string)
-            while position != -1:
-                line = bisect.bisect_right(starts, position) - 1
-                lines.add(line)
-                # the next occurrence on a later line: the rest of this line holds no new line index
-                next_start = starts[line + 1] if line + 1 < len(starts) else len(self.text)
-                position = find(string, max(position + 1, next_start))
-            self._lines[string] = lines
+            lines = self._lines[strings] = set()
+            text, starts = self.text, self.line_starts
+            find, last = text.find, len(starts) - 1
+            for string in strings:
+                position = find(string)
+                while position != -1:
+                    line = bisect.bisect_right(starts, position) - 1
+                    lines.add(line)
+                    if line == last:
+                        break
+                    # the next occurrence on a later line: the rest of this line holds no new line index
+                    position = find(string, starts[line + 1])
         return lines
 
     def occurrences(self, word: str) -> list[int]:
@@ -647,8 +655,10 @@ def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...]
 
 
 def candidate_lines(index: TextIndex, pattern: re.Pattern[str] | Any) -> set[int] | None:
-    """The lines on which ``pattern`` may match (matched line by line); None: any line."""
-    return index.candidate_lines(of_pattern(pattern).clauses)
+    """The lines on which ``pattern`` may match (matched line by line): those holding a string of
+    its most selective clause; None: any line."""
+    clause = of_pattern(pattern).selective
+    return None if clause is None else index.lines_holding(clause)
 
 
 def may_match(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:

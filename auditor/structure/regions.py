@@ -72,7 +72,7 @@ def _flagged(document: Document, char: str, test: Callable[[str], bool]) -> list
     """The lines, ascending, whose stripped folded text passes ``test``; ``test`` holds only for a
     line holding ``char``, so only those lines are tried."""
     folded_lines = document.folded_lines
-    candidates = TextIndex(document.folded, document.line_starts).lines_with(char)
+    candidates = TextIndex(document.folded, document.line_starts).lines_holding(frozenset((char,)))
     return [index for index in sorted(candidates) if test(folded_lines[index].strip())]
 
 
