@@ -46,6 +46,7 @@ import bisect
 import functools
 import itertools
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -82,16 +83,16 @@ class Prefilter:
     gate: re.Pattern[str] | None = None  # the anchor gate
     line_anchored: bool = False  # every match starts at a line start (the pattern opens with a multi-line ^)
     doubled: tuple[int, int] | None = None  # every match has m..n characters (U+0100..U+FFFF) written twice
-    starts: tuple[str, ...] = ()  # every match starts with one of these words; () when not known
+    starts: tuple[str, ...] = ()  # every match starts with one of these words; () when not known, or
+    # when re finds where a match can start by itself as fast (see _start_words)
     nonempty: bool = False  # no match is empty
-    selective: Clause | None = None  # the clause likeliest to hold few lines: the longest shortest string, few strings
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 2
+_VERSION = 3
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -153,7 +154,7 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
             "anchored": bool(flags & re.MULTILINE) and bool(items)
             and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
-            "starts": _starts(items), "nonempty": parsed.getwidth()[0] > 0}
+            "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
@@ -172,7 +173,7 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
-                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None)
+                     starts, bool(data["nonempty"]))
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -508,6 +509,20 @@ def _starts(items: list[Any]) -> list[str]:
     return words if len(words) <= _MAX_STARTS else []
 
 
+def _start_words(items: list[Any]) -> list[str]:
+    """``_starts``, where trying a pattern only at its start words can beat ``re``: not when the
+    pattern opens with literal text (``re`` scans for it itself), nor when a start word is a single
+    character (``re`` skips to a match's possible first characters, see ``regexcache``)."""
+    sre = _sre_constants
+    first = items
+    while first and first[0][0] is sre.SUBPATTERN and not first[0][1][1] and not first[0][1][2]:
+        first = list(first[0][1][3].data)
+    if first and _literal_char(*first[0]) is not None:
+        return []
+    words = _starts(items)
+    return words if all(len(word) > 1 for word in words) else []
+
+
 def _exact(item: Any) -> list[str]:
     """The strings ``item`` matches when it is a small class or a branch of non-empty literal strings, else []."""
     sre = _sre_constants
@@ -534,7 +549,7 @@ class TextIndex:
         self._line_starts = line_starts
         self._doubled_answers: dict[tuple[int, int], bool] = {}
         self._lines: dict[frozenset[str], set[int]] = {}
-        self._positions: dict[str, list[int]] = {}
+        self._counts: dict[Clause, int] = {}
         self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
 
     @property
@@ -600,6 +615,18 @@ class TextIndex:
                 return False
         return True
 
+    def rarest(self, clauses: tuple[Clause, ...]) -> Clause:
+        """The clause whose strings occur least often in the text (``clauses`` not empty)."""
+        if len(clauses) == 1:
+            return clauses[0]
+        return min(clauses, key=self._count)
+
+    def _count(self, clause: Clause) -> int:
+        count = self._counts.get(clause)
+        if count is None:
+            count = self._counts[clause] = sum(map(self.text.count, clause))
+        return count
+
     def lines_holding(self, strings: frozenset[str]) -> set[int]:
         """0-based indexes of the lines where one of ``strings`` starts. Do not modify the set."""
         lines = self._lines.get(strings)
@@ -618,30 +645,28 @@ class TextIndex:
                     position = find(string, starts[line + 1])
         return lines
 
-    def occurrences(self, word: str) -> list[int]:
-        """Where ``word`` starts in the text, overlapping occurrences included. Do not modify the list."""
-        positions = self._positions.get(word)
-        if positions is None:
-            positions = []
-            if self.contains(word):
-                find, start = self.text.find, self.text.find(word)
-                while start != -1:
-                    positions.append(start)
-                    start = find(word, start + 1)
-            self._positions[word] = positions
-        return positions
-
     def start_positions(self, words: tuple[str, ...]) -> list[int] | None:
-        """Where one of ``words`` starts, in order; None when they start so often that letting
-        ``re`` scan the text is faster than trying a pattern at each of them from Python (about
-        one try per CANDIDATE_SPACING characters)."""
+        """Where one of ``words`` starts, in order (overlapping occurrences included); None when
+        they start so often that letting ``re`` scan the text is faster than trying a pattern at
+        each of them from Python (more than one per CANDIDATE_SPACING characters)."""
         cached = self._candidates.get(words)
         if cached is None:
-            found = self.occurrences(words[0]) if len(words) == 1 else \
-                sorted({start for word in words for start in self.occurrences(word)})
-            cached = self._candidates[words] = \
-                (found,) if len(found) * CANDIDATE_SPACING <= len(self.text) else (None,)
+            cached = self._candidates[words] = (self._start_positions(words),)
         return cached[0]
+
+    def _start_positions(self, words: tuple[str, ...]) -> list[int] | None:
+        text = self.text
+        find = text.find
+        limit = len(text) // CANDIDATE_SPACING if CANDIDATE_SPACING else sys.maxsize
+        found: list[int] = []
+        for word in words:
+            position = find(word) if self.contains(word) else -1
+            while position != -1:
+                found.append(position)
+                if len(found) > limit:  # stop early: a word such as 信息 may start hundreds of times
+                    return None
+                position = find(word, position + 1)
+        return sorted(set(found)) if len(words) > 1 else found
 
 
 def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...] | None = None) -> TextIndex:
@@ -656,9 +681,9 @@ def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...]
 
 def candidate_lines(index: TextIndex, pattern: re.Pattern[str] | Any) -> set[int] | None:
     """The lines on which ``pattern`` may match (matched line by line): those holding a string of
-    its most selective clause; None: any line."""
-    clause = of_pattern(pattern).selective
-    return None if clause is None else index.lines_holding(clause)
+    its clause found least often in the text; None: any line."""
+    clauses = of_pattern(pattern).clauses
+    return index.lines_holding(index.rarest(clauses)) if clauses else None
 
 
 def may_match(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:

@@ -181,12 +181,15 @@ def test_flags_are_read() -> None:
 
 
 @pytest.mark.parametrize(("source", "starts"), [
-    ("申请人", ("申请人",)),
-    ("申请人?件", ("申请",)),
+    ("申请人", ()),  # re scans for an opening literal itself
+    ("(?P<w>申请人?)件", ()),
     ("申?件", ()),
     (r"(?<![和及])(?:收到|新收)[^。]{0,6}?申请", ("收到", "新收")),
     (r"(?:(?:收到|新收))申请", ("收到", "新收")),
-    (r"收(?:到|悉)", ("收到", "收悉")),
+    (r"(?<!未)收(?:到|悉)", ("收到", "收悉")),
+    (r"^(?<=\n)申请人?件", ("申请",)),
+    (r"(?<=a)ab(?:c|d)", ("abc", "abd")),
+    (r"(?<!\d)[一二]、", ()),  # single characters: re skips to a match's possible first characters
     (r"(?:收到|新收)?申请", ()),
     (r"(?:收到|\w)申请", ()),
     (r"\s*申请", ()),
@@ -243,10 +246,11 @@ def test_every_rulebook_pattern_finds_what_finditer_finds(spacing: int, monkeypa
     assert len(patterns) > 150
     texts = _example_texts()
     rng = random.Random(12)
-    with_starts = 0
+    with_starts = with_clauses = 0
     for (source, _flags), pattern in patterns.items():
         known = of_pattern(pattern)
         with_starts += bool(known.starts)
+        with_clauses += bool(known.clauses)
         for text in [*texts, *(_scrambled(source, rng) for _ in range(20))]:
             index = TextIndex(text)
             matches = list(pattern.finditer(text))
@@ -257,16 +261,16 @@ def test_every_rulebook_pattern_finds_what_finditer_finds(spacing: int, monkeypa
             for match in matches:
                 assert all(any(string in text for string in clause) for clause in known.clauses), source
                 assert not known.starts or match.group().startswith(known.starts), source
-    assert with_starts > len(patterns) // 4
+    assert with_clauses > len(patterns) // 2 and with_starts >= 20
 
 
 def test_finditer_from_the_start_words_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Overlapping and adjacent candidates, lookbehinds before the words, lazy and greedy tails."""
     monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)  # always try from the words, however many
     rng = random.Random(5)
-    words = ["a", "ab", "ba", "aba", "b"]
+    words = ["ab", "ba", "aba", "bb", "abb"]
     tails = ["", "a?b", "[ab]{0,3}?a", "(?<=a)b", "b*", "(?:ab)+", "(?!a)"]
-    leads = ["", "(?<!b)", "(?<=a)", "(?=ab)"]
+    leads = ["(?<!c)", "(?<!b)", "(?<=a)", "(?=ab)"]
     for _ in range(400):
         chosen = rng.sample(words, rng.randint(1, 3))
         group = chosen[0] if len(chosen) == 1 else "(?:" + "|".join(chosen) + ")"
