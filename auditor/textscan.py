@@ -86,6 +86,7 @@ class Prefilter:
     starts: tuple[str, ...] = ()  # every match starts with one of these words; () when not known, or
     # when re finds where a match can start by itself as fast (see _start_words)
     nonempty: bool = False  # no match is empty
+    selective: Clause | None = None  # by its strings alone, the clause likeliest to be rare (see _strength)
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
@@ -173,7 +174,7 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
-                     starts, bool(data["nonempty"]))
+                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -679,11 +680,17 @@ def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...]
     return index
 
 
-def candidate_lines(index: TextIndex, pattern: re.Pattern[str] | Any) -> set[int] | None:
+def candidate_lines(index: TextIndex, pattern: re.Pattern[str] | Any, counted: bool = True) -> set[int] | None:
     """The lines on which ``pattern`` may match (matched line by line): those holding a string of
-    its clause found least often in the text; None: any line."""
-    clauses = of_pattern(pattern).clauses
-    return index.lines_holding(index.rarest(clauses)) if clauses else None
+    one of its clauses; None: any line. ``counted``: the clause found least often in the text (its
+    strings counted once per index: worth it when a line costs searches with several patterns, as
+    in the pattern kind); else the clause likeliest to be rare by its strings alone, not counted
+    (each count is a pass over the text: dearer than structure's cheap test of a few more lines)."""
+    known = of_pattern(pattern)
+    if not known.clauses:
+        return None
+    clause = known.selective if not counted and known.selective is not None else index.rarest(known.clauses)
+    return index.lines_holding(clause)
 
 
 def may_match(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:

@@ -301,7 +301,7 @@ def test_match_spans_and_candidate_lines_on_structure_patterns(text: str) -> Non
     index = TextIndex(text, line_starts_of(text))
     for pattern in [*SMALL_PATTERNS, *STRUCTURE_PATTERNS]:
         assert match_spans(index, pattern) == [match.span() for match in pattern.finditer(text)], pattern
-        candidates = candidate_lines(index, pattern)
-        if candidates is not None:
-            lines = {number for number, line in enumerate(text.split("\n")) if pattern.search(line)}
-            assert lines <= candidates, pattern
+        lines = {number for number, line in enumerate(text.split("\n")) if pattern.search(line)}
+        for counted in (True, False):
+            candidates = candidate_lines(index, pattern, counted)
+            assert candidates is None or lines <= candidates, pattern

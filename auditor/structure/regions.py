@@ -94,7 +94,7 @@ def _anchor_lines(document: Document, detection: Detection) -> Iterable[int]:
     found: set[int] = set()
     index = TextIndex(document.folded, document.line_starts)
     for anchor in detection.region_anchors:
-        lines = candidate_lines(index, anchor)
+        lines = candidate_lines(index, anchor, counted=False)
         if lines is None:
             return range(document.line_count)
         found |= lines

@@ -205,7 +205,7 @@ def segment_run_in(document: Document, detection: Detection) -> Document:
     cuts: set[int] = set()
     grid_bounds = [(grid.start_offset, grid.end_offset) for grid in document.grids]
     index = TextIndex(document.folded, document.line_starts)
-    signal_lines = [candidate_lines(index, pattern) for pattern in settings.signals]
+    signal_lines = [candidate_lines(index, pattern, counted=False) for pattern in settings.signals]
     for line in _signalled_lines(document, signal_lines):
         if _is_run_in(line, settings, grid_bounds, signal_lines):
             cuts |= _line_cuts(line, settings, ordinals)
