@@ -17,7 +17,8 @@ well under a microsecond.
   skipped. The clauses are a necessary condition only: when they all hold, the regex still decides.
 - *starts*: words one of which every match starts with (``收到``/``新收`` of
   ``(?<![和及])(?:收到|新收)[^。]{0,6}?申请``), so that ``finditer`` tries the pattern only where
-  one of them starts.
+  one of them starts; left out where ``re`` finds a match's start as fast by itself (a pattern that
+  opens with literal text, or a start word of one character: see ``regexcache``'s first characters).
 - *line-anchored*: the pattern opens with a multi-line ``^``, so it can only match at a line start
   and is tried there (``match`` at each line start) instead of at every position of the text.
 - *anchor gate*: a pattern such as ``(?<![\d.])(?:19|20)\d{2}(?:0[1-9]|1[0-2])[0-3]\d日`` opens with
