@@ -1,35 +1,44 @@
-r"""Literals a regex cannot match without, and a per-document test for them.
+r"""What every match of a regex must contain and where it can start, and a per-document index.
 
-Most rule patterns match nothing in most reports, yet a whole-text search costs about 6 ns per
-character when the pattern opens with a character class or a lookbehind (30-40 µs on a 15 KB
-report), and some 20 ns per character when it opens with ``^``. Testing whether one character
-occurs in the text (``str.__contains__``) costs well under a microsecond.
+The one place that reads rule and structure regexes for what they need in the text, so that a
+search that cannot match is skipped or tried at fewer places. Most rule patterns match nothing in
+most reports, yet a whole-text search costs about 6 ns per character when the pattern opens with a
+character class or a lookbehind (30-40 µs on a 15 KB report), and some 20 ns per character when it
+opens with ``^``. Testing whether one character occurs in the text (``str.__contains__``) costs
+well under a microsecond.
 
-``required_literals(source)`` reads the pattern's syntax tree (``re``'s own parser) and returns
-*clauses*: each clause is a set of strings, one of which every match needs somewhere in the text
-(a run of literal characters, a character of a small class, one literal per alternative of a
-branch, the literals of a lookahead or lookbehind). If one clause has no string present in the
-text, the pattern cannot match anywhere in it, nor in any part of it (a line), and the search is
-skipped. The clauses are a necessary condition only: when they all hold, the regex still decides.
+``prefilter(source, flags)`` reads the pattern's syntax tree (``re``'s own parser) once per machine
+(kept with the compiled rulebook regexes, ``regexcache.remembered``) and gives:
 
-``TextIndex`` answers "is this string in the text?" once per document and string, checking the
-single characters of a string first (the cheap test that usually settles it).
-
-When the literals are all there, ``found_in`` still answers ``pattern.search(text) is not None``
-cheaper than the search itself where it can:
-
+- *clauses*: each clause is a set of strings, one of which every match needs somewhere in the text
+  (a run of literal characters, a character of a small class, one literal per alternative of a
+  branch, the literals of a lookahead or lookbehind). If one clause has no string present in the
+  text, the pattern cannot match anywhere in it, nor in any part of it (a line), and the search is
+  skipped. The clauses are a necessary condition only: when they all hold, the regex still decides.
+- *starts*: words one of which every match starts with (``收到``/``新收`` of
+  ``(?<![和及])(?:收到|新收)[^。]{0,6}?申请``), so that ``finditer`` tries the pattern only where
+  one of them starts; left out where ``re`` finds a match's start as fast by itself (a pattern that
+  opens with literal text, or a start word of one character: see ``regexcache``'s first characters).
+- *line-anchored*: the pattern opens with a multi-line ``^``, so it can only match at a line start
+  and is tried there (``match`` at each line start) instead of at every position of the text.
 - *anchor gate*: a pattern such as ``(?<![\d.])(?:19|20)\d{2}(?:0[1-9]|1[0-2])[0-3]\d日`` opens with
   a class, so ``re`` tries it at every digit. Every match contains its first top-level literal
   (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
   followed by the rest of the pattern matches wherever the pattern does; opening with a literal,
   it is searched at ``re``'s literal speed. No gate matches: the pattern does not either.
-- *line-anchored*: a pattern that opens with ``^`` can only match at a line start, so it is tried
-  there (``match`` at each line start) instead of at every position of the text.
 - *doubled text*: a pattern with ``(?P<w>[class]{m,n})(?P=w)`` (a word written twice, the class
   within U+0100..U+FFFF, e.g. Han) can only match where some k (m <= k <= n) such characters are
   followed by the same k characters. ``re`` would try the group at every position of the text (some
   200 µs on a report); ``TextIndex.doubled_somewhere`` compares the text with itself shifted by k
   characters as big integers, in C, and looks for k equal characters in a row.
+
+``TextIndex`` answers, once per document and string, whether a string occurs in the text, where
+it starts and on which lines (``text_index`` keeps it in a report's cache, shared by every rule).
+Built on both: ``may_match`` and ``could_match`` (skip a search), ``found_in`` and ``ruled_out``
+(``search`` answered without searching, or ruled out in a range), ``candidate_lines`` (the lines a
+line-by-line search needs), ``finditer`` and ``match_spans`` (``pattern.finditer``'s very matches,
+found from the start words or the line starts). Every answer is the plain regex's answer; fewer
+facts about a pattern only cost speed.
 """
 
 from __future__ import annotations
@@ -38,7 +47,8 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,25 +67,61 @@ Clause = frozenset[str]
 _SMALL_CLASS = 6
 # a branch of at most this many alternatives becomes a clause (one literal per alternative)
 _MAX_ALTERNATIVES = 24
+# at most this many words a match can start with (more: tried at every position, as re does)
+_MAX_STARTS = 24
+# characters ``re`` scans in the time Python tries a pattern at one place: ``finditer`` tries a
+# pattern at its start words only when they start less often than once per this many characters
+CANDIDATE_SPACING = 100
 # bytes.translate table: a high byte of 0 (a character below U+0100) -> 1, others -> 0
 _HIGH_BYTE_ZERO = bytes([1] + [0] * 255)
 
 
 @dataclass(frozen=True)
 class Prefilter:
-    """What ``found_in`` knows of one pattern before searching with it."""
+    """What is known of one pattern before searching with it (see the module docstring)."""
 
     clauses: tuple[Clause, ...] = ()
-    gate: re.Pattern[str] | None = None  # the anchor gate (see the module docstring)
-    line_anchored: bool = False  # every match starts at a line start
+    gate: re.Pattern[str] | None = None  # the anchor gate
+    line_anchored: bool = False  # every match starts at a line start (the pattern opens with a multi-line ^)
     doubled: tuple[int, int] | None = None  # every match has m..n characters (U+0100..U+FFFF) written twice
+    starts: tuple[str, ...] = ()  # every match starts with one of these words; () when not known, or
+    # when re finds where a match can start by itself as fast (see _start_words)
+    nonempty: bool = False  # no match is empty
+    selective: Clause | None = None  # by its strings alone, the clause likeliest to be rare (see _strength)
 
 
+# plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
+_MULTILINE = int(re.MULTILINE)
+_NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 1
+_VERSION = 3
 
 
-@functools.lru_cache(maxsize=1024)
+# the prefilter of each pattern object asked about (with the object, so that its id stays its own)
+_OF_PATTERN: dict[int, tuple[object, Prefilter]] = {}
+
+
+def of_pattern(pattern: re.Pattern[str] | Any) -> Prefilter:
+    """The prefilter of a compiled pattern, or of a rule's lazily compiled one (``LazyPattern``),
+    without compiling it: a pattern ruled out for a report is never compiled. Asked for every rule
+    pattern of every report, so it is kept per pattern object (a dict lookup by id)."""
+    known = _OF_PATTERN.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    if len(_OF_PATTERN) >= 4096:  # bounded: a server may load many rulebooks
+        _OF_PATTERN.clear()
+    found = _of_pattern(pattern)
+    _OF_PATTERN[id(pattern)] = (pattern, found)
+    return found
+
+
+def _of_pattern(pattern: re.Pattern[str] | Any) -> Prefilter:
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else \
+        getattr(pattern, "__dict__", {}).get("flags", _MULTILINE)  # a LazyPattern compiles with re.MULTILINE
+    return prefilter(pattern.pattern, flags & _NOT_UNICODE)  # re adds UNICODE to every str pattern
+
+
+@functools.lru_cache(maxsize=4096)  # bounded: a server may load many rulebooks
 def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
     """The prefilter of a pattern; an empty one when nothing is known (or the pattern ignores case).
 
@@ -92,7 +138,8 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
-    empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None}
+    empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
+                             "nonempty": False}
     if _parser is None:
         return empty
     try:
@@ -106,13 +153,17 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
     # clauses of single characters first: the cheapest tests, and an absent character settles it
     clauses = sorted(dict.fromkeys(_of_sequence(items)), key=lambda clause: max(map(len, clause)))
     return {"clauses": [sorted(clause) for clause in clauses],
-            "anchored": bool(items) and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
-            "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags)}
+            "anchored": bool(flags & re.MULTILINE) and bool(items)
+            and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
+            "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
+            "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
     clauses = tuple(frozenset(clause) for clause in data["clauses"])
-    if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses):
+    starts = tuple(data["starts"])
+    if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses) \
+            or not all(isinstance(word, str) and word for word in starts):
         raise ValueError("bad clauses")
     doubled = data["doubled"]
     gate = data["gate"]
@@ -123,7 +174,8 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
         except Exception:
             gate = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
-                     (int(doubled[0]), int(doubled[1])) if doubled is not None else None)
+                     (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
+                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -423,16 +475,84 @@ def _class_chars(items: list[tuple[object, object]]) -> list[str]:
     return chars
 
 
+def _starts(items: list[Any]) -> list[str]:
+    """Words one of which every match of the sequence starts with (after zero-width assertions and
+    anchors); [] when not known."""
+    sre = _sre_constants
+    index = 0
+    while index < len(items) and items[index][0] in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+        index += 1
+    if index == len(items):
+        return []
+    op, av = items[index]
+    words: list[str] = []
+    if _literal_char(op, av) is not None:
+        end = index
+        while end < len(items) and _literal_char(*items[end]) is not None:
+            end += 1
+        run = "".join(_literal_char(*item) for item in items[index:end])  # type: ignore[misc]
+        tails = _exact(items[end]) if end < len(items) else []
+        words = [run + tail for tail in tails] if tails and len(tails) <= _MAX_STARTS else [run]
+    elif op is sre.IN:
+        words = _class_chars(av)
+    elif op is sre.SUBPATTERN and not av[1] and not av[2]:
+        words = _starts(list(av[3].data))
+    elif op is sre.ATOMIC_GROUP:
+        words = _starts(list(av.data))
+    elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+        words = _starts(list(av[2].data))
+    elif op is sre.BRANCH:
+        for alternative in av[1]:
+            alternative_words = _starts(list(alternative.data))
+            if not alternative_words:
+                return []
+            words += alternative_words
+    words = list(dict.fromkeys(words))
+    return words if len(words) <= _MAX_STARTS else []
+
+
+def _start_words(items: list[Any]) -> list[str]:
+    """``_starts``, where trying a pattern only at its start words can beat ``re``: not when the
+    pattern opens with literal text (``re`` scans for it itself), nor when a start word is a single
+    character (``re`` skips to a match's possible first characters, see ``regexcache``)."""
+    sre = _sre_constants
+    first = items
+    while first and first[0][0] is sre.SUBPATTERN and not first[0][1][1] and not first[0][1][2]:
+        first = list(first[0][1][3].data)
+    if first and _literal_char(*first[0]) is not None:
+        return []
+    words = _starts(items)
+    return words if all(len(word) > 1 for word in words) else []
+
+
+def _exact(item: Any) -> list[str]:
+    """The strings ``item`` matches when it is a small class or a branch of non-empty literal strings, else []."""
+    sre = _sre_constants
+    op, av = item
+    if op is sre.IN:
+        return _class_chars(av)
+    if op is sre.BRANCH:
+        strings = []
+        for alternative in av[1]:
+            chars = [_literal_char(*part) for part in alternative.data]
+            if not chars or None in chars:
+                return []
+            strings.append("".join(chars))  # type: ignore[arg-type]
+        return strings
+    return []
+
+
 class TextIndex:
-    """Which strings occur in one text; each answer computed once."""
+    """Which strings occur in one text, where they start and on which lines; each answer computed once."""
 
     def __init__(self, text: str, line_starts: tuple[int, ...] | None = None) -> None:
         self.text = text
         self._present: dict[str, bool] = {}
         self._line_starts = line_starts
         self._doubled_answers: dict[tuple[int, int], bool] = {}
-        self._counts: dict[str, int] = {}
-        self._lines: dict[str, set[int]] = {}
+        self._lines: dict[frozenset[str], set[int]] = {}
+        self._counts: dict[Clause, int] = {}
+        self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
 
     @property
     def line_starts(self) -> tuple[int, ...]:
@@ -497,34 +617,58 @@ class TextIndex:
                 return False
         return True
 
-    def candidate_lines(self, clauses: tuple[Clause, ...]) -> set[int] | None:
-        """0-based indexes of the lines holding a string of the clause found least often in the
-        text (every match within one line is on such a line); None when there are no clauses."""
-        if not clauses:
-            return None
-        rarest = min(clauses, key=lambda clause: sum(map(self._count, clause)))
-        return set().union(*map(self._lines_with, rarest))
+    def rarest(self, clauses: tuple[Clause, ...]) -> Clause:
+        """The clause whose strings occur least often in the text (``clauses`` not empty)."""
+        if len(clauses) == 1:
+            return clauses[0]
+        return min(clauses, key=self._count)
 
-    def _count(self, string: str) -> int:
-        count = self._counts.get(string)
+    def _count(self, clause: Clause) -> int:
+        count = self._counts.get(clause)
         if count is None:
-            count = self._counts[string] = self.text.count(string) if self.contains(string) else 0
+            count = self._counts[clause] = sum(map(self.text.count, clause))
         return count
 
-    def _lines_with(self, string: str) -> set[int]:
-        """Indexes of the lines where ``string`` starts."""
-        lines = self._lines.get(string)
+    def lines_holding(self, strings: frozenset[str]) -> set[int]:
+        """0-based indexes of the lines where one of ``strings`` starts. Do not modify the set."""
+        lines = self._lines.get(strings)
         if lines is None:
-            lines = set()
-            find, starts, position = self.text.find, self.line_starts, self.text.find(string)
-            while position != -1:
-                line = bisect.bisect_right(starts, position) - 1
-                lines.add(line)
-                # the next occurrence on a later line: the rest of this line holds no new line index
-                next_start = starts[line + 1] if line + 1 < len(starts) else len(self.text)
-                position = find(string, max(position + 1, next_start))
-            self._lines[string] = lines
+            lines = self._lines[strings] = set()
+            text, starts = self.text, self.line_starts
+            find, last = text.find, len(starts) - 1
+            for string in strings:
+                position = find(string)
+                while position != -1:
+                    line = bisect.bisect_right(starts, position) - 1
+                    lines.add(line)
+                    if line == last:
+                        break
+                    # the next occurrence on a later line: the rest of this line holds no new line index
+                    position = find(string, starts[line + 1])
         return lines
+
+    def start_positions(self, words: tuple[str, ...]) -> list[int] | None:
+        """Where one of ``words`` starts, in order (overlapping occurrences included); None when
+        they start so often that letting ``re`` scan the text is faster than trying a pattern at
+        each of them from Python (more than one per CANDIDATE_SPACING characters)."""
+        cached = self._candidates.get(words)
+        if cached is None:
+            cached = self._candidates[words] = (self._start_positions(words),)
+        return cached[0]
+
+    def _start_positions(self, words: tuple[str, ...]) -> list[int] | None:
+        text = self.text
+        find = text.find
+        limit = len(text) // CANDIDATE_SPACING if CANDIDATE_SPACING else sys.maxsize
+        found: list[int] = []
+        for word in words:
+            position = find(word) if self.contains(word) else -1
+            while position != -1:
+                found.append(position)
+                if len(found) > limit:  # stop early: a word such as 信息 may start hundreds of times
+                    return None
+                position = find(word, position + 1)
+        return sorted(set(found)) if len(words) > 1 else found
 
 
 def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...] | None = None) -> TextIndex:
@@ -537,40 +681,87 @@ def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...]
     return index
 
 
-def candidate_lines(index: TextIndex, pattern: re.Pattern[str]) -> set[int] | None:
-    """The lines on which ``pattern`` may match (matched line by line); None: any line."""
-    return index.candidate_lines(required_literals(pattern.pattern))
+def candidate_lines(index: TextIndex, pattern: re.Pattern[str] | Any, counted: bool = True) -> set[int] | None:
+    """The lines on which ``pattern`` may match (matched line by line): those holding a string of
+    one of its clauses; None: any line. ``counted``: the clause found least often in the text (its
+    strings counted once per index: worth it when a line costs searches with several patterns, as
+    in the pattern kind); else the clause likeliest to be rare by its strings alone, not counted
+    (each count is a pass over the text: dearer than structure's cheap test of a few more lines)."""
+    known = of_pattern(pattern)
+    if not known.clauses:
+        return None
+    clause = known.selective if not counted and known.selective is not None else index.rarest(known.clauses)
+    return index.lines_holding(clause)
 
 
-def may_match(index: TextIndex, pattern: re.Pattern[str]) -> bool:
-    """False when ``pattern`` (a rule regex, compiled with ``re.MULTILINE``) cannot match anywhere
-    in the indexed text, nor in any part of it. Reads only the pattern's source, so a lazily
-    compiled rule pattern that is ruled out is never compiled."""
-    return index.may_match(required_literals(pattern.pattern))
+def may_match(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
+    """False when ``pattern`` cannot match anywhere in the indexed text, nor in any part of it.
+    Reads only the pattern's source (and its flags once compiled), so a lazily compiled rule
+    pattern that is ruled out is never compiled."""
+    return index.may_match(of_pattern(pattern).clauses)
 
 
-def found_in(index: TextIndex, pattern: re.Pattern[str]) -> bool:
-    """``pattern.search(index.text) is not None`` (``pattern`` a rule regex, ``re.MULTILINE``),
-    answered by the prefilter where it can be."""
+def could_match(pattern: re.Pattern[str] | Any, text: str) -> bool:
+    """``may_match`` for a short text, without an index."""
+    return all(any(string in text for string in clause) for clause in of_pattern(pattern).clauses)
+
+
+def found_in(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
+    """``pattern.search(index.text) is not None``, answered by the prefilter where it can be."""
     if ruled_out(index, pattern):
         return False
-    known = prefilter(pattern.pattern)
     text = index.text
-    if known.line_anchored:
+    if of_pattern(pattern).line_anchored:
         match = pattern.match
         return any(match(text, start) for start in index.line_starts)
     return pattern.search(text) is not None
 
 
-def ruled_out(index: TextIndex, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> bool:
+def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, end: int | None = None) -> bool:
     """True when ``pattern.search(index.text, start, end)`` certainly finds nothing: a required
     literal is absent from the text or the anchor gate finds nothing in the same range. (A match
     within a range is a match of its literals in the text; the gate, searched with the same
     bounds, matches wherever the pattern does.)"""
-    known = prefilter(pattern.pattern)
+    known = of_pattern(pattern)
     if not index.may_match(known.clauses):
         return True
     if known.doubled is not None and not index.doubled_somewhere(*known.doubled):
         return True
     text = index.text
     return known.gate is not None and known.gate.search(text, start, len(text) if end is None else end) is None
+
+
+def finditer(index: TextIndex, pattern: re.Pattern[str] | Any) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(index.text)`` yields, found faster when it can be.
+
+    Nothing when a literal the pattern needs is absent. When every match starts at a line start
+    (and none is empty), or with one of a few words (``(?:收到|新收|受理)…``) that do not start too
+    often, the pattern is tried only there, in order, from the end of the last match on: the
+    leftmost match from any position is the first of those tries that matches, so the matches are
+    exactly finditer's (a match with ``pos`` still sees the text before it, for lookbehinds and
+    ``^``)."""
+    known = of_pattern(pattern)
+    if not index.may_match(known.clauses):
+        return
+    if known.line_anchored and known.nonempty:
+        starts: list[int] | tuple[int, ...] | None = index.line_starts
+    else:
+        starts = index.start_positions(known.starts) if known.starts else None
+    text = index.text
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    match_at = pattern.match
+    for start in starts:
+        if start < end:
+            continue
+        match = match_at(text, start)
+        if match is not None:
+            yield match
+            end = match.end()  # never empty: it holds a start word, or nonempty
+
+
+def match_spans(index: TextIndex, pattern: re.Pattern[str] | Any) -> list[tuple[int, int]]:
+    """The spans of ``pattern.finditer(index.text)``."""
+    return [match.span() for match in finditer(index, pattern)]

@@ -1,21 +1,43 @@
-"""auditor.textscan: the prefilter never changes what a search finds.
+"""auditor.textscan: what a match of a regex must contain and where it can start never changes
+what a search finds.
 
-``found_in`` must equal ``pattern.search(text) is not None`` and ``ruled_out`` may only say True
-when the search finds nothing, for every regex of the built-in rulebook, on the rule fixtures
-(texts that fire), on their lines and on random texts over the characters the patterns look for.
+For every regex of the built-in rulebook (rule parameters and detection), on the rule fixtures
+(texts that fire), on their lines, on the examples and on random texts over the characters the
+patterns look for: ``found_in`` equals ``pattern.search(text) is not None``, ``ruled_out`` says
+True only when the search finds nothing, ``finditer`` and ``match_spans`` give ``pattern.finditer``'s
+very matches, ``candidate_lines`` holds every line a line-by-line search matches on, and every
+match holds a string of each clause and starts with one of the start words.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor import textscan
+from auditor.document import line_starts_of
 from auditor.rulebook import load_rulebook
-from auditor.textscan import TextIndex, found_in, prefilter, required_literals, ruled_out
+from auditor.textfold import fold
+from auditor.textscan import (
+    TextIndex,
+    candidate_lines,
+    could_match,
+    finditer,
+    found_in,
+    match_spans,
+    may_match,
+    of_pattern,
+    prefilter,
+    required_literals,
+    ruled_out,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -128,3 +150,158 @@ def test_a_damaged_remembered_prefilter_is_derived_afresh(monkeypatch: pytest.Mo
     again = prefilter.__wrapped__(source)
     assert again.clauses == fresh.clauses and again.gate is not None
     assert again.gate.search("截至20231231日") is not None
+
+
+@pytest.mark.parametrize(("source", "clauses"), [
+    ("申请人", [{"申请人"}]),
+    ("申请人?", [{"申请"}]),
+    (r"本年增\s*/\s*减", [{"/"}, {"减"}, {"本年增"}]),
+    (r"(?:收到|新收)[^。]{0,16}?申请\d+件", [{"件"}, {"收到", "新收"}, {"申请"}]),
+    (r"(?:下一步|今后)?工作", [{"工作"}]),
+    (r"(?:我|本)+局", [{"我", "本"}, {"局"}]),
+    (r"(?=申请)公开", [{"申请"}, {"公开"}]),
+    (r"(?:其中(?:包括)?|包括)", [{"其中", "包括"}]),
+    (r"^\s*\|?\s*信息内容\s*\|?\s*$", [{"信息内容"}]),
+    (r"x(?i:abc)y", [{"x"}, {"y"}]),
+    (r"[一二三]\s*[、.]", [{"一", "二", "三"}, {"、", "."}]),
+    (r"\ufffd(?:[^\n]{0,3}\ufffd)*", [{"\ufffd"}]),
+    ("", []),
+])
+def test_required_literals(source: str, clauses: list[set[str]]) -> None:
+    assert sorted(map(sorted, required_literals(source))) == sorted(map(sorted, clauses))
+
+
+def test_flags_are_read() -> None:
+    assert required_literals("申请", re.IGNORECASE) == ()
+    assert required_literals("申 请", re.VERBOSE) == (frozenset({"申请"}),)
+    assert of_pattern(re.compile("申 请", re.VERBOSE)).clauses == (frozenset({"申请"}),)
+    assert of_pattern(re.compile("^a", re.MULTILINE)).line_anchored
+    assert not of_pattern(re.compile("^a")).line_anchored
+    assert could_match(re.compile("申请"), "依申请公开") and not could_match(re.compile("申请"), "公开")
+
+
+@pytest.mark.parametrize(("source", "starts"), [
+    ("申请人", ()),  # re scans for an opening literal itself
+    ("(?P<w>申请人?)件", ()),
+    ("申?件", ()),
+    (r"(?<![和及])(?:收到|新收)[^。]{0,6}?申请", ("收到", "新收")),
+    (r"(?:(?:收到|新收))申请", ("收到", "新收")),
+    (r"(?<!未)收(?:到|悉)", ("收到", "收悉")),
+    (r"^(?<=\n)申请人?件", ("申请",)),
+    (r"(?<=a)ab(?:c|d)", ("abc", "abd")),
+    (r"(?<!\d)[一二]、", ()),  # single characters: re skips to a match's possible first characters
+    (r"(?:收到|新收)?申请", ()),
+    (r"(?:收到|\w)申请", ()),
+    (r"\s*申请", ()),
+    (r"(?P<n>\d+)件", ()),
+    ("申请|公开", ("申请", "公开")),
+    ("(?i)申请", ()),
+])
+def test_start_words(source: str, starts: tuple[str, ...]) -> None:
+    assert prefilter(source).starts == starts
+
+
+def _patterns(value: object, seen: set[int]) -> Iterator[re.Pattern[str]]:
+    """Every compiled pattern reachable from a rule's prepared parameters or the detection settings."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(getattr(value, "pattern", None), str) and hasattr(value, "finditer"):
+        yield value  # type: ignore[misc]
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _patterns(getattr(value, item.name), seen)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _patterns(item, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _patterns(item, seen)
+
+
+def _all_rulebook_patterns() -> dict[tuple[str, int], re.Pattern[str]]:
+    rulebook = load_rulebook()
+    seen: set[int] = set()
+    found = [pattern for rule in rulebook.rules for pattern in _patterns(rule.compiled, seen)]
+    found += _patterns(rulebook.detection, seen)
+    return {(pattern.pattern, pattern.flags): pattern for pattern in found}
+
+
+def _example_texts() -> list[str]:
+    files = [*sorted((ROOT.parent / "examples").glob("*.txt")), *sorted((ROOT.parent / "examples").glob("*.md")),
+             *sorted((ROOT / "fixtures" / "rules").glob("*/*.txt"))]
+    return [fold(path.read_text(encoding="utf-8")) for path in files]
+
+
+def _scrambled(pattern_source: str, rng: random.Random) -> str:
+    """A text made of pieces of the pattern's own characters, digits, punctuation and line breaks."""
+    alphabet = [char for char in pattern_source if not char.isascii()] + list("0123456789,.;:()/| \n")
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
+
+
+@pytest.mark.parametrize("spacing", [0, textscan.CANDIDATE_SPACING])
+def test_every_rulebook_pattern_finds_what_finditer_finds(spacing: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", spacing)
+    patterns = _all_rulebook_patterns()
+    assert len(patterns) > 150
+    texts = _example_texts()
+    rng = random.Random(12)
+    with_starts = with_clauses = 0
+    for (source, _flags), pattern in patterns.items():
+        known = of_pattern(pattern)
+        with_starts += bool(known.starts)
+        with_clauses += bool(known.clauses)
+        for text in [*texts, *(_scrambled(source, rng) for _ in range(20))]:
+            index = TextIndex(text)
+            matches = list(pattern.finditer(text))
+            if matches:
+                assert may_match(index, pattern), source
+            assert [(match.span(), match.groups()) for match in finditer(index, pattern)] == \
+                [(match.span(), match.groups()) for match in matches], source
+            for match in matches:
+                assert all(any(string in text for string in clause) for clause in known.clauses), source
+                assert not known.starts or match.group().startswith(known.starts), source
+    assert with_clauses > len(patterns) // 2 and with_starts >= 20
+
+
+def test_finditer_from_the_start_words_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Overlapping and adjacent candidates, lookbehinds before the words, lazy and greedy tails."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)  # always try from the words, however many
+    rng = random.Random(5)
+    words = ["ab", "ba", "aba", "bb", "abb"]
+    tails = ["", "a?b", "[ab]{0,3}?a", "(?<=a)b", "b*", "(?:ab)+", "(?!a)"]
+    leads = ["(?<!c)", "(?<!b)", "(?<=a)", "(?=ab)"]
+    for _ in range(400):
+        chosen = rng.sample(words, rng.randint(1, 3))
+        group = chosen[0] if len(chosen) == 1 else "(?:" + "|".join(chosen) + ")"
+        source = rng.choice(leads) + group + rng.choice(tails)
+        pattern = re.compile(source)
+        assert of_pattern(pattern).starts, source
+        text = "".join(rng.choice("abc") for _ in range(rng.randint(0, 60)))
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in finditer(TextIndex(text), pattern)] == expected, source
+
+
+SMALL_PATTERNS = [re.compile(source, flags) for source in (
+    r"^\s*\|?\s*统\s*计\s*指\s*标\s*(?:\||\t|\s{2}|$)", r"^a+", r"^\s*a", r"^(?:a|b\n)+", r"^$", r"^a|b", r"a\s*b",
+    r"^\s*", r"(?:^|\|)\s*a", r"^(?=a)a", r"^.{0,3}a$", r"ab|统计", r"(?i)ab", r"x(?:ab)+", r"(?<!a)b", r"\Aab",
+) for flags in (re.MULTILINE, 0)]
+DETECTION = load_rulebook().detection
+STRUCTURE_PATTERNS = [*DETECTION.region_anchors, *DETECTION.region_stops,
+                      *(DETECTION.run_in.signals if DETECTION.run_in else ()),
+                      *(heading.pattern for heading in DETECTION.headings),
+                      *(series.pattern for series in DETECTION.inline_series)]
+STRUCTURE_ALPHABET = ["a", "b", "x", "\n", " ", "  ", "|", "\t", "统", "计", "指", "标", "一", "是", "、", "总体情况",
+                      "。"]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(st.lists(st.sampled_from(STRUCTURE_ALPHABET), max_size=40).map("".join))
+def test_match_spans_and_candidate_lines_on_structure_patterns(text: str) -> None:
+    index = TextIndex(text, line_starts_of(text))
+    for pattern in [*SMALL_PATTERNS, *STRUCTURE_PATTERNS]:
+        assert match_spans(index, pattern) == [match.span() for match in pattern.finditer(text)], pattern
+        lines = {number for number, line in enumerate(text.split("\n")) if pattern.search(line)}
+        for counted in (True, False):
+            candidates = candidate_lines(index, pattern, counted)
+            assert candidates is None or lines <= candidates, pattern

@@ -45,9 +45,9 @@ from auditor.checks import compile_patterns, emit
 from auditor.checks.identity import number_text
 from auditor.checks.narrative import NUMBER, parse_number, sentence_bounds
 from auditor.diagnostics import Diagnostic, Label
-from auditor.literals import word_index
 from auditor.rulebook import Rule
 from auditor.structure import Report
+from auditor.textscan import may_match, text_index
 
 KIND = "breakdown"
 FALLBACK_LIST_END = "\n"  # language-free: the rulebook names its sentence ends
@@ -151,8 +151,8 @@ def _bracket_end(folded: str, opening: re.Match[str], end: int, compiled: Compil
 
 def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
     folded = report.document.folded
-    words = word_index(report.cache, folded)
-    if not words.may_match(compiled.opening) or not words.may_match(compiled.total):
+    words = text_index(report.cache, folded, report.document.line_starts)
+    if not may_match(words, compiled.opening) or not may_match(words, compiled.total):
         return  # no list can open ("其中" is nowhere), or no total: no breakdown
     for match in compiled.total.finditer(folded):
         opening = compiled.opening.match(folded, match.end())

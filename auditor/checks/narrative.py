@@ -75,10 +75,10 @@ from auditor.checks import compile_patterns, emit, render_template
 from auditor.checks.identity import cell_name, number_text, report_tables, terms_text
 from auditor.diagnostics import Diagnostic, Label
 from auditor.expr import Expr, ExprError, Term, evaluate_sum, expression_tables, parse_sum, table_axis
-from auditor.literals import word_index
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.structure.numerals import chinese_to_int
+from auditor.textscan import finditer, text_index
 
 KIND = "narrative"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -258,11 +258,11 @@ def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
     folded = report.document.folded
     seen: set[tuple[int, int]] = set()
     own = own_scope_words(report, compiled)
-    words = word_index(report.cache, folded)
+    words = text_index(report.cache, folded, report.document.line_starts)
     for fact in compiled.facts:
         for pattern in fact.patterns:
             # finditer, skipped when a word every match needs is absent, tried only where a match can start
-            for match in words.finditer(pattern):
+            for match in finditer(words, pattern):
                 has_number = "number" in pattern.groupindex and match.group("number") is not None
                 start, end = match.span("number") if has_number else match.span()
                 if (start, end) in seen or report.in_table(start):

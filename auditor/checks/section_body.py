@@ -36,9 +36,9 @@ from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.document import Line
-from auditor.literals import could_match
 from auditor.rulebook import Rule
 from auditor.structure import Report
+from auditor.textscan import could_match
 
 KIND = "section_body"
 HAN = regexcache.compile(r"[\u3400-\u9fff]")

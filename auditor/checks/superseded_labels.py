@@ -41,9 +41,9 @@ from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label
-from auditor.literals import word_index
 from auditor.rulebook import Rule
 from auditor.structure import Report
+from auditor.textscan import finditer, text_index
 
 KIND = "superseded_labels"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -98,10 +98,10 @@ def prepare(params: dict[str, Any]) -> Compiled:
 def _found(report: Report, labels: tuple[LabelPattern, ...]) -> list[tuple[int, int, str]]:
     folded = report.document.folded
     found: list[tuple[int, int, str]] = []
-    words = word_index(report.cache, folded)
+    words = text_index(report.cache, folded, report.document.line_starts)
     for label in labels:
         # finditer, skipped when a word every match needs is absent, tried only where a match can start
-        for match in words.finditer(label.pattern):
+        for match in finditer(words, label.pattern):
             group = "mark" if "mark" in label.pattern.groupindex and match.group("mark") is not None else 0
             start, end = match.span(group)
             if end == start or (label.tables_only and not report.in_table(start)):

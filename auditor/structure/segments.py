@@ -28,7 +28,7 @@ from typing import Any
 
 from auditor.document import Document, Grid, Line, Position
 from auditor.structure.detection import Detection, RunInSettings
-from auditor.structure.literals import candidate_lines
+from auditor.textscan import TextIndex, candidate_lines
 
 _TOKEN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[。!?]\s*$")
@@ -62,7 +62,7 @@ class ShiftedLocator:
 def _is_run_in(line: Line, settings: RunInSettings, grid_bounds: list[tuple[int, int]],
                signal_lines: list[set[int] | None]) -> bool:
     """Long, with two signals, and neither a pipe row nor a row of a reader's grid. ``signal_lines``
-    holds, for each signal, the lines it can match (None: any line; see structure.literals)."""
+    holds, for each signal, the lines it can match (None: any line; see auditor.textscan)."""
     if len(line.text) < settings.min_length or line.folded.lstrip().startswith("|"):
         return False
     if any(start <= line.start < end for start, end in grid_bounds):
@@ -204,7 +204,8 @@ def segment_run_in(document: Document, detection: Detection) -> Document:
     ordinals = tuple(pattern.pattern for pattern in detection.headings)
     cuts: set[int] = set()
     grid_bounds = [(grid.start_offset, grid.end_offset) for grid in document.grids]
-    signal_lines = [candidate_lines(pattern, document.folded, document.line_starts) for pattern in settings.signals]
+    index = TextIndex(document.folded, document.line_starts)
+    signal_lines = [candidate_lines(index, pattern, counted=False) for pattern in settings.signals]
     for line in _signalled_lines(document, signal_lines):
         if _is_run_in(line, settings, grid_bounds, signal_lines):
             cuts |= _line_cuts(line, settings, ordinals)

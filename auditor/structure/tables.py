@@ -28,7 +28,6 @@ from typing import Any
 
 from auditor.structure import Report
 from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
-from auditor.structure.literals import match_spans
 from auditor.structure.regions import caption_like
 from auditor.structure.run_together import digits_of, one_split, run_together
 from auditor.structure.table_header import HeaderMap, header_map
@@ -44,6 +43,7 @@ from auditor.structure.table_reader import (
 )
 from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label, table_specs
 from auditor.textfold import fold
+from auditor.textscan import match_spans, text_index
 
 
 class ValueClass(Enum):
@@ -161,7 +161,7 @@ def _spans(report: Report, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     found = memo.get(pattern)
     if found is None:
         document = report.document
-        found = memo[pattern] = match_spans(pattern, document.folded, document.line_starts)
+        found = memo[pattern] = match_spans(text_index(report.cache, document.folded, document.line_starts), pattern)
     return found
 
 

@@ -1,6 +1,6 @@
 """The speed-ups of reading and structure give exactly what the plain computation gives (issue 12):
-literal prefilters and line-start matching (structure.literals), line_search (structure.detection),
-fold (textfold), squeezed label text (table_spec) and the Markdown reader's plain-text shortcut."""
+line_search (structure.detection), fold (textfold), squeezed label text (table_spec) and the Markdown
+reader's plain-text shortcut. (Literal prefilters and line-start matching: tests/test_textscan.py.)"""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from auditor.document import line_starts_of
 from auditor.readers.markdown import _parser
 from auditor.rulebook import load_rulebook
 from auditor.structure.detection import line_search
-from auditor.structure.literals import candidate_lines, match_spans, required_literals
 from auditor.structure.table_spec import Squeezed, has_label
 from auditor.textfold import fold, fold_table
 
@@ -32,30 +30,13 @@ ALPHABET = ["a", "b", "x", "\n", " ", "  ", "|", "\t", "统", "计", "指", "标
 texts = st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join)
 
 
-def _lines_matching(pattern: re.Pattern[str], text: str) -> set[int]:
-    return {index for index, line in enumerate(text.split("\n")) if pattern.search(line)}
-
-
 @settings(max_examples=300, derandomize=True, deadline=None, database=None)
 @given(texts)
-def test_prefilters_find_what_finditer_and_search_find(text: str) -> None:
-    starts = line_starts_of(text)
+def test_line_search_finds_what_search_finds(text: str) -> None:
     for pattern in SMALL_PATTERNS + RULEBOOK_PATTERNS:
-        assert match_spans(pattern, text, starts) == [match.span() for match in pattern.finditer(text)], pattern
-        candidates = candidate_lines(pattern, text, starts)
-        if candidates is not None:
-            assert _lines_matching(pattern, text) <= candidates, pattern
         for line in text.split("\n"):
             found, expected = line_search(pattern)(line), pattern.search(line)
             assert (found and found.span()) == (expected and expected.span()), pattern
-
-
-def test_required_literals_read_the_parsed_pattern() -> None:
-    assert required_literals(re.compile(r"^\s*\|?\s*信息内容\s*\|?\s*$", re.M)) == ("信息内容",)
-    assert required_literals(re.compile("未经复议直接起诉|复议后起诉")) == ("未经复议直接起诉", "复议后起诉")
-    assert required_literals(re.compile(r"x(?i:abc)y")) == ("x",)
-    assert required_literals(re.compile("(?i)abc")) is None
-    assert required_literals(re.compile(r"[一二三]\s*[、.]")) is None
 
 
 def test_line_search_matches_only_where_a_search_would() -> None:
