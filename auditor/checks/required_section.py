@@ -50,7 +50,6 @@ heading ``四、政府信息公开的收费及减免情况`` or a sentence like 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -246,6 +245,8 @@ def _near_heading(report: Report, section: Section, near: NearTitles, levels: fr
 
 
 def _difference(found: str, expected: str, near: NearTitles) -> str:
+    import difflib  # only when a heading is misspelt: not on every start
+
     templates = {"replace": near.change, "insert": near.missing or near.change, "delete": near.extra or near.change}
     matcher = difflib.SequenceMatcher(None, found, expected, autojunk=False)
     return "，".join(render_template(templates[tag], {"found": found[low:high],
