@@ -33,7 +33,16 @@ from auditor.config import (
     suppressions_for,
 )
 from auditor.diagnostics import Diagnostic, Severity
-from auditor.engine import FileResult, Options, Selection, TimeBudgetExceeded, check_path, time_budget, too_slow_result
+from auditor.engine import (
+    FileResult,
+    Options,
+    Selection,
+    TimeBudgetExceeded,
+    applicable_rules,
+    check_path,
+    time_budget,
+    too_slow_result,
+)
 from auditor.fingerprint import fingerprints
 from auditor.paths import STDIN, expand_inputs
 from auditor.readers import limits
@@ -126,9 +135,6 @@ class WorkerState:
     stdin_name: str = "<stdin>.txt"
     series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
     cli: CliOverrides = field(default_factory=CliOverrides)  # for the series-layout agency of a path
-    # the rules that run on a file, by (plan, era, year): the same few tuples for a whole run
-    rules_run: dict[tuple[int, bool, str | None, int | None], tuple[str, ...]] = field(
-        default_factory=dict, compare=False, hash=False)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -166,19 +172,8 @@ def _override_severity(diagnostics: list[Diagnostic], overrides: Sequence[tuple[
 def _rules_run(rulebook: Rulebook, plan: Plan, result: FileResult) -> tuple[str, ...]:
     if result.report is None:
         return tuple(rule.id for rule in rulebook.by_kind("read_error"))
-    era, year = result.report.era, result.report.report_year
-    return tuple(rule.id for rule in rulebook.rules
-                 if rule.kind != "read_error" and rule.applies(era, year) and plan.options.selection.wants(rule))
-
-
-def _rules_run_cached(state: WorkerState, plan_index: int, result: FileResult) -> tuple[str, ...]:
-    report = result.report
-    key = (plan_index, True, report.era, report.report_year) if report is not None else (plan_index, False, None, None)
-    found = state.rules_run.get(key)
-    if found is None:
-        plan = state.plans[plan_index]
-        found = state.rules_run[key] = _rules_run(state.rulebooks[plan.rulebooks], plan, result)
-    return found
+    return tuple(rule.id for rule in applicable_rules(rulebook, result.report.era, result.report.report_year,
+                                                      plan.options.selection))
 
 
 def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | None = None
@@ -231,7 +226,7 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
                           result.read_error, list(result.notes), internal_error=result.internal_error,
                           fingerprints=[prints[index] for index in keep],
-                          rules_run=_rules_run_cached(state, plan_index, result))
+                          rules_run=_rules_run(rulebook, plan, result))
     if state.series:
         from auditor.config import series_agency
         from auditor.series import summary_of_result

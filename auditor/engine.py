@@ -71,16 +71,26 @@ class FileResult:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity == severity)
 
 
-def file_rules(rulebook: Rulebook, era: str | None, year: int | None, selection: Selection) -> tuple[Rule, ...]:
-    """The rules that run on one file of this era and year, in rulebook order (kept per rulebook:
-    the loop over every rule with its tests cost more than some of the rules it ran)."""
-    key = (era, year, selection)
+def applicable_rules(rulebook: Rulebook, era: str | None, year: int | None,
+                     selection: Selection) -> tuple[Rule, ...]:
+    """The selected rules that apply to a file of this era and year, series kinds included, in
+    rulebook order; chosen once per rulebook (the tests rule by rule cost more than some rules)."""
+    key = ("applicable", era, year, selection)
     chosen = rulebook.memo.get(key)
     if chosen is None:
         chosen = rulebook.memo[key] = tuple(
             rule for rule in rulebook.rules
-            if rule.kind != "read_error" and rule.applies(era, year) and selection.wants(rule)
-            and rule.kind not in SERIES_KINDS)  # series kinds run after the batch (auditor/series.py)
+            if rule.kind != "read_error" and rule.applies(era, year) and selection.wants(rule))
+    return chosen  # type: ignore[no-any-return]
+
+
+def file_rules(rulebook: Rulebook, era: str | None, year: int | None, selection: Selection) -> tuple[Rule, ...]:
+    """``applicable_rules`` less the series kinds, which run after the batch (auditor/series.py)."""
+    key = ("file", era, year, selection)
+    chosen = rulebook.memo.get(key)
+    if chosen is None:
+        chosen = rulebook.memo[key] = tuple(rule for rule in applicable_rules(rulebook, era, year, selection)
+                                            if rule.kind not in SERIES_KINDS)
     return chosen  # type: ignore[no-any-return]
 
 
