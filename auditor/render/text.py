@@ -210,13 +210,6 @@ def _safe_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
         labels=tuple(dataclasses.replace(label, message=terminal_safe(label.message)) for label in diagnostic.labels))
 
 
-def summary_line(results: Sequence[FileResult]) -> str:
-    counts = _Counts()
-    for result in results:
-        counts.add(result)
-    return counts.line()
-
-
 class _Counts:
     """Files and findings by severity, counted as the results go by."""
 

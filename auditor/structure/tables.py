@@ -569,11 +569,6 @@ def read_all_tables(report: Report, definitions: Mapping[str, Any]) -> TableRead
     return TableReading(tables, others)
 
 
-def read_tables(report: Report, definitions: Mapping[str, Any]) -> dict[str, Table]:
-    """Every table of ``definitions`` that applies to the report's era and is found in it in its format."""
-    return read_all_tables(report, definitions).tables
-
-
 def specs_of(report: Report) -> dict[str, TableSpec]:
     """The table definitions that apply to the report's era, by table id."""
     rulebook = report.cache.get("rulebook")
