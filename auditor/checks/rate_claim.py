@@ -14,7 +14,7 @@ Parameters:
     claim:         (required) regex for the stated rate; ``{percent}`` stands for its number
                    (``办结率\s*(?:为|达|达到)?\s*{percent}\s*%``).
     part, whole:   (required) regexes for the two counts; ``{number}`` stands for the number
-                   (Arabic digits or Chinese numerals).
+                   as the narrative kind reads it (3,746 / 12 / 十三).
     part_values, whole_values: expressions of the expression language (``old_appendix.concluded[value]``)
                    giving a count from the table when the paragraph does not state it.
     skip:          regex; a paragraph matching it is not checked (it names the cases carried over from
@@ -42,18 +42,16 @@ from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.checks.identity import number_text, report_tables
+from auditor.checks.narrative import NUMBER, parse_number
+from auditor.checks.percentage import HUNDRED, PERCENT
 from auditor.diagnostics import Diagnostic, Label
 from auditor.document import Span
 from auditor.expr import Expr, ExprError, Term, evaluate_sum, parse_sum
 from auditor.regexcache import compile as compile_regex
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
-from auditor.structure.numerals import chinese_to_int
 
 KIND = "rate_claim"
-PERCENT = r"(?P<percent>\d{1,3}(?:\.\d{1,4})?)"
-NUMBER = r"(?P<number>\d{1,7}|[零〇一二两三四五六七八九十百千]{1,8})"
-HUNDRED = Decimal(100)
 PARAMS_SCHEMA: dict[str, Any] = {
     "required": ["claim", "part", "whole"],
     "properties": {
@@ -131,20 +129,13 @@ def _skip(params: dict[str, Any]) -> re.Pattern[str] | None:
         raise ParamError(("skip",), f"正则表达式无效（{error}）") from error
 
 
-def _number(text: str) -> Decimal | None:
-    if text.isdigit():
-        return Decimal(int(text))
-    value = chinese_to_int(text)
-    return Decimal(value) if value is not None else None
-
-
 def _stated(pattern: re.Pattern[str], folded: str, start: int, claim: tuple[int, int], end: int) -> Count | None:
     """The nearest match before the claim in its paragraph, else the first after it."""
     before = [match for match in pattern.finditer(folded, start, claim[0])]
     match = before[-1] if before else pattern.search(folded, claim[1], end)
     if match is None:
         return None
-    value = _number(match.group("number"))
+    value = parse_number(match.group("number"))
     return Count(value, match.span("number")) if value is not None else None
 
 
