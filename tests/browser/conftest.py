@@ -45,8 +45,13 @@ def _skip_loudly(reason: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for the tests of one module. Module scope, not session: Playwright's sync API keeps a
+    greenlet-driven event loop alive while it runs; with session scope it sat idle through the rest of
+    the suite and was stopped only just before interpreter exit, where one CI run crashed (SIGSEGV
+    after the last test; not reproduced here, and this is a suspect, not a proven cause). Started and
+    stopped around the browser tests, none of it is left at exit."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -111,7 +116,7 @@ def _running_server(*arguments: str) -> Iterator[str]:
         process.stderr.close()  # type: ignore[union-attr]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
     """``gk-audit serve`` in a subprocess on a free loopback port."""
     with _running_server() as url:
