@@ -14,9 +14,12 @@ import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from auditor.textfold import fold
+
+if TYPE_CHECKING:
+    from auditor.textscan import TextIndex
 
 
 @dataclass(frozen=True, order=True)
@@ -199,6 +202,14 @@ class Document:
         ends = map(operator.add, self.line_starts, map(len, texts))
         fields = zip(itertools.count(1), self.line_starts, ends, texts, self.folded_lines)
         return tuple(map(tuple.__new__, itertools.repeat(Line), fields))
+
+    @cached_property
+    def index(self) -> TextIndex:
+        """The TextIndex of ``folded`` (auditor.textscan), built once per document and shared by the
+        structure passes and every check, so that each string's presence and lines are found once."""
+        from auditor.textscan import TextIndex  # textscan imports this module
+
+        return TextIndex(self.folded, self.line_starts)
 
     def line(self, index: int) -> Line:
         return self.all_lines[index]

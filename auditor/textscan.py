@@ -673,7 +673,8 @@ class TextIndex:
 
 def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...] | None = None) -> TextIndex:
     """The TextIndex of ``text`` (whose lines start at ``line_starts``, when known) kept in a
-    report's ``cache``, shared by every rule of one report."""
+    report's ``cache``, shared by every rule of one report. (The folded text of a document has its
+    own: ``Document.index``.)"""
     index = cache.get("textscan.index")
     if not isinstance(index, TextIndex) or index.text is not text:
         index = TextIndex(text, line_starts)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from auditor.document import Document
 from auditor.structure.detection import Detection, line_search
-from auditor.textscan import TextIndex, candidate_lines
+from auditor.textscan import candidate_lines
 
 _SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
 
@@ -72,7 +72,7 @@ def _flagged(document: Document, char: str, test: Callable[[str], bool]) -> list
     """The lines, ascending, whose stripped folded text passes ``test``; ``test`` holds only for a
     line holding ``char``, so only those lines are tried."""
     folded_lines = document.folded_lines
-    candidates = TextIndex(document.folded, document.line_starts).lines_holding(frozenset((char,)))
+    candidates = document.index.lines_holding(frozenset((char,)))
     return [index for index in sorted(candidates) if test(folded_lines[index].strip())]
 
 
@@ -92,7 +92,7 @@ def caption_like(stripped: str, detection: Detection) -> bool:
 def _anchor_lines(document: Document, detection: Detection) -> Iterable[int]:
     """The lines an anchor can match (see auditor.textscan), in order."""
     found: set[int] = set()
-    index = TextIndex(document.folded, document.line_starts)
+    index = document.index
     for anchor in detection.region_anchors:
         lines = candidate_lines(index, anchor, counted=False)
         if lines is None:
