@@ -21,6 +21,8 @@ well under a microsecond.
   opens with literal text, or a start word of one character: see ``regexcache``'s first characters).
 - *line-anchored*: the pattern opens with a multi-line ``^``, so it can only match at a line start
   and is tried there (``match`` at each line start) instead of at every position of the text.
+  Likewise a pattern that opens with a branch of ``^`` and start words (``(?:^|\|)\s*行政复议``):
+  it is tried at the line starts and where one of those words starts (*line or words*).
 - *anchor gate*: a pattern such as ``(?<![\d.])(?:19|20)\d{2}(?:0[1-9]|1[0-2])[0-3]\d日`` opens with
   a class, so ``re`` tries it at every digit. Every match contains its first top-level literal
   (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
@@ -88,13 +90,14 @@ class Prefilter:
     # when re finds where a match can start by itself as fast (see _start_words)
     nonempty: bool = False  # no match is empty
     selective: Clause | None = None  # by its strings alone, the clause likeliest to be rare (see _strength)
+    line_or_starts: tuple[str, ...] | None = None  # every match starts at a line start or with one of these
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 3
+_VERSION = 4
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -139,7 +142,7 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
     empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
-                             "nonempty": False}
+                             "nonempty": False, "line_or": None}
     if _parser is None:
         return empty
     try:
@@ -156,14 +159,16 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
             "anchored": bool(flags & re.MULTILINE) and bool(items)
             and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
-            "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0}
+            "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0,
+            "line_or": _line_or_words(items) if flags & re.MULTILINE else None}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
     clauses = tuple(frozenset(clause) for clause in data["clauses"])
     starts = tuple(data["starts"])
+    line_or = tuple(data["line_or"]) if data["line_or"] is not None else None
     if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses) \
-            or not all(isinstance(word, str) and word for word in starts):
+            or not all(isinstance(word, str) and word for word in starts + (line_or or ())):
         raise ValueError("bad clauses")
     doubled = data["doubled"]
     gate = data["gate"]
@@ -175,7 +180,7 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
-                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None)
+                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -525,6 +530,26 @@ def _start_words(items: list[Any]) -> list[str]:
     return words if all(len(word) > 1 for word in words) else []
 
 
+def _line_or_words(items: list[Any]) -> list[str] | None:
+    r"""The start words of a multi-line pattern that opens with a branch whose alternatives each
+    open with ``^`` or with start words (``(?:^|\|)…``: ``["|"]``); None for any other pattern."""
+    sre = _sre_constants
+    items = _flat(items)
+    if not items or items[0][0] is not sre.BRANCH:
+        return None
+    words: list[str] = []
+    for alternative in items[0][1][1]:
+        data = list(alternative.data)
+        if data and data[0] == (sre.AT, sre.AT_BEGINNING):
+            continue
+        alternative_words = _starts(data)
+        if not alternative_words:
+            return None
+        words += alternative_words
+    words = list(dict.fromkeys(words))
+    return words if len(words) <= _MAX_STARTS else None
+
+
 def _exact(item: Any) -> list[str]:
     """The strings ``item`` matches when it is a small class or a branch of non-empty literal strings, else []."""
     sre = _sre_constants
@@ -553,6 +578,7 @@ class TextIndex:
         self._lines: dict[frozenset[str], set[int]] = {}
         self._counts: dict[Clause, int] = {}
         self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
+        self._line_or: dict[tuple[str, ...], tuple[list[int] | None]] = {}
 
     @property
     def line_starts(self) -> tuple[int, ...]:
@@ -656,6 +682,16 @@ class TextIndex:
             cached = self._candidates[words] = (self._start_positions(words),)
         return cached[0]
 
+    def line_or_positions(self, words: tuple[str, ...]) -> list[int] | None:
+        """The line starts and where one of ``words`` starts, in order; None when the words start
+        too often (see ``start_positions``)."""
+        cached = self._line_or.get(words)
+        if cached is None:
+            found = self.start_positions(words) if words else []
+            merged = None if found is None else sorted(set(self.line_starts).union(found))
+            cached = self._line_or[words] = (merged,)
+        return cached[0]
+
     def _start_positions(self, words: tuple[str, ...]) -> list[int] | None:
         text = self.text
         find = text.find
@@ -712,10 +748,21 @@ def found_in(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
     if ruled_out(index, pattern):
         return False
     text = index.text
-    if of_pattern(pattern).line_anchored:
+    starts = _tried_at(index, of_pattern(pattern))
+    if starts is not None:
         match = pattern.match
-        return any(match(text, start) for start in index.line_starts)
+        return any(match(text, start) for start in starts)
     return pattern.search(text) is not None
+
+
+def _tried_at(index: TextIndex, known: Prefilter) -> list[int] | tuple[int, ...] | None:
+    """The only positions where a match can start, in order, when they are few (the line starts,
+    where a start word starts, or both); None: let ``re`` scan the text."""
+    if known.line_anchored and known.nonempty:
+        return index.line_starts
+    if known.line_or_starts is not None and known.nonempty:
+        return index.line_or_positions(known.line_or_starts)
+    return index.start_positions(known.starts) if known.starts else None
 
 
 def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, end: int | None = None) -> bool:
@@ -744,10 +791,7 @@ def finditer(index: TextIndex, pattern: re.Pattern[str] | Any) -> Iterator[re.Ma
     known = of_pattern(pattern)
     if not index.may_match(known.clauses):
         return
-    if known.line_anchored and known.nonempty:
-        starts: list[int] | tuple[int, ...] | None = index.line_starts
-    else:
-        starts = index.start_positions(known.starts) if known.starts else None
+    starts = _tried_at(index, known)
     text = index.text
     if starts is None:
         yield from pattern.finditer(text)

@@ -282,6 +282,34 @@ def test_finditer_from_the_start_words_is_finditer(monkeypatch: pytest.MonkeyPat
         assert [(match.span(), match.group()) for match in finditer(TextIndex(text), pattern)] == expected, source
 
 
+@pytest.mark.parametrize(("source", "flags", "words"), [
+    (r"(?:^|\|)\s*行政复议\s*(?:\||$)", re.MULTILINE, ("|",)),
+    (r"(?:^|ab|c)x", re.MULTILINE, ("ab", "c")),
+    (r"(?:^|(?<=a))x", re.MULTILINE, None),  # a lookbehind: no word a match starts with
+    (r"(?:^|a?)x", re.MULTILINE, None),
+    (r"(?:^|\|)x", 0, None),
+    (r"x(?:^|a)", re.MULTILINE, None),
+])
+def test_line_or_start_words(source: str, flags: int, words: tuple[str, ...] | None) -> None:
+    assert prefilter(source, flags).line_or_starts == words
+
+
+def test_finditer_from_line_starts_and_words_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern opening with ``(?:^|word)``: tried at the line starts and the words, matches exactly finditer's."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(7)
+    heads = ["(?:^|a)", "(?:^|ab|b)", "(?:a|^)", "(?:^\\s*|a)", "(?:^|\\n)"]
+    tails = ["\\s*b", "b+", "[ab]{0,3}?b", "(?<=a)b", "\\s*b\\s*(?:a|$)", "(?:ab)+"]
+    for _ in range(400):
+        pattern = re.compile(rng.choice(heads) + rng.choice(tails), re.MULTILINE)
+        assert of_pattern(pattern).line_or_starts is not None, pattern.pattern
+        text = "".join(rng.choice(["a", "b", "c", " ", "\n"]) for _ in range(rng.randint(0, 60)))
+        index = TextIndex(text, line_starts_of(text))
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
+        assert found_in(index, pattern) == bool(expected), pattern.pattern
+
+
 SMALL_PATTERNS = [re.compile(source, flags) for source in (
     r"^\s*\|?\s*统\s*计\s*指\s*标\s*(?:\||\t|\s{2}|$)", r"^a+", r"^\s*a", r"^(?:a|b\n)+", r"^$", r"^a|b", r"a\s*b",
     r"^\s*", r"(?:^|\|)\s*a", r"^(?=a)a", r"^.{0,3}a$", r"ab|统计", r"(?i)ab", r"x(?:ab)+", r"(?<!a)b", r"\Aab",
