@@ -97,7 +97,7 @@ class Prefilter:
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 4
+_VERSION = 5
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -532,22 +532,25 @@ def _start_words(items: list[Any]) -> list[str]:
 
 def _line_or_words(items: list[Any]) -> list[str] | None:
     r"""The start words of a multi-line pattern that opens with a branch whose alternatives each
-    open with ``^`` or with start words (``(?:^|\|)…``: ``["|"]``); None for any other pattern."""
+    open with ``^`` (one at least) or with start words (``(?:^|\|)…``: ``["|"]``); None for any
+    other pattern."""
     sre = _sre_constants
     items = _flat(items)
     if not items or items[0][0] is not sre.BRANCH:
         return None
     words: list[str] = []
+    caret = False  # without a ^ alternative, the start words alone are the business of _start_words
     for alternative in items[0][1][1]:
         data = list(alternative.data)
         if data and data[0] == (sre.AT, sre.AT_BEGINNING):
+            caret = True
             continue
         alternative_words = _starts(data)
         if not alternative_words:
             return None
         words += alternative_words
     words = list(dict.fromkeys(words))
-    return words if len(words) <= _MAX_STARTS else None
+    return words if caret and len(words) <= _MAX_STARTS else None
 
 
 def _exact(item: Any) -> list[str]:

@@ -285,6 +285,7 @@ def test_finditer_from_the_start_words_is_finditer(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize(("source", "flags", "words"), [
     (r"(?:^|\|)\s*行政复议\s*(?:\||$)", re.MULTILINE, ("|",)),
     (r"(?:^|ab|c)x", re.MULTILINE, ("ab", "c")),
+    (r"(?:ab|c)x", re.MULTILINE, None),  # no ^: the start words alone (prefilter.starts)
     (r"(?:^|(?<=a))x", re.MULTILINE, None),  # a lookbehind: no word a match starts with
     (r"(?:^|a?)x", re.MULTILINE, None),
     (r"(?:^|\|)x", 0, None),
