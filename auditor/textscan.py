@@ -28,6 +28,9 @@ well under a microsecond.
   (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
   followed by the rest of the pattern matches wherever the pattern does; opening with a literal,
   it is searched at ``re``'s literal speed. No gate matches: the pattern does not either.
+- *Latin-1 classes*: a class of more than a few characters, all below U+0100 (``[\u00a1-\u00ff]{6,}``,
+  mojibake), one character of which every match needs: ruled out when the text holds none of them,
+  which one encoding of the text to Latin-1 (dropping the rest, in C) tells for every such class.
 - *doubled text*: a pattern with ``(?P<w>[class]{m,n})(?P=w)`` (a word written twice, the class
   within U+0100..U+FFFF, e.g. Han) can only match where some k (m <= k <= n) such characters are
   followed by the same k characters. ``re`` would try the group at every position of the text (some
@@ -91,13 +94,14 @@ class Prefilter:
     nonempty: bool = False  # no match is empty
     selective: Clause | None = None  # by its strings alone, the clause likeliest to be rare (see _strength)
     line_or_starts: tuple[str, ...] | None = None  # every match starts at a line start or with one of these
+    latin1: tuple[str, ...] = ()  # classes of characters below U+0100, one character of each in every match
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 5
+_VERSION = 6
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -142,7 +146,7 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
     empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
-                             "nonempty": False, "line_or": None}
+                             "nonempty": False, "line_or": None, "latin1": []}
     if _parser is None:
         return empty
     try:
@@ -160,15 +164,18 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
             and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
             "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0,
-            "line_or": _line_or_words(items) if flags & re.MULTILINE else None}
+            "line_or": _line_or_words(items) if flags & re.MULTILINE else None,
+            "latin1": _latin1_classes(items)}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
     clauses = tuple(frozenset(clause) for clause in data["clauses"])
     starts = tuple(data["starts"])
     line_or = tuple(data["line_or"]) if data["line_or"] is not None else None
+    latin1 = tuple(data["latin1"])
     if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses) \
-            or not all(isinstance(word, str) and word for word in starts + (line_or or ())):
+            or not all(isinstance(word, str) and word for word in starts + (line_or or ()) + latin1) \
+            or any(max(chars) > "\xff" for chars in latin1):
         raise ValueError("bad clauses")
     doubled = data["doubled"]
     gate = data["gate"]
@@ -180,7 +187,8 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
-                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or)
+                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or,
+                     latin1)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -530,6 +538,31 @@ def _start_words(items: list[Any]) -> list[str]:
     return words if all(len(word) > 1 for word in words) else []
 
 
+def _latin1_classes(items: list[Any]) -> list[str]:
+    """The characters of each class of the sequence that every match holds a character of (the class
+    itself, or a repeat of it at least once) when the class has more characters than a clause takes
+    (``_SMALL_CLASS``), all below U+0100 (literals and ranges, no categories or negation)."""
+    sre = _sre_constants
+    classes: list[str] = []
+    for op, av in _flat(items):
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and len(av[2].data) == 1:
+            op, av = av[2].data[0]
+        if op is not sre.IN:
+            continue
+        chars: set[str] = set()
+        for class_op, class_av in av:
+            if class_op is sre.LITERAL and class_av < 0x100:
+                chars.add(chr(class_av))
+            elif class_op is sre.RANGE and class_av[1] < 0x100:
+                chars.update(map(chr, range(class_av[0], class_av[1] + 1)))
+            else:
+                break
+        else:
+            if len(chars) > _SMALL_CLASS:
+                classes.append("".join(sorted(chars)))
+    return list(dict.fromkeys(classes))
+
+
 def _line_or_words(items: list[Any]) -> list[str] | None:
     r"""The start words of a multi-line pattern that opens with a branch whose alternatives each
     open with ``^`` (one at least) or with start words (``(?:^|\|)…``: ``["|"]``); None for any
@@ -570,6 +603,12 @@ def _exact(item: Any) -> list[str]:
     return []
 
 
+@functools.lru_cache(maxsize=256)
+def _others(chars: str) -> bytes:
+    """The bytes 0-255 that are not one of ``chars`` (characters below U+0100)."""
+    return bytes(sorted(set(range(256)) - set(chars.encode("latin-1"))))
+
+
 class TextIndex:
     """Which strings occur in one text, where they start and on which lines; each answer computed once."""
 
@@ -582,6 +621,8 @@ class TextIndex:
         self._counts: dict[Clause, int] = {}
         self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
         self._line_or: dict[tuple[str, ...], tuple[list[int] | None]] = {}
+        self._latin1: bytes | None = None  # the text's characters below U+0100, encoded
+        self._latin1_answers: dict[str, bool] = {}
 
     @property
     def line_starts(self) -> tuple[int, ...]:
@@ -618,6 +659,18 @@ class TextIndex:
             if b"\0" * length in diff[:count - length]:
                 return True
         return False
+
+    def holds_latin1(self, classes: tuple[str, ...]) -> bool:
+        """Does the text hold a character of each of ``classes`` (strings of characters below U+0100)?"""
+        for chars in classes:
+            present = self._latin1_answers.get(chars)
+            if present is None:
+                if self._latin1 is None:
+                    self._latin1 = self.text.encode("latin-1", "ignore")
+                present = self._latin1_answers[chars] = bool(self._latin1.translate(None, _others(chars)))
+            if not present:
+                return False
+        return True
 
     def contains(self, string: str) -> bool:
         present = self._present.get(string)
@@ -738,7 +791,8 @@ def may_match(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
     """False when ``pattern`` cannot match anywhere in the indexed text, nor in any part of it.
     Reads only the pattern's source (and its flags once compiled), so a lazily compiled rule
     pattern that is ruled out is never compiled."""
-    return index.may_match(of_pattern(pattern).clauses)
+    known = of_pattern(pattern)
+    return index.may_match(known.clauses) and (not known.latin1 or index.holds_latin1(known.latin1))
 
 
 def could_match(pattern: re.Pattern[str] | Any, text: str) -> bool:
@@ -776,6 +830,8 @@ def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, 
     known = of_pattern(pattern)
     if not index.may_match(known.clauses):
         return True
+    if known.latin1 and not index.holds_latin1(known.latin1):
+        return True
     if known.doubled is not None and not index.doubled_somewhere(*known.doubled):
         return True
     text = index.text
@@ -792,7 +848,7 @@ def finditer(index: TextIndex, pattern: re.Pattern[str] | Any) -> Iterator[re.Ma
     exactly finditer's (a match with ``pos`` still sees the text before it, for lookbehinds and
     ``^``)."""
     known = of_pattern(pattern)
-    if not index.may_match(known.clauses):
+    if not index.may_match(known.clauses) or (known.latin1 and not index.holds_latin1(known.latin1)):
         return
     starts = _tried_at(index, known)
     text = index.text

@@ -311,6 +311,31 @@ def test_finditer_from_line_starts_and_words_is_finditer(monkeypatch: pytest.Mon
         assert found_in(index, pattern) == bool(expected), pattern.pattern
 
 
+@pytest.mark.parametrize(("source", "classes"), [
+    (r"(?<![\u00a1-\u00ff])[\u00a1-\u00ff]{6,}", ("".join(map(chr, range(0xA1, 0x100))),)),
+    (r"[a-z]+\d", ("abcdefghijklmnopqrstuvwxyz",)),
+    (r"[a-c]x", ()),  # a small class is a clause of single characters
+    (r"[a-z]?x", ()),  # not needed by every match
+    (r"[^a-z]x", ()),
+    (r"[a-z\u4e00]x", ()),  # a character beyond Latin-1
+])
+def test_latin1_classes(source: str, classes: tuple[str, ...]) -> None:
+    assert prefilter(source).latin1 == classes
+
+
+def test_a_text_without_the_latin1_class_rules_the_pattern_out() -> None:
+    pattern = re.compile(r"(?<![\u00a1-\u00ff])[\u00a1-\u00ff]{6,}")
+    # (text, the pattern finds something, ruled out)
+    cases = (("政府信息公开abc", False, True), ("政府ÕþÐÅÏ¢ab", True, False), ("Õþ政府ÐÅÏ¢", False, False),
+             ("", False, True))
+    for text, found, excluded in cases:
+        index = TextIndex(text)
+        assert ruled_out(index, pattern) == excluded, text
+        assert may_match(index, pattern) == (not excluded), text
+        assert [match.span() for match in finditer(index, pattern)] == [m.span() for m in pattern.finditer(text)]
+        assert found_in(index, pattern) == found, text
+
+
 SMALL_PATTERNS = [re.compile(source, flags) for source in (
     r"^\s*\|?\s*统\s*计\s*指\s*标\s*(?:\||\t|\s{2}|$)", r"^a+", r"^\s*a", r"^(?:a|b\n)+", r"^$", r"^a|b", r"a\s*b",
     r"^\s*", r"(?:^|\|)\s*a", r"^(?=a)a", r"^.{0,3}a$", r"ab|统计", r"(?i)ab", r"x(?:ab)+", r"(?<!a)b", r"\Aab",
