@@ -107,13 +107,12 @@ class Grid:
 
 
 def line_starts_of(text: str) -> tuple[int, ...]:
-    starts = [0]
-    find = text.find
-    position = find("\n")
-    while position != -1:
-        starts.append(position + 1)
-        position = find("\n", position + 1)
-    return tuple(starts)
+    return _starts_of_lines(text.split("\n"))
+
+
+def _starts_of_lines(lines: list[str]) -> tuple[int, ...]:
+    """The offsets where ``lines`` (a text split at its line breaks) start, all in C."""
+    return tuple(itertools.accumulate(map((1).__add__, map(len, lines)), initial=0))[:-1]
 
 
 class Line(NamedTuple):
@@ -146,7 +145,9 @@ class Document:
         if not self.folded:
             object.__setattr__(self, "folded", fold(self.text))
         if not self.line_starts:
-            object.__setattr__(self, "line_starts", line_starts_of(self.text))
+            lines = self.text.split("\n")
+            self.__dict__["text_lines"] = lines  # the value of the cached property: split once
+            object.__setattr__(self, "line_starts", _starts_of_lines(lines))
         if self.source_map is None:
             object.__setattr__(self, "source_map", LineMap(self.line_starts))
 
