@@ -853,7 +853,10 @@ def finditer(index: TextIndex, pattern: re.Pattern[str] | Any) -> Iterator[re.Ma
     starts = _tried_at(index, known)
     text = index.text
     if starts is None:
-        yield from pattern.finditer(text)
+        # a scan of the whole text: first its anchor gate (a literal search), which finds nothing
+        # where the pattern finds nothing
+        if known.gate is None or known.gate.search(text) is not None:
+            yield from pattern.finditer(text)
         return
     end = 0
     match_at = pattern.match
