@@ -27,7 +27,9 @@ well under a microsecond.
   a class, so ``re`` tries it at every digit. Every match contains its first top-level literal
   (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
   followed by the rest of the pattern matches wherever the pattern does; opening with a literal,
-  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either.
+  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either. When the
+  gate's lookbehind checks all that precedes the anchor (in fixed-width forms), every match starts
+  where the gate matches less the width of one of those forms: ``finditer`` tries the pattern there.
 - *Latin-1 classes*: a class of more than a few characters, all below U+0100 (``[\u00a1-\u00ff]{6,}``,
   mojibake), one character of which every match needs: ruled out when the text holds none of them,
   which one encoding of the text to Latin-1 (dropping the rest, in C) tells for every such class.
@@ -95,13 +97,14 @@ class Prefilter:
     selective: Clause | None = None  # by its strings alone, the clause likeliest to be rare (see _strength)
     line_or_starts: tuple[str, ...] | None = None  # every match starts at a line start or with one of these
     latin1: tuple[str, ...] = ()  # classes of characters below U+0100, one character of each in every match
+    gate_widths: tuple[int, ...] | None = None  # every match starts where the gate matches less one of these
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 6
+_VERSION = 7
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -146,7 +149,7 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
     empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
-                             "nonempty": False, "line_or": None, "latin1": []}
+                             "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None}
     if _parser is None:
         return empty
     try:
@@ -165,7 +168,7 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
             "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0,
             "line_or": _line_or_words(items) if flags & re.MULTILINE else None,
-            "latin1": _latin1_classes(items)}
+            "latin1": _latin1_classes(items), "gate_widths": _gate_widths(parsed)}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
@@ -173,6 +176,7 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
     starts = tuple(data["starts"])
     line_or = tuple(data["line_or"]) if data["line_or"] is not None else None
     latin1 = tuple(data["latin1"])
+    gate_widths = tuple(int(width) for width in data["gate_widths"]) if data["gate_widths"] is not None else None
     if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses) \
             or not all(isinstance(word, str) and word for word in starts + (line_or or ()) + latin1) \
             or any(max(chars) > "\xff" for chars in latin1):
@@ -185,10 +189,12 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = _sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup))
         except Exception:
             gate = None
+    if gate is None or (gate_widths is not None and any(width < 0 for width in gate_widths)):
+        gate_widths = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
                      starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or,
-                     latin1)
+                     latin1, gate_widths)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -282,6 +288,31 @@ def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
         return [flags, list(_compiler._code(gate, flags)), state.groups - 1, dict(state.groupdict), indexgroup]
     except Exception:  # an internal interface changed: no gate, the plain search decides
         return None
+
+
+def _gate_widths(parsed: Any) -> list[int] | None:
+    """The widths of what precedes the anchor in a match, when the anchor gate's lookbehind checks
+    all of it (``_behind`` splits every item before the anchor into fixed-width forms, without
+    falling back to the fixed-width end of one); None otherwise or without a gate."""
+    if _has_reference(parsed.data):
+        return None
+    items = _flat(list(parsed.data))
+    anchor = _anchor(items)
+    if anchor is None:
+        return None
+    forms: list[list[Any]] = [[]]
+    for item in reversed(items[:anchor[0]]):  # as _behind does
+        expanded = _forms(item)
+        if expanded is None or len(expanded) * len(forms) > _MAX_FORMS:
+            return None
+        forms = [before + form for before in expanded for form in forms]
+    widths: set[int] = set()
+    for form in forms:
+        low, high = _parser.SubPattern(parsed.state, form).getwidth()
+        if low != high:
+            return None
+        widths.add(low)
+    return sorted(widths)
 
 
 def _looking_back(literals: list[Any], behind: list[list[Any]], state: Any) -> list[Any]:
@@ -622,6 +653,7 @@ class TextIndex:
         self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
         self._line_or: dict[tuple[str, ...], tuple[list[int] | None]] = {}
         self._latin1: bytes | None = None  # the text's characters below U+0100, encoded
+        self._gate: dict[tuple[re.Pattern[str], tuple[int, ...]], tuple[list[int] | None]] = {}
         self._latin1_answers: dict[str, bool] = {}
 
     @property
@@ -748,6 +780,28 @@ class TextIndex:
             cached = self._line_or[words] = (merged,)
         return cached[0]
 
+    def gate_positions(self, gate: re.Pattern[str], widths: tuple[int, ...]) -> list[int] | None:
+        """Where a match can start: where ``gate`` matches less one of ``widths``, in order; None
+        when the gate matches too often (see ``start_positions``)."""
+        cached = self._gate.get((gate, widths))
+        if cached is None:
+            cached = self._gate[gate, widths] = (self._gate_positions(gate, widths),)
+        return cached[0]
+
+    def _gate_positions(self, gate: re.Pattern[str], widths: tuple[int, ...]) -> list[int] | None:
+        text = self.text
+        limit = len(text) // CANDIDATE_SPACING if CANDIDATE_SPACING else sys.maxsize
+        found: set[int] = set()
+        search = gate.search
+        match = search(text)
+        while match is not None:  # every place the gate matches (a search from the next character)
+            anchor = match.start()
+            found.update(anchor - width for width in widths)
+            if len(found) > limit:
+                return None
+            match = search(text, anchor + 1)
+        return sorted(found)
+
     def _start_positions(self, words: tuple[str, ...]) -> list[int] | None:
         text = self.text
         find = text.find
@@ -814,12 +868,17 @@ def found_in(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
 
 def _tried_at(index: TextIndex, known: Prefilter) -> list[int] | tuple[int, ...] | None:
     """The only positions where a match can start, in order, when they are few (the line starts,
-    where a start word starts, or both); None: let ``re`` scan the text."""
+    where a start word starts, or both, or where the anchor gate places one); None: let ``re``
+    scan the text."""
     if known.line_anchored and known.nonempty:
         return index.line_starts
     if known.line_or_starts is not None and known.nonempty:
         return index.line_or_positions(known.line_or_starts)
-    return index.start_positions(known.starts) if known.starts else None
+    if known.starts:
+        return index.start_positions(known.starts)
+    if known.gate is not None and known.gate_widths is not None:  # (a match holds the anchor: never empty)
+        return index.gate_positions(known.gate, known.gate_widths)
+    return None
 
 
 def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, end: int | None = None) -> bool:

@@ -336,6 +336,27 @@ def test_a_text_without_the_latin1_class_rules_the_pattern_out() -> None:
         assert found_in(index, pattern) == found, text
 
 
+def test_finditer_from_the_anchor_gate_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern whose anchor follows fixed-width forms only is tried where its gate matches, less
+    each form's width: the matches are exactly finditer's."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(11)
+    leads = ["(?<!c)[ab]", "[ab]{1,2}", "a?b", "(?:ab|b)", "(?<=a)b?", "[ab](?<!aa)"]
+    anchors = ["x", "xy", "(?:x|yx)"]
+    tails = ["", "a*", "(?=b)", "[ab]{0,2}?", "(?!a)", "b+"]
+    tried = 0
+    for _ in range(400):
+        pattern = re.compile(rng.choice(leads) + rng.choice(anchors) + rng.choice(tails))
+        known = of_pattern(pattern)
+        tried += known.gate_widths is not None
+        text = "".join(rng.choice("abxyc") for _ in range(rng.randint(0, 60)))
+        index = TextIndex(text)
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
+        assert found_in(index, pattern) == bool(expected), pattern.pattern
+    assert tried > 300
+
+
 SMALL_PATTERNS = [re.compile(source, flags) for source in (
     r"^\s*\|?\s*统\s*计\s*指\s*标\s*(?:\||\t|\s{2}|$)", r"^a+", r"^\s*a", r"^(?:a|b\n)+", r"^$", r"^a|b", r"a\s*b",
     r"^\s*", r"(?:^|\|)\s*a", r"^(?=a)a", r"^.{0,3}a$", r"ab|统计", r"(?i)ab", r"x(?:ab)+", r"(?<!a)b", r"\Aab",
