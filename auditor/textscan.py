@@ -104,7 +104,7 @@ class Prefilter:
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 7
+_VERSION = 8
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -570,28 +570,37 @@ def _start_words(items: list[Any]) -> list[str]:
 
 
 def _latin1_classes(items: list[Any]) -> list[str]:
-    """The characters of each class of the sequence that every match holds a character of (the class
-    itself, or a repeat of it at least once) when the class has more characters than a clause takes
-    (``_SMALL_CLASS``), all below U+0100 (literals and ranges, no categories or negation)."""
+    """The characters of each class that every match of the sequence holds a character of (the
+    class itself, in a group, or repeated at least once) when the class has more characters than a
+    clause takes (``_SMALL_CLASS``), all below U+0100 (literals and ranges, no categories or negation)."""
     sre = _sre_constants
     classes: list[str] = []
-    for op, av in _flat(items):
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and len(av[2].data) == 1:
-            op, av = av[2].data[0]
-        if op is not sre.IN:
-            continue
-        chars: set[str] = set()
-        for class_op, class_av in av:
-            if class_op is sre.LITERAL and class_av < 0x100:
-                chars.add(chr(class_av))
-            elif class_op is sre.RANGE and class_av[1] < 0x100:
-                chars.update(map(chr, range(class_av[0], class_av[1] + 1)))
-            else:
-                break
-        else:
-            if len(chars) > _SMALL_CLASS:
-                classes.append("".join(sorted(chars)))
+    for op, av in items:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            classes += _latin1_classes(list(av[2].data))
+        elif op is sre.SUBPATTERN and not av[1] and not av[2]:  # a group, named or not, without flags
+            classes += _latin1_classes(list(av[3].data))
+        elif op is sre.ATOMIC_GROUP:
+            classes += _latin1_classes(list(av.data))
+        elif op is sre.IN:
+            chars = _latin1_chars(av)
+            if chars is not None and len(chars) > _SMALL_CLASS:
+                classes.append(chars)
     return list(dict.fromkeys(classes))
+
+
+def _latin1_chars(class_items: list[Any]) -> str | None:
+    """The characters of a class of literals and ranges below U+0100, sorted; None for any other class."""
+    sre = _sre_constants
+    chars: set[str] = set()
+    for op, av in class_items:
+        if op is sre.LITERAL and av < 0x100:
+            chars.add(chr(av))
+        elif op is sre.RANGE and av[1] < 0x100:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return "".join(sorted(chars))
 
 
 def _line_or_words(items: list[Any]) -> list[str] | None:

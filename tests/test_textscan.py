@@ -318,6 +318,9 @@ def test_finditer_from_line_starts_and_words_is_finditer(monkeypatch: pytest.Mon
     (r"[a-z]?x", ()),  # not needed by every match
     (r"[^a-z]x", ()),
     (r"[a-z\u4e00]x", ()),  # a character beyond Latin-1
+    (r"(?P<mark>一是\s*[A-Za-z])", ("".join(sorted("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")),)),
+    (r"(?:\d[a-z]){2}", ("abcdefghijklmnopqrstuvwxyz",)),
+    (r"(?:[a-z]|xy)z", ()),  # one alternative of a branch
 ])
 def test_latin1_classes(source: str, classes: tuple[str, ...]) -> None:
     assert prefilter(source).latin1 == classes
