@@ -151,6 +151,12 @@ class Document:
         if self.source_map is None:
             object.__setattr__(self, "source_map", LineMap(self.line_starts))
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its TextIndex (``index``): a cache of this process, built again on use."""
+        state = dict(self.__dict__)
+        state.pop("index", None)
+        return state
+
     # -- positions -----------------------------------------------------------------------
     def position(self, offset: int) -> Position:
         assert self.source_map is not None
