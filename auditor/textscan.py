@@ -701,14 +701,19 @@ class TextIndex:
                 return True
         return False
 
+    @property
+    def latin1(self) -> bytes:
+        """The characters of the text below U+0100, in order, as Latin-1 bytes (encoded once)."""
+        if self._latin1 is None:
+            self._latin1 = self.text.encode("latin-1", "ignore")
+        return self._latin1
+
     def holds_latin1(self, classes: tuple[str, ...]) -> bool:
         """Does the text hold a character of each of ``classes`` (strings of characters below U+0100)?"""
         for chars in classes:
             present = self._latin1_answers.get(chars)
             if present is None:
-                if self._latin1 is None:
-                    self._latin1 = self.text.encode("latin-1", "ignore")
-                present = self._latin1_answers[chars] = bool(self._latin1.translate(None, _others(chars)))
+                present = self._latin1_answers[chars] = bool(self.latin1.translate(None, _others(chars)))
             if not present:
                 return False
         return True
@@ -721,7 +726,9 @@ class TextIndex:
 
     def _contains(self, string: str) -> bool:
         if len(string) == 1:
-            return string in self.text
+            # a character below U+0100 is looked for in the Latin-1 bytes: in the text, each of its
+            # (many) Han characters with the same low byte stops the search
+            return ord(string) in self.latin1 if string < "\u0100" else string in self.text
         # one absent character settles it without the (slower) substring search
         contains = self.contains
         return all(map(contains, string)) and string in self.text
