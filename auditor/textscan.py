@@ -726,12 +726,22 @@ class TextIndex:
 
     def _contains(self, string: str) -> bool:
         if len(string) == 1:
-            # a character below U+0100 is looked for in the Latin-1 bytes: in the text, each of its
-            # (many) Han characters with the same low byte stops the search
-            return ord(string) in self.latin1 if string < "\u0100" else string in self.text
-        # one absent character settles it without the (slower) substring search
-        contains = self.contains
-        return all(map(contains, string)) and string in self.text
+            return self._has_char(string)
+        # one absent character settles it without the (slower) substring search; each character's
+        # answer is kept too (the loop reads them without a call per character)
+        present = self._present
+        for char in string:
+            known = present.get(char)
+            if known is None:
+                known = present[char] = self._has_char(char)
+            if not known:
+                return False
+        return string in self.text
+
+    def _has_char(self, char: str) -> bool:
+        # a character below U+0100 is looked for in the Latin-1 bytes: in the text, each of its
+        # (many) Han characters with the same low byte stops the search
+        return ord(char) in self.latin1 if char < "\u0100" else char in self.text
 
     def may_match(self, clauses: tuple[Clause, ...]) -> bool:
         """False when some clause has no string in the text: the pattern cannot match."""
