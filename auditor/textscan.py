@@ -104,7 +104,7 @@ class Prefilter:
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 8
+_VERSION = 9
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -306,6 +306,8 @@ def _gate_widths(parsed: Any) -> list[int] | None:
         if expanded is None or len(expanded) * len(forms) > _MAX_FORMS:
             return None
         forms = [before + form for before in expanded for form in forms]
+    if not _bounded_but_blanks(items[anchor[1]:]):
+        return None
     widths: set[int] = set()
     for form in forms:
         low, high = _parser.SubPattern(parsed.state, form).getwidth()
@@ -313,6 +315,54 @@ def _gate_widths(parsed: Any) -> list[int] | None:
             return None
         widths.add(low)
     return sorted(widths)
+
+
+# blank characters: a repeat of them alone may be unbounded after the anchor (see _bounded_but_blanks)
+_BLANK_CODES = frozenset(map(ord, " \t\n\r\x0b\x0c\u3000"))
+
+
+def _bounded_but_blanks(items: list[Any]) -> bool:
+    r"""Is every repeat in the sequence bounded, or a repeat of blanks (``\s*``, ``[ \t]+``)? Then a
+    try of the gate or the pattern at one anchor reads a bounded stretch past it, but for runs of
+    blanks, which hold no anchor: trying every anchor costs about one pass over the text, where an
+    unbounded tail (``[^。]*``) could read the text again from each anchor."""
+    sre = _sre_constants
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+    for op, av in items:
+        if op in repeats and av[1] >= sre.MAXREPEAT and not _blank_class(list(av[2].data)):
+            return False
+        if not all(_bounded_but_blanks(child) for child in _children(op, av)):
+            return False
+    return True
+
+
+def _children(op: Any, av: Any) -> list[list[Any]]:
+    """The sequences inside an item: a repeat's, a group's, each alternative's, an assertion's."""
+    sre = _sre_constants
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return [list(av[2].data)]
+    if op is sre.SUBPATTERN:
+        return [list(av[3].data)]
+    if op is sre.ATOMIC_GROUP:
+        return [list(av.data)]
+    if op is sre.BRANCH:
+        return [list(alternative.data) for alternative in av[1]]
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return [list(av[1].data)]
+    return []
+
+
+def _blank_class(items: list[Any]) -> bool:
+    """Is the sequence one blank character or a class of blanks only (``\\s``, space, tab, line break)?"""
+    sre = _sre_constants
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    if op is sre.LITERAL:
+        return av in _BLANK_CODES
+    return op is sre.IN and all((member_op is sre.CATEGORY and member_av is sre.CATEGORY_SPACE)
+                                or (member_op is sre.LITERAL and member_av in _BLANK_CODES)
+                                for member_op, member_av in av)
 
 
 def _looking_back(literals: list[Any], behind: list[list[Any]], state: Any) -> list[Any]:

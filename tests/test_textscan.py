@@ -346,7 +346,7 @@ def test_finditer_from_the_anchor_gate_is_finditer(monkeypatch: pytest.MonkeyPat
     rng = random.Random(11)
     leads = ["(?<!c)[ab]", "[ab]{1,2}", "a?b", "(?:ab|b)", "(?<=a)b?", "[ab](?<!aa)"]
     anchors = ["x", "xy", "(?:x|yx)"]
-    tails = ["", "a*", "(?=b)", "[ab]{0,2}?", "(?!a)", "b+"]
+    tails = ["", "a{0,3}", "(?=b)", "[ab]{0,2}?", "(?!a)", "b{1,4}", " *b"]
     tried = 0
     for _ in range(400):
         pattern = re.compile(rng.choice(leads) + rng.choice(anchors) + rng.choice(tails))
@@ -358,6 +358,17 @@ def test_finditer_from_the_anchor_gate_is_finditer(monkeypatch: pytest.MonkeyPat
         assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
         assert found_in(index, pattern) == bool(expected), pattern.pattern
     assert tried > 300
+
+
+@pytest.mark.parametrize(("source", "widths"), [
+    (r"(?<![\u3400-\u9fff])(?:信\s*息\s*内\s*容)", (0,)),  # blanks may run on: they hold no anchor
+    (r"[ab]{1,2}x", (1, 2)),
+    (r"(?<!c)[ab]x[^y]*", None),  # an unbounded tail could read the text again from every anchor
+    (r"(?<!c)[ab]x(?=.*z)", None),
+    (r"[ab]+x", None),  # no fixed-width forms before the anchor
+])
+def test_gate_widths(source: str, widths: tuple[int, ...] | None) -> None:
+    assert prefilter(source).gate_widths == widths
 
 
 SMALL_PATTERNS = [re.compile(source, flags) for source in (
