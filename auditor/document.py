@@ -14,9 +14,12 @@ import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from auditor.textfold import fold
+
+if TYPE_CHECKING:
+    from auditor.textscan import TextIndex
 
 
 @dataclass(frozen=True, order=True)
@@ -104,13 +107,12 @@ class Grid:
 
 
 def line_starts_of(text: str) -> tuple[int, ...]:
-    starts = [0]
-    find = text.find
-    position = find("\n")
-    while position != -1:
-        starts.append(position + 1)
-        position = find("\n", position + 1)
-    return tuple(starts)
+    return _starts_of_lines(text.split("\n"))
+
+
+def _starts_of_lines(lines: list[str]) -> tuple[int, ...]:
+    """The offsets where ``lines`` (a text split at its line breaks) start, all in C."""
+    return tuple(itertools.accumulate(map((1).__add__, map(len, lines)), initial=0))[:-1]
 
 
 class Line(NamedTuple):
@@ -143,9 +145,17 @@ class Document:
         if not self.folded:
             object.__setattr__(self, "folded", fold(self.text))
         if not self.line_starts:
-            object.__setattr__(self, "line_starts", line_starts_of(self.text))
+            lines = self.text.split("\n")
+            self.__dict__["text_lines"] = lines  # the value of the cached property: split once
+            object.__setattr__(self, "line_starts", _starts_of_lines(lines))
         if self.source_map is None:
             object.__setattr__(self, "source_map", LineMap(self.line_starts))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its TextIndex (``index``): a cache of this process, built again on use."""
+        state = dict(self.__dict__)
+        state.pop("index", None)
+        return state
 
     # -- positions -----------------------------------------------------------------------
     def position(self, offset: int) -> Position:
@@ -199,6 +209,14 @@ class Document:
         ends = map(operator.add, self.line_starts, map(len, texts))
         fields = zip(itertools.count(1), self.line_starts, ends, texts, self.folded_lines)
         return tuple(map(tuple.__new__, itertools.repeat(Line), fields))
+
+    @cached_property
+    def index(self) -> TextIndex:
+        """The TextIndex of ``folded`` (auditor.textscan), built once per document and shared by the
+        structure passes and every check, so that each string's presence and lines are found once."""
+        from auditor.textscan import TextIndex  # textscan imports this module
+
+        return TextIndex(self.folded, self.line_starts)
 
     def line(self, index: int) -> Line:
         return self.all_lines[index]

@@ -21,11 +21,18 @@ well under a microsecond.
   opens with literal text, or a start word of one character: see ``regexcache``'s first characters).
 - *line-anchored*: the pattern opens with a multi-line ``^``, so it can only match at a line start
   and is tried there (``match`` at each line start) instead of at every position of the text.
+  Likewise a pattern that opens with a branch of ``^`` and start words (``(?:^|\|)\s*行政复议``):
+  it is tried at the line starts and where one of those words starts (*line or words*).
 - *anchor gate*: a pattern such as ``(?<![\d.])(?:19|20)\d{2}(?:0[1-9]|1[0-2])[0-3]\d日`` opens with
   a class, so ``re`` tries it at every digit. Every match contains its first top-level literal
   (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
   followed by the rest of the pattern matches wherever the pattern does; opening with a literal,
-  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either.
+  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either. When the
+  gate's lookbehind checks all that precedes the anchor (in fixed-width forms), every match starts
+  where the gate matches less the width of one of those forms: ``finditer`` tries the pattern there.
+- *Latin-1 classes*: a class of more than a few characters, all below U+0100 (``[\u00a1-\u00ff]{6,}``,
+  mojibake), one character of which every match needs: ruled out when the text holds none of them,
+  which one encoding of the text to Latin-1 (dropping the rest, in C) tells for every such class.
 - *doubled text*: a pattern with ``(?P<w>[class]{m,n})(?P=w)`` (a word written twice, the class
   within U+0100..U+FFFF, e.g. Han) can only match where some k (m <= k <= n) such characters are
   followed by the same k characters. ``re`` would try the group at every position of the text (some
@@ -88,13 +95,16 @@ class Prefilter:
     # when re finds where a match can start by itself as fast (see _start_words)
     nonempty: bool = False  # no match is empty
     selective: Clause | None = None  # by its strings alone, the clause likeliest to be rare (see _strength)
+    line_or_starts: tuple[str, ...] | None = None  # every match starts at a line start or with one of these
+    latin1: tuple[str, ...] = ()  # classes of characters below U+0100, one character of each in every match
+    gate_widths: tuple[int, ...] | None = None  # every match starts where the gate matches less one of these
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 3
+_VERSION = 9
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -139,7 +149,7 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
     empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
-                             "nonempty": False}
+                             "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None}
     if _parser is None:
         return empty
     try:
@@ -156,14 +166,20 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
             "anchored": bool(flags & re.MULTILINE) and bool(items)
             and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
-            "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0}
+            "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0,
+            "line_or": _line_or_words(items) if flags & re.MULTILINE else None,
+            "latin1": _latin1_classes(items), "gate_widths": _gate_widths(parsed)}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
     clauses = tuple(frozenset(clause) for clause in data["clauses"])
     starts = tuple(data["starts"])
+    line_or = tuple(data["line_or"]) if data["line_or"] is not None else None
+    latin1 = tuple(data["latin1"])
+    gate_widths = tuple(int(width) for width in data["gate_widths"]) if data["gate_widths"] is not None else None
     if not all(clause and all(isinstance(string, str) and string for string in clause) for clause in clauses) \
-            or not all(isinstance(word, str) and word for word in starts):
+            or not all(isinstance(word, str) and word for word in starts + (line_or or ()) + latin1) \
+            or any(max(chars) > "\xff" for chars in latin1):
         raise ValueError("bad clauses")
     doubled = data["doubled"]
     gate = data["gate"]
@@ -173,9 +189,12 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = _sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup))
         except Exception:
             gate = None
+    if gate is None or (gate_widths is not None and any(width < 0 for width in gate_widths)):
+        gate_widths = None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
-                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None)
+                     starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or,
+                     latin1, gate_widths)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -269,6 +288,81 @@ def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
         return [flags, list(_compiler._code(gate, flags)), state.groups - 1, dict(state.groupdict), indexgroup]
     except Exception:  # an internal interface changed: no gate, the plain search decides
         return None
+
+
+def _gate_widths(parsed: Any) -> list[int] | None:
+    """The widths of what precedes the anchor in a match, when the anchor gate's lookbehind checks
+    all of it (``_behind`` splits every item before the anchor into fixed-width forms, without
+    falling back to the fixed-width end of one); None otherwise or without a gate."""
+    if _has_reference(parsed.data):
+        return None
+    items = _flat(list(parsed.data))
+    anchor = _anchor(items)
+    if anchor is None:
+        return None
+    forms: list[list[Any]] = [[]]
+    for item in reversed(items[:anchor[0]]):  # as _behind does
+        expanded = _forms(item)
+        if expanded is None or len(expanded) * len(forms) > _MAX_FORMS:
+            return None
+        forms = [before + form for before in expanded for form in forms]
+    if not _bounded_but_blanks(items[anchor[1]:]):
+        return None
+    widths: set[int] = set()
+    for form in forms:
+        low, high = _parser.SubPattern(parsed.state, form).getwidth()
+        if low != high:
+            return None
+        widths.add(low)
+    return sorted(widths)
+
+
+# blank characters: a repeat of them alone may be unbounded after the anchor (see _bounded_but_blanks)
+_BLANK_CODES = frozenset(map(ord, " \t\n\r\x0b\x0c\u3000"))
+
+
+def _bounded_but_blanks(items: list[Any]) -> bool:
+    r"""Is every repeat in the sequence bounded, or a repeat of blanks (``\s*``, ``[ \t]+``)? Then a
+    try of the gate or the pattern at one anchor reads a bounded stretch past it, but for runs of
+    blanks, which hold no anchor: trying every anchor costs about one pass over the text, where an
+    unbounded tail (``[^。]*``) could read the text again from each anchor."""
+    sre = _sre_constants
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+    for op, av in items:
+        if op in repeats and av[1] >= sre.MAXREPEAT and not _blank_class(list(av[2].data)):
+            return False
+        if not all(_bounded_but_blanks(child) for child in _children(op, av)):
+            return False
+    return True
+
+
+def _children(op: Any, av: Any) -> list[list[Any]]:
+    """The sequences inside an item: a repeat's, a group's, each alternative's, an assertion's."""
+    sre = _sre_constants
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return [list(av[2].data)]
+    if op is sre.SUBPATTERN:
+        return [list(av[3].data)]
+    if op is sre.ATOMIC_GROUP:
+        return [list(av.data)]
+    if op is sre.BRANCH:
+        return [list(alternative.data) for alternative in av[1]]
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return [list(av[1].data)]
+    return []
+
+
+def _blank_class(items: list[Any]) -> bool:
+    """Is the sequence one blank character or a class of blanks only (``\\s``, space, tab, line break)?"""
+    sre = _sre_constants
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    if op is sre.LITERAL:
+        return av in _BLANK_CODES
+    return op is sre.IN and all((member_op is sre.CATEGORY and member_av is sre.CATEGORY_SPACE)
+                                or (member_op is sre.LITERAL and member_av in _BLANK_CODES)
+                                for member_op, member_av in av)
 
 
 def _looking_back(literals: list[Any], behind: list[list[Any]], state: Any) -> list[Any]:
@@ -525,6 +619,63 @@ def _start_words(items: list[Any]) -> list[str]:
     return words if all(len(word) > 1 for word in words) else []
 
 
+def _latin1_classes(items: list[Any]) -> list[str]:
+    """The characters of each class that every match of the sequence holds a character of (the
+    class itself, in a group, or repeated at least once) when the class has more characters than a
+    clause takes (``_SMALL_CLASS``), all below U+0100 (literals and ranges, no categories or negation)."""
+    sre = _sre_constants
+    classes: list[str] = []
+    for op, av in items:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            classes += _latin1_classes(list(av[2].data))
+        elif op is sre.SUBPATTERN and not av[1] and not av[2]:  # a group, named or not, without flags
+            classes += _latin1_classes(list(av[3].data))
+        elif op is sre.ATOMIC_GROUP:
+            classes += _latin1_classes(list(av.data))
+        elif op is sre.IN:
+            chars = _latin1_chars(av)
+            if chars is not None and len(chars) > _SMALL_CLASS:
+                classes.append(chars)
+    return list(dict.fromkeys(classes))
+
+
+def _latin1_chars(class_items: list[Any]) -> str | None:
+    """The characters of a class of literals and ranges below U+0100, sorted; None for any other class."""
+    sre = _sre_constants
+    chars: set[str] = set()
+    for op, av in class_items:
+        if op is sre.LITERAL and av < 0x100:
+            chars.add(chr(av))
+        elif op is sre.RANGE and av[1] < 0x100:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return "".join(sorted(chars))
+
+
+def _line_or_words(items: list[Any]) -> list[str] | None:
+    r"""The start words of a multi-line pattern that opens with a branch whose alternatives each
+    open with ``^`` (one at least) or with start words (``(?:^|\|)…``: ``["|"]``); None for any
+    other pattern."""
+    sre = _sre_constants
+    items = _flat(items)
+    if not items or items[0][0] is not sre.BRANCH:
+        return None
+    words: list[str] = []
+    caret = False  # without a ^ alternative, the start words alone are the business of _start_words
+    for alternative in items[0][1][1]:
+        data = list(alternative.data)
+        if data and data[0] == (sre.AT, sre.AT_BEGINNING):
+            caret = True
+            continue
+        alternative_words = _starts(data)
+        if not alternative_words:
+            return None
+        words += alternative_words
+    words = list(dict.fromkeys(words))
+    return words if caret and len(words) <= _MAX_STARTS else None
+
+
 def _exact(item: Any) -> list[str]:
     """The strings ``item`` matches when it is a small class or a branch of non-empty literal strings, else []."""
     sre = _sre_constants
@@ -542,6 +693,12 @@ def _exact(item: Any) -> list[str]:
     return []
 
 
+@functools.lru_cache(maxsize=256)
+def _others(chars: str) -> bytes:
+    """The bytes 0-255 that are not one of ``chars`` (characters below U+0100)."""
+    return bytes(sorted(set(range(256)) - set(chars.encode("latin-1"))))
+
+
 class TextIndex:
     """Which strings occur in one text, where they start and on which lines; each answer computed once."""
 
@@ -553,6 +710,10 @@ class TextIndex:
         self._lines: dict[frozenset[str], set[int]] = {}
         self._counts: dict[Clause, int] = {}
         self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
+        self._line_or: dict[tuple[str, ...], tuple[list[int] | None]] = {}
+        self._latin1: bytes | None = None  # the text's characters below U+0100, encoded
+        self._gate: dict[tuple[re.Pattern[str], tuple[int, ...]], tuple[list[int] | None]] = {}
+        self._latin1_answers: dict[str, bool] = {}
 
     @property
     def line_starts(self) -> tuple[int, ...]:
@@ -590,6 +751,23 @@ class TextIndex:
                 return True
         return False
 
+    @property
+    def latin1(self) -> bytes:
+        """The characters of the text below U+0100, in order, as Latin-1 bytes (encoded once)."""
+        if self._latin1 is None:
+            self._latin1 = self.text.encode("latin-1", "ignore")
+        return self._latin1
+
+    def holds_latin1(self, classes: tuple[str, ...]) -> bool:
+        """Does the text hold a character of each of ``classes`` (strings of characters below U+0100)?"""
+        for chars in classes:
+            present = self._latin1_answers.get(chars)
+            if present is None:
+                present = self._latin1_answers[chars] = bool(self.latin1.translate(None, _others(chars)))
+            if not present:
+                return False
+        return True
+
     def contains(self, string: str) -> bool:
         present = self._present.get(string)
         if present is None:
@@ -598,10 +776,22 @@ class TextIndex:
 
     def _contains(self, string: str) -> bool:
         if len(string) == 1:
-            return string in self.text
-        # one absent character settles it without the (slower) substring search
-        contains = self.contains
-        return all(map(contains, string)) and string in self.text
+            return self._has_char(string)
+        # one absent character settles it without the (slower) substring search; each character's
+        # answer is kept too (the loop reads them without a call per character)
+        present = self._present
+        for char in string:
+            known = present.get(char)
+            if known is None:
+                known = present[char] = self._has_char(char)
+            if not known:
+                return False
+        return string in self.text
+
+    def _has_char(self, char: str) -> bool:
+        # a character below U+0100 is looked for in the Latin-1 bytes: in the text, each of its
+        # (many) Han characters with the same low byte stops the search
+        return ord(char) in self.latin1 if char < "\u0100" else char in self.text
 
     def may_match(self, clauses: tuple[Clause, ...]) -> bool:
         """False when some clause has no string in the text: the pattern cannot match."""
@@ -656,6 +846,38 @@ class TextIndex:
             cached = self._candidates[words] = (self._start_positions(words),)
         return cached[0]
 
+    def line_or_positions(self, words: tuple[str, ...]) -> list[int] | None:
+        """The line starts and where one of ``words`` starts, in order; None when the words start
+        too often (see ``start_positions``)."""
+        cached = self._line_or.get(words)
+        if cached is None:
+            found = self.start_positions(words) if words else []
+            merged = None if found is None else sorted(set(self.line_starts).union(found))
+            cached = self._line_or[words] = (merged,)
+        return cached[0]
+
+    def gate_positions(self, gate: re.Pattern[str], widths: tuple[int, ...]) -> list[int] | None:
+        """Where a match can start: where ``gate`` matches less one of ``widths``, in order; None
+        when the gate matches too often (see ``start_positions``)."""
+        cached = self._gate.get((gate, widths))
+        if cached is None:
+            cached = self._gate[gate, widths] = (self._gate_positions(gate, widths),)
+        return cached[0]
+
+    def _gate_positions(self, gate: re.Pattern[str], widths: tuple[int, ...]) -> list[int] | None:
+        text = self.text
+        limit = len(text) // CANDIDATE_SPACING if CANDIDATE_SPACING else sys.maxsize
+        found: set[int] = set()
+        search = gate.search
+        match = search(text)
+        while match is not None:  # every place the gate matches (a search from the next character)
+            anchor = match.start()
+            found.update(anchor - width for width in widths)
+            if len(found) > limit:
+                return None
+            match = search(text, anchor + 1)
+        return sorted(found)
+
     def _start_positions(self, words: tuple[str, ...]) -> list[int] | None:
         text = self.text
         find = text.find
@@ -673,7 +895,8 @@ class TextIndex:
 
 def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...] | None = None) -> TextIndex:
     """The TextIndex of ``text`` (whose lines start at ``line_starts``, when known) kept in a
-    report's ``cache``, shared by every rule of one report."""
+    report's ``cache``, shared by every rule of one report. (The folded text of a document has its
+    own: ``Document.index``.)"""
     index = cache.get("textscan.index")
     if not isinstance(index, TextIndex) or index.text is not text:
         index = TextIndex(text, line_starts)
@@ -698,7 +921,8 @@ def may_match(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
     """False when ``pattern`` cannot match anywhere in the indexed text, nor in any part of it.
     Reads only the pattern's source (and its flags once compiled), so a lazily compiled rule
     pattern that is ruled out is never compiled."""
-    return index.may_match(of_pattern(pattern).clauses)
+    known = of_pattern(pattern)
+    return index.may_match(known.clauses) and (not known.latin1 or index.holds_latin1(known.latin1))
 
 
 def could_match(pattern: re.Pattern[str] | Any, text: str) -> bool:
@@ -711,10 +935,26 @@ def found_in(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
     if ruled_out(index, pattern):
         return False
     text = index.text
-    if of_pattern(pattern).line_anchored:
+    starts = _tried_at(index, of_pattern(pattern))
+    if starts is not None:
         match = pattern.match
-        return any(match(text, start) for start in index.line_starts)
+        return any(match(text, start) for start in starts)
     return pattern.search(text) is not None
+
+
+def _tried_at(index: TextIndex, known: Prefilter) -> list[int] | tuple[int, ...] | None:
+    """The only positions where a match can start, in order, when they are few (the line starts,
+    where a start word starts, or both, or where the anchor gate places one); None: let ``re``
+    scan the text."""
+    if known.line_anchored and known.nonempty:
+        return index.line_starts
+    if known.line_or_starts is not None and known.nonempty:
+        return index.line_or_positions(known.line_or_starts)
+    if known.starts:
+        return index.start_positions(known.starts)
+    if known.gate is not None and known.gate_widths is not None:  # (a match holds the anchor: never empty)
+        return index.gate_positions(known.gate, known.gate_widths)
+    return None
 
 
 def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, end: int | None = None) -> bool:
@@ -724,6 +964,8 @@ def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, 
     bounds, matches wherever the pattern does.)"""
     known = of_pattern(pattern)
     if not index.may_match(known.clauses):
+        return True
+    if known.latin1 and not index.holds_latin1(known.latin1):
         return True
     if known.doubled is not None and not index.doubled_somewhere(*known.doubled):
         return True
@@ -741,15 +983,15 @@ def finditer(index: TextIndex, pattern: re.Pattern[str] | Any) -> Iterator[re.Ma
     exactly finditer's (a match with ``pos`` still sees the text before it, for lookbehinds and
     ``^``)."""
     known = of_pattern(pattern)
-    if not index.may_match(known.clauses):
+    if not index.may_match(known.clauses) or (known.latin1 and not index.holds_latin1(known.latin1)):
         return
-    if known.line_anchored and known.nonempty:
-        starts: list[int] | tuple[int, ...] | None = index.line_starts
-    else:
-        starts = index.start_positions(known.starts) if known.starts else None
+    starts = _tried_at(index, known)
     text = index.text
     if starts is None:
-        yield from pattern.finditer(text)
+        # a scan of the whole text: first its anchor gate (a literal search), which finds nothing
+        # where the pattern finds nothing
+        if known.gate is None or known.gate.search(text) is not None:
+            yield from pattern.finditer(text)
         return
     end = 0
     match_at = pattern.match

@@ -282,6 +282,95 @@ def test_finditer_from_the_start_words_is_finditer(monkeypatch: pytest.MonkeyPat
         assert [(match.span(), match.group()) for match in finditer(TextIndex(text), pattern)] == expected, source
 
 
+@pytest.mark.parametrize(("source", "flags", "words"), [
+    (r"(?:^|\|)\s*行政复议\s*(?:\||$)", re.MULTILINE, ("|",)),
+    (r"(?:^|ab|c)x", re.MULTILINE, ("ab", "c")),
+    (r"(?:ab|c)x", re.MULTILINE, None),  # no ^: the start words alone (prefilter.starts)
+    (r"(?:^|(?<=a))x", re.MULTILINE, None),  # a lookbehind: no word a match starts with
+    (r"(?:^|a?)x", re.MULTILINE, None),
+    (r"(?:^|\|)x", 0, None),
+    (r"x(?:^|a)", re.MULTILINE, None),
+])
+def test_line_or_start_words(source: str, flags: int, words: tuple[str, ...] | None) -> None:
+    assert prefilter(source, flags).line_or_starts == words
+
+
+def test_finditer_from_line_starts_and_words_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern opening with ``(?:^|word)``: tried at the line starts and the words, matches exactly finditer's."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(7)
+    heads = ["(?:^|a)", "(?:^|ab|b)", "(?:a|^)", "(?:^\\s*|a)", "(?:^|\\n)"]
+    tails = ["\\s*b", "b+", "[ab]{0,3}?b", "(?<=a)b", "\\s*b\\s*(?:a|$)", "(?:ab)+"]
+    for _ in range(400):
+        pattern = re.compile(rng.choice(heads) + rng.choice(tails), re.MULTILINE)
+        assert of_pattern(pattern).line_or_starts is not None, pattern.pattern
+        text = "".join(rng.choice(["a", "b", "c", " ", "\n"]) for _ in range(rng.randint(0, 60)))
+        index = TextIndex(text, line_starts_of(text))
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
+        assert found_in(index, pattern) == bool(expected), pattern.pattern
+
+
+@pytest.mark.parametrize(("source", "classes"), [
+    (r"(?<![\u00a1-\u00ff])[\u00a1-\u00ff]{6,}", ("".join(map(chr, range(0xA1, 0x100))),)),
+    (r"[a-z]+\d", ("abcdefghijklmnopqrstuvwxyz",)),
+    (r"[a-c]x", ()),  # a small class is a clause of single characters
+    (r"[a-z]?x", ()),  # not needed by every match
+    (r"[^a-z]x", ()),
+    (r"[a-z\u4e00]x", ()),  # a character beyond Latin-1
+    (r"(?P<mark>一是\s*[A-Za-z])", ("".join(sorted("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")),)),
+    (r"(?:\d[a-z]){2}", ("abcdefghijklmnopqrstuvwxyz",)),
+    (r"(?:[a-z]|xy)z", ()),  # one alternative of a branch
+])
+def test_latin1_classes(source: str, classes: tuple[str, ...]) -> None:
+    assert prefilter(source).latin1 == classes
+
+
+def test_a_text_without_the_latin1_class_rules_the_pattern_out() -> None:
+    pattern = re.compile(r"(?<![\u00a1-\u00ff])[\u00a1-\u00ff]{6,}")
+    # (text, the pattern finds something, ruled out)
+    cases = (("政府信息公开abc", False, True), ("政府ÕþÐÅÏ¢ab", True, False), ("Õþ政府ÐÅÏ¢", False, False),
+             ("", False, True))
+    for text, found, excluded in cases:
+        index = TextIndex(text)
+        assert ruled_out(index, pattern) == excluded, text
+        assert may_match(index, pattern) == (not excluded), text
+        assert [match.span() for match in finditer(index, pattern)] == [m.span() for m in pattern.finditer(text)]
+        assert found_in(index, pattern) == found, text
+
+
+def test_finditer_from_the_anchor_gate_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern whose anchor follows fixed-width forms only is tried where its gate matches, less
+    each form's width: the matches are exactly finditer's."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(11)
+    leads = ["(?<!c)[ab]", "[ab]{1,2}", "a?b", "(?:ab|b)", "(?<=a)b?", "[ab](?<!aa)"]
+    anchors = ["x", "xy", "(?:x|yx)"]
+    tails = ["", "a{0,3}", "(?=b)", "[ab]{0,2}?", "(?!a)", "b{1,4}", " *b"]
+    tried = 0
+    for _ in range(400):
+        pattern = re.compile(rng.choice(leads) + rng.choice(anchors) + rng.choice(tails))
+        known = of_pattern(pattern)
+        tried += known.gate_widths is not None
+        text = "".join(rng.choice("abxyc") for _ in range(rng.randint(0, 60)))
+        index = TextIndex(text)
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
+        assert found_in(index, pattern) == bool(expected), pattern.pattern
+    assert tried > 300
+
+
+@pytest.mark.parametrize(("source", "widths"), [
+    (r"(?<![\u3400-\u9fff])(?:信\s*息\s*内\s*容)", (0,)),  # blanks may run on: they hold no anchor
+    (r"[ab]{1,2}x", (1, 2)),
+    (r"(?<!c)[ab]x[^y]*", None),  # an unbounded tail could read the text again from every anchor
+    (r"(?<!c)[ab]x(?=.*z)", None),
+    (r"[ab]+x", None),  # no fixed-width forms before the anchor
+])
+def test_gate_widths(source: str, widths: tuple[int, ...] | None) -> None:
+    assert prefilter(source).gate_widths == widths
+
+
 SMALL_PATTERNS = [re.compile(source, flags) for source in (
     r"^\s*\|?\s*统\s*计\s*指\s*标\s*(?:\||\t|\s{2}|$)", r"^a+", r"^\s*a", r"^(?:a|b\n)+", r"^$", r"^a|b", r"a\s*b",
     r"^\s*", r"(?:^|\|)\s*a", r"^(?=a)a", r"^.{0,3}a$", r"ab|统计", r"(?i)ab", r"x(?:ab)+", r"(?<!a)b", r"\Aab",

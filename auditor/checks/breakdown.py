@@ -47,7 +47,7 @@ from auditor.checks.narrative import NUMBER, parse_number, sentence_bounds
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import may_match, text_index
+from auditor.textscan import may_match
 
 KIND = "breakdown"
 FALLBACK_LIST_END = "\n"  # language-free: the rulebook names its sentence ends
@@ -151,7 +151,7 @@ def _bracket_end(folded: str, opening: re.Match[str], end: int, compiled: Compil
 
 def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
     folded = report.document.folded
-    words = text_index(report.cache, folded, report.document.line_starts)
+    words = report.document.index
     if not may_match(words, compiled.opening) or not may_match(words, compiled.total):
         return  # no list can open ("其中" is nowhere), or no total: no breakdown
     for match in compiled.total.finditer(folded):

@@ -37,7 +37,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
-from auditor.textscan import ruled_out, text_index
+from auditor.textscan import ruled_out
 
 KIND = "date"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -122,7 +122,7 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     expected_year = report.report_year
     if compiled.fires_when == "report_year" and expected_year is not None:
         expected_year += 1
-    index = text_index(report.cache, document.folded, document.line_starts)
+    index = document.index
     for range_start, range_end in _ranges(report, compiled):
         for pattern in compiled.patterns:
             if ruled_out(index, pattern, range_start, range_end):  # cheaper than the search (auditor.textscan)

@@ -35,6 +35,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
+from auditor.textscan import TextIndex, finditer
 
 KIND = "mojibake"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -148,9 +149,11 @@ def _rare_letters_close(rare: list[int], min_length: int, max_common_share: floa
     return any(last - first <= widest for first, last in zip(rare, rare[group - 1:], strict=False))
 
 
-def find_runs(folded: str, compiled: Compiled) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) offsets of mojibake runs, in order."""
-    found = [(match.start(), match.end()) for pattern in compiled.patterns for match in pattern.finditer(folded)
+def find_runs(folded: str, compiled: Compiled, index: TextIndex | None = None) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) offsets of mojibake runs, in order. ``index``: the TextIndex of
+    ``folded`` (a pattern whose words are absent is not searched: see auditor.textscan)."""
+    index = index if index is not None else TextIndex(folded)
+    found = [(match.start(), match.end()) for pattern in compiled.patterns for match in finditer(index, pattern)
              if match.end() > match.start()]
     found += list(_rare_runs(folded, compiled))
     merged: list[tuple[int, int]] = []
@@ -165,7 +168,7 @@ def find_runs(folded: str, compiled: Compiled) -> list[tuple[int, int]]:
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     document = report.document
-    runs = find_runs(document.folded, compiled)
+    runs = find_runs(document.folded, compiled, document.index)
     for index, (start, end) in enumerate(runs[: compiled.max_reports]):
         sample = document.text[start:end]
         sample = sample if len(sample) <= 20 else sample[:20] + "…"

@@ -78,7 +78,7 @@ from auditor.expr import Expr, ExprError, Term, evaluate_sum, expression_tables,
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.structure.numerals import chinese_to_int
-from auditor.textscan import finditer, text_index
+from auditor.textscan import finditer
 
 KIND = "narrative"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -258,7 +258,7 @@ def _statements(report: Report, compiled: Compiled) -> Iterator[Statement]:
     folded = report.document.folded
     seen: set[tuple[int, int]] = set()
     own = own_scope_words(report, compiled)
-    words = text_index(report.cache, folded, report.document.line_starts)
+    words = report.document.index
     for fact in compiled.facts:
         for pattern in fact.patterns:
             # finditer, skipped when a word every match needs is absent, tried only where a match can start

@@ -38,7 +38,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import candidate_lines, found_in, may_match, text_index
+from auditor.textscan import candidate_lines, found_in, may_match
 
 KIND = "pattern"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -95,7 +95,7 @@ def _matches(report: Report, compiled: Compiled) -> Iterator[tuple[int, int, int
     """(line index, start offset, end offset) of every match that counts."""
     document = report.document
     # a pattern whose required literals are absent from the text matches on no line of it
-    text = text_index(report.cache, document.folded, document.line_starts)
+    text = document.index
     patterns = [pattern for pattern in compiled.patterns if may_match(text, pattern)]
     if not patterns:
         return
@@ -180,7 +180,7 @@ def _text_may_match(report: Report, compiled: Compiled) -> bool:
     most patterns of most reports (their required literals are absent, or their anchor gate finds
     nothing)."""
     document = report.document
-    index = text_index(report.cache, document.folded, document.line_starts)
+    index = document.index
     return any(found_in(index, pattern) for pattern in compiled.patterns)
 
 

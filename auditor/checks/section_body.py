@@ -38,7 +38,7 @@ from auditor.diagnostics import Diagnostic
 from auditor.document import Line
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import could_match
+from auditor.textscan import TextIndex, ruled_out
 
 KIND = "section_body"
 HAN = regexcache.compile(r"[\u3400-\u9fff]")
@@ -87,9 +87,14 @@ def _problem(compiled: Compiled, body: str) -> str | None:
     if not body.strip() or compiled.empty.fullmatch(body.strip()):
         return "empty"
     rest = body
+    index = TextIndex(rest)
     for pattern in compiled.boilerplate:
-        if could_match(pattern, rest):  # a pattern whose words are absent would change nothing
+        # a pattern whose words are absent, or whose anchor gate finds nothing, would change nothing
+        # (auditor.textscan; a sub tries a pattern opening with optional words at most positions)
+        if not ruled_out(index, pattern):
             rest = pattern.sub("", rest)
+            if rest is not index.text:
+                index = TextIndex(rest)
     # counting stops at min_chars: only whether the rest has that many Han characters matters
     return "boilerplate" if sum(1 for _ in islice(HAN.finditer(rest), compiled.min_chars)) < compiled.min_chars \
         else None

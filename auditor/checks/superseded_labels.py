@@ -43,7 +43,7 @@ from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import finditer, text_index
+from auditor.textscan import finditer
 
 KIND = "superseded_labels"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -96,9 +96,8 @@ def prepare(params: dict[str, Any]) -> Compiled:
 
 
 def _found(report: Report, labels: tuple[LabelPattern, ...]) -> list[tuple[int, int, str]]:
-    folded = report.document.folded
     found: list[tuple[int, int, str]] = []
-    words = text_index(report.cache, folded, report.document.line_starts)
+    words = report.document.index
     for label in labels:
         # finditer, skipped when a word every match needs is absent, tried only where a match can start
         for match in finditer(words, label.pattern):

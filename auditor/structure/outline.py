@@ -121,9 +121,9 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
                 outline: tuple[Heading, ...]) -> tuple[SeriesMarker, ...]:
     """Inline ordinals outside tables, each with the innermost heading whose section holds it.
 
-    A report can have a hundred of them: the loop makes no call it can avoid (line and parent found
-    by bisection inline, once per line; the ordinal read from the folded text by its span, its value
-    parsed once per series)."""
+    A report can have a hundred of them: the loop makes no call it can avoid (spans read from
+    ``match.regs``; line and parent found by bisection inline, once per line; the ordinal read from
+    the folded text by its span, its value parsed once per series)."""
     markers: list[SeriesMarker] = []
     heading_lines = [heading.line_index for heading in outline]  # outline[i].index == i
     table_lines = table_line_set(regions)
@@ -137,7 +137,8 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
         # offsets [line_start, line_end), its parent heading, whether it is in a table
         line_index, line_start, line_end, parent, in_table = -1, 0, -1, None, False
         for match in series.pattern.finditer(folded):
-            match_start, end = match.span()
+            spans = match.regs  # every group's span in one attribute read (span() is a call each)
+            match_start, end = spans[0]
             if not line_start <= match_start < line_end:
                 line_index = bisect_right(line_starts, match_start) - 1  # document.line_index_of
                 line_start = line_starts[line_index]
@@ -147,7 +148,7 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
                 parent = heading if heading >= 0 else None
             if in_table:
                 continue
-            start, ordinal_end = match.span(ordinal_group)
+            start, ordinal_end = spans[ordinal_group]
             key = folded[start:ordinal_end]
             ordinal = values[key] if key in values else values.setdefault(key, ordinal_value(key, numeral))
             if ordinal is None or start < 0:

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from auditor.document import Document
-from auditor.structure.detection import Detection, line_search
-from auditor.textscan import TextIndex, candidate_lines
+from auditor.structure.detection import Detection, LineSearch, line_search
+from auditor.textscan import candidate_lines
 
 _SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
 
@@ -72,7 +72,7 @@ def _flagged(document: Document, char: str, test: Callable[[str], bool]) -> list
     """The lines, ascending, whose stripped folded text passes ``test``; ``test`` holds only for a
     line holding ``char``, so only those lines are tried."""
     folded_lines = document.folded_lines
-    candidates = TextIndex(document.folded, document.line_starts).lines_holding(frozenset((char,)))
+    candidates = document.index.lines_holding(frozenset((char,)))
     return [index for index in sorted(candidates) if test(folded_lines[index].strip())]
 
 
@@ -89,30 +89,38 @@ def caption_like(stripped: str, detection: Detection) -> bool:
     return detection.region_prose is None or not line_search(detection.region_prose)(stripped)
 
 
-def _anchor_lines(document: Document, detection: Detection) -> Iterable[int]:
-    """The lines an anchor can match (see auditor.textscan), in order."""
-    found: set[int] = set()
-    index = TextIndex(document.folded, document.line_starts)
-    for anchor in detection.region_anchors:
-        lines = candidate_lines(index, anchor, counted=False)
-        if lines is None:
-            return range(document.line_count)
-        found |= lines
-    return sorted(found)
+def _searches(document: Document, patterns: Iterable[re.Pattern[str]]) -> list[tuple[LineSearch, set[int] | None]]:
+    """Each pattern's search of a line, with the lines it can match (see auditor.textscan; None: any)."""
+    index = document.index
+    return [(line_search(pattern), candidate_lines(index, pattern, counted=False)) for pattern in patterns]
 
 
-def _anchored(folded_lines: list[str], detection: Detection, openers: Iterable[int]) -> list[Region]:
-    """Regions opened by an anchor on one of the lines ``openers`` (ascending; other lines cannot open one)."""
+def _openers(line_count: int, anchors: list[tuple[LineSearch, set[int] | None]]) -> Iterable[int]:
+    """The lines some anchor can match, in order."""
+    if any(lines is None for _, lines in anchors):
+        return range(line_count)
+    return sorted(set().union(*(lines for _, lines in anchors)))  # type: ignore[misc]
+
+
+def _hit(searches: list[tuple[LineSearch, set[int] | None]], index: int, line: str) -> bool:
+    """Does one of ``searches`` match ``line`` (line ``index``)? Each is tried only on its own candidate lines."""
+    return any(search(line) for search, lines in searches if lines is None or index in lines)
+
+
+def _anchored(document: Document, detection: Detection) -> list[Region]:
+    """Regions opened by an anchor on a line that it matches (only a few lines can)."""
+    folded_lines = document.folded_lines
     regions: list[Region] = []
-    anchors = [line_search(anchor) for anchor in detection.region_anchors]
+    anchors = _searches(document, detection.region_anchors)
+    # (stops are tried on the few lines of a region as they are: finding their candidate lines would
+    # cost a pass over the text per word)
     stops = [line_search(stop) for stop in detection.region_stops]
     prose = line_search(detection.region_prose) if detection.region_prose is not None else None
     index = 0  # the first line after the last region
     count = len(folded_lines)
-    for opener in openers:
+    for opener in _openers(count, anchors):
         line = folded_lines[opener]
-        if opener < index or not any(search(line) for search in anchors) \
-                or not caption_like(line.strip(), detection):
+        if opener < index or not _hit(anchors, opener, line) or not caption_like(line.strip(), detection):
             continue
         first = last = opener
         cursor = opener + 1
@@ -147,12 +155,11 @@ def _merge(regions: list[Region]) -> tuple[Region, ...]:
 
 
 def find_regions(document: Document, detection: Detection) -> tuple[Region, ...]:
-    folded_lines = document.folded_lines
     regions: list[Region] = []
     # a pipe line holds a bar and a tab line a tab: only those lines are tried
     regions += _runs(_flagged(document, "|", _is_pipe), document.text_lines, "pipe", 2)
     regions += _runs(_flagged(document, "\t", _is_tabbed), document.text_lines, "tab", 2)
-    regions += _anchored(folded_lines, detection, _anchor_lines(document, detection))
+    regions += _anchored(document, detection)
     for grid in document.grids:
         regions.append(Region(document.line_index_of(grid.start_offset),
                               document.line_index_of(max(grid.start_offset, grid.end_offset - 1)), "grid"))

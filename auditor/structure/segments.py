@@ -28,7 +28,7 @@ from typing import Any
 
 from auditor.document import Document, Grid, Line, Position
 from auditor.structure.detection import Detection, RunInSettings
-from auditor.textscan import TextIndex, candidate_lines
+from auditor.textscan import candidate_lines
 
 _TOKEN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[。!?]\s*$")
@@ -204,7 +204,7 @@ def segment_run_in(document: Document, detection: Detection) -> Document:
     ordinals = tuple(pattern.pattern for pattern in detection.headings)
     cuts: set[int] = set()
     grid_bounds = [(grid.start_offset, grid.end_offset) for grid in document.grids]
-    index = TextIndex(document.folded, document.line_starts)
+    index = document.index
     signal_lines = [candidate_lines(index, pattern, counted=False) for pattern in settings.signals]
     for line in _signalled_lines(document, signal_lines):
         if _is_run_in(line, settings, grid_bounds, signal_lines):

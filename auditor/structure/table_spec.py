@@ -180,8 +180,9 @@ class TableSpec:
     min_rows_found: float | None = None  # share of required rows (from 1: rows) below which: another format
     min_lines_recognised: float = 0.5  # ... if also fewer of the table's own row lines are recognised
 
-    @property
+    @functools.cached_property
     def data_rows(self) -> tuple[LabelSpec, ...]:
+        """The rows that hold values (not group labels); asked for many times per report."""
         return tuple(row for row in self.rows if not row.group)
 
 

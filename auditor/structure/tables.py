@@ -43,7 +43,7 @@ from auditor.structure.table_reader import (
 )
 from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label, table_specs
 from auditor.textfold import fold
-from auditor.textscan import match_spans, text_index
+from auditor.textscan import match_spans
 
 
 class ValueClass(Enum):
@@ -161,7 +161,7 @@ def _spans(report: Report, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     found = memo.get(pattern)
     if found is None:
         document = report.document
-        found = memo[pattern] = match_spans(text_index(report.cache, document.folded, document.line_starts), pattern)
+        found = memo[pattern] = match_spans(document.index, pattern)
     return found
 
 
