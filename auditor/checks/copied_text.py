@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic
@@ -70,7 +70,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 _BLANKS = re.compile(r"\s+")
-_PREPARED_KEPT = 256  # a pair's two reports have some tens of paragraphs; each kept one holds ~20 KB of shingles
+_PREPARED_KEPT = 8  # reports whose prepared paragraphs are kept (a pair's two, and a few more)
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,13 @@ class Prepared:
     compared: bool
     text: str
     shingles: frozenset[str]
+
+
+class PreparedParagraphs(NamedTuple):
+    """The compared paragraphs of one report and their preparations, in the same order."""
+
+    paragraphs: tuple[Any, ...]
+    prepared: tuple[Prepared, ...]
 
 
 @dataclass(frozen=True)
@@ -95,13 +102,11 @@ class Compiled:
     label: str
     max_reported: int
     more_note: str
-    # a report is this year's in one pair and last year's in the next: its paragraphs are prepared
-    # once (the series pass runs in one process; a few hundred paragraphs at most are kept)
-    prepared: dict[Any, Prepared] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    def compared(self, paragraph: Any) -> bool:
-        """Whether a paragraph of the summary is compared: in a narrative part, not a set formula."""
-        return self.prepare(paragraph).compared
+    # a report is this year's in one pair and last year's in the next (the series pass hands the same
+    # unpacked summary to both): its paragraphs are prepared once, kept by the identity of the
+    # summary's paragraph tuple for the last few reports
+    prepared: dict[int, tuple[Any, PreparedParagraphs]] = field(default_factory=dict, compare=False, hash=False,
+                                                                 repr=False)
 
     def normalise(self, text: str) -> str:
         return self._normalise_folded(fold(text))
@@ -111,19 +116,33 @@ class Compiled:
             text = pattern.sub("", text)
         return _BLANKS.sub("", text)
 
+    def compared_paragraphs(self, paragraphs: Sequence[Any]) -> PreparedParagraphs:
+        """The paragraphs of a summary that are compared (in a narrative part, not a set formula),
+        each with its preparation, in order."""
+        known = self.prepared.get(id(paragraphs))
+        if known is not None and known[0] is paragraphs:
+            return known[1]
+        if len(self.prepared) >= _PREPARED_KEPT:
+            self.prepared.pop(next(iter(self.prepared)))
+        kept: list[Any] = []
+        prepared: list[Prepared] = []
+        for paragraph in paragraphs:
+            found = self.prepare(paragraph)
+            if found.compared:
+                kept.append(paragraph)
+                prepared.append(found)
+        result = PreparedParagraphs(tuple(kept), tuple(prepared))
+        self.prepared[id(paragraphs)] = (paragraphs, result)
+        return result
+
     def prepare(self, paragraph: Any) -> Prepared:
         """Whether ``paragraph`` is compared, its normalised text and (if long enough) its shingles."""
-        found = self.prepared.get(paragraph)
-        if found is None:
-            if len(self.prepared) >= _PREPARED_KEPT:
-                self.prepared.clear()
-            folded = fold(paragraph.text)
-            compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
-                        and not any(pattern.search(folded) for pattern in self.skip))
-            text = self._normalise_folded(folded) if compared else ""
-            shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
-            found = self.prepared[paragraph] = Prepared(compared, text, shingles)
-        return found
+        folded = fold(paragraph.text)
+        compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
+                    and not any(pattern.search(folded) for pattern in self.skip))
+        text = self._normalise_folded(folded) if compared else ""
+        shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
+        return Prepared(compared, text, shingles)
 
     def shingles(self, text: str) -> frozenset[str]:
         size = self.shingle
@@ -220,10 +239,9 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     if not pair.comparable:
         return
-    this_paragraphs = [paragraph for paragraph in pair.this.paragraphs if compiled.compared(paragraph)]
-    previous_paragraphs = [paragraph for paragraph in pair.previous.paragraphs if compiled.compared(paragraph)]
-    this_prepared = [compiled.prepare(paragraph) for paragraph in this_paragraphs]
-    matches = _matches(compiled, this_prepared, [compiled.prepare(paragraph) for paragraph in previous_paragraphs])
+    this_paragraphs, this_prepared = compiled.compared_paragraphs(pair.this.paragraphs)
+    previous_paragraphs, previous_prepared = compiled.compared_paragraphs(pair.previous.paragraphs)
+    matches = _matches(compiled, this_prepared, previous_prepared)
     if not matches:
         return
     total = sum(len(item.text) for item in this_prepared)
