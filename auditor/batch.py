@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import sys
 import time
 from collections import Counter
@@ -247,13 +248,60 @@ def _work(item: tuple[str, int]) -> tuple[PackedResult, FileOutcome]:
     return process_file(_STATE[0], *item)
 
 
-def _work_chunk(chunk: list[tuple[int, tuple[str, int]]]) -> list[tuple[PackedResult, FileOutcome]]:
-    """Check a chunk of numbered items, announcing each on the ``started`` queue first."""
+def _work_chunk(chunk: list[tuple[int, tuple[str, int]]]) -> Shipment:
+    """Check a chunk of numbered items, announcing each on the ``started`` queue first; the results
+    come back pickled in one piece (``Shipment``)."""
     results = []
     for index, item in chunk:
         _STARTED[0].put(index)
         results.append(process_file(_STATE[0], *item))
-    return results
+    return ship(results)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One file of a worker's shipment, as the parent takes it: what it reads at once (the series
+    summary, the counts of the tally, what suppressions did), and where its result is."""
+
+    shipment: Shipment
+    position: int
+    summary: Any
+    unreadable: bool
+    internal_error: bool
+    worst: Severity | None
+    outcome: FileOutcome
+
+    def unpacked(self) -> PackedResult:
+        """The result itself (only when it cannot go to the spill still pickled)."""
+        result: PackedResult = pickle.loads(self.shipment.blob)[self.position]
+        return result
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A worker's results for a chunk of files: the results pickled once, in one piece (the parent
+    writes the bytes to its spill as they are, instead of unpickling and pickling each result
+    again), and per file what the parent reads at once."""
+
+    blob: bytes
+    count: int
+    received: tuple[tuple[Any, bool, bool, Severity | None, FileOutcome], ...]
+
+    def items(self) -> list[Received]:
+        return [Received(self, position, *entry) for position, entry in enumerate(self.received)]
+
+
+Taken = tuple[PackedResult, FileOutcome] | Received  # a file's result, checked in-process or by a worker
+
+
+def ship(results: list[tuple[PackedResult, FileOutcome]]) -> Shipment:
+    received = []
+    for packed, outcome in results:
+        received.append((packed.summary, packed.read_error is not None, bool(packed.internal_error),
+                         max((diagnostic.severity for diagnostic in packed.diagnostics), default=None), outcome))
+        packed.summary = None
+    blob = pickle.dumps([packed for packed, _ in results], protocol=pickle.HIGHEST_PROTOCOL)
+    return Shipment(blob, len(results), tuple(received))
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -343,10 +391,14 @@ class Tally:
     worst: Severity | None = None
 
     def add(self, result: FileResult) -> None:
+        self.add_counts(result.read_error is not None, bool(getattr(result, "internal_error", None)),
+                        max((diagnostic.severity for diagnostic in result.diagnostics), default=None))
+
+    def add_counts(self, unreadable: bool, internal_error: bool, worst: Severity | None) -> None:
         self.files += 1
-        self.unreadable += result.read_error is not None
-        self.internal_error = self.internal_error or bool(getattr(result, "internal_error", None))
-        self.raise_to(max((diagnostic.severity for diagnostic in result.diagnostics), default=None))
+        self.unreadable += unreadable
+        self.internal_error = self.internal_error or internal_error
+        self.raise_to(worst)
 
     def raise_to(self, level: Severity | None) -> None:
         if level is not None and (self.worst is None or level > self.worst):
@@ -428,7 +480,7 @@ def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans:
 
 
 def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdin: bytes | None
-               ) -> Iterator[tuple[PackedResult, FileOutcome]]:
+               ) -> Iterator[Taken]:
     pooled = [item for item in items if item[0] != STDIN]
     if jobs <= 1 or len(pooled) < POOL_THRESHOLD or len(pooled) != len(items):
         for path, plan_index in items:
@@ -446,12 +498,12 @@ def _pool_context() -> Any:
 
 
 def _pooled(state: WorkerState, items: list[tuple[str, int]], jobs: int
-            ) -> Iterator[tuple[PackedResult, FileOutcome]]:
+            ) -> Iterator[Taken]:
     """Results in input order from a pool of ``jobs`` workers. A worker that dies (killed, out of
     memory) breaks the pool: a new pool takes the files not yet checked, and each file that was
     being checked when it died is retried once on its own; if its worker dies again it is reported
     as an internal error (GK004) and the batch goes on."""
-    done: dict[int, tuple[PackedResult, FileOutcome]] = {}
+    done: dict[int, Taken] = {}
     waiting = list(range(len(items)))
     suspects: list[int] = []
     emitted = 0
@@ -477,7 +529,7 @@ _Broken = tuple[set[int], list[int]] | None
 
 
 def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[int], jobs: int,
-                done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
+                done: dict[int, Taken]) -> Iterator[_Broken]:
     """Check ``indexes`` in a pool; yields None after each chunk's results, and (started,
     unfinished) once, last, if a worker died."""
     from concurrent.futures import ProcessPoolExecutor
@@ -492,11 +544,11 @@ def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[
         futures = [pool.submit(_work_chunk, chunk) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
             try:
-                done.update(zip((index for index, _ in chunk), future.result(), strict=True))
+                done.update(zip((index for index, _ in chunk), future.result().items(), strict=True))
             except BrokenProcessPool:
                 for other_chunk, other in zip(chunks, futures, strict=True):  # finished before the death
                     if other.done() and not other.cancelled() and other.exception() is None:
-                        done.update(zip((index for index, _ in other_chunk), other.result(), strict=True))
+                        done.update(zip((index for index, _ in other_chunk), other.result().items(), strict=True))
                 seen: set[int] = set()
                 while not started.empty():
                     seen.add(started.get())
@@ -509,7 +561,7 @@ def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[
 
 
 def _isolated_round(state: WorkerState, items: list[tuple[str, int]], index: int,
-                    done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
+                    done: dict[int, Taken]) -> Iterator[_Broken]:
     """Retry one file whose worker died, alone in a fresh worker; a second death is reported."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -584,6 +636,7 @@ def _apply_baseline(results: Sequence[FileResult], request: BatchRequest, outcom
                                       if isinstance(result, PackedResult) else {}))
         outcome.tally.add(kept)
         filtered.append(kept)
+    filtered.flush()
     outcome.stale = keeper.stale()
     if request.prune_baseline and request.baseline:
         from auditor.paths import write_atomic
@@ -607,18 +660,55 @@ class _Collector:
         self.on_disk = total > IN_MEMORY
         self.outcomes: dict[str, FileOutcome] = {}
         self.tally = Tally()
+        self.partial: list[Received] = []  # the files of a worker's chunk taken so far
 
-    def take(self, index: int, plan_index: int, packed: PackedResult, file_outcome: FileOutcome) -> None:
-        if packed.summary is not None:
-            self._store_summary(index, plan_index, packed.summary)
-            packed.summary = None
+    def take(self, index: int, plan_index: int, item: Taken) -> None:
+        if isinstance(item, Received):
+            summary, file_outcome = item.summary, item.outcome
+            self.tally.add_counts(item.unreadable, item.internal_error, item.worst)
+            self._spill_received(item)
+        else:
+            packed, file_outcome = item
+            summary, packed.summary = packed.summary, None
+            self.tally.add(packed)
+            self._spill_partial()
+            self.spill.append(packed)
+        if summary is not None:
+            self._store_summary(index, plan_index, summary)
         suppressions = self.state.plans[plan_index].suppressions
         if suppressions:
             known = self.outcomes.get(suppressions)
             self.outcomes[suppressions] = file_outcome if known is None else FileOutcome(
                 known.applicable | file_outcome.applicable, known.used | file_outcome.used)
-        self.tally.add(packed)
-        self.spill.append(packed)
+
+    def _spill_received(self, item: Received) -> None:
+        """A worker's chunk goes to the spill still pickled once all its files came in order (they
+        do, unless a worker died and files were checked again); otherwise file by file."""
+        partial = self.partial
+        if partial and partial[-1].shipment is item.shipment and item.position == partial[-1].position + 1:
+            partial.append(item)
+        else:
+            self._spill_partial()
+            if item.position != 0:
+                self.spill.append(item.unpacked())
+                return
+            self.partial = partial = [item]
+        if len(partial) == item.shipment.count:
+            self.spill.extend_pickled(item.shipment.blob, item.shipment.count)
+            self.partial = []
+
+    def _spill_partial(self) -> None:
+        """The files of a chunk taken so far, unpickled, to the spill (the rest of it is not coming next)."""
+        if self.partial:
+            results = pickle.loads(self.partial[0].shipment.blob)
+            for item in self.partial:
+                self.spill.append(results[item.position])
+            self.partial = []
+
+    def finish(self) -> None:
+        """Every file was taken: nothing waits in memory any more."""
+        self._spill_partial()
+        self.spill.flush()
 
     def _store_summary(self, index: int, plan_index: int, summary: Any) -> None:
         from auditor.series import SummaryStore
@@ -645,8 +735,9 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
     collector = _Collector(state, request, len(items))
     stream = _with_progress(_run_items(state, items, jobs, stdin_data), len(items),
                             request.progress and sys.stderr.isatty())
-    for index, ((packed, file_outcome), (_, plan_index)) in enumerate(zip(stream, items, strict=True)):
-        collector.take(index, plan_index, packed, file_outcome)
+    for index, (item, (_, plan_index)) in enumerate(zip(stream, items, strict=True)):
+        collector.take(index, plan_index, item)
+    collector.finish()
     rulebook = state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
     project = resolve_settings(str(Path.cwd() / "-"), request.cli)
     outcome = BatchOutcome((), rulebook, project.fail_on, tally=collector.tally)

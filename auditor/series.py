@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from auditor.diagnostics import Diagnostic, Label, Severity
-from auditor.document import Position, Span
+from auditor.document import Document, Line, LineMap, Position, Span
 from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_sum
 from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report
@@ -71,13 +71,20 @@ class SummaryTable:
         return self.cells.get((row, column))
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A narrative paragraph: its text as written and its span."""
+class Paragraph(NamedTuple):
+    """A narrative paragraph: its text as written (its source lines), the section it is in, and its
+    span as numbers (a named tuple, like SummaryCell: made for every narrative line, and pickled)."""
 
     text: str
-    span: Span
     section: str
+    start: int
+    end: int
+    position: tuple[int, int, int, int]  # start line, start column, end line, end column
+
+    @property
+    def span(self) -> Span:
+        line, column, end_line, end_column = self.position
+        return Span(Position(line, column), Position(end_line, end_column), self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -263,7 +270,12 @@ def _needs_of(rulebook: Rulebook) -> Needs:
 
 # ---------------------------------------------------------------------------- summarising a report
 def _line_text(report: Report, span: Span, lines: Sequence[str]) -> str:
-    first, last = span.start.line, max(span.end.line, span.start.line)
+    return _source_text(lines, span.start.line, span.end.line)
+
+
+def _source_text(lines: Sequence[str], first: int, last: int) -> str:
+    """Source lines ``first`` to ``last`` (1-based), joined; empty when ``first`` is out of range."""
+    last = max(last, first)
     if not 1 <= first <= len(lines):
         return ""
     return lines[first - 1] if first == last else "\n".join(lines[first - 1:last])  # one line: shared, not copied
@@ -313,20 +325,37 @@ def _paragraphs(report: Report, needs: Needs, lines: Sequence[str]) -> tuple[Par
     if not needs.sections:
         return ()
     document = report.document
+    source_map = document.source_map
+    # the text's lines are the file's (txt, md): a line's position needs no lookup
+    same_lines = isinstance(source_map, LineMap) and source_map.line_starts == document.line_starts
+    headings = {other.line_index for other in report.outline}
     found: list[Paragraph] = []
     for heading in report.outline:
         if heading.parent is not None or not any(pattern.search(heading.title) for pattern in needs.sections):
             continue
         start, end = report.section_range(heading)
         first, last = document.line_index_of(start) + 1, document.line_index_of(max(end - 1, start))
-        headings = {other.line_index for other in report.outline}
         for index in range(first, last + 1):
             line = document.line(index)
-            if index in headings or report.line_in_table(index) or len(line.text.strip()) < needs.min_length:
+            stripped = line.text.strip()
+            if index in headings or report.line_in_table(index) or len(stripped) < needs.min_length:
                 continue
-            span = document.line_span(line)
-            found.append(Paragraph(_line_text(report, span, lines), span, heading.title))
+            found.append(_paragraph(document, line, len(stripped), heading.title, lines, same_lines))
     return tuple(found)
+
+
+def _paragraph(document: Document, line: Line, length: int, section: str, lines: Sequence[str],
+               same_lines: bool) -> Paragraph:
+    """The paragraph of a line (its ``length`` characters without leading and trailing blanks), as
+    ``Document.line_span`` spans it."""
+    lead = len(line.text) - len(line.text.lstrip())
+    start = line.start + lead
+    if same_lines:
+        position = (line.number, lead + 1, line.number, lead + length + 1)
+    else:
+        span = document.span(start, start + length)
+        position = (span.start.line, span.start.column, span.end.line, span.end.column)
+    return Paragraph(_source_text(lines, position[0], position[2]), section, start, start + length, position)
 
 
 def _agency_above(report: Report, title_line: int, compiled: Any) -> str | None:
