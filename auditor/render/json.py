@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from auditor import __version__
-from auditor.diagnostics import Severity
+from auditor.diagnostics import Diagnostic, Severity
+from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.render import RenderContext, each_file
-from auditor.render.indented import dumps
+from auditor.render.indented import Raw, dumps, indent
 from auditor.render.place import diagnostic_json
 
+_STRING = json.encoder.encode_basestring  # as dumps escapes strings (ensure_ascii=False)
 
-def file_to_json(result: FileResult) -> dict[str, Any]:
+
+def file_to_json(result: FileResult, with_diagnostics: bool = True) -> dict[str, Any]:
     report = result.report
     data: dict[str, Any] = {
         "path": result.path,
@@ -29,7 +33,7 @@ def file_to_json(result: FileResult) -> dict[str, Any]:
             "format": report.document.source_format,
         } if report else None,
         "readable": result.read_error is None,
-        "diagnostics": [diagnostic_json(diagnostic) for diagnostic in result.diagnostics],
+        "diagnostics": [diagnostic_json(diagnostic) for diagnostic in result.diagnostics] if with_diagnostics else [],
     }
     if result.read_error is not None:
         data["error"] = result.read_error
@@ -74,7 +78,52 @@ def summary(results: Iterable[FileResult]) -> dict[str, Any]:
 
 
 def _file_text(result: FileResult, context: RenderContext) -> str:
-    return dumps(file_to_json(result))
+    data = file_to_json(result, with_diagnostics=False)
+    data["diagnostics"] = Raw(_diagnostics_text(result.diagnostics, 1))
+    if result.read_error is not None:  # after the diagnostics, as file_to_json puts it
+        data["error"] = data.pop("error")
+    return dumps(data)
+
+
+# The diagnostics are most of the output, and all have the same shape: written here directly, byte
+# for byte as ``dumps(diagnostic_json(diagnostic), level)`` writes them (tests/render/test_json.py
+# compares the two), the rare shapes (a location, extra fields) through ``dumps`` itself.
+def _diagnostics_text(diagnostics: Sequence[Diagnostic], level: int) -> str:
+    if not diagnostics:
+        return "[]"
+    inner = indent(level + 1)
+    return "[" + inner + ("," + inner).join(_diagnostic_text(item, level + 1) for item in diagnostics) \
+        + indent(level) + "]"
+
+
+def _diagnostic_text(diagnostic: Diagnostic, level: int) -> str:
+    strings = (diagnostic.rule, diagnostic.name, diagnostic.category, diagnostic.message, diagnostic.title,
+               diagnostic.help, diagnostic.basis)
+    span = diagnostic.span
+    if (diagnostic.location is not None or diagnostic.extra or any(type(text) is not str for text in strings)
+            or (span is not None and not _plain_span(span))):
+        return dumps(diagnostic_json(diagnostic), level)
+    rule, name, category, message, title, help_text, basis = map(_STRING, strings)
+    inner = "," + indent(level + 1)
+    labels = dumps([label.to_json() for label in diagnostic.labels], level + 1) if diagnostic.labels else "[]"
+    notes = dumps(list(diagnostic.notes), level + 1) if diagnostic.notes else "[]"
+    return (f'{{{indent(level + 1)}"rule": {rule}{inner}"name": {name}{inner}"category": {category}'
+            f'{inner}"severity": {_STRING(diagnostic.severity.label)}{inner}"message": {message}'
+            f'{inner}"span": {_span_text(span, level + 1)}{inner}"labels": {labels}{inner}"title": {title}'
+            f'{inner}"help": {help_text}{inner}"basis": {basis}{inner}"notes": {notes}{indent(level)}}}')
+
+
+def _plain_span(span: Span) -> bool:
+    return all(type(number) is int for number in (span.start.line, span.start.column, span.end.line,
+                                                   span.end.column))
+
+
+def _span_text(span: Span | None, level: int) -> str:
+    if span is None:
+        return "null"
+    one, two, three = indent(level + 1), indent(level + 2), indent(level)
+    return (f'{{{one}"start": {{{two}"line": {span.start.line},{two}"column": {span.start.column}{one}}},'
+            f'{one}"end": {{{two}"line": {span.end.line},{two}"column": {span.end.column}{one}}}{three}}}')
 
 
 def _list_pieces(entries: Iterable[Any]) -> Iterator[str]:
