@@ -136,6 +136,7 @@ class WorkerState:
     stdin_name: str = "<stdin>.txt"
     series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
     cli: CliOverrides = field(default_factory=CliOverrides)  # for the series-layout agency of a path
+    compress_summaries: bool = True  # a large run's series summaries are kept compressed (series.COMPRESS_ABOVE)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -232,7 +233,8 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
         from auditor.config import series_agency
         from auditor.series import summary_of_result
 
-        packed.summary = summary_of_result(result, rulebook, series_agency(result.path, state.cli))
+        packed.summary = summary_of_result(result, rulebook, series_agency(result.path, state.cli),
+                                           state.compress_summaries)
     return packed, outcome
 
 
@@ -459,13 +461,15 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
     _check_rule_keys(inputs, plan_of_input, list(plans), rulebooks, request.cli)
-    series = False
+    series = compress = False
     if len(inputs) > 1 or request.previous:  # one report has nothing to pair: no need to import the series pass
-        from auditor.series import wants_series
+        from auditor.series import COMPRESS_ABOVE, wants_series
 
         series = wants_series(rulebooks.values(), len(inputs), request.previous)
+        compress = len(inputs) > COMPRESS_ABOVE
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
-                       request.stdin_name or "<stdin>.txt", series=series, cli=request.cli), plan_of_input
+                       request.stdin_name or "<stdin>.txt", series=series, cli=request.cli,
+                       compress_summaries=compress), plan_of_input
 
 
 def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],

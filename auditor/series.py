@@ -119,16 +119,31 @@ class PackedSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(pickle.loads(zlib.decompress(self.blob)), agency=self.agency)
+        return replace(_unblob(self.blob), agency=self.agency)
 
 
-def pack(summary: ReportSummary) -> PackedSummary:
-    blob = zlib.compress(pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), 1)
+# Summaries are compressed only in runs of more reports than this: compressing costs about as much
+# as making the summary, and a small run's store is small anyway (a summary is some 9 KB, 3 KB
+# compressed; 100,000 reports: 300 MB of temporary file instead of 900).
+COMPRESS_ABOVE = 2000
+
+
+def pack(summary: ReportSummary, compress: bool = True) -> PackedSummary:
+    blob = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+    if compress:
+        blob = zlib.compress(blob, 1)
     return PackedSummary(summary.path, summary.agency, summary.year, summary.era, summary.figures, blob,
                          summary.read_error, summary.reference_only)
 
 
 AnySummary = ReportSummary | PackedSummary
+
+
+def _unblob(blob: bytes) -> ReportSummary:
+    """The summary of a blob made by ``pack``, compressed or not (a pickle starts with its PROTO
+    opcode, 0x80; a zlib stream never does)."""
+    summary: ReportSummary = pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob))
+    return summary
 
 
 def _load(summary: AnySummary, cache: dict[str, ReportSummary]) -> ReportSummary:
@@ -574,7 +589,7 @@ class StoredSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(pickle.loads(zlib.decompress(self.store.blob(self.index))), agency=self.agency)
+        return replace(_unblob(self.store.blob(self.index)), agency=self.agency)
 
 
 class SummaryStore:
@@ -803,12 +818,13 @@ def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequ
     return (input_count > 1 or bool(previous)) and any(series_rules(rulebook) for rulebook in rulebooks)
 
 
-def summary_of_result(result: Any, rulebook: Rulebook, agency: str | None = None) -> PackedSummary:
+def summary_of_result(result: Any, rulebook: Rulebook, agency: str | None = None, compress: bool = True
+                      ) -> PackedSummary:
     """The packed summary of a checked file (an unreadable one keeps only its path and why);
     ``agency``, by the repository layout (config ``series-layout``), overrides the title's."""
     if result.report is None:
-        return pack(unreadable_summary(result.path, result.read_error or "", agency))
-    return pack(summarise(result.report, rulebook, result.path, agency))
+        return pack(unreadable_summary(result.path, result.read_error or "", agency), compress)
+    return pack(summarise(result.report, rulebook, result.path, agency), compress)
 
 
 def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any) -> Severity | None:

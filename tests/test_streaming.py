@@ -128,3 +128,14 @@ def test_worker_shipments_go_to_the_spill_in_input_order(tmp_path: Path, in_memo
     collector.finish()
     assert [result.path for result in collector.spill] == [paths[index] for index in (0, 1, 3, 2, 4, 5, 6)]
     assert collector.tally.files == 7 and collector.store is not None
+
+
+def test_compressed_and_plain_summaries_give_the_same_findings(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large run keeps its series summaries compressed, a small one does not: same findings."""
+    import auditor.series
+
+    plain = run_batch(BatchRequest((str(corpus),), jobs=1))
+    monkeypatch.setattr(auditor.series, "COMPRESS_ABOVE", 1)
+    compressed = run_batch(BatchRequest((str(corpus),), jobs=1))
+    assert any(diagnostic.rule == "GK955" for result in plain.results for diagnostic in result.diagnostics)
+    assert _json(compressed.results, compressed) == _json(plain.results, plain)
