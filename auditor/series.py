@@ -679,13 +679,19 @@ class SummaryStore:
         row = self._db.execute("SELECT max(idx) FROM summary WHERE path = ?", (_surrogate_safe(path),)).fetchone()
         return int(row[0])
 
-    def add_found(self, index: int, found: list[Diagnostic]) -> None:
+    def add_found(self, index: int, found: list[tuple[Diagnostic, str]]) -> None:
+        """Series findings of the report at ``index``, each with its fingerprint less the occurrence
+        index (made while its summary is at hand: see ``_with_bases``)."""
         self._db.execute("INSERT INTO found VALUES (?, ?)", (index, _dumps(found)))
 
-    def found(self) -> Iterator[tuple[int, list[Diagnostic]]]:
+    def plan_of(self, index: int) -> int:
+        found: int = self._db.execute("SELECT plan FROM summary WHERE idx = ?", (index,)).fetchone()[0]
+        return found
+
+    def found(self) -> Iterator[tuple[int, list[tuple[Diagnostic, str]]]]:
         """The series findings of each report that has any (in the order found), in input order."""
         index: int | None = None
-        collected: list[Diagnostic] = []
+        collected: list[tuple[Diagnostic, str]] = []
         for row_index, blob in self._db.execute("SELECT idx, blob FROM found ORDER BY idx, rowid"):
             if row_index != index and index is not None:
                 yield index, collected
@@ -756,10 +762,19 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
     for pair in pairs:
         this: StoredSummary = pair.this
         previous = _load(pair.previous, cache) if pair.previous is not None else None
-        found = run_pair(rules, replace(pair, this=_load(this, cache), previous=previous),
+        summary = _load(this, cache)
+        found = run_pair(rules, replace(pair, this=summary, previous=previous),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
         if found:
-            store.add_found(store.index_of(this.path), found)
+            store.add_found(store.index_of(this.path), _with_bases(summary, found))
+
+
+def _with_bases(summary: ReportSummary, found: list[Diagnostic]) -> list[tuple[Diagnostic, str]]:
+    """Each finding with its fingerprint less the occurrence index, from the lines its report's
+    summary knows (made now, while the summary is unpacked, rather than unpacking it again later)."""
+    from auditor.fingerprint import base_fingerprints
+
+    return list(zip(found, base_fingerprints(known_lines(summary), found), strict=True))
 
 
 def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, regions_of: Regions) -> None:
@@ -781,7 +796,7 @@ def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants
         found = [diagnostic for rule in rules if wants(summary.plan, rule) and rule.applies(region.era, region.year)
                  for diagnostic in check_region(rule, case)]
         if found:
-            store.add_found(store.index_of(region.path), found)
+            store.add_found(store.index_of(region.path), _with_bases(region, found))
 
 
 def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust: PlanAdjust,
@@ -789,7 +804,7 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
     """Pair the stored summaries into series, run the series rules, and keep in the store each
     report's findings (severity overrides applied by ``adjust``, fingerprints made) and the series
     found. Returns the worst severity of the findings (None: none)."""
-    from auditor.fingerprint import fingerprints
+    from auditor.fingerprint import with_occurrences
 
     store.indexed()
     rules = series_rules(rulebook)
@@ -806,10 +821,10 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
         _run_store_regions(store, rulebook, wants, regions_of)
     levels: set[Severity] = set()
     for index, found in store.found():  # a cursor: findings are read one report at a time
-        summary = store.get(index)
-        found = adjust(summary.plan, sorted(found, key=Diagnostic.sort_key))
-        store.merge(index, found, fingerprints(known_lines(summary.unpack()), found))
-        levels.update(diagnostic.severity for diagnostic in found)
+        found.sort(key=lambda item: item[0].sort_key())
+        diagnostics = adjust(store.plan_of(index), [diagnostic for diagnostic, _ in found])
+        store.merge(index, diagnostics, with_occurrences([base for _, base in found]))
+        levels.update(diagnostic.severity for diagnostic in diagnostics)
     return max(levels, default=None)
 
 

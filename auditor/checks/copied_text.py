@@ -41,6 +41,7 @@ and the rest is the same; silent when the paragraph was rewritten.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -145,8 +146,20 @@ class Compiled:
         return Prepared(compared, text, shingles)
 
     def shingles(self, text: str) -> frozenset[str]:
-        size = self.shingle
-        return frozenset(text[index:index + size] for index in range(max(len(text) - size + 1, 1)))
+        count = max(len(text) - self.shingle + 1, 1)
+        return frozenset(map(text.__getitem__, itertools.islice(_slices(self.shingle, count), count)))
+
+
+_SLICES: dict[int, list[slice]] = {}
+
+
+def _slices(size: int, count: int) -> list[slice]:
+    """``slice(i, i + size)`` for i up to at least ``count`` (made once, grown as needed): a
+    paragraph's shingles are then taken by ``map`` in C, not one generator step each."""
+    known = _SLICES.setdefault(size, [])
+    if len(known) < count:
+        known += [slice(index, index + size) for index in range(len(known), max(count, 2 * len(known)))]
+    return known
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
