@@ -41,6 +41,7 @@ and the rest is the same; silent when the paragraph was rewritten.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -189,6 +190,7 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
     exact = {item.text: index for index, item in enumerate(previous) if len(item.text) >= compiled.min_length}
     candidates = [(index, item.shingles) for index, item in enumerate(previous)
                   if len(item.text) >= compiled.min_length]
+    by_size = _BySize.of(candidates)
     found: list[Match] = []
     for number, item in enumerate(this):
         if len(item.text) < compiled.min_length:
@@ -196,7 +198,7 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
         if item.text in exact:
             found.append(Match(number, exact[item.text], 1.0, len(item.text)))
             continue
-        if not _may_match(item.shingles, candidates, compiled.threshold):
+        if not _may_match(item.shingles, by_size, compiled.threshold):
             continue
         best = _most_shared(item.shingles, candidates)
         if best is None:
@@ -208,13 +210,28 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
     return found
 
 
-def _may_match(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]], threshold: float) -> bool:
+class _BySize(NamedTuple):
+    """Last year's shingle sets ordered by size, and their sizes (for ``_may_match``)."""
+
+    sizes: list[int]
+    sets: list[frozenset[str]]
+
+    @classmethod
+    def of(cls, candidates: Sequence[tuple[int, frozenset[str]]]) -> _BySize:
+        sets = sorted((theirs for _, theirs in candidates), key=len)
+        return cls([len(theirs) for theirs in sets], sets)
+
+
+def _may_match(mine: frozenset[str], by_size: _BySize, threshold: float) -> bool:
     """Whether some candidate is similar enough to ``mine`` to be a match: the paragraph sharing the
     most shingles is one only if its similarity reaches the threshold, so when no candidate does
     (most paragraphs), the search for it is skipped. Similarity is at most the ratio of the two
-    sizes: only candidates of about our size are intersected."""
+    sizes: only candidates of about our size are intersected (found by bisection, with a margin of
+    one either side; the ratio itself is then tested as before)."""
     size = len(mine)
-    for _, theirs in candidates:
+    low = bisect.bisect_left(by_size.sizes, int(size * threshold) - 1)
+    high = bisect.bisect_right(by_size.sizes, int(size / threshold) + 1)
+    for theirs in by_size.sets[low:high]:
         if min(size, len(theirs)) / max(size, len(theirs)) < threshold:  # divisions as the similarity's
             continue
         shared = len(mine & theirs)
