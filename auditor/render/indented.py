@@ -27,15 +27,6 @@ def indent(level: int) -> str:
     return _indent(level)
 
 
-class Raw:
-    """A value already written as JSON (by a caller that writes a known shape faster), put in as is."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
 def _float(value: float) -> str:
     if value != value:
         return "NaN"
@@ -105,8 +96,6 @@ def _write(value: Any, level: int, pieces: list[str]) -> None:
         _write_dict(value, level, pieces)
     elif isinstance(value, list | tuple):
         _write_list(value, level, pieces)
-    elif isinstance(value, Raw):
-        pieces.append(value.text)
     else:
         raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 

@@ -48,3 +48,17 @@ def test_file_text_is_json_dumps(read_error: str | None) -> None:
     assert _file_text(result, RenderContext()) == expected
     empty = FileResult("dir/empty.txt", [])
     assert _file_text(empty, RenderContext()) == json.dumps(file_to_json(empty), ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("name", ["report-2021-faulty.txt", "report-2021-faulty.md", "report-2021-faulty.docx"])
+def test_file_text_of_checked_examples_is_json_dumps(name: str) -> None:
+    """Real results (a detected report, locations of docx and HTML findings) written both ways."""
+    from pathlib import Path
+
+    from auditor.engine import check_path
+    from auditor.rulebook import load_rulebook
+
+    path = Path(__file__).resolve().parents[2] / "examples" / name
+    result = check_path(str(path), load_rulebook(()))
+    assert result.diagnostics
+    assert _file_text(result, RenderContext()) == json.dumps(file_to_json(result), ensure_ascii=False, indent=2)
