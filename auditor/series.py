@@ -609,11 +609,13 @@ class SummaryStore:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
             "CREATE TABLE summary (idx INTEGER PRIMARY KEY, plan INTEGER, agency BLOB, year INTEGER,"
             " path BLOB, meta BLOB, blob BLOB);"
-            "CREATE TABLE found (idx INTEGER, blob BLOB);"
+            "CREATE TABLE found (idx INTEGER, plan INTEGER, blob BLOB);"
             "CREATE TABLE merged (idx INTEGER PRIMARY KEY, blob BLOB);"
             "CREATE TABLE series (seq INTEGER PRIMARY KEY, blob BLOB);"
             "BEGIN;")
         self._finalizer = weakref.finalize(self, SummaryStore._close, self._db, self._folder)
+        self._waiting: list[tuple[Any, ...]] = []  # rows not inserted yet (inserted many at a time)
+        self._repeated: set[str] = set()  # paths given more than once (known once every summary is in)
 
     @staticmethod
     def _close(db: Any, folder: Any) -> None:
@@ -626,23 +628,28 @@ class SummaryStore:
 
     def add(self, index: int, plan: int, summary: PackedSummary) -> None:
         meta = (summary.path, summary.agency, summary.year, summary.era, summary.figures, summary.read_error)
-        self._db.execute("INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?)", (
-            index, plan, _surrogate_safe(summary.agency) if summary.agency else None, summary.year,
-            _surrogate_safe(summary.path), _dumps(meta), summary.blob))
+        self._waiting.append((index, plan, _surrogate_safe(summary.agency) if summary.agency else None,
+                              summary.year, _surrogate_safe(summary.path), _dumps(meta), summary.blob))
+        if len(self._waiting) >= 64:
+            self._insert_waiting()
+
+    def _insert_waiting(self) -> None:
+        self._db.executemany("INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?)", self._waiting)
+        self._waiting = []
 
     def indexed(self) -> None:
         """Every summary is in: index the columns the pass looks up."""
+        self._insert_waiting()
         self._db.execute("COMMIT")
         self._db.executescript("CREATE INDEX summary_agency ON summary (agency, year, idx);"
                                "CREATE INDEX summary_path ON summary (path, idx); BEGIN;")
+        self._repeated = {path.decode("utf-8", "surrogatepass") for (path,) in self._db.execute(
+            "SELECT path FROM summary GROUP BY path HAVING count(*) > 1")}
 
     def _row(self, row: tuple[Any, ...]) -> StoredSummary:
         index, plan, meta = row
         path, agency, year, era, figures, read_error = pickle.loads(meta)
         return StoredSummary(path, agency, year, era, figures, read_error, index, plan, self)
-
-    def get(self, index: int) -> StoredSummary:
-        return self._row(self._db.execute("SELECT idx, plan, meta FROM summary WHERE idx = ?", (index,)).fetchone())
 
     def blob(self, index: int) -> bytes:
         found: bytes = self._db.execute("SELECT blob FROM summary WHERE idx = ?", (index,)).fetchone()[0]
@@ -674,32 +681,34 @@ class SummaryStore:
                                " ORDER BY idx DESC LIMIT 1", (_surrogate_safe(agency), year)).fetchone()
         return self._row(row) if row is not None else None
 
-    def index_of(self, path: str) -> int:
-        """The input position of ``path`` (its last, if given twice): where its series findings go."""
-        row = self._db.execute("SELECT max(idx) FROM summary WHERE path = ?", (_surrogate_safe(path),)).fetchone()
-        return int(row[0])
+    def target_of(self, summary: StoredSummary) -> tuple[int, int]:
+        """(input position, plan) where the series findings of ``summary``'s report go: its own,
+        or the last of its path's if the path was given more than once (``index_of``)."""
+        if summary.path not in self._repeated:
+            return summary.index, summary.plan
+        row = self._db.execute("SELECT idx, plan FROM summary WHERE path = ? ORDER BY idx DESC LIMIT 1",
+                               (_surrogate_safe(summary.path),)).fetchone()
+        return int(row[0]), int(row[1])
 
-    def add_found(self, index: int, found: list[tuple[Diagnostic, str]]) -> None:
-        """Series findings of the report at ``index``, each with its fingerprint less the occurrence
-        index (made while its summary is at hand: see ``_with_bases``)."""
-        self._db.execute("INSERT INTO found VALUES (?, ?)", (index, _dumps(found)))
+    def add_found(self, target: tuple[int, int], found: list[tuple[Diagnostic, str]]) -> None:
+        """Series findings of the report at ``target`` (input position, plan), each with its
+        fingerprint less the occurrence index (made while its summary is at hand: ``_with_bases``)."""
+        self._db.execute("INSERT INTO found VALUES (?, ?, ?)", (*target, _dumps(found)))
 
-    def plan_of(self, index: int) -> int:
-        found: int = self._db.execute("SELECT plan FROM summary WHERE idx = ?", (index,)).fetchone()[0]
-        return found
-
-    def found(self) -> Iterator[tuple[int, list[tuple[Diagnostic, str]]]]:
-        """The series findings of each report that has any (in the order found), in input order."""
+    def found(self) -> Iterator[tuple[int, int, list[tuple[Diagnostic, str]]]]:
+        """(input position, plan, series findings) of each report that has any (findings in the
+        order found), in input order."""
         index: int | None = None
+        plan = 0
         collected: list[tuple[Diagnostic, str]] = []
-        for row_index, blob in self._db.execute("SELECT idx, blob FROM found ORDER BY idx, rowid"):
+        for row_index, row_plan, blob in self._db.execute("SELECT idx, plan, blob FROM found ORDER BY idx, rowid"):
             if row_index != index and index is not None:
-                yield index, collected
+                yield index, plan, collected
                 collected = []
-            index = row_index
+            index, plan = row_index, row_plan
             collected += pickle.loads(blob)
         if index is not None:
-            yield index, collected
+            yield index, plan, collected
 
     def merge(self, index: int, diagnostics: list[Diagnostic], prints: list[str]) -> None:
         self._db.execute("INSERT INTO merged VALUES (?, ?)", (index, _dumps((diagnostics, prints))))
@@ -766,7 +775,7 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
         found = run_pair(rules, replace(pair, this=summary, previous=previous),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
         if found:
-            store.add_found(store.index_of(this.path), _with_bases(summary, found))
+            store.add_found(store.target_of(this), _with_bases(summary, found))
 
 
 def _with_bases(summary: ReportSummary, found: list[Diagnostic]) -> list[tuple[Diagnostic, str]]:
@@ -796,7 +805,7 @@ def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants
         found = [diagnostic for rule in rules if wants(summary.plan, rule) and rule.applies(region.era, region.year)
                  for diagnostic in check_region(rule, case)]
         if found:
-            store.add_found(store.index_of(region.path), _with_bases(region, found))
+            store.add_found(store.target_of(summary), _with_bases(region, found))
 
 
 def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust: PlanAdjust,
@@ -820,9 +829,9 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
     if regions_of is not None:
         _run_store_regions(store, rulebook, wants, regions_of)
     levels: set[Severity] = set()
-    for index, found in store.found():  # a cursor: findings are read one report at a time
+    for index, plan, found in store.found():  # a cursor: findings are read one report at a time
         found.sort(key=lambda item: item[0].sort_key())
-        diagnostics = adjust(store.plan_of(index), [diagnostic for diagnostic, _ in found])
+        diagnostics = adjust(plan, [diagnostic for diagnostic, _ in found])
         store.merge(index, diagnostics, with_occurrences([base for _, base in found]))
         levels.update(diagnostic.severity for diagnostic in diagnostics)
     return max(levels, default=None)
