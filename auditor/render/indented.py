@@ -24,7 +24,7 @@ def _indent(level: int) -> str:
 
 def indent(level: int) -> str:
     """A new line and the indentation of ``level``, as ``dumps`` writes them."""
-    return _indent(level)
+    return _INDENTS[level] if level < len(_INDENTS) else _indent(level)
 
 
 def _float(value: float) -> str:

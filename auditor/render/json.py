@@ -118,12 +118,15 @@ def _diagnostics_text(diagnostics: Sequence[Diagnostic], level: int) -> str:
     return _list_text([_diagnostic_text(item, level + 1) for item in diagnostics], level)
 
 
+_STR_ONLY = {str}
+
+
 def _diagnostic_text(diagnostic: Diagnostic, level: int) -> str:
     strings = (diagnostic.rule, diagnostic.name, diagnostic.category, diagnostic.message, diagnostic.title,
                diagnostic.help, diagnostic.basis)
     span = diagnostic.span
-    if (diagnostic.location is not None or diagnostic.extra or any(type(text) is not str for text in strings)
-            or (span is not None and not _plain_span(span))):
+    span_text = _span_text(span, level + 1) if span is not None else "null"
+    if diagnostic.location is not None or diagnostic.extra or set(map(type, strings)) != _STR_ONLY or not span_text:
         return dumps(diagnostic_json(diagnostic), level)
     rule, name, category, message, title, help_text, basis = map(_STRING, strings)
     inner = "," + indent(level + 1)
@@ -131,31 +134,29 @@ def _diagnostic_text(diagnostic: Diagnostic, level: int) -> str:
     notes = dumps(list(diagnostic.notes), level + 1) if diagnostic.notes else "[]"
     return (f'{{{indent(level + 1)}"rule": {rule}{inner}"name": {name}{inner}"category": {category}'
             f'{inner}"severity": {_STRING(diagnostic.severity.label)}{inner}"message": {message}'
-            f'{inner}"span": {_span_text(span, level + 1)}{inner}"labels": {labels}{inner}"title": {title}'
+            f'{inner}"span": {span_text}{inner}"labels": {labels}{inner}"title": {title}'
             f'{inner}"help": {help_text}{inner}"basis": {basis}{inner}"notes": {notes}{indent(level)}}}')
 
 
 def _label_text(label: Label, level: int) -> str:
-    if (label.span is None or not _plain_span(label.span) or type(label.message) is not str
-            or (label.path is not None and type(label.path) is not str)):
+    span_text = _span_text(label.span, level + 1) if label.span is not None else ""
+    if not span_text or type(label.message) is not str or (label.path is not None and type(label.path) is not str):
         return dumps(label.to_json(), level)
-    items = [("span", _span_text(label.span, level + 1)), ("message", _STRING(label.message))]
+    items = [("span", span_text), ("message", _STRING(label.message))]
     if label.path is not None:
         items.append(("path", _STRING(label.path)))
     return _object_text(items, level)
 
 
-def _plain_span(span: Span) -> bool:
-    return all(type(number) is int for number in (span.start.line, span.start.column, span.end.line,
-                                                   span.end.column))
-
-
-def _span_text(span: Span | None, level: int) -> str:
-    if span is None:
-        return "null"
+def _span_text(span: Span, level: int) -> str:
+    """The span's JSON at ``level``; empty when its numbers are not plain ints (``dumps`` then writes it)."""
+    start, end = span.start, span.end
+    line, column, end_line, end_column = start.line, start.column, end.line, end.column
+    if type(line) is not int or type(column) is not int or type(end_line) is not int or type(end_column) is not int:
+        return ""
     one, two, three = indent(level + 1), indent(level + 2), indent(level)
-    return (f'{{{one}"start": {{{two}"line": {span.start.line},{two}"column": {span.start.column}{one}}},'
-            f'{one}"end": {{{two}"line": {span.end.line},{two}"column": {span.end.column}{one}}}{three}}}')
+    return (f'{{{one}"start": {{{two}"line": {line},{two}"column": {column}{one}}},'
+            f'{one}"end": {{{two}"line": {end_line},{two}"column": {end_column}{one}}}{three}}}')
 
 
 def _list_pieces(entries: Iterable[Any]) -> Iterator[str]:

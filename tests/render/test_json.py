@@ -32,6 +32,7 @@ def _diagnostics() -> list[Diagnostic]:
                    location={"format": "docx", "table": 1, "row": 2, "column": 3}),
         Diagnostic("GK702", "extra", "table", Severity.ERROR, "额外", SPAN, extra={"fix": {"text": "x"}, "rule": "X"}),
         Diagnostic("GK703", "odd", "table", Severity.ERROR, "\udcff 路径", SPAN, title="\u2028"),
+        Diagnostic("GK704", "odd-span", "table", Severity.ERROR, "非整数", Span(Position(True, 2.0), Position(1, 3))),  # type: ignore[arg-type]
     ]
 
 
