@@ -599,12 +599,11 @@ class SummaryStore:
 
     def __init__(self, on_disk: bool) -> None:
         import sqlite3
-        import tempfile
         import weakref
 
-        self._folder = tempfile.TemporaryDirectory(prefix="gk-audit-series-") if on_disk else None
-        where = f"{self._folder.name}/series.sqlite3" if self._folder is not None else ":memory:"
-        self._db = sqlite3.connect(where, isolation_level=None)
+        # "": SQLite's private temporary database on disk, removed from its folder as soon as it is
+        # opened, so nothing is left behind however the process ends (even killed)
+        self._db = sqlite3.connect("" if on_disk else ":memory:", isolation_level=None)
         self._db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
             "CREATE TABLE summary (idx INTEGER PRIMARY KEY, plan INTEGER, agency BLOB, year INTEGER,"
@@ -613,15 +612,9 @@ class SummaryStore:
             "CREATE TABLE merged (idx INTEGER PRIMARY KEY, blob BLOB);"
             "CREATE TABLE series (seq INTEGER PRIMARY KEY, blob BLOB);"
             "BEGIN;")
-        self._finalizer = weakref.finalize(self, SummaryStore._close, self._db, self._folder)
+        self._finalizer = weakref.finalize(self, self._db.close)
         self._waiting: list[tuple[Any, ...]] = []  # rows not inserted yet (inserted many at a time)
         self._repeated: set[str] = set()  # paths given more than once (known once every summary is in)
-
-    @staticmethod
-    def _close(db: Any, folder: Any) -> None:
-        db.close()
-        if folder is not None:
-            folder.cleanup()
 
     def close(self) -> None:
         self._finalizer()

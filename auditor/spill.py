@@ -4,8 +4,10 @@ A batch run cannot write a file's findings the moment the file is checked: the s
 (``auditor/series.py``) may add findings to it once every report was seen. Until then each result
 waits here: the first ``in_memory`` items in a list, the rest pickled into a temporary file (our
 own objects, made in this run, read back by this run), so the parent's memory stays flat however
-many reports a run checks. Iterating reads the items back in order, as often as needed; the file
-is removed when the spill is closed or garbage-collected.
+many reports a run checks. Iterating reads the items back in order, as often as needed. The file is
+removed from its folder as soon as it is made (it lives while open), so nothing is left behind
+however the process ends, even killed; where the system cannot do that (Windows), it is removed
+when the spill is closed or garbage-collected.
 
 Items go to the file ``chunk`` at a time, one pickle per chunk: unpickling looks up each class a
 pickle names (some microseconds each, and a result names ten), so one pickle per item spent more
@@ -30,8 +32,9 @@ CHUNK = 32  # items per pickle in the file
 
 def _remove(handle: IO[bytes], path: str) -> None:
     handle.close()
-    with contextlib.suppress(OSError):
-        os.unlink(path)
+    if path:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def _dumps(items: list[Any]) -> bytes:
@@ -48,7 +51,9 @@ class Spill:
         self._held = 0  # items in ``_blocks``
         self._pending: list[Any] = []  # on disk: items waiting for a chunk to fill
         self._file: IO[bytes] | None = None
-        self._path = ""
+        self._path = ""  # the file's name while it has one (only where an open file cannot be removed)
+        self._pickles: list[tuple[int, int]] = []  # (offset, length) of each pickle in the file
+        self._size = 0
         self._count = 0
         self._finalizer: weakref.finalize | None = None
 
@@ -76,27 +81,51 @@ class Spill:
         if self._file is None:
             self._open()
         self.flush()
-        assert self._file is not None
-        self._file.write(blob)
+        self._write(blob)
 
     def flush(self) -> None:
         """Write the items waiting for a full chunk (done before reading, and when a run is done)."""
         if self._pending and self._file is not None:
-            self._file.write(_dumps(self._pending))
+            self._write(_dumps(self._pending))
             self._pending = []
 
+    def _write(self, blob: bytes) -> None:
+        assert self._file is not None
+        self._file.write(blob)
+        self._pickles.append((self._size, len(blob)))
+        self._size += len(blob)
+
     def _open(self) -> None:
-        descriptor, self._path = tempfile.mkstemp(prefix="gk-audit-", suffix=".results")
+        descriptor, path = tempfile.mkstemp(prefix="gk-audit-", suffix=".results")
         self._file = os.fdopen(descriptor, "w+b")
+        try:
+            os.unlink(path)  # the open file stays readable; nothing is left if the process is killed
+        except OSError:
+            self._path = path
         self._finalizer = weakref.finalize(self, _remove, self._file, self._path)
         for block in self._blocks:
             if isinstance(block, bytes):
-                self._file.write(block)
+                self._write(block)
             else:
                 for at in range(0, len(block), self._chunk):
-                    self._file.write(_dumps(block[at:at + self._chunk]))
+                    self._write(_dumps(block[at:at + self._chunk]))
         self._blocks = []
         self._held = 0
+
+    def _read(self, offset: int, length: int) -> bytes:
+        """``length`` bytes at ``offset`` of the file, without moving the position writes use."""
+        assert self._file is not None
+        if not hasattr(os, "pread"):
+            with open(self._path, "rb") as stream:
+                stream.seek(offset)
+                return stream.read(length)
+        data = b""
+        while len(data) < length:
+            piece = os.pread(self._file.fileno(), length - len(data), offset + len(data))
+            if not piece:
+                raise OSError(f"gk-audit: temporary results file ended early ({len(data)} of {length} bytes)")
+            data += piece
+        return data
 
     def __len__(self) -> int:
         return self._count
@@ -108,14 +137,11 @@ class Spill:
             return
         self.flush()
         self._file.flush()
-        read = 0
-        with open(self._path, "rb") as stream:
-            while read < self._count:
-                items = pickle.load(stream)
-                read += len(items)
-                items.reverse()
-                while items:  # handed out one at a time: each is dropped once used
-                    yield items.pop()
+        for offset, length in list(self._pickles):
+            items = pickle.loads(self._read(offset, length))
+            items.reverse()
+            while items:  # handed out one at a time: each is dropped once used
+                yield items.pop()
 
     def close(self) -> None:
         """Remove the temporary file now (also done when the spill is garbage-collected)."""
@@ -123,5 +149,6 @@ class Spill:
             self._finalizer()
         self._blocks = []
         self._pending = []
+        self._pickles = []
         self._held = 0
         self._count = 0

@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from seriesgen import report_text, series_values
 
 import auditor.batch
+import auditor.series
 import auditor.spill
 from auditor.batch import BatchRequest, PackedResult, run_batch
 from auditor.engine import FileResult
@@ -139,3 +140,26 @@ def test_compressed_and_plain_summaries_give_the_same_findings(corpus: Path, mon
     compressed = run_batch(BatchRequest((str(corpus),), jobs=1))
     assert any(diagnostic.rule == "GK955" for result in plain.results for diagnostic in result.diagnostics)
     assert _json(compressed.results, compressed) == _json(plain.results, plain)
+
+
+def test_temporary_files_have_no_name_while_a_run_uses_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spill's file is removed from the temporary folder as soon as it is opened: a killed run
+    (SIGKILL) leaves nothing behind. (The on-disk series store is SQLite's private temporary
+    database, which SQLite removes the same way; here it is only checked to work.)"""
+    import tempfile
+
+    from auditor.series import SummaryStore
+    from auditor.spill import Spill
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    spill = Spill(1, chunk=2)
+    for number in range(7):
+        spill.append({"n": number})
+    store = SummaryStore(on_disk=True)
+    store.add_series(auditor.series.SeriesInfo("甲局", ((2021, "a.txt"),), ()))
+    assert list(folder.iterdir()) == []
+    assert [item["n"] for item in spill] == list(range(7)) and store.series_count() == 1
+    spill.close()
+    store.close()
