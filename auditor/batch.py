@@ -580,6 +580,67 @@ def _isolated_round(state: WorkerState, items: list[tuple[str, int]], index: int
     yield None
 
 
+def _run_rulebook(state: WorkerState) -> Rulebook:
+    """The rulebook of the run as a whole (its first settings'): series rules, run-level findings."""
+    return state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
+
+
+# ---------------------------------------------------------------------------- the series pass in a pool
+def _series_jobs(state: WorkerState, jobs: list[Any]) -> list[Any]:
+    """``series.run_group_jobs`` with the run's series rules and each file's selection."""
+    from auditor.series import run_group_jobs, series_rules
+
+    def wants(plan: int, rule: Rule) -> bool:
+        return bool(state.plans[plan].options.selection.wants(rule))
+
+    return run_group_jobs(jobs, series_rules(_run_rulebook(state)), wants)
+
+
+def _series_work(jobs: list[Any]) -> list[Any]:
+    return _series_jobs(_STATE[0], jobs)
+
+
+def _series_pool(state: WorkerState, jobs: int) -> Callable[[Iterator[list[Any]]], Iterator[list[Any]]]:
+    """A runner for ``series.store_pass``: batches of agencies' pairs checked by a pool of ``jobs``
+    workers while the parent pairs the next ones, results in order. If a worker dies, that batch and
+    the rest are checked in this process (same findings, only slower)."""
+    def run(batches: Iterator[list[Any]]) -> Iterator[list[Any]]:
+        from collections import deque
+        from concurrent.futures import Future, ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(state,))
+        sent: deque[tuple[list[Any], Future[list[Any]] | None]] = deque()
+        broken = False
+
+        def result(batch: list[Any], future: Future[list[Any]] | None) -> list[Any]:
+            nonlocal broken
+            if future is not None and not broken:
+                try:
+                    return future.result()
+                except BrokenProcessPool:
+                    broken = True
+            return _series_jobs(state, batch)
+
+        try:
+            for batch in batches:
+                future = None
+                if not broken:
+                    try:
+                        future = pool.submit(_series_work, batch)
+                    except BrokenProcessPool:
+                        broken = True
+                sent.append((batch, future))
+                while len(sent) > jobs * 2:
+                    yield result(*sent.popleft())
+            while sent:
+                yield result(*sent.popleft())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return run
+
+
 def _with_progress(results: Iterator[Any], total: int, show: bool) -> Iterator[Any]:
     if not show or total < PROGRESS_THRESHOLD:
         yield from results
@@ -742,13 +803,15 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
     for index, (item, (_, plan_index)) in enumerate(zip(stream, items, strict=True)):
         collector.take(index, plan_index, item)
     collector.finish()
-    rulebook = state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
+    rulebook = _run_rulebook(state)
     project = resolve_settings(str(Path.cwd() / "-"), request.cli)
     outcome = BatchOutcome((), rulebook, project.fail_on, tally=collector.tally)
     if collector.store is not None:
         from auditor.series import StoredSeries, batch_pass
 
-        collector.tally.raise_to(batch_pass(collector.store, rulebook, state, request))
+        pooled = jobs > 1 and len(items) >= POOL_THRESHOLD and not request.previous
+        collector.tally.raise_to(batch_pass(collector.store, rulebook, state, request,
+                                            _series_pool(state, jobs) if pooled else None))
         outcome.series = StoredSeries(collector.store)
     unused = _unused_results(state, collector.outcomes, rulebook)
     for result in unused:

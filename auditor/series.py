@@ -801,11 +801,81 @@ def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants
             store.add_found(store.target_of(summary), _with_bases(region, found))
 
 
+# ---------------------------------------------------------------------------- the pass in worker processes
+class GroupJob(NamedTuple):
+    """The pairs of one agency's series, for a worker process: the summaries as stored (agency,
+    plan, packed blob) and the pairs as positions in that list (previous None: no predecessor)."""
+
+    summaries: tuple[tuple[str | None, int, bytes], ...]
+    pairs: tuple[tuple[int, int | None, tuple[int, ...]], ...]
+
+
+GroupResult = list[list[tuple[Diagnostic, str]]]  # per pair of a GroupJob: its findings (maybe none)
+Runner = Callable[[Iterator[list[GroupJob]]], Iterator[list[GroupResult]]]  # results in the jobs' order
+
+
+def _group_job(store: SummaryStore, group: list[StoredSummary], pairs: list[Pair]) -> GroupJob:
+    position = {id(summary): number for number, summary in enumerate(group)}
+    return GroupJob(tuple((summary.agency, summary.plan, store.blob(summary.index)) for summary in group),
+                    tuple((position[id(pair.this)], position[id(pair.previous)] if pair.previous is not None else None,
+                           pair.gap) for pair in pairs))
+
+
+def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants) -> list[GroupResult]:
+    """The series rules on the pairs of each job (in a worker process): what ``_run_pairs`` finds,
+    each finding with its fingerprint less the occurrence index."""
+    results = []
+    for job in jobs:
+        summaries = [replace(_unblob(blob), agency=agency) for agency, _, blob in job.summaries]
+        found_by_pair = []
+        for this, previous, gap in job.pairs:
+            plan = job.summaries[this][1]
+            pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap)
+            found = run_pair(rules, pair, lambda _, rule, plan=plan: wants(plan, rule))  # type: ignore[misc]
+            found_by_pair.append(_with_bases(summaries[this], found) if found else [])
+        results.append(found_by_pair)
+    return results
+
+
+def _run_groups_elsewhere(store: SummaryStore, runner: Runner, batch: int = 48) -> None:
+    """``_run_pairs`` on every agency's pairs, by ``runner`` (worker processes), batches of about
+    ``batch`` pairs at a time; the findings are stored in the order the sequential pass stores them."""
+    from collections import deque
+
+    waiting: deque[list[Pair]] = deque()  # the pairs of each job sent, oldest first
+
+    def batches() -> Iterator[list[GroupJob]]:
+        jobs: list[GroupJob] = []
+        pairs_in_batch = 0
+        for group in store.by_agency():
+            pairs, infos = pair_series(group)
+            for info in infos:
+                store.add_series(info)
+            if not pairs:
+                continue
+            jobs.append(_group_job(store, group, pairs))
+            waiting.append(pairs)
+            pairs_in_batch += len(pairs)
+            if pairs_in_batch >= batch:
+                yield jobs
+                jobs, pairs_in_batch = [], 0
+        if jobs:
+            yield jobs
+
+    for results in runner(batches()):
+        for found_by_pair in results:
+            for pair, found in zip(waiting.popleft(), found_by_pair, strict=True):
+                if found:
+                    store.add_found(store.target_of(pair.this), found)
+
+
 def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust: PlanAdjust,
-               previous: Sequence[str] = (), regions_of: Regions | None = None) -> Severity | None:
+               previous: Sequence[str] = (), regions_of: Regions | None = None, runner: Runner | None = None
+               ) -> Severity | None:
     """Pair the stored summaries into series, run the series rules, and keep in the store each
     report's findings (severity overrides applied by ``adjust``, fingerprints made) and the series
-    found. Returns the worst severity of the findings (None: none)."""
+    found. Returns the worst severity of the findings (None: none). ``runner`` (batch runs with
+    ``--jobs`` above 1) runs the pairs of each agency in worker processes (``run_group_jobs``)."""
     from auditor.fingerprint import with_occurrences
 
     store.indexed()
@@ -813,6 +883,8 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
     if previous:
         references = [summarise_path(path, rulebook) for path in previous]
         _run_pairs(store, explicit_pairs(store.all(), references), rules, wants)
+    elif runner is not None:
+        _run_groups_elsewhere(store, runner)
     else:
         for group in store.by_agency():
             pairs, infos = pair_series(group)
@@ -844,10 +916,11 @@ def summary_of_result(result: Any, rulebook: Rulebook, agency: str | None = None
     return pack(summarise(result.report, rulebook, result.path, agency), compress)
 
 
-def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any) -> Severity | None:
+def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any, runner: Runner | None = None
+               ) -> Severity | None:
     """The series pass of a batch run (``auditor/batch.py``): each file's own selection and
     severity overrides apply to its cross-report findings (``series-layout`` agencies were set
-    as the summaries were stored). Returns the worst severity found."""
+    as the summaries were stored). Returns the worst severity found. ``runner``: see store_pass."""
     from auditor.batch import _override_severity
     from auditor.config import series_regions
 
@@ -858,4 +931,4 @@ def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any
         return _override_severity(found, state.plans[plan].severity)
 
     return store_pass(store, rulebook, wants, adjust, request.previous,
-                      lambda path: series_regions(path, request.cli))
+                      lambda path: series_regions(path, request.cli), runner)

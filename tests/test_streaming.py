@@ -163,3 +163,25 @@ def test_temporary_files_have_no_name_while_a_run_uses_them(tmp_path: Path, monk
     assert [item["n"] for item in spill] == list(range(7)) and store.series_count() == 1
     spill.close()
     store.close()
+
+
+def _killed(jobs: list[object]) -> list[object]:
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    return []
+
+
+@pytest.mark.parametrize("kill", [False, True])
+def test_series_pass_in_worker_processes_finds_the_same(corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         kill: bool) -> None:
+    """With --jobs 2 the agencies' pairs are compared by worker processes: the same findings, in the
+    same order; if a worker dies, the parent compares the rest itself."""
+    alone = run_batch(BatchRequest((str(corpus),), jobs=1))
+    monkeypatch.setattr(auditor.batch, "POOL_THRESHOLD", 2)
+    if kill:
+        monkeypatch.setattr(auditor.batch, "_series_work", _killed)
+    pooled = run_batch(BatchRequest((str(corpus),), jobs=2))
+    assert any(diagnostic.rule == "GK955" for result in alone.results for diagnostic in result.diagnostics)
+    assert _json(pooled.results, pooled) == _json(alone.results, alone)
