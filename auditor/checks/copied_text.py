@@ -234,10 +234,25 @@ def _may_match(mine: frozenset[str], by_size: _BySize, threshold: float) -> bool
     for theirs in by_size.sets[low:high]:
         if min(size, len(theirs)) / max(size, len(theirs)) < threshold:  # divisions as the similarity's
             continue
+        if _too_many_missing(mine, theirs, threshold):
+            continue
         shared = len(mine & theirs)
         if shared and shared / (size + len(theirs) - shared) >= threshold:
             return True
     return False
+
+
+def _too_many_missing(mine: frozenset[str], theirs: frozenset[str], threshold: float) -> bool:
+    """Whether so many of our shingles are missing from ``theirs`` that the similarity cannot reach
+    the threshold: with ``m`` missing, similarity <= (|mine| - m) / (|theirs| + m), below the
+    threshold once m > (|mine| - threshold |theirs|) / (1 + threshold) (one more allowed, for
+    rounding). The missing ones are counted in C and the count stops there: most pairs of
+    paragraphs differ within a few dozen shingles, and the full intersection is then not made."""
+    allowed = int((len(mine) - threshold * len(theirs)) / (1 + threshold)) + 1
+    if allowed < 0:
+        return True
+    missing = len(list(itertools.islice(itertools.filterfalse(theirs.__contains__, mine), allowed + 1)))
+    return missing > allowed
 
 
 def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
