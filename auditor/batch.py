@@ -4,8 +4,10 @@ threshold), apply severity overrides, suppressions and the baseline; results in 
 Workers return *packed* results: the diagnostics, their fingerprints, the rules that ran and a slim
 report (path, era, year, detection notes, and the source text only when the output format shows
 code frames), never the heavy Report with its structure, so a 10,000-file run stays small and
-pickling stays cheap. A single file, or ``--jobs 1``, runs in-process through the same pipeline,
-so the output is byte-identical whatever ``--jobs``.
+pickling stays cheap. A worker pickles a chunk's results once (``Shipment``) and the parent stores
+those bytes in its spill as they are. A single file, or ``--jobs 1``, runs in-process through the
+same pipeline, so the output is byte-identical whatever ``--jobs``. With a pool, the series pass
+(``auditor/series.py``) also runs in worker processes, an agency's pairs at a time.
 """
 
 from __future__ import annotations

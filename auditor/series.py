@@ -9,7 +9,8 @@ was checked, ``pair_series`` groups the summaries by agency and sorts each group
 ``copied_text``) on each report and its predecessor, ``run_regions`` the ``region_sum`` rules on a
 region's report and its members' (config ``series-regions``), and the findings go to the later (or
 the region's) report. Summaries travel from the workers and wait for the pass packed (a few KB each),
-and are unpacked a few at a time. Knowledge (agency patterns, identities, thresholds, messages) is
+and are unpacked a few at a time; with ``--jobs`` above 1 the agencies' pairs are compared in worker
+processes too (``run_group_jobs``). Knowledge (agency patterns, identities, thresholds, messages) is
 in rules/cross-report.yaml.
 """
 
@@ -106,8 +107,9 @@ class ReportSummary:
 
 @dataclass(frozen=True)
 class PackedSummary:
-    """A ReportSummary as a run keeps it until the series pass: compressed (a zlib'd pickle of our own
-    data, made in this run), with the few fields that pairing reads left outside."""
+    """A ReportSummary as a run keeps it until the series pass: a pickle of our own data, made in this
+    run (zlib-compressed in runs of more than COMPRESS_ABOVE reports), with the few fields that
+    pairing reads left outside."""
 
     path: str
     agency: str | None
