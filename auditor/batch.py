@@ -604,13 +604,21 @@ def _series_work(jobs: list[Any]) -> list[Any]:
 
 def _series_pool(state: WorkerState, jobs: int) -> Callable[[Iterator[list[Any]]], Iterator[list[Any]]]:
     """A runner for ``series.store_pass``: batches of agencies' pairs checked by a pool of ``jobs``
-    workers while the parent pairs the next ones, results in order. If a worker dies, that batch and
-    the rest are checked in this process (same findings, only slower)."""
+    workers while the parent pairs the next ones, results in order (a single batch is checked here).
+    If a worker dies, that batch and the rest are checked in this process (same findings, only
+    slower)."""
     def run(batches: Iterator[list[Any]]) -> Iterator[list[Any]]:
+        import itertools
         from collections import deque
         from concurrent.futures import Future, ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
+        first, second = next(batches, None), next(batches, None)
+        if second is None:  # one batch (a few dozen pairs at most): not worth starting a pool
+            if first is not None:
+                yield _series_jobs(state, first)
+            return
+        batches = itertools.chain([first, second], batches)
         pool = ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(state,))
         sent: deque[tuple[list[Any], Future[list[Any]] | None]] = deque()
         broken = False

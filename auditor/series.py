@@ -839,9 +839,12 @@ def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants
     return results
 
 
-def _run_groups_elsewhere(store: SummaryStore, runner: Runner, batch: int = 48) -> None:
+PAIRS_PER_BATCH = 48  # pairs sent to a worker at a time (whole agencies: a batch may hold more)
+
+
+def _run_groups_elsewhere(store: SummaryStore, runner: Runner) -> None:
     """``_run_pairs`` on every agency's pairs, by ``runner`` (worker processes), batches of about
-    ``batch`` pairs at a time; the findings are stored in the order the sequential pass stores them."""
+    PAIRS_PER_BATCH pairs at a time; the findings are stored in the order the sequential pass stores them."""
     from collections import deque
 
     waiting: deque[list[Pair]] = deque()  # the pairs of each job sent, oldest first
@@ -858,7 +861,7 @@ def _run_groups_elsewhere(store: SummaryStore, runner: Runner, batch: int = 48) 
             jobs.append(_group_job(store, group, pairs))
             waiting.append(pairs)
             pairs_in_batch += len(pairs)
-            if pairs_in_batch >= batch:
+            if pairs_in_batch >= PAIRS_PER_BATCH:
                 yield jobs
                 jobs, pairs_in_batch = [], 0
         if jobs:

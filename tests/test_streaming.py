@@ -180,6 +180,7 @@ def test_series_pass_in_worker_processes_finds_the_same(corpus: Path, monkeypatc
     same order; if a worker dies, the parent compares the rest itself."""
     alone = run_batch(BatchRequest((str(corpus),), jobs=1))
     monkeypatch.setattr(auditor.batch, "POOL_THRESHOLD", 2)
+    monkeypatch.setattr(auditor.series, "PAIRS_PER_BATCH", 1)  # one agency per batch: several batches
     if kill:
         monkeypatch.setattr(auditor.batch, "_series_work", _killed)
     pooled = run_batch(BatchRequest((str(corpus),), jobs=2))
