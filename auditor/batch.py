@@ -214,7 +214,7 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     started = time.monotonic()
     result = check_path(state.stdin_name if path == STDIN else path, rulebook, plan.options, data=data)
     diagnostics = _override_severity(result.diagnostics, plan.severity)
-    source_lines = result.report.document.source_lines() if result.report is not None else []
+    source_lines = _source_lines(result.report) if result.report is not None else []
     suppressions = state.suppressions.get(plan.suppressions) if plan.suppressions else None
     budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
     try:
@@ -238,6 +238,13 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
         packed.summary = summary_of_result(result, rulebook, series_agency(result.path, state.cli),
                                            state.compress_summaries)
     return packed, outcome
+
+
+def _source_lines(report: Report) -> list[str]:
+    """The lines of the file the user opened (read only): the text's own, split once per document,
+    when the file is the text."""
+    document = report.document
+    return document.text_lines if document.source_text is None else document.source_lines()
 
 
 _STARTED: list[Any] = []  # the queue a worker announces each item on before checking it

@@ -224,6 +224,7 @@ class Needs:
     figures: Mapping[str, Expr]
     sections: tuple[Any, ...]
     min_length: int
+    link: Rule | None = None  # the series_link rule (agency patterns)
 
 
 def _rows_of(cells: CellSet, variable: str | None, needs: dict[str, set[str] | None],
@@ -282,7 +283,7 @@ def _needs_of(rulebook: Rulebook) -> Needs:
     sections = tuple(pattern for rule in copied for pattern in rule.compiled.sections)
     min_length = min((rule.compiled.min_length for rule in copied), default=0)
     frozen = {table: (frozenset(keys) if keys is not None else None) for table, keys in rows.items()}
-    return Needs(frozen, figures, sections, min_length)
+    return Needs(frozen, figures, sections, min_length, link)
 
 
 # ---------------------------------------------------------------------------- summarising a report
@@ -346,18 +347,20 @@ def _paragraphs(report: Report, needs: Needs, lines: Sequence[str]) -> tuple[Par
     # the text's lines are the file's (txt, md): a line's position needs no lookup
     same_lines = isinstance(source_map, LineMap) and source_map.line_starts == document.line_starts
     headings = {other.line_index for other in report.outline}
+    skipped = headings | report.table_lines
+    all_lines = document.all_lines
     found: list[Paragraph] = []
     for heading in report.outline:
         if heading.parent is not None or not any(pattern.search(heading.title) for pattern in needs.sections):
             continue
         start, end = report.section_range(heading)
         first, last = document.line_index_of(start) + 1, document.line_index_of(max(end - 1, start))
-        for index in range(first, last + 1):
-            line = document.line(index)
-            stripped = line.text.strip()
-            if index in headings or report.line_in_table(index) or len(stripped) < needs.min_length:
+        for line in all_lines[first:last + 1]:
+            if line.number - 1 in skipped:  # a heading's or a table's line
                 continue
-            found.append(_paragraph(document, line, len(stripped), heading.title, lines, same_lines))
+            length = len(line.text.strip())
+            if length >= needs.min_length:
+                found.append(_paragraph(document, line, length, heading.title, lines, same_lines))
     return tuple(found)
 
 
@@ -387,8 +390,10 @@ def _agency_above(report: Report, title_line: int, compiled: Any) -> str | None:
 def summarise(report: Report, rulebook: Rulebook, path: str, agency: str | None = None) -> ReportSummary:
     """The summary of a checked report; ``agency`` (from the repository layout) overrides the title."""
     needs = needs_of(rulebook)
-    lines = report.document.source_lines()
-    link = link_rule(rulebook)
+    document = report.document
+    # the file's lines (the text's own, split once per document, when the file is the text)
+    lines = document.text_lines if document.source_text is None else document.source_lines()
+    link = needs.link
     title = report.title
     if agency is None and title is not None and link is not None:
         agency = link.compiled.agency_of(title.text) or _agency_above(report, title.line_index, link.compiled)
