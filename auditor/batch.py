@@ -4,14 +4,17 @@ threshold), apply severity overrides, suppressions and the baseline; results in 
 Workers return *packed* results: the diagnostics, their fingerprints, the rules that ran and a slim
 report (path, era, year, detection notes, and the source text only when the output format shows
 code frames), never the heavy Report with its structure, so a 10,000-file run stays small and
-pickling stays cheap. A single file, or ``--jobs 1``, runs in-process through the same pipeline,
-so the output is byte-identical whatever ``--jobs``.
+pickling stays cheap. A worker pickles a chunk's results once (``Shipment``) and the parent stores
+those bytes in its spill as they are. A single file, or ``--jobs 1``, runs in-process through the
+same pipeline, so the output is byte-identical whatever ``--jobs``. With a pool, the series pass
+(``auditor/series.py``) also runs in worker processes, an agency's pairs at a time.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import sys
 import time
 from collections import Counter
@@ -135,6 +138,7 @@ class WorkerState:
     stdin_name: str = "<stdin>.txt"
     series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
     cli: CliOverrides = field(default_factory=CliOverrides)  # for the series-layout agency of a path
+    compress_summaries: bool = True  # a large run's series summaries are kept compressed (series.COMPRESS_ABOVE)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -210,7 +214,7 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     started = time.monotonic()
     result = check_path(state.stdin_name if path == STDIN else path, rulebook, plan.options, data=data)
     diagnostics = _override_severity(result.diagnostics, plan.severity)
-    source_lines = result.report.document.source_lines() if result.report is not None else []
+    source_lines = _source_lines(result.report) if result.report is not None else []
     suppressions = state.suppressions.get(plan.suppressions) if plan.suppressions else None
     budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
     try:
@@ -231,8 +235,16 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
         from auditor.config import series_agency
         from auditor.series import summary_of_result
 
-        packed.summary = summary_of_result(result, rulebook, series_agency(result.path, state.cli))
+        packed.summary = summary_of_result(result, rulebook, series_agency(result.path, state.cli),
+                                           state.compress_summaries)
     return packed, outcome
+
+
+def _source_lines(report: Report) -> list[str]:
+    """The lines of the file the user opened (read only): the text's own, split once per document,
+    when the file is the text."""
+    document = report.document
+    return document.text_lines if document.source_text is None else document.source_lines()
 
 
 _STARTED: list[Any] = []  # the queue a worker announces each item on before checking it
@@ -247,13 +259,60 @@ def _work(item: tuple[str, int]) -> tuple[PackedResult, FileOutcome]:
     return process_file(_STATE[0], *item)
 
 
-def _work_chunk(chunk: list[tuple[int, tuple[str, int]]]) -> list[tuple[PackedResult, FileOutcome]]:
-    """Check a chunk of numbered items, announcing each on the ``started`` queue first."""
+def _work_chunk(chunk: list[tuple[int, tuple[str, int]]]) -> Shipment:
+    """Check a chunk of numbered items, announcing each on the ``started`` queue first; the results
+    come back pickled in one piece (``Shipment``)."""
     results = []
     for index, item in chunk:
         _STARTED[0].put(index)
         results.append(process_file(_STATE[0], *item))
-    return results
+    return ship(results)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One file of a worker's shipment, as the parent takes it: what it reads at once (the series
+    summary, the counts of the tally, what suppressions did), and where its result is."""
+
+    shipment: Shipment
+    position: int
+    summary: Any
+    unreadable: bool
+    internal_error: bool
+    worst: Severity | None
+    outcome: FileOutcome
+
+    def unpacked(self) -> PackedResult:
+        """The result itself (only when it cannot go to the spill still pickled)."""
+        result: PackedResult = pickle.loads(self.shipment.blob)[self.position]
+        return result
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A worker's results for a chunk of files: the results pickled once, in one piece (the parent
+    writes the bytes to its spill as they are, instead of unpickling and pickling each result
+    again), and per file what the parent reads at once."""
+
+    blob: bytes
+    count: int
+    received: tuple[tuple[Any, bool, bool, Severity | None, FileOutcome], ...]
+
+    def items(self) -> list[Received]:
+        return [Received(self, position, *entry) for position, entry in enumerate(self.received)]
+
+
+Taken = tuple[PackedResult, FileOutcome] | Received  # a file's result, checked in-process or by a worker
+
+
+def ship(results: list[tuple[PackedResult, FileOutcome]]) -> Shipment:
+    received = []
+    for packed, outcome in results:
+        received.append((packed.summary, packed.read_error is not None, bool(packed.internal_error),
+                         max((diagnostic.severity for diagnostic in packed.diagnostics), default=None), outcome))
+        packed.summary = None
+    blob = pickle.dumps([packed for packed, _ in results], protocol=pickle.HIGHEST_PROTOCOL)
+    return Shipment(blob, len(results), tuple(received))
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -343,10 +402,14 @@ class Tally:
     worst: Severity | None = None
 
     def add(self, result: FileResult) -> None:
+        self.add_counts(result.read_error is not None, bool(getattr(result, "internal_error", None)),
+                        max((diagnostic.severity for diagnostic in result.diagnostics), default=None))
+
+    def add_counts(self, unreadable: bool, internal_error: bool, worst: Severity | None) -> None:
         self.files += 1
-        self.unreadable += result.read_error is not None
-        self.internal_error = self.internal_error or bool(getattr(result, "internal_error", None))
-        self.raise_to(max((diagnostic.severity for diagnostic in result.diagnostics), default=None))
+        self.unreadable += unreadable
+        self.internal_error = self.internal_error or internal_error
+        self.raise_to(worst)
 
     def raise_to(self, level: Severity | None) -> None:
         if level is not None and (self.worst is None or level > self.worst):
@@ -407,13 +470,15 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
     _check_rule_keys(inputs, plan_of_input, list(plans), rulebooks, request.cli)
-    series = False
+    series = compress = False
     if len(inputs) > 1 or request.previous:  # one report has nothing to pair: no need to import the series pass
-        from auditor.series import wants_series
+        from auditor.series import COMPRESS_ABOVE, wants_series
 
         series = wants_series(rulebooks.values(), len(inputs), request.previous)
+        compress = len(inputs) > COMPRESS_ABOVE
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
-                       request.stdin_name or "<stdin>.txt", series=series, cli=request.cli), plan_of_input
+                       request.stdin_name or "<stdin>.txt", series=series, cli=request.cli,
+                       compress_summaries=compress), plan_of_input
 
 
 def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],
@@ -428,7 +493,7 @@ def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans:
 
 
 def _run_items(state: WorkerState, items: list[tuple[str, int]], jobs: int, stdin: bytes | None
-               ) -> Iterator[tuple[PackedResult, FileOutcome]]:
+               ) -> Iterator[Taken]:
     pooled = [item for item in items if item[0] != STDIN]
     if jobs <= 1 or len(pooled) < POOL_THRESHOLD or len(pooled) != len(items):
         for path, plan_index in items:
@@ -446,12 +511,12 @@ def _pool_context() -> Any:
 
 
 def _pooled(state: WorkerState, items: list[tuple[str, int]], jobs: int
-            ) -> Iterator[tuple[PackedResult, FileOutcome]]:
+            ) -> Iterator[Taken]:
     """Results in input order from a pool of ``jobs`` workers. A worker that dies (killed, out of
     memory) breaks the pool: a new pool takes the files not yet checked, and each file that was
     being checked when it died is retried once on its own; if its worker dies again it is reported
     as an internal error (GK004) and the batch goes on."""
-    done: dict[int, tuple[PackedResult, FileOutcome]] = {}
+    done: dict[int, Taken] = {}
     waiting = list(range(len(items)))
     suspects: list[int] = []
     emitted = 0
@@ -477,7 +542,7 @@ _Broken = tuple[set[int], list[int]] | None
 
 
 def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[int], jobs: int,
-                done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
+                done: dict[int, Taken]) -> Iterator[_Broken]:
     """Check ``indexes`` in a pool; yields None after each chunk's results, and (started,
     unfinished) once, last, if a worker died."""
     from concurrent.futures import ProcessPoolExecutor
@@ -492,11 +557,11 @@ def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[
         futures = [pool.submit(_work_chunk, chunk) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
             try:
-                done.update(zip((index for index, _ in chunk), future.result(), strict=True))
+                done.update(zip((index for index, _ in chunk), future.result().items(), strict=True))
             except BrokenProcessPool:
                 for other_chunk, other in zip(chunks, futures, strict=True):  # finished before the death
                     if other.done() and not other.cancelled() and other.exception() is None:
-                        done.update(zip((index for index, _ in other_chunk), other.result(), strict=True))
+                        done.update(zip((index for index, _ in other_chunk), other.result().items(), strict=True))
                 seen: set[int] = set()
                 while not started.empty():
                     seen.add(started.get())
@@ -509,7 +574,7 @@ def _pool_round(state: WorkerState, items: list[tuple[str, int]], indexes: list[
 
 
 def _isolated_round(state: WorkerState, items: list[tuple[str, int]], index: int,
-                    done: dict[int, tuple[PackedResult, FileOutcome]]) -> Iterator[_Broken]:
+                    done: dict[int, Taken]) -> Iterator[_Broken]:
     """Retry one file whose worker died, alone in a fresh worker; a second death is reported."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -522,6 +587,75 @@ def _isolated_round(state: WorkerState, items: list[tuple[str, int]], index: int
             rulebook = state.rulebooks[state.plans[plan_index].rulebooks]
             done[index] = failed_file(path, rulebook, "检查本文件的工作进程两次意外退出（可能被终止或内存耗尽）")
     yield None
+
+
+def _run_rulebook(state: WorkerState) -> Rulebook:
+    """The rulebook of the run as a whole (its first settings'): series rules, run-level findings."""
+    return state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
+
+
+# ---------------------------------------------------------------------------- the series pass in a pool
+def _series_jobs(state: WorkerState, jobs: list[Any]) -> list[Any]:
+    """``series.run_group_jobs`` with the run's series rules and each file's selection."""
+    from auditor.series import run_group_jobs, series_rules
+
+    def wants(plan: int, rule: Rule) -> bool:
+        return bool(state.plans[plan].options.selection.wants(rule))
+
+    return run_group_jobs(jobs, series_rules(_run_rulebook(state)), wants)
+
+
+def _series_work(jobs: list[Any]) -> list[Any]:
+    return _series_jobs(_STATE[0], jobs)
+
+
+def _series_pool(state: WorkerState, jobs: int) -> Callable[[Iterator[list[Any]]], Iterator[list[Any]]]:
+    """A runner for ``series.store_pass``: batches of agencies' pairs checked by a pool of ``jobs``
+    workers while the parent pairs the next ones, results in order (a single batch is checked here).
+    If a worker dies, that batch and the rest are checked in this process (same findings, only
+    slower)."""
+    def run(batches: Iterator[list[Any]]) -> Iterator[list[Any]]:
+        import itertools
+        from collections import deque
+        from concurrent.futures import Future, ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        first, second = next(batches, None), next(batches, None)
+        if second is None:  # one batch (a few dozen pairs at most): not worth starting a pool
+            if first is not None:
+                yield _series_jobs(state, first)
+            return
+        batches = itertools.chain([first, second], batches)
+        pool = ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(state,))
+        sent: deque[tuple[list[Any], Future[list[Any]] | None]] = deque()
+        broken = False
+
+        def result(batch: list[Any], future: Future[list[Any]] | None) -> list[Any]:
+            nonlocal broken
+            if future is not None and not broken:
+                try:
+                    return future.result()
+                except BrokenProcessPool:
+                    broken = True
+            return _series_jobs(state, batch)
+
+        try:
+            for batch in batches:
+                future = None
+                if not broken:
+                    try:
+                        future = pool.submit(_series_work, batch)
+                    except BrokenProcessPool:
+                        broken = True
+                sent.append((batch, future))
+                while len(sent) > jobs * 2:
+                    yield result(*sent.popleft())
+            while sent:
+                yield result(*sent.popleft())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return run
 
 
 def _with_progress(results: Iterator[Any], total: int, show: bool) -> Iterator[Any]:
@@ -584,6 +718,7 @@ def _apply_baseline(results: Sequence[FileResult], request: BatchRequest, outcom
                                       if isinstance(result, PackedResult) else {}))
         outcome.tally.add(kept)
         filtered.append(kept)
+    filtered.flush()
     outcome.stale = keeper.stale()
     if request.prune_baseline and request.baseline:
         from auditor.paths import write_atomic
@@ -607,18 +742,55 @@ class _Collector:
         self.on_disk = total > IN_MEMORY
         self.outcomes: dict[str, FileOutcome] = {}
         self.tally = Tally()
+        self.partial: list[Received] = []  # the files of a worker's chunk taken so far
 
-    def take(self, index: int, plan_index: int, packed: PackedResult, file_outcome: FileOutcome) -> None:
-        if packed.summary is not None:
-            self._store_summary(index, plan_index, packed.summary)
-            packed.summary = None
+    def take(self, index: int, plan_index: int, item: Taken) -> None:
+        if isinstance(item, Received):
+            summary, file_outcome = item.summary, item.outcome
+            self.tally.add_counts(item.unreadable, item.internal_error, item.worst)
+            self._spill_received(item)
+        else:
+            packed, file_outcome = item
+            summary, packed.summary = packed.summary, None
+            self.tally.add(packed)
+            self._spill_partial()
+            self.spill.append(packed)
+        if summary is not None:
+            self._store_summary(index, plan_index, summary)
         suppressions = self.state.plans[plan_index].suppressions
         if suppressions:
             known = self.outcomes.get(suppressions)
             self.outcomes[suppressions] = file_outcome if known is None else FileOutcome(
                 known.applicable | file_outcome.applicable, known.used | file_outcome.used)
-        self.tally.add(packed)
-        self.spill.append(packed)
+
+    def _spill_received(self, item: Received) -> None:
+        """A worker's chunk goes to the spill still pickled once all its files came in order (they
+        do, unless a worker died and files were checked again); otherwise file by file."""
+        partial = self.partial
+        if partial and partial[-1].shipment is item.shipment and item.position == partial[-1].position + 1:
+            partial.append(item)
+        else:
+            self._spill_partial()
+            if item.position != 0:
+                self.spill.append(item.unpacked())
+                return
+            self.partial = partial = [item]
+        if len(partial) == item.shipment.count:
+            self.spill.extend_pickled(item.shipment.blob, item.shipment.count)
+            self.partial = []
+
+    def _spill_partial(self) -> None:
+        """The files of a chunk taken so far, unpickled, to the spill (the rest of it is not coming next)."""
+        if self.partial:
+            results = pickle.loads(self.partial[0].shipment.blob)
+            for item in self.partial:
+                self.spill.append(results[item.position])
+            self.partial = []
+
+    def finish(self) -> None:
+        """Every file was taken: nothing waits in memory any more."""
+        self._spill_partial()
+        self.spill.flush()
 
     def _store_summary(self, index: int, plan_index: int, summary: Any) -> None:
         from auditor.series import SummaryStore
@@ -645,15 +817,18 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
     collector = _Collector(state, request, len(items))
     stream = _with_progress(_run_items(state, items, jobs, stdin_data), len(items),
                             request.progress and sys.stderr.isatty())
-    for index, ((packed, file_outcome), (_, plan_index)) in enumerate(zip(stream, items, strict=True)):
-        collector.take(index, plan_index, packed, file_outcome)
-    rulebook = state.rulebooks[state.plans[0].rulebooks] if state.plans else next(iter(state.rulebooks.values()))
+    for index, (item, (_, plan_index)) in enumerate(zip(stream, items, strict=True)):
+        collector.take(index, plan_index, item)
+    collector.finish()
+    rulebook = _run_rulebook(state)
     project = resolve_settings(str(Path.cwd() / "-"), request.cli)
     outcome = BatchOutcome((), rulebook, project.fail_on, tally=collector.tally)
     if collector.store is not None:
         from auditor.series import StoredSeries, batch_pass
 
-        collector.tally.raise_to(batch_pass(collector.store, rulebook, state, request))
+        pooled = jobs > 1 and len(items) >= POOL_THRESHOLD and not request.previous
+        collector.tally.raise_to(batch_pass(collector.store, rulebook, state, request,
+                                            _series_pool(state, jobs) if pooled else None))
         outcome.series = StoredSeries(collector.store)
     unused = _unused_results(state, collector.outcomes, rulebook)
     for result in unused:

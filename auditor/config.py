@@ -25,7 +25,9 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +151,7 @@ def glob_matches(pattern: str, path: str | Path, base: Path) -> bool:
     """Whether ``path`` matches ``pattern`` taken relative to ``base`` (``**`` spans folders;
     a pattern without ``/`` matches a file or folder name anywhere below ``base``)."""
     try:
-        relative = Path(path).resolve().relative_to(base.resolve()).as_posix()
+        relative = resolved(path).relative_to(resolved(base)).as_posix()
     except ValueError:
         return False
     return _glob_regex(pattern).match(relative) is not None
@@ -278,8 +280,55 @@ def find_config(folder: Path) -> ProjectConfig:
 
 def clear_caches() -> None:
     """Forget files read so far (a long-lived process re-reads edited configs)."""
-    for cached in (load_config_file, _config_in, find_config, _nearest_suppressions):
+    for cached in (load_config_file, _config_in, find_config, _nearest_suppressions, _real_folder):
         cached.cache_clear()
+
+
+# ---------------------------------------------------------------------------- paths
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str, cwd: str) -> Path:
+    """``folder`` (relative to ``cwd`` when relative) with its symlinks resolved."""
+    return Path(cwd, folder).resolve()
+
+
+_PLAIN_SEPARATORS = os.sep == "/" and os.altsep is None
+
+
+def _plain_split(path: str | Path) -> tuple[Path, str, int] | None:
+    """(resolved folder, name, ``lstat`` mode) of ``path`` when it is plain (no ``.``/``..`` part,
+    no doubled or trailing slash) and not a link: then ``Path(path).resolve()`` is that folder /
+    name. A run asks this of every file, several times; ``resolve`` looks at every folder of the
+    path (some 20 µs), here the folder is resolved once per run (cached) and only the file itself is
+    looked at. None: ``resolve`` must decide."""
+    text = os.fspath(path)
+    if (not _PLAIN_SEPARATORS or not text or text.startswith(".") or text.endswith("/") or "//" in text
+            or "/." in text):
+        return None
+    try:
+        mode = os.lstat(text).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISLNK(mode):
+        return None
+    folder, _, name = text.rpartition("/")
+    absolute = text.startswith("/")
+    return _real_folder(folder or ("/" if absolute else "."), "" if absolute else os.getcwd()), name, mode
+
+
+def resolved(path: str | Path) -> Path:
+    """``Path(path).resolve()``, its folder cached for the run (see ``_plain_split``)."""
+    plain = _plain_split(path)
+    return plain[0] / plain[1] if plain is not None else Path(path).resolve()
+
+
+def _governing_folder(path: str) -> Path:
+    """The folder whose configuration governs ``path``: the path itself if a folder, else its folder."""
+    plain = _plain_split(path) if path != "-" else None
+    if plain is not None:
+        folder, name, mode = plain
+        return folder / name if stat.S_ISDIR(mode) else folder
+    target = Path(path).resolve() if path != "-" else Path.cwd() / "-"
+    return target if target.is_dir() else target.parent
 
 
 @functools.lru_cache(maxsize=4096)
@@ -300,8 +349,7 @@ def suppressions_for(path: str, cli: CliOverrides) -> Path | None:
     config = config_for(path, cli)
     if config.path is not None:
         return config.suppressions_file()
-    target = Path(path).resolve() if path != "-" else Path.cwd() / "-"
-    return _nearest_suppressions(target if target.is_dir() else target.parent)
+    return _nearest_suppressions(_governing_folder(path))
 
 
 def config_for(path: str, cli: CliOverrides) -> ProjectConfig:
@@ -311,8 +359,7 @@ def config_for(path: str, cli: CliOverrides) -> ProjectConfig:
         if config is None:
             raise ConfigError(cli.config, "tool.gk-audit", "文件中没有 [tool.gk-audit] 表")
         return config
-    target = Path(path).resolve() if path != "-" else Path.cwd() / "-"
-    return find_config(target if target.is_dir() else target.parent)
+    return find_config(_governing_folder(path))
 
 
 # ---------------------------------------------------------------------------- rule keys
@@ -431,7 +478,7 @@ def series_agency(path: str, cli: CliOverrides = CliOverrides()) -> str | None:
     if not layout or path == "-":
         return None
     try:
-        parts = Path(path).resolve().relative_to(config.folder.resolve()).parts
+        parts = resolved(path).relative_to(resolved(config.folder)).parts
     except ValueError:
         return None
     pattern = str(layout).strip("/").split("/")

@@ -57,11 +57,21 @@ def fingerprint_of(rule: str, text: str, neighbourhood: str) -> str:
 
 def fingerprints(source_lines: Sequence[str], diagnostics: Sequence[Diagnostic]) -> list[str]:
     """One fingerprint per diagnostic, in order, with an occurrence index for duplicates."""
+    return with_occurrences(base_fingerprints(source_lines, diagnostics))
+
+
+def base_fingerprints(source_lines: Sequence[str], diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """The fingerprints of ``diagnostics`` without their occurrence index (each on its own)."""
+    neighbourhoods: dict[tuple[int, int], str] = {}
+    return [fingerprint_of(diagnostic.rule, *span_texts(source_lines, diagnostic, neighbourhoods))
+            for diagnostic in diagnostics]
+
+
+def with_occurrences(bases: Sequence[str]) -> list[str]:
+    """``base:N``: the Nth (from 0) of the identical findings in a file's list, in order."""
     seen: Counter[str] = Counter()
     found: list[str] = []
-    neighbourhoods: dict[tuple[int, int], str] = {}
-    for diagnostic in diagnostics:
-        base = fingerprint_of(diagnostic.rule, *span_texts(source_lines, diagnostic, neighbourhoods))
+    for base in bases:
         found.append(f"{base}:{seen[base]}")
         seen[base] += 1
     return found

@@ -9,7 +9,8 @@ was checked, ``pair_series`` groups the summaries by agency and sorts each group
 ``copied_text``) on each report and its predecessor, ``run_regions`` the ``region_sum`` rules on a
 region's report and its members' (config ``series-regions``), and the findings go to the later (or
 the region's) report. Summaries travel from the workers and wait for the pass packed (a few KB each),
-and are unpacked a few at a time. Knowledge (agency patterns, identities, thresholds, messages) is
+and are unpacked a few at a time; with ``--jobs`` above 1 the agencies' pairs are compared in worker
+processes too (``run_group_jobs``). Knowledge (agency patterns, identities, thresholds, messages) is
 in rules/cross-report.yaml.
 """
 
@@ -23,7 +24,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from auditor.diagnostics import Diagnostic, Label, Severity
-from auditor.document import Position, Span
+from auditor.document import Document, Line, LineMap, Position, Span
 from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_sum
 from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report
@@ -71,13 +72,20 @@ class SummaryTable:
         return self.cells.get((row, column))
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A narrative paragraph: its text as written and its span."""
+class Paragraph(NamedTuple):
+    """A narrative paragraph: its text as written (its source lines), the section it is in, and its
+    span as numbers (a named tuple, like SummaryCell: made for every narrative line, and pickled)."""
 
     text: str
-    span: Span
     section: str
+    start: int
+    end: int
+    position: tuple[int, int, int, int]  # start line, start column, end line, end column
+
+    @property
+    def span(self) -> Span:
+        line, column, end_line, end_column = self.position
+        return Span(Position(line, column), Position(end_line, end_column), self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,9 @@ class ReportSummary:
 
 @dataclass(frozen=True)
 class PackedSummary:
-    """A ReportSummary as a run keeps it until the series pass: compressed (a zlib'd pickle of our own
-    data, made in this run), with the few fields that pairing reads left outside."""
+    """A ReportSummary as a run keeps it until the series pass: a pickle of our own data, made in this
+    run (zlib-compressed in runs of more than COMPRESS_ABOVE reports), with the few fields that
+    pairing reads left outside."""
 
     path: str
     agency: str | None
@@ -112,16 +121,31 @@ class PackedSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(pickle.loads(zlib.decompress(self.blob)), agency=self.agency)
+        return replace(_unblob(self.blob), agency=self.agency)
 
 
-def pack(summary: ReportSummary) -> PackedSummary:
-    blob = zlib.compress(pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), 1)
+# Summaries are compressed only in runs of more reports than this: compressing costs about as much
+# as making the summary, and a small run's store is small anyway (a summary is some 9 KB, 3 KB
+# compressed; 100,000 reports: 300 MB of temporary file instead of 900).
+COMPRESS_ABOVE = 2000
+
+
+def pack(summary: ReportSummary, compress: bool = True) -> PackedSummary:
+    blob = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+    if compress:
+        blob = zlib.compress(blob, 1)
     return PackedSummary(summary.path, summary.agency, summary.year, summary.era, summary.figures, blob,
                          summary.read_error, summary.reference_only)
 
 
 AnySummary = ReportSummary | PackedSummary
+
+
+def _unblob(blob: bytes) -> ReportSummary:
+    """The summary of a blob made by ``pack``, compressed or not (a pickle starts with its PROTO
+    opcode, 0x80; a zlib stream never does)."""
+    summary: ReportSummary = pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob))
+    return summary
 
 
 def _load(summary: AnySummary, cache: dict[str, ReportSummary]) -> ReportSummary:
@@ -200,6 +224,7 @@ class Needs:
     figures: Mapping[str, Expr]
     sections: tuple[Any, ...]
     min_length: int
+    link: Rule | None = None  # the series_link rule (agency patterns)
 
 
 def _rows_of(cells: CellSet, variable: str | None, needs: dict[str, set[str] | None],
@@ -258,12 +283,17 @@ def _needs_of(rulebook: Rulebook) -> Needs:
     sections = tuple(pattern for rule in copied for pattern in rule.compiled.sections)
     min_length = min((rule.compiled.min_length for rule in copied), default=0)
     frozen = {table: (frozenset(keys) if keys is not None else None) for table, keys in rows.items()}
-    return Needs(frozen, figures, sections, min_length)
+    return Needs(frozen, figures, sections, min_length, link)
 
 
 # ---------------------------------------------------------------------------- summarising a report
 def _line_text(report: Report, span: Span, lines: Sequence[str]) -> str:
-    first, last = span.start.line, max(span.end.line, span.start.line)
+    return _source_text(lines, span.start.line, span.end.line)
+
+
+def _source_text(lines: Sequence[str], first: int, last: int) -> str:
+    """Source lines ``first`` to ``last`` (1-based), joined; empty when ``first`` is out of range."""
+    last = max(last, first)
     if not 1 <= first <= len(lines):
         return ""
     return lines[first - 1] if first == last else "\n".join(lines[first - 1:last])  # one line: shared, not copied
@@ -313,20 +343,39 @@ def _paragraphs(report: Report, needs: Needs, lines: Sequence[str]) -> tuple[Par
     if not needs.sections:
         return ()
     document = report.document
+    source_map = document.source_map
+    # the text's lines are the file's (txt, md): a line's position needs no lookup
+    same_lines = isinstance(source_map, LineMap) and source_map.line_starts == document.line_starts
+    headings = {other.line_index for other in report.outline}
+    skipped = headings | report.table_lines
+    all_lines = document.all_lines
     found: list[Paragraph] = []
     for heading in report.outline:
         if heading.parent is not None or not any(pattern.search(heading.title) for pattern in needs.sections):
             continue
         start, end = report.section_range(heading)
         first, last = document.line_index_of(start) + 1, document.line_index_of(max(end - 1, start))
-        headings = {other.line_index for other in report.outline}
-        for index in range(first, last + 1):
-            line = document.line(index)
-            if index in headings or report.line_in_table(index) or len(line.text.strip()) < needs.min_length:
+        for line in all_lines[first:last + 1]:
+            if line.number - 1 in skipped:  # a heading's or a table's line
                 continue
-            span = document.line_span(line)
-            found.append(Paragraph(_line_text(report, span, lines), span, heading.title))
+            length = len(line.text.strip())
+            if length >= needs.min_length:
+                found.append(_paragraph(document, line, length, heading.title, lines, same_lines))
     return tuple(found)
+
+
+def _paragraph(document: Document, line: Line, length: int, section: str, lines: Sequence[str],
+               same_lines: bool) -> Paragraph:
+    """The paragraph of a line (its ``length`` characters without leading and trailing blanks), as
+    ``Document.line_span`` spans it."""
+    lead = len(line.text) - len(line.text.lstrip())
+    start = line.start + lead
+    if same_lines:
+        position = (line.number, lead + 1, line.number, lead + length + 1)
+    else:
+        span = document.span(start, start + length)
+        position = (span.start.line, span.start.column, span.end.line, span.end.column)
+    return Paragraph(_source_text(lines, position[0], position[2]), section, start, start + length, position)
 
 
 def _agency_above(report: Report, title_line: int, compiled: Any) -> str | None:
@@ -341,8 +390,10 @@ def _agency_above(report: Report, title_line: int, compiled: Any) -> str | None:
 def summarise(report: Report, rulebook: Rulebook, path: str, agency: str | None = None) -> ReportSummary:
     """The summary of a checked report; ``agency`` (from the repository layout) overrides the title."""
     needs = needs_of(rulebook)
-    lines = report.document.source_lines()
-    link = link_rule(rulebook)
+    document = report.document
+    # the file's lines (the text's own, split once per document, when the file is the text)
+    lines = document.text_lines if document.source_text is None else document.source_lines()
+    link = needs.link
     title = report.title
     if agency is None and title is not None and link is not None:
         agency = link.compiled.agency_of(title.text) or _agency_above(report, title.line_index, link.compiled)
@@ -545,7 +596,7 @@ class StoredSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(pickle.loads(zlib.decompress(self.store.blob(self.index))), agency=self.agency)
+        return replace(_unblob(self.store.blob(self.index)), agency=self.agency)
 
 
 class SummaryStore:
@@ -555,50 +606,50 @@ class SummaryStore:
 
     def __init__(self, on_disk: bool) -> None:
         import sqlite3
-        import tempfile
         import weakref
 
-        self._folder = tempfile.TemporaryDirectory(prefix="gk-audit-series-") if on_disk else None
-        where = f"{self._folder.name}/series.sqlite3" if self._folder is not None else ":memory:"
-        self._db = sqlite3.connect(where, isolation_level=None)
+        # "": SQLite's private temporary database on disk, removed from its folder as soon as it is
+        # opened, so nothing is left behind however the process ends (even killed)
+        self._db = sqlite3.connect("" if on_disk else ":memory:", isolation_level=None)
         self._db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
             "CREATE TABLE summary (idx INTEGER PRIMARY KEY, plan INTEGER, agency BLOB, year INTEGER,"
             " path BLOB, meta BLOB, blob BLOB);"
-            "CREATE TABLE found (idx INTEGER, blob BLOB);"
+            "CREATE TABLE found (idx INTEGER, plan INTEGER, blob BLOB);"
             "CREATE TABLE merged (idx INTEGER PRIMARY KEY, blob BLOB);"
             "CREATE TABLE series (seq INTEGER PRIMARY KEY, blob BLOB);"
             "BEGIN;")
-        self._finalizer = weakref.finalize(self, SummaryStore._close, self._db, self._folder)
-
-    @staticmethod
-    def _close(db: Any, folder: Any) -> None:
-        db.close()
-        if folder is not None:
-            folder.cleanup()
+        self._finalizer = weakref.finalize(self, self._db.close)
+        self._waiting: list[tuple[Any, ...]] = []  # rows not inserted yet (inserted many at a time)
+        self._repeated: set[str] = set()  # paths given more than once (known once every summary is in)
 
     def close(self) -> None:
         self._finalizer()
 
     def add(self, index: int, plan: int, summary: PackedSummary) -> None:
         meta = (summary.path, summary.agency, summary.year, summary.era, summary.figures, summary.read_error)
-        self._db.execute("INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?)", (
-            index, plan, _surrogate_safe(summary.agency) if summary.agency else None, summary.year,
-            _surrogate_safe(summary.path), _dumps(meta), summary.blob))
+        self._waiting.append((index, plan, _surrogate_safe(summary.agency) if summary.agency else None,
+                              summary.year, _surrogate_safe(summary.path), _dumps(meta), summary.blob))
+        if len(self._waiting) >= 64:
+            self._insert_waiting()
+
+    def _insert_waiting(self) -> None:
+        self._db.executemany("INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?)", self._waiting)
+        self._waiting = []
 
     def indexed(self) -> None:
         """Every summary is in: index the columns the pass looks up."""
+        self._insert_waiting()
         self._db.execute("COMMIT")
         self._db.executescript("CREATE INDEX summary_agency ON summary (agency, year, idx);"
                                "CREATE INDEX summary_path ON summary (path, idx); BEGIN;")
+        self._repeated = {path.decode("utf-8", "surrogatepass") for (path,) in self._db.execute(
+            "SELECT path FROM summary GROUP BY path HAVING count(*) > 1")}
 
     def _row(self, row: tuple[Any, ...]) -> StoredSummary:
         index, plan, meta = row
         path, agency, year, era, figures, read_error = pickle.loads(meta)
         return StoredSummary(path, agency, year, era, figures, read_error, index, plan, self)
-
-    def get(self, index: int) -> StoredSummary:
-        return self._row(self._db.execute("SELECT idx, plan, meta FROM summary WHERE idx = ?", (index,)).fetchone())
 
     def blob(self, index: int) -> bytes:
         found: bytes = self._db.execute("SELECT blob FROM summary WHERE idx = ?", (index,)).fetchone()[0]
@@ -630,26 +681,34 @@ class SummaryStore:
                                " ORDER BY idx DESC LIMIT 1", (_surrogate_safe(agency), year)).fetchone()
         return self._row(row) if row is not None else None
 
-    def index_of(self, path: str) -> int:
-        """The input position of ``path`` (its last, if given twice): where its series findings go."""
-        row = self._db.execute("SELECT max(idx) FROM summary WHERE path = ?", (_surrogate_safe(path),)).fetchone()
-        return int(row[0])
+    def target_of(self, summary: StoredSummary) -> tuple[int, int]:
+        """(input position, plan) where the series findings of ``summary``'s report go: its own,
+        or the last of its path's if the path was given more than once (``index_of``)."""
+        if summary.path not in self._repeated:
+            return summary.index, summary.plan
+        row = self._db.execute("SELECT idx, plan FROM summary WHERE path = ? ORDER BY idx DESC LIMIT 1",
+                               (_surrogate_safe(summary.path),)).fetchone()
+        return int(row[0]), int(row[1])
 
-    def add_found(self, index: int, found: list[Diagnostic]) -> None:
-        self._db.execute("INSERT INTO found VALUES (?, ?)", (index, _dumps(found)))
+    def add_found(self, target: tuple[int, int], found: list[tuple[Diagnostic, str]]) -> None:
+        """Series findings of the report at ``target`` (input position, plan), each with its
+        fingerprint less the occurrence index (made while its summary is at hand: ``_with_bases``)."""
+        self._db.execute("INSERT INTO found VALUES (?, ?, ?)", (*target, _dumps(found)))
 
-    def found(self) -> Iterator[tuple[int, list[Diagnostic]]]:
-        """The series findings of each report that has any (in the order found), in input order."""
+    def found(self) -> Iterator[tuple[int, int, list[tuple[Diagnostic, str]]]]:
+        """(input position, plan, series findings) of each report that has any (findings in the
+        order found), in input order."""
         index: int | None = None
-        collected: list[Diagnostic] = []
-        for row_index, blob in self._db.execute("SELECT idx, blob FROM found ORDER BY idx, rowid"):
+        plan = 0
+        collected: list[tuple[Diagnostic, str]] = []
+        for row_index, row_plan, blob in self._db.execute("SELECT idx, plan, blob FROM found ORDER BY idx, rowid"):
             if row_index != index and index is not None:
-                yield index, collected
+                yield index, plan, collected
                 collected = []
-            index = row_index
+            index, plan = row_index, row_plan
             collected += pickle.loads(blob)
         if index is not None:
-            yield index, collected
+            yield index, plan, collected
 
     def merge(self, index: int, diagnostics: list[Diagnostic], prints: list[str]) -> None:
         self._db.execute("INSERT INTO merged VALUES (?, ?)", (index, _dumps((diagnostics, prints))))
@@ -712,10 +771,19 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
     for pair in pairs:
         this: StoredSummary = pair.this
         previous = _load(pair.previous, cache) if pair.previous is not None else None
-        found = run_pair(rules, replace(pair, this=_load(this, cache), previous=previous),
+        summary = _load(this, cache)
+        found = run_pair(rules, replace(pair, this=summary, previous=previous),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
         if found:
-            store.add_found(store.index_of(this.path), found)
+            store.add_found(store.target_of(this), _with_bases(summary, found))
+
+
+def _with_bases(summary: ReportSummary, found: list[Diagnostic]) -> list[tuple[Diagnostic, str]]:
+    """Each finding with its fingerprint less the occurrence index, from the lines its report's
+    summary knows (made now, while the summary is unpacked, rather than unpacking it again later)."""
+    from auditor.fingerprint import base_fingerprints
+
+    return list(zip(found, base_fingerprints(known_lines(summary), found), strict=True))
 
 
 def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, regions_of: Regions) -> None:
@@ -737,21 +805,96 @@ def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants
         found = [diagnostic for rule in rules if wants(summary.plan, rule) and rule.applies(region.era, region.year)
                  for diagnostic in check_region(rule, case)]
         if found:
-            store.add_found(store.index_of(region.path), found)
+            store.add_found(store.target_of(summary), _with_bases(region, found))
+
+
+# ---------------------------------------------------------------------------- the pass in worker processes
+class GroupJob(NamedTuple):
+    """The pairs of one agency's series, for a worker process: the summaries as stored (agency,
+    plan, packed blob) and the pairs as positions in that list (previous None: no predecessor)."""
+
+    summaries: tuple[tuple[str | None, int, bytes], ...]
+    pairs: tuple[tuple[int, int | None, tuple[int, ...]], ...]
+
+
+GroupResult = list[list[tuple[Diagnostic, str]]]  # per pair of a GroupJob: its findings (maybe none)
+Runner = Callable[[Iterator[list[GroupJob]]], Iterator[list[GroupResult]]]  # results in the jobs' order
+
+
+def _group_job(store: SummaryStore, group: list[StoredSummary], pairs: list[Pair]) -> GroupJob:
+    position = {id(summary): number for number, summary in enumerate(group)}
+    return GroupJob(tuple((summary.agency, summary.plan, store.blob(summary.index)) for summary in group),
+                    tuple((position[id(pair.this)], position[id(pair.previous)] if pair.previous is not None else None,
+                           pair.gap) for pair in pairs))
+
+
+def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants) -> list[GroupResult]:
+    """The series rules on the pairs of each job (in a worker process): what ``_run_pairs`` finds,
+    each finding with its fingerprint less the occurrence index."""
+    results = []
+    for job in jobs:
+        summaries = [replace(_unblob(blob), agency=agency) for agency, _, blob in job.summaries]
+        found_by_pair = []
+        for this, previous, gap in job.pairs:
+            plan = job.summaries[this][1]
+            pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap)
+            found = run_pair(rules, pair, lambda _, rule, plan=plan: wants(plan, rule))  # type: ignore[misc]
+            found_by_pair.append(_with_bases(summaries[this], found) if found else [])
+        results.append(found_by_pair)
+    return results
+
+
+PAIRS_PER_BATCH = 48  # pairs sent to a worker at a time (whole agencies: a batch may hold more)
+
+
+def _run_groups_elsewhere(store: SummaryStore, runner: Runner) -> None:
+    """``_run_pairs`` on every agency's pairs, by ``runner`` (worker processes), batches of about
+    PAIRS_PER_BATCH pairs at a time; the findings are stored in the order the sequential pass stores them."""
+    from collections import deque
+
+    waiting: deque[list[Pair]] = deque()  # the pairs of each job sent, oldest first
+
+    def batches() -> Iterator[list[GroupJob]]:
+        jobs: list[GroupJob] = []
+        pairs_in_batch = 0
+        for group in store.by_agency():
+            pairs, infos = pair_series(group)
+            for info in infos:
+                store.add_series(info)
+            if not pairs:
+                continue
+            jobs.append(_group_job(store, group, pairs))
+            waiting.append(pairs)
+            pairs_in_batch += len(pairs)
+            if pairs_in_batch >= PAIRS_PER_BATCH:
+                yield jobs
+                jobs, pairs_in_batch = [], 0
+        if jobs:
+            yield jobs
+
+    for results in runner(batches()):
+        for found_by_pair in results:
+            for pair, found in zip(waiting.popleft(), found_by_pair, strict=True):
+                if found:
+                    store.add_found(store.target_of(pair.this), found)
 
 
 def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust: PlanAdjust,
-               previous: Sequence[str] = (), regions_of: Regions | None = None) -> Severity | None:
+               previous: Sequence[str] = (), regions_of: Regions | None = None, runner: Runner | None = None
+               ) -> Severity | None:
     """Pair the stored summaries into series, run the series rules, and keep in the store each
     report's findings (severity overrides applied by ``adjust``, fingerprints made) and the series
-    found. Returns the worst severity of the findings (None: none)."""
-    from auditor.fingerprint import fingerprints
+    found. Returns the worst severity of the findings (None: none). ``runner`` (batch runs with
+    ``--jobs`` above 1) runs the pairs of each agency in worker processes (``run_group_jobs``)."""
+    from auditor.fingerprint import with_occurrences
 
     store.indexed()
     rules = series_rules(rulebook)
     if previous:
         references = [summarise_path(path, rulebook) for path in previous]
         _run_pairs(store, explicit_pairs(store.all(), references), rules, wants)
+    elif runner is not None:
+        _run_groups_elsewhere(store, runner)
     else:
         for group in store.by_agency():
             pairs, infos = pair_series(group)
@@ -761,11 +904,11 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
     if regions_of is not None:
         _run_store_regions(store, rulebook, wants, regions_of)
     levels: set[Severity] = set()
-    for index, found in store.found():  # a cursor: findings are read one report at a time
-        summary = store.get(index)
-        found = adjust(summary.plan, sorted(found, key=Diagnostic.sort_key))
-        store.merge(index, found, fingerprints(known_lines(summary.unpack()), found))
-        levels.update(diagnostic.severity for diagnostic in found)
+    for index, plan, found in store.found():  # a cursor: findings are read one report at a time
+        found.sort(key=lambda item: item[0].sort_key())
+        diagnostics = adjust(plan, [diagnostic for diagnostic, _ in found])
+        store.merge(index, diagnostics, with_occurrences([base for _, base in found]))
+        levels.update(diagnostic.severity for diagnostic in diagnostics)
     return max(levels, default=None)
 
 
@@ -774,18 +917,20 @@ def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequ
     return (input_count > 1 or bool(previous)) and any(series_rules(rulebook) for rulebook in rulebooks)
 
 
-def summary_of_result(result: Any, rulebook: Rulebook, agency: str | None = None) -> PackedSummary:
+def summary_of_result(result: Any, rulebook: Rulebook, agency: str | None = None, compress: bool = True
+                      ) -> PackedSummary:
     """The packed summary of a checked file (an unreadable one keeps only its path and why);
     ``agency``, by the repository layout (config ``series-layout``), overrides the title's."""
     if result.report is None:
-        return pack(unreadable_summary(result.path, result.read_error or "", agency))
-    return pack(summarise(result.report, rulebook, result.path, agency))
+        return pack(unreadable_summary(result.path, result.read_error or "", agency), compress)
+    return pack(summarise(result.report, rulebook, result.path, agency), compress)
 
 
-def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any) -> Severity | None:
+def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any, runner: Runner | None = None
+               ) -> Severity | None:
     """The series pass of a batch run (``auditor/batch.py``): each file's own selection and
     severity overrides apply to its cross-report findings (``series-layout`` agencies were set
-    as the summaries were stored). Returns the worst severity found."""
+    as the summaries were stored). Returns the worst severity found. ``runner``: see store_pass."""
     from auditor.batch import _override_severity
     from auditor.config import series_regions
 
@@ -796,4 +941,4 @@ def batch_pass(store: SummaryStore, rulebook: Rulebook, state: Any, request: Any
         return _override_severity(found, state.plans[plan].severity)
 
     return store_pass(store, rulebook, wants, adjust, request.previous,
-                      lambda path: series_regions(path, request.cli))
+                      lambda path: series_regions(path, request.cli), runner)

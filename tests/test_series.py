@@ -302,3 +302,31 @@ def test_two_line_title_names_the_agency_above(tmp_path: Path) -> None:
         (tmp_path / f"{year}.txt").write_text(text, encoding="utf-8")
     outcome = run_batch(BatchRequest((str(tmp_path),), jobs=1))
     assert [entry["agency"] for entry in outcome.render_extra()["series"]] == ["赣州市示范局"]
+
+
+def test_copied_text_size_window_answers_as_every_candidate_would() -> None:
+    """``_may_match`` intersects only candidates of about the paragraph's size (bisection on sorted
+    sizes) and stops counting missing shingles once too many are: the same answer as testing every
+    candidate in full, at several thresholds and sizes."""
+    import random
+
+    from auditor.checks.copied_text import _BySize, _may_match
+
+    def every(mine: frozenset[str], candidates: list[frozenset[str]], threshold: float) -> bool:
+        for theirs in candidates:
+            if min(len(mine), len(theirs)) / max(len(mine), len(theirs)) < threshold:
+                continue
+            shared = len(mine & theirs)
+            if shared and shared / (len(mine) + len(theirs) - shared) >= threshold:
+                return True
+        return False
+
+    rng = random.Random(5)
+    words = [f"w{number}" for number in range(300)]
+    for _ in range(1500):
+        threshold = rng.choice([0.5, 0.8, 0.9, 0.95, 1.0])
+        base = set(rng.sample(words, rng.randint(1, 250)))
+        candidates = [frozenset(set(rng.sample(sorted(base), max(1, len(base) - rng.randint(0, 4))))
+                                | set(rng.sample(words, rng.randint(0, 3)))) for _ in range(rng.randint(0, 8))]
+        by_size = _BySize.of(list(enumerate(candidates)))
+        assert _may_match(frozenset(base), by_size, threshold) == every(frozenset(base), candidates, threshold)

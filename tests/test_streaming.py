@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from seriesgen import report_text, series_values
 
 import auditor.batch
+import auditor.series
+import auditor.spill
 from auditor.batch import BatchRequest, PackedResult, run_batch
 from auditor.engine import FileResult
 from auditor.render import RenderContext, render
@@ -61,8 +63,10 @@ def test_a_run_holds_no_result_or_summary_after_checking(corpus: Path, monkeypat
     assert [entry["agency"] for entry in outcome.render_extra()["series"]] == sorted(AGENCIES)
 
 
-def test_results_are_read_back_one_at_a_time(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("chunk", [1, 4])
+def test_results_are_read_back_a_chunk_at_a_time(corpus: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     monkeypatch.setattr(auditor.batch, "IN_MEMORY", 2)
+    monkeypatch.setattr(auditor.spill, "CHUNK", chunk)
     outcome = run_batch(BatchRequest((str(corpus),), jobs=1))
     alive = []
     seen: list[str] = []
@@ -70,7 +74,8 @@ def test_results_are_read_back_one_at_a_time(corpus: Path, monkeypatch: pytest.M
         seen.append(result.path)
         alive.append(_live(PackedResult))
         del result
-    assert len(seen) == 12 and max(alive) <= 2  # the one being rendered (and the iterator's next)
+    # the one being rendered and the rest of its chunk (the iterator's next, with one per chunk)
+    assert len(seen) == 12 and max(alive) <= max(chunk, 2)
 
 
 def test_spilled_and_in_memory_runs_render_the_same(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,3 +88,101 @@ def test_spilled_and_in_memory_runs_render_the_same(corpus: Path, monkeypatch: p
     assert cross  # the series pass found something to merge back into the spilled results
     assert _json(spilled.results, spilled) == _json(kept.results, kept)
     assert _json(spilled.results, spilled) == _json(spilled.results, spilled)  # read back as often as needed
+
+
+@pytest.mark.parametrize("in_memory", [0, 3, 100])
+def test_spill_keeps_order_of_items_and_pickled_chunks(in_memory: int) -> None:
+    """Items appended one by one and chunks that come pickled read back in order, in memory or on disk."""
+    import pickle
+
+    from auditor.spill import Spill
+
+    spill = Spill(in_memory, chunk=2)
+    expected: list[int] = []
+    for start in range(0, 30, 6):
+        for number in range(start, start + 3):
+            spill.append(number)
+        spill.extend_pickled(pickle.dumps(list(range(start + 3, start + 6))), 3)
+        expected += range(start, start + 6)
+    spill.flush()
+    assert len(spill) == 30 and list(spill) == expected and list(spill) == expected
+    spill.close()
+
+
+@pytest.mark.parametrize("in_memory", [0, 100])
+def test_worker_shipments_go_to_the_spill_in_input_order(tmp_path: Path, in_memory: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's chunk is stored still pickled when its files come in order; when a file of another
+    chunk comes between them (a retried file), they are stored one by one, in the order taken."""
+    from auditor.batch import _Collector, _prepare, process_file, ship
+
+    monkeypatch.setattr(auditor.batch, "IN_MEMORY", in_memory)
+    paths = [str(path) for path in _corpus(tmp_path)[:7]]
+    request = BatchRequest(tuple(paths), jobs=1)
+    state, plans = _prepare(paths, request)
+    results = [process_file(state, path, plan) for path, plan in zip(paths, plans, strict=True)]
+    first, second = ship(results[0:3]).items(), ship(results[4:7]).items()
+    order = [first[0], first[1], results[3], first[2], *second]  # file 3 arrives between file 1 and 2
+    collector = _Collector(state, request, len(paths))
+    for index, item in enumerate(order):
+        collector.take(index, plans[index], item)
+    collector.finish()
+    assert [result.path for result in collector.spill] == [paths[index] for index in (0, 1, 3, 2, 4, 5, 6)]
+    assert collector.tally.files == 7 and collector.store is not None
+
+
+def test_compressed_and_plain_summaries_give_the_same_findings(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large run keeps its series summaries compressed, a small one does not: same findings."""
+    import auditor.series
+
+    plain = run_batch(BatchRequest((str(corpus),), jobs=1))
+    monkeypatch.setattr(auditor.series, "COMPRESS_ABOVE", 1)
+    compressed = run_batch(BatchRequest((str(corpus),), jobs=1))
+    assert any(diagnostic.rule == "GK955" for result in plain.results for diagnostic in result.diagnostics)
+    assert _json(compressed.results, compressed) == _json(plain.results, plain)
+
+
+def test_temporary_files_have_no_name_while_a_run_uses_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spill's file is removed from the temporary folder as soon as it is opened: a killed run
+    (SIGKILL) leaves nothing behind. (The on-disk series store is SQLite's private temporary
+    database, which SQLite removes the same way; here it is only checked to work.)"""
+    import tempfile
+
+    from auditor.series import SummaryStore
+    from auditor.spill import Spill
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    spill = Spill(1, chunk=2)
+    for number in range(7):
+        spill.append({"n": number})
+    store = SummaryStore(on_disk=True)
+    store.add_series(auditor.series.SeriesInfo("甲局", ((2021, "a.txt"),), ()))
+    assert list(folder.iterdir()) == []
+    assert [item["n"] for item in spill] == list(range(7)) and store.series_count() == 1
+    spill.close()
+    store.close()
+
+
+def _killed(jobs: list[object]) -> list[object]:
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    return []
+
+
+@pytest.mark.parametrize("kill", [False, True])
+def test_series_pass_in_worker_processes_finds_the_same(corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         kill: bool) -> None:
+    """With --jobs 2 the agencies' pairs are compared by worker processes: the same findings, in the
+    same order; if a worker dies, the parent compares the rest itself."""
+    alone = run_batch(BatchRequest((str(corpus),), jobs=1))
+    monkeypatch.setattr(auditor.batch, "POOL_THRESHOLD", 2)
+    monkeypatch.setattr(auditor.series, "PAIRS_PER_BATCH", 1)  # one agency per batch: several batches
+    if kill:
+        monkeypatch.setattr(auditor.batch, "_series_work", _killed)
+    pooled = run_batch(BatchRequest((str(corpus),), jobs=2))
+    assert any(diagnostic.rule == "GK955" for result in alone.results for diagnostic in result.diagnostics)
+    assert _json(pooled.results, pooled) == _json(alone.results, alone)

@@ -41,10 +41,12 @@ and the rest is the same; silent when the paragraph was rewritten.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic
@@ -70,7 +72,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 _BLANKS = re.compile(r"\s+")
-_PREPARED_KEPT = 256  # a pair's two reports have some tens of paragraphs; each kept one holds ~20 KB of shingles
+_PREPARED_KEPT = 8  # reports whose prepared paragraphs are kept (a pair's two, and a few more)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,13 @@ class Prepared:
     compared: bool
     text: str
     shingles: frozenset[str]
+
+
+class PreparedParagraphs(NamedTuple):
+    """The compared paragraphs of one report and their preparations, in the same order."""
+
+    paragraphs: tuple[Any, ...]
+    prepared: tuple[Prepared, ...]
 
 
 @dataclass(frozen=True)
@@ -95,13 +104,11 @@ class Compiled:
     label: str
     max_reported: int
     more_note: str
-    # a report is this year's in one pair and last year's in the next: its paragraphs are prepared
-    # once (the series pass runs in one process; a few hundred paragraphs at most are kept)
-    prepared: dict[Any, Prepared] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    def compared(self, paragraph: Any) -> bool:
-        """Whether a paragraph of the summary is compared: in a narrative part, not a set formula."""
-        return self.prepare(paragraph).compared
+    # a report is this year's in one pair and last year's in the next (the series pass hands the same
+    # unpacked summary to both): its paragraphs are prepared once, kept by the identity of the
+    # summary's paragraph tuple for the last few reports
+    prepared: dict[int, tuple[Any, PreparedParagraphs]] = field(default_factory=dict, compare=False, hash=False,
+                                                                 repr=False)
 
     def normalise(self, text: str) -> str:
         return self._normalise_folded(fold(text))
@@ -111,23 +118,49 @@ class Compiled:
             text = pattern.sub("", text)
         return _BLANKS.sub("", text)
 
+    def compared_paragraphs(self, paragraphs: Sequence[Any]) -> PreparedParagraphs:
+        """The paragraphs of a summary that are compared (in a narrative part, not a set formula),
+        each with its preparation, in order."""
+        known = self.prepared.get(id(paragraphs))
+        if known is not None and known[0] is paragraphs:
+            return known[1]
+        if len(self.prepared) >= _PREPARED_KEPT:
+            self.prepared.pop(next(iter(self.prepared)))
+        kept: list[Any] = []
+        prepared: list[Prepared] = []
+        for paragraph in paragraphs:
+            found = self.prepare(paragraph)
+            if found.compared:
+                kept.append(paragraph)
+                prepared.append(found)
+        result = PreparedParagraphs(tuple(kept), tuple(prepared))
+        self.prepared[id(paragraphs)] = (paragraphs, result)
+        return result
+
     def prepare(self, paragraph: Any) -> Prepared:
         """Whether ``paragraph`` is compared, its normalised text and (if long enough) its shingles."""
-        found = self.prepared.get(paragraph)
-        if found is None:
-            if len(self.prepared) >= _PREPARED_KEPT:
-                self.prepared.clear()
-            folded = fold(paragraph.text)
-            compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
-                        and not any(pattern.search(folded) for pattern in self.skip))
-            text = self._normalise_folded(folded) if compared else ""
-            shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
-            found = self.prepared[paragraph] = Prepared(compared, text, shingles)
-        return found
+        folded = fold(paragraph.text)
+        compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
+                    and not any(pattern.search(folded) for pattern in self.skip))
+        text = self._normalise_folded(folded) if compared else ""
+        shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
+        return Prepared(compared, text, shingles)
 
     def shingles(self, text: str) -> frozenset[str]:
-        size = self.shingle
-        return frozenset(text[index:index + size] for index in range(max(len(text) - size + 1, 1)))
+        count = max(len(text) - self.shingle + 1, 1)
+        return frozenset(map(text.__getitem__, itertools.islice(_slices(self.shingle, count), count)))
+
+
+_SLICES: dict[int, list[slice]] = {}
+
+
+def _slices(size: int, count: int) -> list[slice]:
+    """``slice(i, i + size)`` for i up to at least ``count`` (made once, grown as needed): a
+    paragraph's shingles are then taken by ``map`` in C, not one generator step each."""
+    known = _SLICES.setdefault(size, [])
+    if len(known) < count:
+        known += [slice(index, index + size) for index in range(len(known), max(count, 2 * len(known)))]
+    return known
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
@@ -157,6 +190,7 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
     exact = {item.text: index for index, item in enumerate(previous) if len(item.text) >= compiled.min_length}
     candidates = [(index, item.shingles) for index, item in enumerate(previous)
                   if len(item.text) >= compiled.min_length]
+    by_size = _BySize.of(candidates)
     found: list[Match] = []
     for number, item in enumerate(this):
         if len(item.text) < compiled.min_length:
@@ -164,7 +198,7 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
         if item.text in exact:
             found.append(Match(number, exact[item.text], 1.0, len(item.text)))
             continue
-        if not _may_match(item.shingles, candidates, compiled.threshold):
+        if not _may_match(item.shingles, by_size, compiled.threshold):
             continue
         best = _most_shared(item.shingles, candidates)
         if best is None:
@@ -176,19 +210,49 @@ def _matches(compiled: Compiled, this: Sequence[Prepared], previous: Sequence[Pr
     return found
 
 
-def _may_match(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]], threshold: float) -> bool:
+class _BySize(NamedTuple):
+    """Last year's shingle sets ordered by size, and their sizes (for ``_may_match``)."""
+
+    sizes: list[int]
+    sets: list[frozenset[str]]
+
+    @classmethod
+    def of(cls, candidates: Sequence[tuple[int, frozenset[str]]]) -> _BySize:
+        sets = sorted((theirs for _, theirs in candidates), key=len)
+        return cls([len(theirs) for theirs in sets], sets)
+
+
+def _may_match(mine: frozenset[str], by_size: _BySize, threshold: float) -> bool:
     """Whether some candidate is similar enough to ``mine`` to be a match: the paragraph sharing the
     most shingles is one only if its similarity reaches the threshold, so when no candidate does
     (most paragraphs), the search for it is skipped. Similarity is at most the ratio of the two
-    sizes: only candidates of about our size are intersected."""
+    sizes: only candidates of about our size are intersected (found by bisection, with a margin of
+    one either side; the ratio itself is then tested as before)."""
     size = len(mine)
-    for _, theirs in candidates:
+    low = bisect.bisect_left(by_size.sizes, int(size * threshold) - 1)
+    high = bisect.bisect_right(by_size.sizes, int(size / threshold) + 1)
+    for theirs in by_size.sets[low:high]:
         if min(size, len(theirs)) / max(size, len(theirs)) < threshold:  # divisions as the similarity's
+            continue
+        if _too_many_missing(mine, theirs, threshold):
             continue
         shared = len(mine & theirs)
         if shared and shared / (size + len(theirs) - shared) >= threshold:
             return True
     return False
+
+
+def _too_many_missing(mine: frozenset[str], theirs: frozenset[str], threshold: float) -> bool:
+    """Whether so many of our shingles are missing from ``theirs`` that the similarity cannot reach
+    the threshold: with ``m`` missing, similarity <= (|mine| - m) / (|theirs| + m), below the
+    threshold once m > (|mine| - threshold |theirs|) / (1 + threshold) (one more allowed, for
+    rounding). The missing ones are counted in C and the count stops there: most pairs of
+    paragraphs differ within a few dozen shingles, and the full intersection is then not made."""
+    allowed = int((len(mine) - threshold * len(theirs)) / (1 + threshold)) + 1
+    if allowed < 0:
+        return True
+    missing = len(list(itertools.islice(itertools.filterfalse(theirs.__contains__, mine), allowed + 1)))
+    return missing > allowed
 
 
 def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
@@ -220,10 +284,9 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     if not pair.comparable:
         return
-    this_paragraphs = [paragraph for paragraph in pair.this.paragraphs if compiled.compared(paragraph)]
-    previous_paragraphs = [paragraph for paragraph in pair.previous.paragraphs if compiled.compared(paragraph)]
-    this_prepared = [compiled.prepare(paragraph) for paragraph in this_paragraphs]
-    matches = _matches(compiled, this_prepared, [compiled.prepare(paragraph) for paragraph in previous_paragraphs])
+    this_paragraphs, this_prepared = compiled.compared_paragraphs(pair.this.paragraphs)
+    previous_paragraphs, previous_prepared = compiled.compared_paragraphs(pair.previous.paragraphs)
+    matches = _matches(compiled, this_prepared, previous_prepared)
     if not matches:
         return
     total = sum(len(item.text) for item in this_prepared)

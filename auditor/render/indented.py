@@ -22,6 +22,11 @@ def _indent(level: int) -> str:
     return _INDENTS[level]
 
 
+def indent(level: int) -> str:
+    """A new line and the indentation of ``level``, as ``dumps`` writes them."""
+    return _INDENTS[level] if level < len(_INDENTS) else _indent(level)
+
+
 def _float(value: float) -> str:
     if value != value:
         return "NaN"

@@ -53,3 +53,25 @@ def test_exclude_and_bad_config(run, tmp_path: Path) -> None:  # type: ignore[no
     (tmp_path / "gk-audit.yaml").write_text("severity: {GK201: fatal}\n", encoding="utf-8")
     result = run("check", ".")
     assert result.exit_code == 2 and "gk-audit.yaml" in result.stderr and "severity.GK201" in result.stderr
+
+
+def test_resolved_is_path_resolve(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The per-run cached resolution answers what ``Path.resolve`` does: links (of the file or of a
+    folder), missing files, ``..``, trailing slashes, relative paths."""
+    from auditor.config import _governing_folder, clear_caches, resolved
+
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "real" / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "target.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "sub" / "link.txt").symlink_to(tmp_path / "elsewhere" / "target.txt")
+    monkeypatch.chdir(tmp_path)
+    clear_caches()
+    cases = ["real/sub/a.txt", "linked/sub/a.txt", "real/sub/link.txt", "linked/sub/link.txt", "real/sub/missing.txt",
+             "real/sub/..", "real/sub/", "./real//sub/a.txt", str(tmp_path / "linked" / "sub"), "a.txt", "linked"]
+    for case in cases:
+        assert resolved(case) == Path(case).resolve(), case
+        target = Path(case).resolve()
+        assert _governing_folder(case) == (target if target.is_dir() else target.parent), case
+    assert _governing_folder("real/sub/link.txt") == (tmp_path / "elsewhere").resolve()
