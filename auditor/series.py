@@ -610,7 +610,10 @@ class SummaryStore:
 
         # "": SQLite's private temporary database on disk, removed from its folder as soon as it is
         # opened, so nothing is left behind however the process ends (even killed)
-        self._db = sqlite3.connect("" if on_disk else ":memory:", isolation_level=None)
+        # check_same_thread=False: the store lives as long as the results it backs and is closed by its
+        # finalizer when they are dropped, which the garbage collector may run in any thread (a pool's
+        # management thread, a server's); it is only ever used by one thread at a time
+        self._db = sqlite3.connect("" if on_disk else ":memory:", isolation_level=None, check_same_thread=False)
         self._db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
             "CREATE TABLE summary (idx INTEGER PRIMARY KEY, plan INTEGER, agency BLOB, year INTEGER,"

@@ -330,3 +330,20 @@ def test_copied_text_size_window_answers_as_every_candidate_would() -> None:
                                 | set(rng.sample(words, rng.randint(0, 3)))) for _ in range(rng.randint(0, 8))]
         by_size = _BySize.of(list(enumerate(candidates)))
         assert _may_match(frozenset(base), by_size, threshold) == every(frozenset(base), candidates, threshold)
+
+
+def test_a_summary_store_dropped_in_another_thread_is_closed_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store backs the results a batch returns and is closed by its finalizer when they are
+    dropped; the garbage collector may run that in any thread (a pool's management thread)."""
+    import threading
+
+    from auditor.series import SummaryStore
+
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: raised.append(unraisable.exc_value))
+    holder = [SummaryStore(on_disk=True)]
+    finalizer = holder[0]._finalizer
+    dropping = threading.Thread(target=holder.clear)
+    dropping.start()
+    dropping.join()
+    assert not finalizer.alive and raised == []
