@@ -26,6 +26,10 @@ and decodes only the small index and the entries of the patterns it compiles: a 
 keeps every pattern any version of the rulebook ever used, and its size must not become start-up
 time. The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once
 at exit when a run compiled something new, atomically, and is never required: delete it at will.
+It is kept to about KEPT_ENTRIES entries: each edit of a pattern adds one, and a file of every
+pattern a machine ever compiled (megabytes after a few rulebook versions) costs each start the
+time to read it. A run that finds more rewrites the file at exit with the entries it used and the
+most recently added ones.
 Plain numbers and text (a JSON index), not pickle or marshal: loading the cache must never run code.
 """
 
@@ -53,6 +57,8 @@ MAGIC = b"gk-audit regex cache\n"
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
 # entries: digest key -> the entry's JSON text as bytes (read from the file) or its value (compiled now)
 _STATE: dict[str, Any] = {"entries": None, "dirty": False}
+KEPT_ENTRIES = 1500  # a run of every era and format uses some 700 (patterns and ``remembered`` values)
+_USED: set[str] = set()  # the entries this process asked for: a pruned file keeps them
 
 
 def cache_file() -> Path:
@@ -132,7 +138,15 @@ def _entries() -> dict[str, Any]:
         if not isinstance(entries, dict):
             entries = {}
         _STATE["entries"] = entries
+        if len(entries) > KEPT_ENTRIES:
+            _mark_dirty()  # pruned when written at exit
     return entries
+
+
+def _mark_dirty() -> None:
+    if not _STATE["dirty"]:
+        _STATE["dirty"] = True
+        atexit.register(save)
 
 
 def _rebuilt(source: str, flags: int, entry: Any) -> re.Pattern[str] | None:
@@ -237,6 +251,7 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
         pattern = re.compile(source, flags)
     else:
         name = _key(source, flags)
+        _USED.add(name)
         entry = _entries().get(name)
         pattern = _rebuilt(source, flags, entry) if entry is not None else None
         if pattern is None:
@@ -253,9 +268,7 @@ def _fresh(source: str, flags: int, name: str) -> re.Pattern[str]:
     except Exception:
         return re.compile(source, flags)
     _entries()[name] = [source, flags, *entry]
-    if not _STATE["dirty"]:
-        _STATE["dirty"] = True
-        atexit.register(save)
+    _mark_dirty()
     return pattern
 
 
@@ -277,7 +290,19 @@ def save() -> None:
     if not _STATE["dirty"]:
         return
     _STATE["dirty"] = False
-    write_atomically(cache_file(), _file_bytes(_STATE["entries"]))
+    write_atomically(cache_file(), _file_bytes(_kept(_STATE["entries"])))
+
+
+def _kept(entries: dict[str, Any]) -> dict[str, Any]:
+    """The entries to write: all of them up to KEPT_ENTRIES, else those this process used and the
+    most recently added others, three quarters of KEPT_ENTRIES in all (the file keeps entries in
+    the order they were added), so that the next runs do not prune again."""
+    if len(entries) <= KEPT_ENTRIES:
+        return entries
+    room = max(KEPT_ENTRIES * 3 // 4 - len(_USED), 0)
+    others = [name for name in entries if name not in _USED]
+    recent = set(others[len(others) - room:]) if room else set()
+    return {name: entry for name, entry in entries.items() if name in _USED or name in recent}
 
 
 def remembered(name: str, build: Callable[[], Any]) -> Any:
@@ -285,6 +310,7 @@ def remembered(name: str, build: Callable[[], Any]) -> Any:
     ``value:NAME`` as UTF-8 JSON text (e.g. what ``auditor.textscan`` derives from a pattern's syntax
     tree). A caller checks what it gets back and rebuilds when it does not look right."""
     key = "value:" + name
+    _USED.add(key)
     entries = _entries()
     stored = entries.get(key)
     if isinstance(stored, (bytes, memoryview)):
@@ -294,7 +320,5 @@ def remembered(name: str, build: Callable[[], Any]) -> Any:
             pass
     value = build()
     entries[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if not _STATE["dirty"]:
-        _STATE["dirty"] = True
-        atexit.register(save)
+    _mark_dirty()
     return value

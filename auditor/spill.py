@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import tempfile
 import weakref
 from collections.abc import Iterator
 from typing import IO, Any
@@ -46,10 +44,15 @@ class Spill:
         if self._file is None:
             self._open()
         assert self._file is not None
+        import pickle  # here and below, not at the top: a run of fewer than ``in_memory`` reports never pickles
+
         # one pickle per item, no shared memo: a Pickler kept open would keep every item alive
         self._file.write(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _open(self) -> None:
+        import pickle
+        import tempfile
+
         descriptor, self._path = tempfile.mkstemp(prefix="gk-audit-", suffix=".results")
         self._file = os.fdopen(descriptor, "w+b")
         self._finalizer = weakref.finalize(self, _remove, self._file, self._path)
@@ -65,6 +68,8 @@ class Spill:
             yield from list(self._items)
             return
         self._file.flush()
+        import pickle
+
         with open(self._path, "rb") as stream:
             for _ in range(self._count):
                 yield pickle.load(stream)
