@@ -65,7 +65,7 @@ FORMATS_WITHOUT_SOURCE = frozenset({"json", "jsonl", "sarif", "github", "gitlab"
 
 
 # ---------------------------------------------------------------------------- packed results
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SlimDocument:
     """What renderers read of a Document: path, format, encoding and (optionally) the source text."""
 
@@ -78,7 +78,7 @@ class SlimDocument:
         return self.source_text.split("\n") if self.source_text is not None else []
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SlimReport:
     """What renderers read of a Report: detection results, no structure."""
 
@@ -90,7 +90,7 @@ class SlimReport:
     era_source: str
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class PackedResult(FileResult):
     """A FileResult as a worker returns it; ``fingerprints`` and ``rules_run`` are precomputed."""
 
@@ -115,7 +115,7 @@ def _unshared(report: Report | None) -> Report | None:
 
 
 # ---------------------------------------------------------------------------- plans
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Plan:
     """How to check the files that share one set of effective settings."""
 
@@ -125,7 +125,7 @@ class Plan:
     suppressions: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class WorkerState:
     rulebooks: dict[tuple[str, ...], Rulebook]
     plans: tuple[Plan, ...]
@@ -279,7 +279,7 @@ def default_jobs() -> int:
 
 
 # ---------------------------------------------------------------------------- the run
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class BatchRequest:
     paths: tuple[str, ...]
     cli: CliOverrides = field(default_factory=CliOverrides)
@@ -333,7 +333,7 @@ def _with_series(result: FileResult, found: list[Diagnostic], prints: list[str])
                                fingerprints=[item[1] for item in merged])
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Tally:
     """What the exit code needs of a run, counted as results go by (never the results themselves)."""
 
@@ -353,7 +353,7 @@ class Tally:
             self.worst = level
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class BatchOutcome:
     results: Sequence[FileResult]
     rulebook: Rulebook
@@ -664,7 +664,7 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
 
 
 # ---------------------------------------------------------------------------- after the run
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FinishTexts:
     """Text the CLI adds after rendering: to the text output, to stderr, to the GitHub step summary."""
 

@@ -145,8 +145,10 @@ def template_problem(template: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------- model
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Rule:
+    """One rule of the rulebook: what it checks (kind and parameters), its texts and where it applies."""
+
     id: str
     name: str
     title: str
@@ -198,8 +200,10 @@ class Rule:
         return label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Rulebook:
+    """The merged rulebook: enabled rules, detection settings, table definitions and source files."""
+
     rules: tuple[Rule, ...]
     detection: Mapping[str, Any]
     tables: Mapping[str, Any]

@@ -40,7 +40,7 @@ UNUSED_KIND = "unused_suppression"
 
 
 # ---------------------------------------------------------------------------- inline comments
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class InlineSuppression:
     rules: frozenset[str]
     reason: str
@@ -108,7 +108,7 @@ def apply_inline(source_lines: Sequence[str], diagnostics: list[Diagnostic], unu
 
 
 # ---------------------------------------------------------------------------- suppressions file
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Entry:
     """One entry of a suppressions file; ``line`` is where it starts in that file."""
 
@@ -134,7 +134,7 @@ class Entry:
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SuppressionFile:
     path: Path
     entries: tuple[Entry, ...]
@@ -195,7 +195,7 @@ def load_suppressions(path: Path) -> SuppressionFile:
     return SuppressionFile(path.resolve(), entries)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FileOutcome:
     """What the suppressions file did on one checked file: entries that applied and that were used."""
 

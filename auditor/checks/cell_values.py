@@ -76,7 +76,7 @@ _SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
 _EMPTY = (ValueClass.BLANK, ValueClass.NA)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Compiled:
     find: str
     per: str

@@ -34,7 +34,7 @@ _TOKEN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[。!?]\s*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ShiftedMap:
     """Source map of a cut text: offsets skip the inserted line breaks, then ``base`` maps them."""
 
@@ -48,7 +48,7 @@ class ShiftedMap:
         return self.base.position(self.original(offset))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ShiftedLocator:
     """The base document's ``location`` objects, reached through a ShiftedMap."""
 

@@ -54,7 +54,7 @@ class ValueClass(Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Cell:
     """One cell; ``start``..``end`` are offsets of its text in ``Document.text`` (for a BLANK cell,
     the separator that closes it, or the row label when the row ran short)."""
@@ -76,7 +76,7 @@ class Cell:
         return self.value_class in (ValueClass.NUMBER, ValueClass.ZERO)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RecoveredRow:
     """A row whose digits ran together (``7000007``), split the one way its own total allows."""
 
@@ -88,7 +88,7 @@ class RecoveredRow:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Table:
     """A table found in a report: cells by (row key, column key)."""
 
@@ -172,7 +172,7 @@ def _caption_like(report: Report, offset: int) -> bool:
     return caption_like(line.folded.strip(), report.detection)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _LazySqueezed:
     """The squeezed document text, built on first use (most reports without tables never need it)."""
 
@@ -225,7 +225,7 @@ def _boundaries(report: Report, starts: list[int]) -> list[int]:
     return ends
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Builder:
     """Collects what is read of one table."""
 
@@ -484,7 +484,7 @@ def _table(spec: TableSpec, builder: _Builder, anchor: tuple[int, int], source: 
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TableReading:
     """The tables of a report: those read cell by cell, by id, and those found but of another format
     (fewer of their required rows found than the definition's ``min_rows_found``: not read cell by
