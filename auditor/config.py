@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor import regexcache
 from auditor.rulebook import did_you_mean, schema_error_chinese, schema_text
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
@@ -178,7 +179,7 @@ def _validate(path: Path, data: Any, prefix: str, marks: Marks) -> None:
         raise ConfigError(str(path), key or "(顶层)", problem, line, column)
 
 
-_TOML_POSITION = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")
+_TOML_POSITION = regexcache.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")
 
 
 def _toml_key_line(lines: list[str], start: int, key: str) -> tuple[int, int] | None:

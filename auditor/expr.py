@@ -43,11 +43,12 @@ blank, ``无``/``—``, text, or missing from the table). A check never passes o
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
+
+from auditor import regexcache
 
 __all__ = [
     "Comparison", "ExprError", "Identity", "Outcome", "Term", "evaluate", "evaluate_sum", "parse", "parse_sum",
@@ -77,7 +78,7 @@ class Token:
     offset: int
 
 
-_TOKEN = re.compile(
+_TOKEN = regexcache.compile(
     r"(?P<space>\s+)|(?P<number>\d+(?:\.\d+)?(?![\w.]))|(?P<name>[^\W\d]\w*)"
     r"|(?P<op>==|>=|<=|\.\.|[-+.,:()\[\]{}])"
 )
@@ -192,7 +193,7 @@ def _cellsets(expr: Expr) -> Iterator[CellSet]:
 
 
 # ---------------------------------------------------------------------------- parser
-_SUFFIX = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+_SUFFIX = regexcache.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
 # bounds that keep parsing and evaluation small whatever a rulebook says
 MAX_SOURCE_LENGTH = 4_000
 MAX_DEPTH = 32  # nested parentheses

@@ -9,17 +9,17 @@ file get an occurrence index (``…:0``, ``…:1``) so each stays distinct. SARI
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from auditor import regexcache
 from auditor.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from auditor.engine import FileResult
 
-_BLANKS = re.compile(r"\s+")
+_BLANKS = regexcache.compile(r"\s+")
 
 
 def normalise(text: str) -> str:

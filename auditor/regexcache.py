@@ -18,7 +18,8 @@ set: zero-width items consume nothing, optional items add their own first charac
 what follows) and writes it into the INFO block when ``re`` wrote none; a search then skips
 straight to the positions where a match can start. The set covers every match's first character,
 so the matches are exactly those of ``re.compile``; a pattern that can match the empty string, or
-that can start with any character, keeps the code ``re`` generated.
+that can start with any character, keeps the code ``re`` generated, and so does one anchored at the
+start (``^`` without MULTILINE, ``\\A``), which a search tries at the start only.
 
 The file holds one entry per pattern (flags, group count, code as 32-bit words; source and group
 names as UTF-8) behind an index by a digest of the flags and source, so a run reads the file's bytes
@@ -52,7 +53,7 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None  # type: ignore[assignment]
 
-FORMAT = 7  # bump when the generated code or the file layout changes (7: indexed binary entries)
+FORMAT = 8  # bump when the generated code or the file layout changes (8: no first-character set after ``^``)
 MAGIC = b"gk-audit regex cache\n"
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
 # entries: digest key -> the entry's JSON text as bytes (read from the file) or its value (compiled now)
@@ -227,6 +228,9 @@ def _first_character_set(parsed: Any, flags: int, code: list[int]) -> list[int]:
         flags |= parsed.state.flags
         if flags & sre.SRE_FLAG_IGNORECASE or code[0] != sre.INFO or code[2] != 0 or code[3] == 0:
             return code
+        body = code[code[1] + 1:]
+        if body[0] == sre.AT and body[1] in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+            return code  # anchored at the start (``^`` without MULTILINE, ``\A``): a search tries one place only
         first = _first_of_sequence(parsed.data)
         if first is None or first[1] or not first[0]:
             return code

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import string
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor import __version__
+from auditor import __version__, regexcache
 from auditor.diagnostics import Severity
 from auditor.machinecache import cache_home, write_atomically
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
@@ -118,8 +117,8 @@ def _mark(marks: Mapping[YamlPath, tuple[int, int]] | None, node_path: YamlPath)
 
 # ---------------------------------------------------------------------------- message templates
 MAX_TEMPLATE_WIDTH = 200
-_FIELD_NAME = re.compile(r"[^\W\d]\w*\Z")
-_SPEC_NUMBER = re.compile(r"\d+")
+_FIELD_NAME = regexcache.compile(r"[^\W\d]\w*\Z")
+_SPEC_NUMBER = regexcache.compile(r"\d+")
 
 
 def spec_is_bounded(spec: str) -> bool:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import emit
 from auditor.config import ConfigError, glob_matches
 from auditor.diagnostics import Diagnostic
@@ -34,7 +35,7 @@ from auditor.fingerprint import normalise, span_texts
 from auditor.rulebook import Rule
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
-INLINE = re.compile(r"<!--\s*gk-audit\s*:\s*ignore\s+(?P<rules>[A-Za-z0-9_,\s-]+?)"
+INLINE = regexcache.compile(r"<!--\s*gk-audit\s*:\s*ignore\s+(?P<rules>[A-Za-z0-9_,\s-]+?)"
                     r"\s*(?:(?:原因|理由|reason)\s*[:：]\s*(?P<reason>.*?))?\s*-->", re.IGNORECASE)
 UNUSED_KIND = "unused_suppression"
 

@@ -33,8 +33,10 @@ with contextlib.redirect_stdout(output):
 print(json.dumps({"modules": sorted(set(sys.modules) - started), "output": output.getvalue()}))
 """
 # what a .txt check must not import: click (the front end reads the command line), other formats'
-# readers, validation, pools, the series pass
-NOT_IMPORTED = ("click", "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
+# readers, validation, pools, the series pass, what only a large run (pickle, tempfile: results
+# spilled to disk) or another command needs, calendar (and datetime, locale)
+NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "platform",
+                "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
                 "auditor.readers.markdown", "auditor.readers.html", "auditor.readers.pdf", "auditor.readers.docx",
                 *(f"auditor.checks.{kind}" for kind in sorted(SERIES_KINDS)))

@@ -171,3 +171,15 @@ def test_a_file_of_too_many_entries_keeps_those_in_use_and_the_newest(fresh_cach
     _next_process()
     _same(regexcache.compile(sources[-1], 0), sources[-1], 0)
     assert not regexcache._STATE["dirty"]  # within the bound and nothing new: not written
+
+
+@pytest.mark.parametrize("source", [r"^\s*(?:万元|元|件)\s*$", r"\A\s*\|{2,}", r"^(?:[-+−]|减少|增加)$"])
+def test_a_pattern_anchored_at_the_start_keeps_the_code_re_generates(source: str) -> None:
+    from re import _compiler, _parser
+
+    parsed = _parser.parse(source, 0)
+    rebuilt, _ = regexcache._generated(source, 0)
+    assert regexcache._first_character_set(parsed, 0, _compiler._code(parsed, 0)) == _compiler._code(parsed, 0)
+    _same(rebuilt, source, 0)
+    multiline, _ = regexcache._generated(source, re.MULTILINE)  # ^ at every line start: the set helps there
+    _same(multiline, source, re.MULTILINE)

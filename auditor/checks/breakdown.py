@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.checks.identity import number_text
 from auditor.checks.narrative import NUMBER, parse_number, sentence_bounds
@@ -92,7 +93,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
         mode=params["mode"],
         total=compile_patterns(total, ("total",))[0],
         opening=compile_patterns(params["opening"], ("opening",))[0],
-        part=re.compile(NUMBER + r"\s*" + unit),
+        part=regexcache.compile(NUMBER + r"\s*" + unit),
         open_ended=tuple(compile_patterns(params.get("open_ended", []), ("open_ended",))),
         stop=compile_patterns(stop, ("stop",))[0] if stop else None,
         window=int(params.get("window", 300)),

@@ -26,12 +26,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from auditor import regexcache
 from auditor.document import Document, Grid, Line, Position
 from auditor.structure.detection import Detection, RunInSettings
 from auditor.textscan import TextIndex, candidate_lines
 
-_TOKEN = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[。!?]\s*$")
+_TOKEN = regexcache.compile(r"\S+")
+_SENTENCE_END = regexcache.compile(r"[。!?]\s*$")
 
 
 @dataclass(frozen=True, eq=False, repr=False)

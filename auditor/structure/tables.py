@@ -26,6 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from auditor import regexcache
 from auditor.structure import Report
 from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
 from auditor.structure.regions import caption_like
@@ -114,8 +115,8 @@ class Table:
 
 
 # ---------------------------------------------------------------------------- cell values
-_NA = re.compile(r"^(?:无|暂无|[-—–－―]+|/|\\|&nbsp;?)$", re.IGNORECASE)
-_NUMBER = re.compile(
+_NA = regexcache.compile(r"^(?:无|暂无|[-—–－―]+|/|\\|&nbsp;?)$", re.IGNORECASE)
+_NUMBER = regexcache.compile(
     r"^(?P<sign>[-+−]|减少|增加)?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?\s*"
     rf"(?P<unit>{UNITS})?$"
 )
@@ -499,7 +500,7 @@ def _rows_found(spec: TableSpec, table: Table) -> int:
 
 
 # a line of the table carrying a row: a label (three Han characters in a row) and a digit
-_VALUE_ROW = re.compile(r"(?=.*[\u3400-\u9fff]{3})(?=.*\d)")
+_VALUE_ROW = regexcache.compile(r"(?=.*[\u3400-\u9fff]{3})(?=.*\d)")
 
 
 def _rows_recognised(report: Report, table: Table, end: int) -> float:
