@@ -71,7 +71,8 @@ def cache_file() -> Path:
 def _key(source: str, flags: int) -> str:
     import hashlib
 
-    return f"{flags}:{hashlib.blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
+    # int(flags): a re.RegexFlag formats as its names ("re.MULTILINE"), slower and another key for the same flags
+    return f"{int(flags)}:{hashlib.blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
 
 
 def _read_entries(data: bytes) -> dict[str, Any]:
