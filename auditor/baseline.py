@@ -22,7 +22,7 @@ VERSION = 1
 Key = tuple[str, str, str]  # (path, rule, fingerprint without occurrence index)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class StaleEntry:
     """A baseline entry that current findings no longer match: ``unmatched`` of its recorded occurrences."""
 

@@ -65,7 +65,7 @@ FORMATS_WITHOUT_SOURCE = frozenset({"json", "jsonl", "sarif", "github", "gitlab"
 
 
 # ---------------------------------------------------------------------------- packed results
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class SlimDocument:
     """What renderers read of a Document: path, format, encoding and (optionally) the source text."""
 
@@ -78,7 +78,7 @@ class SlimDocument:
         return self.source_text.split("\n") if self.source_text is not None else []
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class SlimReport:
     """What renderers read of a Report: detection results, no structure."""
 
@@ -125,7 +125,7 @@ class Plan:
     suppressions: str | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class WorkerState:
     rulebooks: dict[tuple[str, ...], Rulebook]
     plans: tuple[Plan, ...]
@@ -279,7 +279,7 @@ def default_jobs() -> int:
 
 
 # ---------------------------------------------------------------------------- the run
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class BatchRequest:
     paths: tuple[str, ...]
     cli: CliOverrides = field(default_factory=CliOverrides)
@@ -664,7 +664,7 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
 
 
 # ---------------------------------------------------------------------------- after the run
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class FinishTexts:
     """Text the CLI adds after rendering: to the text output, to stderr, to the GitHub step summary."""
 

@@ -55,7 +55,7 @@ class ConfigError(Exception):
         super().__init__(f"{where}: 配置错误: {key + ': ' if key else ''}{problem}")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)  # frozen: a default argument value
 class CliOverrides:
     """What the command line said; ``None``/empty means "not given" (the config decides)."""
 
@@ -70,7 +70,7 @@ class CliOverrides:
     suppressions: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class ProjectConfig:
     """One configuration file, validated, with paths made absolute."""
 
@@ -98,7 +98,7 @@ class ProjectConfig:
         return candidate if self.path is not None and candidate.is_file() else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Settings:
     """The effective settings for one file, and where each value came from."""
 

@@ -69,7 +69,7 @@ class ExprError(Exception):
 
 
 # ---------------------------------------------------------------------------- tokens
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Token:
     """One token of an expression: its kind, text and 0-based offset."""
 
@@ -102,7 +102,7 @@ def tokenize(source: str) -> list[Token]:
 
 
 # ---------------------------------------------------------------------------- AST
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Key:
     """A row or column key as written: a name (maybe the quantifier variable)."""
 
@@ -110,7 +110,7 @@ class Key:
     offset: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class CellSet:
     """``TABLE.rows[columns]``: the cells at every row x column; ``single`` for a plain reference."""
 
@@ -121,7 +121,7 @@ class CellSet:
     offset: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Literal:
     """A number written in the expression."""
 
@@ -129,7 +129,7 @@ class Literal:
     offset: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class BinaryOp:
     """``left + right`` or ``left - right``."""
 
@@ -147,7 +147,7 @@ class BinaryOp:
 Expr = Literal | CellSet | BinaryOp
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Comparison:
     """``left == right`` (or ``>=``, ``<=``) within ``tolerance``."""
 
@@ -158,7 +158,7 @@ class Comparison:
     offset: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Domain:
     """What the quantifier ranges over: explicit keys, or a table's rows or columns."""
 
@@ -167,7 +167,7 @@ class Domain:
     axis: str = ""  # "rows" | "columns" when taken from a table
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Identity:
     """A parsed identity: its comparison, and the quantifier variable and domain of a ``for`` form."""
 

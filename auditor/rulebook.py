@@ -199,7 +199,7 @@ class Rule:
         return label
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Rulebook:
     """The merged rulebook: enabled rules, detection settings, table definitions and source files."""
 

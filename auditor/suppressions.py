@@ -41,7 +41,7 @@ UNUSED_KIND = "unused_suppression"
 
 
 # ---------------------------------------------------------------------------- inline comments
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class InlineSuppression:
     rules: frozenset[str]
     reason: str
@@ -109,7 +109,7 @@ def apply_inline(source_lines: Sequence[str], diagnostics: list[Diagnostic], unu
 
 
 # ---------------------------------------------------------------------------- suppressions file
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Entry:
     """One entry of a suppressions file; ``line`` is where it starts in that file."""
 
@@ -135,7 +135,7 @@ class Entry:
         return True
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class SuppressionFile:
     path: Path
     entries: tuple[Entry, ...]
@@ -196,7 +196,7 @@ def load_suppressions(path: Path) -> SuppressionFile:
     return SuppressionFile(path.resolve(), entries)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class FileOutcome:
     """What the suppressions file did on one checked file: entries that applied and that were used."""
 

@@ -76,7 +76,7 @@ CANDIDATE_SPACING = 100
 _HIGH_BYTE_ZERO = bytes([1] + [0] * 255)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Prefilter:
     """What is known of one pattern before searching with it (see the module docstring)."""
 

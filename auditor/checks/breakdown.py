@@ -68,7 +68,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     mode: str
     total: re.Pattern[str]
@@ -102,14 +102,14 @@ def prepare(params: dict[str, Any]) -> Compiled:
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Part:
     start: int
     end: int
     value: Decimal
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Breakdown:
     total_start: int
     total_end: int

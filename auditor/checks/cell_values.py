@@ -76,7 +76,7 @@ _SUFFIX = regexcache.compile(r"\s*\([^()]*\)\s*$")
 _EMPTY = (ValueClass.BLANK, ValueClass.NA)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     find: str
     per: str

@@ -50,7 +50,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     patterns: tuple[re.Pattern[str], ...]
     fires_when: str

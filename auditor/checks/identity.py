@@ -120,7 +120,7 @@ LABEL_LENGTH = 18
 LISTED_CELLS = 8
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     identity: Identity
     total: str

@@ -57,7 +57,7 @@ _LETTER_CLASS = r"\x00-\xff\s\u2000-\u206f\u3000-\u303f\uff00-\uffef"
 _LETTER_RUN = regexcache.compile(f"[^{_LETTER_CLASS}]+")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     patterns: tuple[re.Pattern[str], ...]
     min_length: int | None

@@ -128,7 +128,7 @@ def parse_number(text: str) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Fact:
     name: str
     patterns: tuple[re.Pattern[str], ...]
@@ -140,7 +140,7 @@ class Fact:
     tolerance: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     facts: tuple[Fact, ...]
     skip: tuple[re.Pattern[str], ...]
@@ -232,7 +232,7 @@ def sentence_bounds(text: str, start: int, end: int, ends: str = SENTENCE_END) -
     return (positions[before] + 1 if before >= 0 else 0), (positions[after] if after < len(positions) else len(text))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Statement:
     fact: Fact
     start: int

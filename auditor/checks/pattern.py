@@ -54,7 +54,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
@@ -140,7 +140,7 @@ def _lines_to_search(scoped: list[int], patterns: list[Any],
             yield index, here
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class _Excepted:
     """The spans an exception matches on one line, scanned once per line (not once per match),
     sorted by start with the running maximum of their ends, so an overlap test is a binary search."""

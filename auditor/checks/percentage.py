@@ -53,7 +53,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     compare: str
     share: re.Pattern[str]
@@ -66,7 +66,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
     return Compiled(params["compare"], share, breakdown.prepare({**list_params, "mode": "exceeds"}))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Share:
     part: breakdown.Part
     start: int

@@ -69,7 +69,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     claim: re.Pattern[str]
     part: re.Pattern[str]
@@ -81,7 +81,7 @@ class Compiled:
     skip: re.Pattern[str] | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Count:
     """A count as stated in the text (its span) or read from the table (its cells)."""
 

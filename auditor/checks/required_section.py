@@ -110,7 +110,7 @@ FALLBACK_TEXTS = {"before": "{line}:{heading}", "absent": "", "previous": "{prev
 FALLBACK_ORDER_MESSAGE = "{section} {previous}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Section:
     key: str
     title: str
@@ -119,7 +119,7 @@ class Section:
     severity: Severity | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class NearTitles:
     max_edits: int
     message: str
@@ -131,7 +131,7 @@ class NearTitles:
     separators: tuple[str, ...] = ("、",)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     sections: tuple[Section, ...]
     heading_levels: frozenset[int]

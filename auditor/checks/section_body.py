@@ -55,7 +55,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     sections: tuple[re.Pattern[str], ...]
     empty: re.Pattern[str]

@@ -80,7 +80,7 @@ FALLBACK_TEXTS = {"report": "", "belongs_here": "", "missing_column": "{label}",
                   "joiner": " ", "split": "{row} {raw} {values}", "cell": "{raw}", "values_joiner": ", "}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     mode: str
     tables: frozenset[str]

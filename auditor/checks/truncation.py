@@ -36,7 +36,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Compiled:
     ends: re.Pattern[str]
     ignore: tuple[re.Pattern[str], ...]

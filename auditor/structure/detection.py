@@ -31,21 +31,21 @@ from auditor import regexcache
 from auditor.rulebook import ParamError
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class HeadingPattern:
     level: int
     pattern: re.Pattern[str]
     numeral: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class SeriesPattern:
     name: str
     pattern: re.Pattern[str]
     numeral: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class PreambleSettings:
     """A key–value line (``标题: …``) is ``line``; its key is group ``key``, its value group ``value``."""
 
@@ -56,7 +56,7 @@ class PreambleSettings:
     quiet_categories: frozenset[str]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class RunInSettings:
     """How a line that holds a whole report is cut: see ``auditor.structure.segments``."""
 
@@ -68,7 +68,7 @@ class RunInSettings:
     number: re.Pattern[str] | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Detection:
     eras: tuple[tuple[str, int, int], ...] = ()
     default_era: str = "2021"

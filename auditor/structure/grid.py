@@ -113,7 +113,7 @@ def squeeze(text: str) -> str:
     return "".join(fold(text).split())
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Placed:
     """A value cell placed under a row and a column; ``cell`` None: the row has nothing there."""
 
@@ -175,7 +175,7 @@ def _column_key(columns: Sequence[LabelSpec], text: str) -> LabelSpec | None:
     return next((column for column in columns if squeezed and column.pattern.fullmatch(squeezed)), None)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class _Header:
     """One physical column's label: the spec entry, the row key (vector tables) and the label's span."""
 

@@ -19,7 +19,7 @@ from auditor.structure.preamble import Preamble
 from auditor.structure.regions import Region
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class TitleLine:
     line_index: int
     start: int
@@ -28,7 +28,7 @@ class TitleLine:
     year: int | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Profile:
     title: TitleLine | None
     report_year: int | None

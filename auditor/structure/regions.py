@@ -25,7 +25,7 @@ from auditor.textscan import TextIndex, candidate_lines
 _SPACE_RUN = regexcache.compile(r"\S\s{2,}(?=\S)")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Region:
     """Lines ``first``..``last`` (0-based, inclusive) hold a table; ``form`` says how it is laid out."""
 

@@ -35,7 +35,7 @@ _TOKEN = regexcache.compile(r"\S+")
 _SENTENCE_END = regexcache.compile(r"[。!?]\s*$")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class ShiftedMap:
     """Source map of a cut text: offsets skip the inserted line breaks, then ``base`` maps them."""
 
@@ -49,7 +49,7 @@ class ShiftedMap:
         return self.base.position(self.original(offset))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class ShiftedLocator:
     """The base document's ``location`` objects, reached through a ShiftedMap."""
 

@@ -24,7 +24,7 @@ from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, RawCell, spl
 from auditor.structure.table_spec import LabelSpec, TableSpec
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class HeaderMap:
     """Column key -> its positions in the header grid (one, or a run of adjacent positions for a
     merged column); ``width`` positions, value columns from ``first``."""

@@ -67,7 +67,7 @@ _UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
 _BLANK_RUN = regexcache.compile(r"([ \t\n\r]+)")  # the complement, captured for re.split
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class OffsetMap:
     """``map[i]`` is the folded-text offset of character ``i`` of the squeezed text. Stored as runs
     of kept characters (one per gap of blanks), not one entry per character: building it is a
@@ -90,7 +90,7 @@ class OffsetMap:
         return self.squeezed_starts[run + 1] if run + 1 < len(self.squeezed_starts) else self.length
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Squeezed:
     """Folded text without spaces, tabs and line breaks, where labels are matched (so ``商业 企业``
     is ``商业企业`` and a label wrapped in its cell is whole); ``offsets[i]`` is the offset in the
@@ -160,7 +160,7 @@ class LabelSpec:
     ambiguous: bool = False  # a row label that is also a column label (其他, 总计)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class TableSpec:
     """A table definition for one era, with its labels compiled."""
 

@@ -55,7 +55,7 @@ class ValueClass(Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Cell:
     """One cell; ``start``..``end`` are offsets of its text in ``Document.text`` (for a BLANK cell,
     the separator that closes it, or the row label when the row ran short)."""
@@ -77,7 +77,7 @@ class Cell:
         return self.value_class in (ValueClass.NUMBER, ValueClass.ZERO)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class RecoveredRow:
     """A row whose digits ran together (``7000007``), split the one way its own total allows."""
 
@@ -89,7 +89,7 @@ class RecoveredRow:
     end: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Table:
     """A table found in a report: cells by (row key, column key)."""
 
@@ -485,7 +485,7 @@ def _table(spec: TableSpec, builder: _Builder, anchor: tuple[int, int], source: 
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class TableReading:
     """The tables of a report: those read cell by cell, by id, and those found but of another format
     (fewer of their required rows found than the definition's ``min_rows_found``: not read cell by
