@@ -167,3 +167,14 @@ def test_plain_echo_prints_as_click_echo(monkeypatch: pytest.MonkeyPatch, messag
         echo(message, err=True, nl=nl)
         printed.append(stream.getvalue())
     assert printed[0] == printed[1]
+
+
+def test_the_check_runs_with_fewer_garbage_collections_and_gives_them_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen = []
+    monkeypatch.setattr(checkrun, "run_check", lambda *_, **__: seen.append(gc.get_threshold()))
+    before = gc.get_threshold()
+    with pytest.raises(SystemExit) as ended:
+        entry.main(["check", "a.txt"])
+    assert ended.value.code == 0 and seen == [(entry.GC_THRESHOLD, *before[1:])] and gc.get_threshold() == before
