@@ -45,7 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auditor.machinecache import cache_home, write_atomically
+from auditor.machinecache import blake2b, cache_home, write_atomically
 
 try:
     import _sre
@@ -57,7 +57,8 @@ FORMAT = 8  # bump when the generated code or the file layout changes (8: no fir
 MAGIC = b"gk-audit regex cache\n"
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
 # entries: digest key -> the entry's JSON text as bytes (read from the file) or its value (compiled now)
-_STATE: dict[str, Any] = {"entries": None, "dirty": False}
+# file: where the entries were read from, and where they are written back (see ``_entries``)
+_STATE: dict[str, Any] = {"entries": None, "dirty": False, "file": None}
 KEPT_ENTRIES = 1500  # a run of every era and format uses some 700 (patterns and ``remembered`` values)
 _USED: set[str] = set()  # the entries this process asked for: a pruned file keeps them
 
@@ -69,10 +70,8 @@ def cache_file() -> Path:
 
 
 def _key(source: str, flags: int) -> str:
-    import hashlib
-
     # int(flags): a re.RegexFlag formats as its names ("re.MULTILINE"), slower and another key for the same flags
-    return f"{int(flags)}:{hashlib.blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
+    return f"{int(flags)}:{blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
 
 
 def _read_entries(data: bytes) -> dict[str, Any]:
@@ -133,8 +132,13 @@ def _entry_from_bytes(data: bytes | memoryview) -> list[Any]:
 def _entries() -> dict[str, Any]:
     entries = _STATE["entries"]
     if entries is None:
+        # The file is located once, when first read, and written back there: the console script sets
+        # GK_AUDIT_CACHE_DIR (the document cache's folder, which also moves this one) only after the
+        # imports have compiled their patterns, and a run that read one file and wrote another found
+        # nothing in the file it read, on every run, and compiled every pattern afresh.
+        _STATE["file"] = cache_file()
         try:
-            entries = _read_entries(cache_file().read_bytes())
+            entries = _read_entries(_STATE["file"].read_bytes())
         except (OSError, ValueError, TypeError):
             entries = {}
         if not isinstance(entries, dict):
@@ -295,7 +299,7 @@ def save() -> None:
     if not _STATE["dirty"]:
         return
     _STATE["dirty"] = False
-    write_atomically(cache_file(), _file_bytes(_kept(_STATE["entries"])))
+    write_atomically(_STATE.get("file") or cache_file(), _file_bytes(_kept(_STATE["entries"])))
 
 
 def _kept(entries: dict[str, Any]) -> dict[str, Any]:

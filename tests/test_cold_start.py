@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,6 +60,24 @@ def test_a_text_check_imports_only_what_it_needs(tmp_path: Path) -> None:
     loaded = set(second["modules"])  # type: ignore[arg-type]
     assert not [name for name in NOT_IMPORTED if name in loaded]
     assert (tmp_path / "cache" / "rulebook").is_dir()
+
+
+def test_a_second_run_finds_every_pattern_in_the_caches_it_wrote(tmp_path: Path) -> None:
+    """The console script's quick path, without GK_AUDIT_CACHE_DIR (the script sets it to the
+    document cache's folder only after the imports compiled their patterns) and with another string
+    hashing in each run (sets of labels iterate in another order): the second run compiles nothing
+    afresh, so it writes no cache file and imports no tempfile (``-X importtime`` lists the imports
+    of a run whose standard streams are real files, as the quick path needs them)."""
+    env = {name: value for name, value in os.environ.items() if name != "GK_AUDIT_CACHE_DIR"}
+    report = tmp_path / "report.txt"
+    shutil.copy(REPORT / "report-2021-faulty.txt", report)
+    command = [sys.executable, "-X", "importtime", "-c", "from auditor.entry import main; main()",
+               "check", "--format", "json", str(report)]
+    runs = [subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False,
+                           env={**env, "HOME": str(tmp_path), "PYTHONHASHSEED": seed}) for seed in ("1", "2")]
+    assert runs[1].stdout == runs[0].stdout and '"diagnostics"' in runs[0].stdout
+    imported = [re.findall(r"\| +([\w.]+)$", run.stderr, re.MULTILINE) for run in runs]
+    assert "tempfile" in imported[0] and "tempfile" not in imported[1]
 
 
 def test_series_kinds_are_the_kinds_whose_modules_say_scope_series() -> None:

@@ -188,7 +188,9 @@ class TableSpec:
 def label_regex(texts: Sequence[str]) -> str:
     """A regex source matching any of ``texts`` as a whole cell of squeezed folded text."""
     alternatives = []
-    for text in sorted({"".join(fold(text).split()) for text in texts}, key=len, reverse=True):
+    # longest first; equal lengths in text order, not the set's (which changes with each process's
+    # string hashing): the same source in every run, so the regex cache finds it
+    for text in sorted({"".join(fold(text).split()) for text in texts}, key=lambda text: (-len(text), text)):
         alternatives.append(re.escape(text))
     return f"(?P<label>{'|'.join(alternatives)})(?P<suffix>{_SUFFIX})"
 
@@ -197,7 +199,7 @@ def loose_regex(texts: Sequence[str]) -> str:
     """A regex source matching any of ``texts`` as a whole cell of folded text, with spaces allowed
     between characters (for searching the document without squeezing it)."""
     alternatives = [r"\s*".join(map(re.escape, "".join(fold(text).split())))
-                    for text in sorted(set(texts), key=len, reverse=True)]
+                    for text in sorted(set(texts), key=lambda text: (-len(text), text))]  # same order every run
     return f"(?<![{_HAN_OR_LETTER}])(?:{'|'.join(alternatives)})(?![{_HAN_OR_LETTER}])"
 
 
