@@ -127,6 +127,8 @@ class Plan:
 
 @dataclass(eq=False, repr=False)
 class WorkerState:
+    """What a worker process keeps for the whole run: the rulebooks, plans and suppression files, and what to keep
+    of each result."""
     rulebooks: dict[tuple[str, ...], Rulebook]
     plans: tuple[Plan, ...]
     suppressions: dict[str, SuppressionFile]
@@ -281,6 +283,7 @@ def default_jobs() -> int:
 # ---------------------------------------------------------------------------- the run
 @dataclass(eq=False, repr=False)
 class BatchRequest:
+    """One ``check`` run as the command line asked for it: the paths, the overrides and the run's options."""
     paths: tuple[str, ...]
     cli: CliOverrides = field(default_factory=CliOverrides)
     jobs: int | None = None
@@ -355,6 +358,7 @@ class Tally:
 
 @dataclass(eq=False, repr=False)
 class BatchOutcome:
+    """What a run found: the results, the rulebook, the baseline's stale entries, messages and the tally."""
     results: Sequence[FileResult]
     rulebook: Rulebook
     fail_on: str

@@ -45,6 +45,7 @@ class Selection:
 
 @dataclass(frozen=True, repr=False)
 class Options:
+    """The command line's choices for a check: the rule selection, the year and the profile."""
     selection: Selection = Selection()
     year: int | None = None
     profile: str | None = None
@@ -52,6 +53,7 @@ class Options:
 
 @dataclass(eq=False, repr=False)
 class FileResult:
+    """The findings of one file, or why it could not be read or checked."""
     path: str
     diagnostics: list[Diagnostic]
     report: Report | None = None

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor import __version__, regexcache
 from auditor.diagnostics import Severity
-from auditor.machinecache import cache_home, write_atomically
+from auditor.machinecache import cache_home, sha256, write_atomically
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 if TYPE_CHECKING:
@@ -549,9 +549,7 @@ def _code_signature() -> str:
 
 
 def _builtin_key(folder: str, contents: list[tuple[str, bytes]]) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
+    digest = sha256()
     for part in (str(BUILT_FORMAT), __version__, sys.version, folder, schema_text("rulebook.schema.json"),
                  _code_signature()):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")

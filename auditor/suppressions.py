@@ -43,6 +43,7 @@ UNUSED_KIND = "unused_suppression"
 # ---------------------------------------------------------------------------- inline comments
 @dataclass(eq=False, repr=False)
 class InlineSuppression:
+    """A suppression comment in the report: the rules, the reason and the lines it covers."""
     rules: frozenset[str]
     reason: str
     span: Span
@@ -137,6 +138,7 @@ class Entry:
 
 @dataclass(eq=False, repr=False)
 class SuppressionFile:
+    """A suppression file and its entries."""
     path: Path
     entries: tuple[Entry, ...]
 

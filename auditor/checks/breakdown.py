@@ -70,6 +70,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A breakdown rule's parameters, its patterns compiled."""
     mode: str
     total: re.Pattern[str]
     opening: re.Pattern[str]
@@ -104,6 +105,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
 
 @dataclass(eq=False, repr=False)
 class Part:
+    """One listed part: its span in the folded text and its value."""
     start: int
     end: int
     value: Decimal
@@ -111,6 +113,7 @@ class Part:
 
 @dataclass(eq=False, repr=False)
 class Breakdown:
+    """A stated total, its unit and the parts listed after it, with their spans in the folded text."""
     total_start: int
     total_end: int
     total: Decimal

@@ -78,6 +78,7 @@ _EMPTY = (ValueClass.BLANK, ValueClass.NA)
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A cell_values rule's parameters, with its texts merged over the fallbacks."""
     find: str
     per: str
     tables: frozenset[str]

@@ -52,6 +52,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A date rule's parameters, its patterns and section patterns compiled."""
     patterns: tuple[re.Pattern[str], ...]
     fires_when: str
     scope: str

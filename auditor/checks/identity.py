@@ -122,6 +122,7 @@ LISTED_CELLS = 8
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """An identity rule's parameters: the identity parsed, its texts, tolerance and limits."""
     identity: Identity
     total: str
     words: str

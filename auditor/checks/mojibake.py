@@ -59,6 +59,7 @@ _LETTER_RUN = regexcache.compile(f"[^{_LETTER_CLASS}]+")
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A mojibake rule's parameters: its patterns compiled and the rare-run limits."""
     patterns: tuple[re.Pattern[str], ...]
     min_length: int | None
     max_common_share: float

@@ -130,6 +130,8 @@ def parse_number(text: str) -> Decimal | None:
 
 @dataclass(eq=False, repr=False)
 class Fact:
+    """One fact a narrative rule checks: the patterns stating it, the table values it must equal, its units and
+    tolerance."""
     name: str
     patterns: tuple[re.Pattern[str], ...]
     values: tuple[Expr, ...]
@@ -142,6 +144,7 @@ class Fact:
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A narrative rule's parameters: its facts, skip words and texts."""
     facts: tuple[Fact, ...]
     skip: tuple[re.Pattern[str], ...]
     cell_label: str
@@ -234,6 +237,7 @@ def sentence_bounds(text: str, start: int, end: int, ends: str = SENTENCE_END) -
 
 @dataclass(eq=False, repr=False)
 class Statement:
+    """A number the text states for a fact: its span, value and how it was written."""
     fact: Fact
     start: int
     end: int

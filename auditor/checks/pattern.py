@@ -56,6 +56,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A pattern rule's parameters, its patterns and exceptions compiled."""
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
     previous_line: re.Pattern[str] | None

@@ -55,6 +55,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A percentage rule's parameters: the share pattern and the breakdown lists it reads."""
     compare: str
     share: re.Pattern[str]
     lists: breakdown.Compiled
@@ -68,6 +69,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
 
 @dataclass(eq=False, repr=False)
 class Share:
+    """A percentage stated for one listed part: its span and value."""
     part: breakdown.Part
     start: int
     end: int

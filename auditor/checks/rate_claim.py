@@ -71,6 +71,7 @@ FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A rate_claim rule's parameters: the claim, part and whole patterns and the table values."""
     claim: re.Pattern[str]
     part: re.Pattern[str]
     whole: re.Pattern[str]

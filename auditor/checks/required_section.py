@@ -112,6 +112,7 @@ FALLBACK_ORDER_MESSAGE = "{section} {previous}"
 
 @dataclass(eq=False, repr=False)
 class Section:
+    """One required section: its key, title, heading and content patterns and severity."""
     key: str
     title: str
     headings: tuple[re.Pattern[str], ...]
@@ -121,6 +122,7 @@ class Section:
 
 @dataclass(eq=False, repr=False)
 class NearTitles:
+    """How near-miss section titles are reported: the edit limit and the texts."""
     max_edits: int
     message: str
     change: str
@@ -133,6 +135,7 @@ class NearTitles:
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A required_section rule's parameters: its sections, heading levels, order and texts."""
     sections: tuple[Section, ...]
     heading_levels: frozenset[int]
     ordered: bool

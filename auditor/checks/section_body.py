@@ -57,6 +57,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A section_body rule's parameters: the sections, the empty and boilerplate patterns, the minimum length."""
     sections: tuple[re.Pattern[str], ...]
     empty: re.Pattern[str]
     boilerplate: tuple[re.Pattern[str], ...]

@@ -80,6 +80,7 @@ _ROW_WORDS = re.compile(r"[\u3400-\u9fff]{3}")
 
 @dataclass(frozen=True)
 class Group:
+    """One total and the parts that must add up to it, in one table."""
     table: str
     total: str
     parts: tuple[str, ...]
@@ -89,6 +90,7 @@ class Group:
 
 @dataclass(frozen=True)
 class Compiled:
+    """A table_parts rule's parameters: its groups and texts."""
     compare: str
     groups: tuple[Group, ...]
     cell_label: str

@@ -82,6 +82,7 @@ FALLBACK_TEXTS = {"report": "", "belongs_here": "", "missing_column": "{label}",
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A table_structure rule's parameters: its mode, tables and texts."""
     mode: str
     tables: frozenset[str]
     texts: dict[str, str]

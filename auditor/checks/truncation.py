@@ -38,6 +38,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @dataclass(eq=False, repr=False)
 class Compiled:
+    """A truncation rule's parameters: the ending pattern and the patterns to ignore."""
     ends: re.Pattern[str]
     ignore: tuple[re.Pattern[str], ...]
 

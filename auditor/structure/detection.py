@@ -33,6 +33,7 @@ from auditor.rulebook import ParamError
 
 @dataclass(eq=False, repr=False)
 class HeadingPattern:
+    """A heading pattern of one outline level and its numeral style."""
     level: int
     pattern: re.Pattern[str]
     numeral: str
@@ -40,6 +41,7 @@ class HeadingPattern:
 
 @dataclass(eq=False, repr=False)
 class SeriesPattern:
+    """A named pattern of a numbered series and its numeral style."""
     name: str
     pattern: re.Pattern[str]
     numeral: str
@@ -70,6 +72,7 @@ class RunInSettings:
 
 @dataclass(eq=False, repr=False)
 class Detection:
+    """How an era's reports are recognised: eras, title, year and format signatures."""
     eras: tuple[tuple[str, int, int], ...] = ()
     default_era: str = "2021"
     title_search_lines: int = 15

@@ -21,6 +21,7 @@ from auditor.structure.regions import Region
 
 @dataclass(eq=False, repr=False)
 class TitleLine:
+    """The report's title line: its place and text, and the year it names."""
     line_index: int
     start: int
     end: int
@@ -30,6 +31,7 @@ class TitleLine:
 
 @dataclass(eq=False, repr=False)
 class Profile:
+    """What a report is: its title, year and era, and where each came from."""
     title: TitleLine | None
     report_year: int | None
     year_source: str
