@@ -54,7 +54,7 @@ def sha256(data: bytes = b"") -> Any:
     return built_in(data)
 
 
-def blake2b(data: bytes, digest_size: int) -> Any:
+def blake2b(data: bytes = b"", digest_size: int = 64) -> Any:
     """``hashlib.blake2b(data, digest_size=digest_size)``."""
     try:
         from _blake2 import blake2b as built_in

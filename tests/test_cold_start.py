@@ -35,8 +35,10 @@ print(json.dumps({"modules": sorted(set(sys.modules) - started), "output": outpu
 """
 # what a .txt check must not import: click (the front end reads the command line), other formats'
 # readers, validation, pools, the series pass, what only a large run (pickle, tempfile: results
-# spilled to disk) or another command needs, calendar (and datetime, locale), the GB 2312 codec
+# spilled to disk) or another command needs, calendar (and datetime, locale), the GB 2312 codec,
+# hashlib (it loads OpenSSL: auditor/machinecache.py has the digests a text check needs)
 NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "platform", "encodings.gb2312",
+                "hashlib", "_hashlib",
                 "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
                 "auditor.readers.markdown", "auditor.readers.html", "auditor.readers.pdf", "auditor.readers.docx",

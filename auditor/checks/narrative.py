@@ -71,6 +71,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import accumulate
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.checks.identity import cell_name, number_text, report_tables, terms_text
 from auditor.diagnostics import Diagnostic, Label
@@ -216,7 +217,7 @@ def _sentence_ends(text: str, ends: str) -> list[int]:
     asked about is kept, so the calls for every match of every rule share one scan)."""
     cached = _SENTENCE_ENDS.get(ends)
     if cached is None or cached[0] is not text:
-        pieces = re.compile("[" + re.escape(ends) + "]").split(text)
+        pieces = regexcache.compile("[" + re.escape(ends) + "]").split(text)  # compiled once per machine
         # each end sits one past the text before it: running sums of (piece length + 1) from -1,
         # computed in C (a Match object per sentence end cost more than the rest of the rule)
         positions = list(accumulate(map((1).__add__, map(len, pieces[:-1])), initial=-1))
