@@ -22,8 +22,10 @@ VERSION = 1
 Key = tuple[str, str, str]  # (path, rule, fingerprint without occurrence index)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class StaleEntry:
+    """A baseline entry that current findings no longer match: ``unmatched`` of its recorded occurrences."""
+
     path: str
     rule: str
     fingerprint: str

@@ -68,7 +68,7 @@ FORMATS_WITHOUT_SOURCE = frozenset({"json", "jsonl", "sarif", "github", "gitlab"
 
 
 # ---------------------------------------------------------------------------- packed results
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class SlimDocument:
     """What renderers read of a Document: path, format, encoding and (optionally) the source text."""
 
@@ -81,7 +81,7 @@ class SlimDocument:
         return self.source_text.split("\n") if self.source_text is not None else []
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class SlimReport:
     """What renderers read of a Report: detection results, no structure."""
 
@@ -93,7 +93,7 @@ class SlimReport:
     era_source: str
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class PackedResult(FileResult):
     """A FileResult as a worker returns it; ``fingerprints`` and ``rules_run`` are precomputed."""
 
@@ -118,7 +118,7 @@ def _unshared(report: Report | None) -> Report | None:
 
 
 # ---------------------------------------------------------------------------- plans
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Plan:
     """How to check the files that share one set of effective settings."""
 
@@ -128,8 +128,10 @@ class Plan:
     suppressions: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class WorkerState:
+    """What a worker process keeps for the whole run: the rulebooks, plans and suppression files, and what to keep
+    of each result."""
     rulebooks: dict[tuple[str, ...], Rulebook]
     plans: tuple[Plan, ...]
     suppressions: dict[str, SuppressionFile]
@@ -338,8 +340,9 @@ def default_jobs() -> int:
 
 
 # ---------------------------------------------------------------------------- the run
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class BatchRequest:
+    """One ``check`` run as the command line asked for it: the paths, the overrides and the run's options."""
     paths: tuple[str, ...]
     cli: CliOverrides = field(default_factory=CliOverrides)
     jobs: int | None = None
@@ -392,7 +395,7 @@ def _with_series(result: FileResult, found: list[Diagnostic], prints: list[str])
                                fingerprints=[item[1] for item in merged])
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Tally:
     """What the exit code needs of a run, counted as results go by (never the results themselves)."""
 
@@ -416,8 +419,9 @@ class Tally:
             self.worst = level
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class BatchOutcome:
+    """What a run found: the results, the rulebook, the baseline's stale entries, messages and the tally."""
     results: Sequence[FileResult]
     rulebook: Rulebook
     fail_on: str
@@ -839,7 +843,7 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
 
 
 # ---------------------------------------------------------------------------- after the run
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class FinishTexts:
     """Text the CLI adds after rendering: to the text output, to stderr, to the GitHub step summary."""
 

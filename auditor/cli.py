@@ -1,25 +1,27 @@
-"""The ``gk-audit`` command line: commands only; the work is done in the engine and renderers."""
+"""The ``gk-audit`` command line: commands only; the work is done in the engine and renderers.
+
+``check`` runs auditor/checkrun.py; the console script's quick front end (auditor/entry.py) runs
+common ``check`` command lines itself without importing click, and this module for everything else."""
 
 from __future__ import annotations
 
-import itertools
-import os
 import sys
 
 import click
 
 from auditor import __version__
-from auditor.render import FULL_REPORT_FORMATS, RENDERERS
+from auditor.checkrun import (  # the exit codes are also read from here by tests and callers
+    EXIT_FINDINGS,  # noqa: F401
+    EXIT_INTERNAL,  # noqa: F401
+    EXIT_USAGE,
+    FAIL_ON,
+    PROFILES,
+    fail,
+    run_check,
+)
+from auditor.render import RENDERERS
 
 FORMATS = tuple(RENDERERS)
-FAIL_ON = ("error", "warning", "info", "never")
-# 0: no finding at or above --fail-on; 1: findings; 2: usage, config, rulebook, input or output error;
-# 3: an internal error of gk-audit (a bug: please report it)
-EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
-
-
-def _split(values: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(item.strip() for value in values for item in value.split(",") if item.strip())
 
 
 def _load_rulebook(extra: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -32,29 +34,17 @@ def _load_rulebook(extra: tuple[str, ...]):  # type: ignore[no-untyped-def]
         sys.exit(EXIT_USAGE)
 
 
-def _use_color(no_color: bool) -> bool:
-    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-
-
 class _Main(click.Group):
     """The command group; an unexpected exception is an internal error with its own exit code."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
-                KeyboardInterrupt):
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except BrokenPipeError:  # the reader of our output went away (| head): nothing more to say
-            sys.stderr.close()
-            sys.exit(EXIT_USAGE)
-        except Exception as error:
-            import traceback
-
-            traceback.print_exc(file=sys.stderr)
-            click.echo(f"gk-audit: 内部错误（{type(error).__name__}: {error}）。这是 gk-audit 的缺陷，"
-                       "请把上面的信息和出错的文件一起报告给维护者。", err=True)
-            sys.exit(EXIT_INTERNAL)
+        except Exception as error:  # SystemExit and KeyboardInterrupt are not Exceptions: they pass
+            fail(error, click.echo)
+            raise  # not reached: fail exits
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]},
@@ -73,7 +63,7 @@ def main() -> None:
 @click.option("--select", multiple=True, help="rule ids, id prefixes, names or categories to run (comma-separated)")
 @click.option("--ignore", multiple=True, help="rule ids, id prefixes, names or categories to skip")
 @click.option("--year", type=click.IntRange(1990, 2100), help="the report year, overriding detection")
-@click.option("--profile", type=click.Choice(("old", "2019", "2021")), help="the format era, overriding detection")
+@click.option("--profile", type=click.Choice(PROFILES), help="the format era, overriding detection")
 @click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(dir_okay=False),
               help="extra YAML rulebook (adds rules, or overrides built-in ones by id)")
 @click.option("--quiet", "-q", is_flag=True, help="one line per finding, no code frames")
@@ -112,113 +102,9 @@ def check(paths: tuple[str, ...], output_format: str, output_path: str | None, f
           cache_dir: str | None, no_cache: bool, docs_url: str | None, max_file_size: float | None,
           time_budget: float | None, stdin_filename: str | None, previous: tuple[str, ...]) -> None:
     """Check reports (files, directories, or - for standard input)."""
-    _configure_cache(cache_dir, no_cache)
-    _configure_limits(max_file_size, time_budget)
-    _refuse_inputs_as_outputs(paths, output_path, write_baseline)
-    from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
-    from auditor.config import CliOverrides, ConfigError
-    from auditor.rulebook import RulebookError
-
-    cli = CliOverrides(select=tuple(sorted(_split(select))), ignore=tuple(sorted(_split(ignore))), fail_on=fail_on,
-                       profile=profile, year=year, rulebooks=rulebooks, exclude=exclude, config=config_path,
-                       suppressions=suppressions_path)
-    request = BatchRequest(paths, cli, jobs, keep_source=output_format not in FORMATS_WITHOUT_SOURCE,
-                           keep_report=output_format in FULL_REPORT_FORMATS,
-                           baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
-                           progress=True, root=repository_root(), stdin_name=stdin_filename,
-                           previous=previous)
-    from auditor.paths import OutputError
-
-    try:
-        outcome = run_batch(request, stdin=_read_stdin)
-    except (ConfigError, RulebookError, OutputError) as error:
-        click.echo(f"gk-audit: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-    if not outcome.results:
-        click.echo("gk-audit: 没有找到可检查的文件（支持 .txt、.md 等）", err=True)
-        sys.exit(EXIT_USAGE)
-    _emit_outcome(outcome, request, output_format, output_path, quiet, no_color, statistics, docs_url)
-
-
-def _refuse_inputs_as_outputs(paths: tuple[str, ...], output_path: str | None, write_baseline: str | None) -> None:
-    from auditor.paths import OutputError, expand_inputs, refuse_input_as_output
-
-    if output_path is None and write_baseline is None:
-        return
-    inputs = list(expand_inputs(paths))
-    try:
-        refuse_input_as_output("-o/--output", output_path, inputs)
-        refuse_input_as_output("--write-baseline", write_baseline, inputs)
-    except OutputError as error:
-        click.echo(f"gk-audit: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-
-
-def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
-    """The document cache is configured through the environment, so worker processes inherit it."""
-    from auditor.readers.cache import ENVIRONMENT_VARIABLE, default_directory
-
-    if no_cache:
-        os.environ[ENVIRONMENT_VARIABLE] = ""
-    elif cache_dir:
-        os.environ[ENVIRONMENT_VARIABLE] = cache_dir
-    elif ENVIRONMENT_VARIABLE not in os.environ:
-        os.environ[ENVIRONMENT_VARIABLE] = str(default_directory())
-
-
-def _read_stdin() -> bytes:
-    """Standard input, at most one byte past the size limit (the check then reports it too large)."""
-    from auditor.readers.limits import max_file_size
-
-    limit = max_file_size()
-    return sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
-
-
-def _configure_limits(max_file_size: float | None, time_budget: float | None) -> None:
-    """Limits, like the cache, go through the environment so that worker processes inherit them."""
-    from auditor.readers.limits import MB, SIZE_VARIABLE, TIME_VARIABLE
-
-    if max_file_size is not None:
-        os.environ[SIZE_VARIABLE] = str(int(max_file_size * MB))
-    if time_budget is not None:
-        os.environ[TIME_VARIABLE] = str(time_budget)
-
-
-def _emit_outcome(outcome, request, output_format: str, output_path: str | None,  # type: ignore[no-untyped-def]
-                  quiet: bool, no_color: bool, statistics: bool, docs_url: str | None = None) -> None:
-    from auditor.batch import finish_texts
-    from auditor.diagnostics import Severity
-    from auditor.paths import OutputError, write_atomic
-    from auditor.render import RenderContext, render_chunks
-
-    context = RenderContext(color=output_path is None and _use_color(no_color), quiet=quiet,
-                            root=request.root, rulebook=outcome.rulebook, extra=outcome.render_extra(),
-                            docs_url=docs_url)
-    texts = finish_texts(outcome, output_format, context, statistics, request.baseline)
-    chunks = render_chunks(output_format, outcome.results, context)
-    if output_format == "text":
-        chunks = itertools.chain(chunks, [texts.to_output])
-    if output_path:
-        try:
-            write_atomic(output_path, chunks)
-        except OutputError as error:
-            click.echo(f"gk-audit: {error}", err=True)
-            sys.exit(EXIT_USAGE)
-    else:
-        sys.stdout.writelines(chunks)
-    if texts.to_stderr:
-        click.echo(texts.to_stderr, err=True, nl=False)
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if texts.step_summary and summary_file:
-        with open(summary_file, "a", encoding="utf-8") as stream:
-            stream.write(texts.step_summary)
-    if outcome.internal_error:
-        sys.exit(EXIT_INTERNAL)
-    if outcome.all_unreadable:
-        sys.exit(EXIT_USAGE)
-    worst_found = outcome.worst
-    if outcome.fail_on != "never" and worst_found is not None and worst_found >= Severity.parse(outcome.fail_on):
-        sys.exit(EXIT_FINDINGS)
+    run_check(click.echo, paths, output_format, output_path, fail_on, select, ignore, year, profile, rulebooks, quiet,
+              no_color, config_path, exclude, jobs, statistics, baseline_path, write_baseline, baseline_prune,
+              suppressions_path, cache_dir, no_cache, docs_url, max_file_size, time_budget, stdin_filename, previous)
 
 
 @main.command("config")

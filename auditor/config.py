@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor import regexcache
 from auditor.rulebook import did_you_mean, schema_error_chinese, schema_text
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
@@ -56,7 +57,7 @@ class ConfigError(Exception):
         super().__init__(f"{where}: 配置错误: {key + ': ' if key else ''}{problem}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # frozen: a default argument value
 class CliOverrides:
     """What the command line said; ``None``/empty means "not given" (the config decides)."""
 
@@ -71,7 +72,7 @@ class CliOverrides:
     suppressions: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class ProjectConfig:
     """One configuration file, validated, with paths made absolute."""
 
@@ -99,7 +100,7 @@ class ProjectConfig:
         return candidate if self.path is not None and candidate.is_file() else None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Settings:
     """The effective settings for one file, and where each value came from."""
 
@@ -180,7 +181,7 @@ def _validate(path: Path, data: Any, prefix: str, marks: Marks) -> None:
         raise ConfigError(str(path), key or "(顶层)", problem, line, column)
 
 
-_TOML_POSITION = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")
+_TOML_POSITION = regexcache.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")
 
 
 def _toml_key_line(lines: list[str], start: int, key: str) -> tuple[int, int] | None:

@@ -23,7 +23,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Label:
     """A secondary span with a short message: the evidence (rustc's labelled spans).
 
@@ -43,7 +43,7 @@ class Label:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Diagnostic:
     """One finding. ``span`` is the primary span: where the fix goes."""
 

@@ -25,7 +25,7 @@ from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report, analyse
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Selection:
     """Which rules run: ``select``/``ignore`` hold ids, id prefixes (``GK2``), names or categories."""
 
@@ -43,15 +43,17 @@ class Selection:
         return not self._hits(rule, self.ignore)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Options:
+    """The command line's choices for a check: the rule selection, the year and the profile."""
     selection: Selection = Selection()
     year: int | None = None
     profile: str | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class FileResult:
+    """The findings of one file, or why it could not be read or checked."""
     path: str
     diagnostics: list[Diagnostic]
     report: Report | None = None

@@ -43,11 +43,12 @@ blank, ``无``/``—``, text, or missing from the table). A check never passes o
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
+
+from auditor import regexcache
 
 __all__ = [
     "Comparison", "ExprError", "Identity", "Outcome", "Term", "evaluate", "evaluate_sum", "parse", "parse_sum",
@@ -68,14 +69,16 @@ class ExprError(Exception):
 
 
 # ---------------------------------------------------------------------------- tokens
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Token:
+    """One token of an expression: its kind, text and 0-based offset."""
+
     kind: str  # NAME NUMBER OP END
     text: str
     offset: int
 
 
-_TOKEN = re.compile(
+_TOKEN = regexcache.compile(
     r"(?P<space>\s+)|(?P<number>\d+(?:\.\d+)?(?![\w.]))|(?P<name>[^\W\d]\w*)"
     r"|(?P<op>==|>=|<=|\.\.|[-+.,:()\[\]{}])"
 )
@@ -99,7 +102,7 @@ def tokenize(source: str) -> list[Token]:
 
 
 # ---------------------------------------------------------------------------- AST
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Key:
     """A row or column key as written: a name (maybe the quantifier variable)."""
 
@@ -107,7 +110,7 @@ class Key:
     offset: int
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class CellSet:
     """``TABLE.rows[columns]``: the cells at every row x column; ``single`` for a plain reference."""
 
@@ -118,14 +121,18 @@ class CellSet:
     offset: int
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Literal:
+    """A number written in the expression."""
+
     value: Decimal
     offset: int
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class BinaryOp:
+    """``left + right`` or ``left - right``."""
+
     op: str  # "+" or "-"
     left: Expr
     right: Expr
@@ -140,8 +147,10 @@ class BinaryOp:
 Expr = Literal | CellSet | BinaryOp
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Comparison:
+    """``left == right`` (or ``>=``, ``<=``) within ``tolerance``."""
+
     op: str  # "==", ">=", "<="
     left: Expr
     right: Expr
@@ -149,7 +158,7 @@ class Comparison:
     offset: int
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Domain:
     """What the quantifier ranges over: explicit keys, or a table's rows or columns."""
 
@@ -158,8 +167,10 @@ class Domain:
     axis: str = ""  # "rows" | "columns" when taken from a table
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Identity:
+    """A parsed identity: its comparison, and the quantifier variable and domain of a ``for`` form."""
+
     source: str
     comparison: Comparison
     variable: str | None = None
@@ -182,7 +193,7 @@ def _cellsets(expr: Expr) -> Iterator[CellSet]:
 
 
 # ---------------------------------------------------------------------------- parser
-_SUFFIX = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+_SUFFIX = regexcache.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
 # bounds that keep parsing and evaluation small whatever a rulebook says
 MAX_SOURCE_LENGTH = 4_000
 MAX_DEPTH = 32  # nested parentheses
@@ -410,7 +421,7 @@ class TableLike(Protocol):
 NUMERIC_CLASSES = frozenset({"NUMBER", "ZERO"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Term:
     """One addend of a side: a table cell (``cell`` None when the table lacks it) or a literal."""
 
@@ -438,7 +449,7 @@ class Term:
         return (self.table, self.row, self.column)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Outcome:
     """One instance of an identity: ``status`` is ``pass``, ``fail`` or ``unknown``."""
 

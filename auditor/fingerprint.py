@@ -8,18 +8,18 @@ file get an occurrence index (``…:0``, ``…:1``) so each stays distinct. SARI
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from auditor import regexcache
 from auditor.diagnostics import Diagnostic
+from auditor.machinecache import sha256  # hashlib's SHA-256 without importing OpenSSL
 
 if TYPE_CHECKING:
     from auditor.engine import FileResult
 
-_BLANKS = re.compile(r"\s+")
+_BLANKS = regexcache.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
@@ -51,7 +51,7 @@ def span_texts(source_lines: Sequence[str], diagnostic: Diagnostic,
 
 
 def fingerprint_of(rule: str, text: str, neighbourhood: str) -> str:
-    digest = hashlib.sha256(f"{rule}\x00{text}\x00{neighbourhood}".encode()).hexdigest()
+    digest = sha256(f"{rule}\x00{text}\x00{neighbourhood}".encode()).hexdigest()
     return digest[:20]
 
 

@@ -18,7 +18,8 @@ set: zero-width items consume nothing, optional items add their own first charac
 what follows) and writes it into the INFO block when ``re`` wrote none; a search then skips
 straight to the positions where a match can start. The set covers every match's first character,
 so the matches are exactly those of ``re.compile``; a pattern that can match the empty string, or
-that can start with any character, keeps the code ``re`` generated.
+that can start with any character, keeps the code ``re`` generated, and so does one anchored at the
+start (``^`` without MULTILINE, ``\\A``), which a search tries at the start only.
 
 The file holds one entry per pattern (flags, group count, code as 32-bit words; source and group
 names as UTF-8) behind an index by a digest of the flags and source, so a run reads the file's bytes
@@ -26,6 +27,10 @@ and decodes only the small index and the entries of the patterns it compiles: a 
 keeps every pattern any version of the rulebook ever used, and its size must not become start-up
 time. The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once
 at exit when a run compiled something new, atomically, and is never required: delete it at will.
+It is kept to about KEPT_ENTRIES entries: each edit of a pattern adds one, and a file of every
+pattern a machine ever compiled (megabytes after a few rulebook versions) costs each start the
+time to read it. A run that finds more rewrites the file at exit with the entries it used and the
+most recently added ones.
 Plain numbers and text (a JSON index), not pickle or marshal: loading the cache must never run code.
 """
 
@@ -40,7 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auditor.machinecache import cache_home, write_atomically
+from auditor.machinecache import blake2b, cache_home, write_atomically
 
 try:
     import _sre
@@ -48,11 +53,14 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None  # type: ignore[assignment]
 
-FORMAT = 7  # bump when the generated code or the file layout changes (7: indexed binary entries)
+FORMAT = 8  # bump when the generated code or the file layout changes (8: no first-character set after ``^``)
 MAGIC = b"gk-audit regex cache\n"
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
 # entries: digest key -> the entry's JSON text as bytes (read from the file) or its value (compiled now)
-_STATE: dict[str, Any] = {"entries": None, "dirty": False}
+# file: where the entries were read from, and where they are written back (see ``_entries``)
+_STATE: dict[str, Any] = {"entries": None, "dirty": False, "file": None}
+KEPT_ENTRIES = 1500  # a run of every era and format uses some 700 (patterns and ``remembered`` values)
+_USED: set[str] = set()  # the entries this process asked for: a pruned file keeps them
 
 
 def cache_file() -> Path:
@@ -62,9 +70,8 @@ def cache_file() -> Path:
 
 
 def _key(source: str, flags: int) -> str:
-    import hashlib
-
-    return f"{flags}:{hashlib.blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
+    # int(flags): a re.RegexFlag formats as its names ("re.MULTILINE"), slower and another key for the same flags
+    return f"{int(flags)}:{blake2b(source.encode('utf-8', 'surrogatepass'), digest_size=16).hexdigest()}"
 
 
 def _read_entries(data: bytes) -> dict[str, Any]:
@@ -125,14 +132,27 @@ def _entry_from_bytes(data: bytes | memoryview) -> list[Any]:
 def _entries() -> dict[str, Any]:
     entries = _STATE["entries"]
     if entries is None:
+        # The file is located once, when first read, and written back there: the console script sets
+        # GK_AUDIT_CACHE_DIR (the document cache's folder, which also moves this one) only after the
+        # imports have compiled their patterns, and a run that read one file and wrote another found
+        # nothing in the file it read, on every run, and compiled every pattern afresh.
+        _STATE["file"] = cache_file()
         try:
-            entries = _read_entries(cache_file().read_bytes())
+            entries = _read_entries(_STATE["file"].read_bytes())
         except (OSError, ValueError, TypeError):
             entries = {}
         if not isinstance(entries, dict):
             entries = {}
         _STATE["entries"] = entries
+        if len(entries) > KEPT_ENTRIES:
+            _mark_dirty()  # pruned when written at exit
     return entries
+
+
+def _mark_dirty() -> None:
+    if not _STATE["dirty"]:
+        _STATE["dirty"] = True
+        atexit.register(save)
 
 
 def _rebuilt(source: str, flags: int, entry: Any) -> re.Pattern[str] | None:
@@ -213,6 +233,9 @@ def _first_character_set(parsed: Any, flags: int, code: list[int]) -> list[int]:
         flags |= parsed.state.flags
         if flags & sre.SRE_FLAG_IGNORECASE or code[0] != sre.INFO or code[2] != 0 or code[3] == 0:
             return code
+        body = code[code[1] + 1:]
+        if body[0] == sre.AT and body[1] in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+            return code  # anchored at the start (``^`` without MULTILINE, ``\A``): a search tries one place only
         first = _first_of_sequence(parsed.data)
         if first is None or first[1] or not first[0]:
             return code
@@ -237,6 +260,7 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
         pattern = re.compile(source, flags)
     else:
         name = _key(source, flags)
+        _USED.add(name)
         entry = _entries().get(name)
         pattern = _rebuilt(source, flags, entry) if entry is not None else None
         if pattern is None:
@@ -253,9 +277,7 @@ def _fresh(source: str, flags: int, name: str) -> re.Pattern[str]:
     except Exception:
         return re.compile(source, flags)
     _entries()[name] = [source, flags, *entry]
-    if not _STATE["dirty"]:
-        _STATE["dirty"] = True
-        atexit.register(save)
+    _mark_dirty()
     return pattern
 
 
@@ -277,7 +299,19 @@ def save() -> None:
     if not _STATE["dirty"]:
         return
     _STATE["dirty"] = False
-    write_atomically(cache_file(), _file_bytes(_STATE["entries"]))
+    write_atomically(_STATE.get("file") or cache_file(), _file_bytes(_kept(_STATE["entries"])))
+
+
+def _kept(entries: dict[str, Any]) -> dict[str, Any]:
+    """The entries to write: all of them up to KEPT_ENTRIES, else those this process used and the
+    most recently added others, three quarters of KEPT_ENTRIES in all (the file keeps entries in
+    the order they were added), so that the next runs do not prune again."""
+    if len(entries) <= KEPT_ENTRIES:
+        return entries
+    room = max(KEPT_ENTRIES * 3 // 4 - len(_USED), 0)
+    others = [name for name in entries if name not in _USED]
+    recent = set(others[len(others) - room:]) if room else set()
+    return {name: entry for name, entry in entries.items() if name in _USED or name in recent}
 
 
 def remembered(name: str, build: Callable[[], Any]) -> Any:
@@ -285,6 +319,7 @@ def remembered(name: str, build: Callable[[], Any]) -> Any:
     ``value:NAME`` as UTF-8 JSON text (e.g. what ``auditor.textscan`` derives from a pattern's syntax
     tree). A caller checks what it gets back and rebuilds when it does not look right."""
     key = "value:" + name
+    _USED.add(key)
     entries = _entries()
     stored = entries.get(key)
     if isinstance(stored, (bytes, memoryview)):
@@ -294,7 +329,5 @@ def remembered(name: str, build: Callable[[], Any]) -> Any:
             pass
     value = build()
     entries[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if not _STATE["dirty"]:
-        _STATE["dirty"] = True
-        atexit.register(save)
+    _mark_dirty()
     return value

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import tempfile
 import weakref
 from collections.abc import Iterator
 from typing import IO, Any
@@ -38,6 +36,8 @@ def _remove(handle: IO[bytes], path: str) -> None:
 
 
 def _dumps(items: list[Any]) -> bytes:
+    import pickle  # here, not at the top: a one-report check never pickles
+
     return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -96,6 +96,8 @@ class Spill:
         self._size += len(blob)
 
     def _open(self) -> None:
+        import tempfile
+
         descriptor, path = tempfile.mkstemp(prefix="gk-audit-", suffix=".results")
         self._file = os.fdopen(descriptor, "w+b")
         try:
@@ -131,6 +133,8 @@ class Spill:
         return self._count
 
     def __iter__(self) -> Iterator[Any]:
+        import pickle
+
         if self._file is None:
             for block in list(self._blocks):
                 yield from (block if isinstance(block, list) else pickle.loads(block))

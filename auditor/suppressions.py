@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import emit
 from auditor.config import ConfigError, glob_matches
 from auditor.diagnostics import Diagnostic
@@ -34,14 +35,15 @@ from auditor.fingerprint import normalise, span_texts
 from auditor.rulebook import Rule
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
-INLINE = re.compile(r"<!--\s*gk-audit\s*:\s*ignore\s+(?P<rules>[A-Za-z0-9_,\s-]+?)"
+INLINE = regexcache.compile(r"<!--\s*gk-audit\s*:\s*ignore\s+(?P<rules>[A-Za-z0-9_,\s-]+?)"
                     r"\s*(?:(?:原因|理由|reason)\s*[:：]\s*(?P<reason>.*?))?\s*-->", re.IGNORECASE)
 UNUSED_KIND = "unused_suppression"
 
 
 # ---------------------------------------------------------------------------- inline comments
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class InlineSuppression:
+    """A suppression comment in the report: the rules, the reason and the lines it covers."""
     rules: frozenset[str]
     reason: str
     span: Span
@@ -108,7 +110,7 @@ def apply_inline(source_lines: Sequence[str], diagnostics: list[Diagnostic], unu
 
 
 # ---------------------------------------------------------------------------- suppressions file
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Entry:
     """One entry of a suppressions file; ``line`` is where it starts in that file."""
 
@@ -134,8 +136,9 @@ class Entry:
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class SuppressionFile:
+    """A suppression file and its entries."""
     path: Path
     entries: tuple[Entry, ...]
 
@@ -195,7 +198,7 @@ def load_suppressions(path: Path) -> SuppressionFile:
     return SuppressionFile(path.resolve(), entries)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class FileOutcome:
     """What the suppressions file did on one checked file: entries that applied and that were used."""
 

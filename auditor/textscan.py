@@ -83,7 +83,7 @@ CANDIDATE_SPACING = 100
 _HIGH_BYTE_ZERO = bytes([1] + [0] * 255)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Prefilter:
     """What is known of one pattern before searching with it (see the module docstring)."""
 

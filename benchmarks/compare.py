@@ -66,9 +66,9 @@ def per_report_cpu(command: list[str], files: list[Path], repeats: int = 3) -> f
 
 SPLIT_PROBE = """
 import resource, sys
-from auditor.cli import main
+from auditor.entry import main  # the console script's entry point
 try:
-    main([*sys.argv[1:]], standalone_mode=True)
+    main(sys.argv[1:])
 except SystemExit:
     pass
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)

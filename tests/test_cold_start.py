@@ -1,20 +1,20 @@
-"""Cold start without timing: what a one-file check imports, the built-rulebook cache, and the
-per-machine compiled dataclass methods (see auditor/rulebook.py and auditor/lazymethods.py)."""
+"""Cold start without timing: what a one-file check imports, and the built-rulebook cache (see
+auditor/rulebook.py)."""
 
 from __future__ import annotations
 
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
-from auditor import lazymethods, rulebook
+from auditor import rulebook
 from auditor.checks import KINDS, SERIES_KINDS
 from auditor.rulebook import RulebookError, builtin_rule_files, load_rulebook
 
@@ -23,7 +23,7 @@ PROBE = """
 import sys
 started = set(sys.modules)  # what the interpreter's start (site, .pth files) imported is not ours
 import contextlib, io, json
-from auditor.cli import main
+from auditor.entry import main  # the console script
 sys.argv = ["gk-audit", "check", "--format", "json", "--fail-on", "never", sys.argv[1]]
 output = io.StringIO()
 with contextlib.redirect_stdout(output):
@@ -33,8 +33,13 @@ with contextlib.redirect_stdout(output):
         pass
 print(json.dumps({"modules": sorted(set(sys.modules) - started), "output": output.getvalue()}))
 """
-# what a .txt check must not import: other formats' readers, validation, pools, the series pass
-NOT_IMPORTED = ("yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
+# what a .txt check must not import: click (the front end reads the command line), other formats'
+# readers, validation, pools, the series pass, what only a large run (pickle, tempfile: results
+# spilled to disk) or another command needs, calendar (and datetime, locale), the GB 2312 codec,
+# hashlib (it loads OpenSSL: auditor/machinecache.py has the digests a text check needs)
+NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "platform", "encodings.gb2312",
+                "hashlib", "_hashlib",
+                "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
                 "auditor.readers.markdown", "auditor.readers.html", "auditor.readers.pdf", "auditor.readers.docx",
                 *(f"auditor.checks.{kind}" for kind in sorted(SERIES_KINDS)))
@@ -57,6 +62,24 @@ def test_a_text_check_imports_only_what_it_needs(tmp_path: Path) -> None:
     loaded = set(second["modules"])  # type: ignore[arg-type]
     assert not [name for name in NOT_IMPORTED if name in loaded]
     assert (tmp_path / "cache" / "rulebook").is_dir()
+
+
+def test_a_second_run_finds_every_pattern_in_the_caches_it_wrote(tmp_path: Path) -> None:
+    """The console script's quick path, without GK_AUDIT_CACHE_DIR (the script sets it to the
+    document cache's folder only after the imports compiled their patterns) and with another string
+    hashing in each run (sets of labels iterate in another order): the second run compiles nothing
+    afresh, so it writes no cache file and imports no tempfile (``-X importtime`` lists the imports
+    of a run whose standard streams are real files, as the quick path needs them)."""
+    env = {name: value for name, value in os.environ.items() if name != "GK_AUDIT_CACHE_DIR"}
+    report = tmp_path / "report.txt"
+    shutil.copy(REPORT / "report-2021-faulty.txt", report)
+    command = [sys.executable, "-X", "importtime", "-c", "from auditor.entry import main; main()",
+               "check", "--format", "json", str(report)]
+    runs = [subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False,
+                           env={**env, "HOME": str(tmp_path), "PYTHONHASHSEED": seed}) for seed in ("1", "2")]
+    assert runs[1].stdout == runs[0].stdout and '"diagnostics"' in runs[0].stdout
+    imported = [re.findall(r"\| +([\w.]+)$", run.stderr, re.MULTILINE) for run in runs]
+    assert "tempfile" in imported[0] and "tempfile" not in imported[1]
 
 
 def test_series_kinds_are_the_kinds_whose_modules_say_scope_series() -> None:
@@ -136,67 +159,3 @@ def test_user_rulebooks_are_still_checked_with_their_place_when_the_cache_is_war
     with pytest.raises(RulebookError) as caught:
         load_rulebook([str(extra)])
     assert caught.value.line == 3 and "正则" in caught.value.problem
-
-
-# ---------------------------------------------------------------------------- dataclass methods
-SOURCE = """
-from __future__ import annotations
-from dataclasses import dataclass, field
-
-@dataclass(frozen=True, order=True)
-class Point:
-    x: int
-    y: int = 0
-    tags: tuple[str, ...] = field(default=())
-
-@dataclass
-class Box:
-    points: list[Point] = field(default_factory=list)
-"""
-
-
-def _module(name: str) -> types.ModuleType:
-    module = types.ModuleType(name)
-    sys.modules[name] = module
-    try:
-        exec(SOURCE, module.__dict__)
-    finally:
-        del sys.modules[name]
-    return module
-
-
-def test_lazily_compiled_dataclass_methods_behave_as_eager_ones() -> None:
-    ours, theirs = _module("auditor._test_lazy"), _module("not_auditor._test_lazy")
-    assert "__eq__" in vars(ours.Point) and vars(ours.Point)["__eq__"].__name__ == "__eq__"
-    for module in (ours, theirs):
-        a, b = module.Point(1, 2), module.Point(1, 2, ("t",))
-        same = module.Point(1, 2)
-        assert (a == same, a == b, a < b, hash(a) == hash(same)) == (True, False, True, True)
-        assert repr(a) == "Point(x=1, y=2, tags=())"
-        with pytest.raises(AttributeError):
-            a.x = 5  # type: ignore[misc]
-        box = module.Box()
-        box.points.append(a)
-        assert box == module.Box([module.Point(1, 2)]) and module.Box() != box
-    assert vars(ours.Point)["__eq__"].__qualname__ == "Point.__eq__"  # the compiled method now
-
-
-def test_compiled_methods_are_read_only_from_the_users_own_unshared_file(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lazymethods, "_CODE", {})
-    monkeypatch.setattr(lazymethods, "_STATE", {"loaded": False, "new": False, "file": None})
-    target = tmp_path / "dataclass-methods" / "code.marshal"
-    monkeypatch.setattr(lazymethods, "code_file", lambda: target)
-    _module("auditor._test_saved").Point(1) == _module("auditor._test_saved").Point(1)  # noqa: B015
-    lazymethods._save()
-    assert target.is_file() and lazymethods._CODE
-    for mode, loaded in ((0o600, True), (0o620, False), (0o606, False)):
-        target.chmod(mode)
-        lazymethods._CODE.clear()
-        lazymethods._load()
-        assert bool(lazymethods._CODE) is loaded
-    target.write_bytes(b"damaged")
-    target.chmod(0o600)
-    lazymethods._CODE.clear()
-    lazymethods._load()
-    assert not lazymethods._CODE

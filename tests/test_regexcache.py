@@ -144,3 +144,42 @@ def test_an_entry_is_used_only_for_its_own_source_and_flags(fresh_cache: Path) -
 def test_a_stored_entry_reads_back_as_written(source: str, flags: int) -> None:
     _, entry = regexcache._generated(source, flags)
     assert regexcache._entry_from_bytes(regexcache._entry_bytes([source, flags, *entry])) == [source, flags, *entry]
+
+
+def _next_process() -> None:
+    regexcache._PATTERNS.clear()
+    regexcache._USED.clear()
+    regexcache._STATE.update(entries=None, dirty=False)
+
+
+def test_a_file_of_too_many_entries_keeps_those_in_use_and_the_newest(fresh_cache: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(regexcache, "KEPT_ENTRIES", 8)
+    monkeypatch.setattr(regexcache, "_USED", set())
+    sources = [f"[a-z]{{{count}}}" for count in range(1, 13)]
+    for source in sources:
+        regexcache.compile(source)
+    regexcache.save()
+    assert len(regexcache._read_entries(regexcache.cache_file().read_bytes())) == 12  # all in use
+    _next_process()
+    for source in (sources[0], sources[-1]):
+        _same(regexcache.compile(source, 0), source, 0)
+    assert regexcache._STATE["dirty"]  # too many entries: written again, without the stale ones
+    regexcache.save()
+    kept = regexcache._read_entries(regexcache.cache_file().read_bytes())
+    assert set(kept) == {regexcache._key(source, 0) for source in [sources[0], *sources[-5:]]}  # 3/4 of 8
+    _next_process()
+    _same(regexcache.compile(sources[-1], 0), sources[-1], 0)
+    assert not regexcache._STATE["dirty"]  # within the bound and nothing new: not written
+
+
+@pytest.mark.parametrize("source", [r"^\s*(?:万元|元|件)\s*$", r"\A\s*\|{2,}", r"^(?:[-+−]|减少|增加)$"])
+def test_a_pattern_anchored_at_the_start_keeps_the_code_re_generates(source: str) -> None:
+    from re import _compiler, _parser
+
+    parsed = _parser.parse(source, 0)
+    rebuilt, _ = regexcache._generated(source, 0)
+    assert regexcache._first_character_set(parsed, 0, _compiler._code(parsed, 0)) == _compiler._code(parsed, 0)
+    _same(rebuilt, source, 0)
+    multiline, _ = regexcache._generated(source, re.MULTILINE)  # ^ at every line start: the set helps there
+    _same(multiline, source, re.MULTILINE)

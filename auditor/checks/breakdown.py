@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.checks.identity import number_text
 from auditor.checks.narrative import NUMBER, parse_number, sentence_bounds
@@ -67,8 +68,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A breakdown rule's parameters, its patterns compiled."""
     mode: str
     total: re.Pattern[str]
     opening: re.Pattern[str]
@@ -92,7 +94,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
         mode=params["mode"],
         total=compile_patterns(total, ("total",))[0],
         opening=compile_patterns(params["opening"], ("opening",))[0],
-        part=re.compile(NUMBER + r"\s*" + unit),
+        part=regexcache.compile(NUMBER + r"\s*" + unit),
         open_ended=tuple(compile_patterns(params.get("open_ended", []), ("open_ended",))),
         stop=compile_patterns(stop, ("stop",))[0] if stop else None,
         window=int(params.get("window", 300)),
@@ -101,15 +103,17 @@ def prepare(params: dict[str, Any]) -> Compiled:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Part:
+    """One listed part: its span in the folded text and its value."""
     start: int
     end: int
     value: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Breakdown:
+    """A stated total, its unit and the parts listed after it, with their spans in the folded text."""
     total_start: int
     total_end: int
     total: Decimal

@@ -39,12 +39,12 @@ every cell holds a number, ``0`` included.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
@@ -72,12 +72,13 @@ PARAMS_SCHEMA: dict[str, Any] = {
 FALLBACK_TEXTS = {"blank": "", "written": "{raw}", "label": "{cell} {described}", "joiner": " ", "more": "",
                   "unlisted": ""}
 
-_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
+_SUFFIX = regexcache.compile(r"\s*\([^()]*\)\s*$")
 _EMPTY = (ValueClass.BLANK, ValueClass.NA)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A cell_values rule's parameters, with its texts merged over the fallbacks."""
     find: str
     per: str
     tables: frozenset[str]

@@ -27,7 +27,6 @@ Fails on ``截至1231日，办结927件``; passes on ``截至12月31日，办结
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,8 +50,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A date rule's parameters, its patterns and section patterns compiled."""
     patterns: tuple[re.Pattern[str], ...]
     fires_when: str
     scope: str
@@ -81,9 +81,14 @@ def is_calendar_date(year: int | None, month: int | None, day: int | None) -> bo
         return True
     if month is None:
         return 1 <= day <= 31
-    days = calendar.monthrange(year, month)[1] if year is not None else (29 if month == 2 else
-                                                                        calendar.monthrange(2001, month)[1])
+    # calendar.monthrange without importing calendar (and datetime and locale) on every start;
+    # a date without its year may be 29 February
+    leap = year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+    days = 29 if month == 2 and leap else _MONTH_DAYS[month - 1]
     return 1 <= day <= days
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _normalized(year: int | None, month: int | None, day: int | None) -> str:

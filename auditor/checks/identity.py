@@ -120,8 +120,9 @@ LABEL_LENGTH = 18
 LISTED_CELLS = 8
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """An identity rule's parameters: the identity parsed, its texts, tolerance and limits."""
     identity: Identity
     total: str
     words: str

@@ -58,8 +58,9 @@ _LETTER_CLASS = r"\x00-\xff\s\u2000-\u206f\u3000-\u303f\uff00-\uffef"
 _LETTER_RUN = regexcache.compile(f"[^{_LETTER_CLASS}]+")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A mojibake rule's parameters: its patterns compiled and the rare-run limits."""
     patterns: tuple[re.Pattern[str], ...]
     min_length: int | None
     max_common_share: float
@@ -78,19 +79,31 @@ def prepare(params: dict[str, Any]) -> Compiled:
     )
 
 
+def _level_one() -> str:
+    """The characters of GB 2312 level 1 (lead bytes B0–D7), the 3755 most used Han characters,
+    in code point order, by decoding every level-1 code point."""
+    level_one = bytes(byte for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for byte in (lead, trail))
+    return "".join(sorted(level_one.decode("gb2312", errors="ignore")))
+
+
+@functools.cache
+def _common() -> str:
+    """``_level_one()``, worked out once per machine (kept by auditor/regexcache.py): importing the
+    GB 2312 codec and decoding cost some 3 ms of every start."""
+    kept = regexcache.remembered("mojibake.gb2312-level-one", _level_one)
+    return kept if isinstance(kept, str) and len(kept) > 3000 else _level_one()
+
+
 @functools.cache
 def _without_common() -> dict[int, None]:
-    """A str.translate table deleting the characters of GB 2312 level 1 (lead bytes B0–D7): the
-    3755 most used Han characters. Built once, by decoding every level-1 code point."""
-    level_one = bytes(byte for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for byte in (lead, trail))
-    return {ord(char): None for char in level_one.decode("gb2312", errors="ignore")}
+    """A str.translate table deleting the common characters (``_common``)."""
+    return dict.fromkeys(map(ord, _common()))
 
 
 @functools.cache
 def _rare_letter() -> re.Pattern[str]:
     """One letter of a run that is not among the common characters of ``_without_common``."""
-    common = "".join(sorted(chr(code) for code in _without_common()))
-    return regexcache.compile(f"[^{_LETTER_CLASS}{re.escape(common)}]")
+    return regexcache.compile(f"[^{_LETTER_CLASS}{re.escape(_common())}]")
 
 
 def _rare_runs(folded: str, compiled: Compiled) -> Iterator[tuple[int, int]]:

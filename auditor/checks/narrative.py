@@ -71,6 +71,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import accumulate
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.checks.identity import cell_name, number_text, report_tables, terms_text
 from auditor.diagnostics import Diagnostic, Label
@@ -128,8 +129,10 @@ def parse_number(text: str) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Fact:
+    """One fact a narrative rule checks: the patterns stating it, the table values it must equal, its units and
+    tolerance."""
     name: str
     patterns: tuple[re.Pattern[str], ...]
     values: tuple[Expr, ...]
@@ -140,8 +143,9 @@ class Fact:
     tolerance: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A narrative rule's parameters: its facts, skip words and texts."""
     facts: tuple[Fact, ...]
     skip: tuple[re.Pattern[str], ...]
     cell_label: str
@@ -213,7 +217,7 @@ def _sentence_ends(text: str, ends: str) -> list[int]:
     asked about is kept, so the calls for every match of every rule share one scan)."""
     cached = _SENTENCE_ENDS.get(ends)
     if cached is None or cached[0] is not text:
-        pieces = re.compile("[" + re.escape(ends) + "]").split(text)
+        pieces = regexcache.compile("[" + re.escape(ends) + "]").split(text)  # compiled once per machine
         # each end sits one past the text before it: running sums of (piece length + 1) from -1,
         # computed in C (a Match object per sentence end cost more than the rest of the rule)
         positions = list(accumulate(map((1).__add__, map(len, pieces[:-1])), initial=-1))
@@ -232,8 +236,9 @@ def sentence_bounds(text: str, start: int, end: int, ends: str = SENTENCE_END) -
     return (positions[before] + 1 if before >= 0 else 0), (positions[after] if after < len(positions) else len(text))
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Statement:
+    """A number the text states for a fact: its span, value and how it was written."""
     fact: Fact
     start: int
     end: int

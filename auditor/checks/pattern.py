@@ -54,8 +54,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A pattern rule's parameters, its patterns and exceptions compiled."""
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
     previous_line: re.Pattern[str] | None
@@ -140,7 +141,7 @@ def _lines_to_search(scoped: list[int], patterns: list[Any],
             yield index, here
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class _Excepted:
     """The spans an exception matches on one line, scanned once per line (not once per match),
     sorted by start with the running maximum of their ends, so an overlap test is a binary search."""

@@ -53,8 +53,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A percentage rule's parameters: the share pattern and the breakdown lists it reads."""
     compare: str
     share: re.Pattern[str]
     lists: breakdown.Compiled
@@ -66,8 +67,9 @@ def prepare(params: dict[str, Any]) -> Compiled:
     return Compiled(params["compare"], share, breakdown.prepare({**list_params, "mode": "exceeds"}))
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Share:
+    """A percentage stated for one listed part: its span and value."""
     part: breakdown.Part
     start: int
     end: int

@@ -69,8 +69,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A rate_claim rule's parameters: the claim, part and whole patterns and the table values."""
     claim: re.Pattern[str]
     part: re.Pattern[str]
     whole: re.Pattern[str]
@@ -81,7 +82,7 @@ class Compiled:
     skip: re.Pattern[str] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Count:
     """A count as stated in the text (its span) or read from the table (its cells)."""
 

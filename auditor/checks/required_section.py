@@ -110,8 +110,9 @@ FALLBACK_TEXTS = {"before": "{line}:{heading}", "absent": "", "previous": "{prev
 FALLBACK_ORDER_MESSAGE = "{section} {previous}"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Section:
+    """One required section: its key, title, heading and content patterns and severity."""
     key: str
     title: str
     headings: tuple[re.Pattern[str], ...]
@@ -119,8 +120,9 @@ class Section:
     severity: Severity | None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class NearTitles:
+    """How near-miss section titles are reported: the edit limit and the texts."""
     max_edits: int
     message: str
     change: str
@@ -131,8 +133,9 @@ class NearTitles:
     separators: tuple[str, ...] = ("、",)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A required_section rule's parameters: its sections, heading levels, order and texts."""
     sections: tuple[Section, ...]
     heading_levels: frozenset[int]
     ordered: bool

@@ -55,8 +55,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A section_body rule's parameters: the sections, the empty and boilerplate patterns, the minimum length."""
     sections: tuple[re.Pattern[str], ...]
     empty: re.Pattern[str]
     boilerplate: tuple[re.Pattern[str], ...]

@@ -73,14 +73,14 @@ PARAMS_SCHEMA: dict[str, Any] = {
 FALLBACK_TEXTS = {"quoted": "{label}", "joiner": " "}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class LabelPattern:
     pattern: re.Pattern[str]
     name: str
     tables_only: bool
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
     labels: tuple[LabelPattern, ...]
     texts: dict[str, str]

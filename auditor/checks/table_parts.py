@@ -38,12 +38,12 @@ group closed by the next row 对申请的答复总数); passes when 网上申请
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from auditor import regexcache
 from auditor.checks import emit, render_template
 from auditor.checks.identity import number_text
 from auditor.diagnostics import Diagnostic, Label
@@ -75,11 +75,12 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 # a line naming a row: three Han characters in a row (a unit such as 件 or 万元 is shorter)
-_ROW_WORDS = re.compile(r"[\u3400-\u9fff]{3}")
+_ROW_WORDS = regexcache.compile(r"[\u3400-\u9fff]{3}")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)  # never compared: only __init__ generated (compiled at import)
 class Group:
+    """One total and the parts that must add up to it, in one table."""
     table: str
     total: str
     parts: tuple[str, ...]
@@ -87,8 +88,9 @@ class Group:
     columns: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A table_parts rule's parameters: its groups and texts."""
     compare: str
     groups: tuple[Group, ...]
     cell_label: str

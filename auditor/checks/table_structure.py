@@ -80,8 +80,9 @@ FALLBACK_TEXTS = {"report": "", "belongs_here": "", "missing_column": "{label}",
                   "joiner": " ", "split": "{row} {raw} {values}", "cell": "{raw}", "values_joiner": ", "}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A table_structure rule's parameters: its mode, tables and texts."""
     mode: str
     tables: frozenset[str]
     texts: dict[str, str]

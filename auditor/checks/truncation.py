@@ -36,8 +36,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Compiled:
+    """A truncation rule's parameters: the ending pattern and the patterns to ignore."""
     ends: re.Pattern[str]
     ignore: tuple[re.Pattern[str], ...]
 

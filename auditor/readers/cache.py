@@ -19,7 +19,6 @@ cache unless they set the variable.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import json
 import os
@@ -45,6 +44,8 @@ def active_directory() -> Path | None:
 
 
 def entry_key(data: bytes, extractor_version: str) -> str:
+    import hashlib  # only PDF, Word and HTML files are cached: importing hashlib (OpenSSL) costs a text check ~3 ms
+
     return f"{hashlib.sha256(data).hexdigest()}-{extractor_version}-{ENTRY_FORMAT}"
 
 

@@ -13,8 +13,8 @@ show.
 from __future__ import annotations
 
 import codecs
-import re
 
+from auditor import regexcache
 from auditor.document import Document
 from auditor.readers import ReadError
 
@@ -36,7 +36,7 @@ def _cjk_share(text: str) -> float:
 
 FEW_BAD_BYTES = 16
 BAD_BYTES_PER = 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL = regexcache.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -33,7 +33,7 @@ RENDERERS: dict[str, str] = {
 FULL_REPORT_FORMATS = frozenset({"html"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # frozen: a default argument value
 class RenderContext:
     """What a renderer may need besides the results."""
 

@@ -20,7 +20,7 @@ from auditor.structure.regions import Region, find_regions
 from auditor.structure.segments import segment_run_in
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Report:
     """A document with its structure. ``cache`` lets checks share work (e.g. parsed tables)."""
 

@@ -31,21 +31,23 @@ from auditor import regexcache
 from auditor.rulebook import ParamError
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class HeadingPattern:
+    """A heading pattern of one outline level and its numeral style."""
     level: int
     pattern: re.Pattern[str]
     numeral: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class SeriesPattern:
+    """A named pattern of a numbered series and its numeral style."""
     name: str
     pattern: re.Pattern[str]
     numeral: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class PreambleSettings:
     """A key–value line (``标题: …``) is ``line``; its key is group ``key``, its value group ``value``."""
 
@@ -56,7 +58,7 @@ class PreambleSettings:
     quiet_categories: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class RunInSettings:
     """How a line that holds a whole report is cut: see ``auditor.structure.segments``."""
 
@@ -68,8 +70,9 @@ class RunInSettings:
     number: re.Pattern[str] | None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Detection:
+    """How an era's reports are recognised: eras, title, year and format signatures."""
     eras: tuple[tuple[str, int, int], ...] = ()
     default_era: str = "2021"
     title_search_lines: int = 15
@@ -108,12 +111,19 @@ def line_search(pattern: re.Pattern[str]) -> LineSearch:
     """``pattern.search`` for a text of one line (no line break in it): ``pattern.match`` when the
     pattern opens with ``^`` or ``\\A``, which in such a text can only hold at its start. The match is
     the same; a search would try, and fail, at every other position of the line."""
+    # worked out once per machine (parsing the patterns cost a cold start ~1 ms)
+    anchored = regexcache.remembered(f"line_search:{pattern.flags}:{pattern.pattern}", lambda: _anchored(pattern))
+    if not isinstance(anchored, bool):  # not what _anchored returns: a damaged cache file
+        anchored = _anchored(pattern)
+    return pattern.match if anchored else pattern.search
+
+
+def _anchored(pattern: re.Pattern[str]) -> bool:
     from re import _constants, _parser  # the parsed form tells a leading ``^`` from one inside a group
 
     items = _parser.parse(pattern.pattern, pattern.flags).data
     starts = (_constants.AT_BEGINNING, _constants.AT_BEGINNING_STRING)
-    anchored = bool(items) and items[0][0] is _constants.AT and items[0][1] in starts
-    return pattern.match if anchored else pattern.search
+    return bool(items) and items[0][0] is _constants.AT and items[0][1] in starts
 
 
 def compile_regex(source: Any, path: tuple[str | int, ...]) -> re.Pattern[str]:

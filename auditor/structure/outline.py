@@ -15,12 +15,13 @@ import operator
 import re
 from typing import NamedTuple
 
+from auditor import regexcache
 from auditor.document import Document, Line
 from auditor.structure.detection import Detection, HeadingPattern
 from auditor.structure.numerals import ordinal_value
 from auditor.structure.regions import Region
 
-_TITLE_END = re.compile(r"[。;；:：!?！？]|\s{2,}")
+_TITLE_END = regexcache.compile(r"[。;；:：!?！？]|\s{2,}")
 
 
 class Heading(NamedTuple):

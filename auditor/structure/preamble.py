@@ -14,7 +14,7 @@ from auditor.document import Document
 from auditor.structure.detection import Detection
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Preamble:
     """Lines ``first``..``last`` (0-based, inclusive) are metadata; ``start``..``end`` their offsets.
     ``title_start``..``title_end``: the value of the title key, when there is one."""

@@ -19,8 +19,9 @@ from auditor.structure.preamble import Preamble
 from auditor.structure.regions import Region
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class TitleLine:
+    """The report's title line: its place and text, and the year it names."""
     line_index: int
     start: int
     end: int
@@ -28,8 +29,9 @@ class TitleLine:
     year: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Profile:
+    """What a report is: its title, year and era, and where each came from."""
     title: TitleLine | None
     report_year: int | None
     year_source: str

@@ -14,18 +14,18 @@ A document's real grids (HTML, docx) are regions too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from auditor import regexcache
 from auditor.document import Document
 from auditor.structure.detection import Detection, LineSearch, line_search
 from auditor.textscan import candidate_lines
 
-_SPACE_RUN = re.compile(r"\S\s{2,}(?=\S)")
+_SPACE_RUN = regexcache.compile(r"\S\s{2,}(?=\S)")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Region:
     """Lines ``first``..``last`` (0-based, inclusive) hold a table; ``form`` says how it is laid out."""
 
@@ -76,7 +76,7 @@ def _flagged(document: Document, char: str, test: Callable[[str], bool]) -> list
     return [index for index in sorted(candidates) if test(folded_lines[index].strip())]
 
 
-_SENTENCE_END = re.compile(r"[。;,]\s*$")
+_SENTENCE_END = regexcache.compile(r"[。;,]\s*$")
 
 
 def caption_like(stripped: str, detection: Detection) -> bool:

@@ -26,15 +26,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from auditor import regexcache
 from auditor.document import Document, Grid, Line, Position
 from auditor.structure.detection import Detection, RunInSettings
 from auditor.textscan import candidate_lines
 
-_TOKEN = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[。!?]\s*$")
+_TOKEN = regexcache.compile(r"\S+")
+_SENTENCE_END = regexcache.compile(r"[。!?]\s*$")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class ShiftedMap:
     """Source map of a cut text: offsets skip the inserted line breaks, then ``base`` maps them."""
 
@@ -48,7 +49,7 @@ class ShiftedMap:
         return self.base.position(self.original(offset))
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class ShiftedLocator:
     """The base document's ``location`` objects, reached through a ShiftedMap."""
 

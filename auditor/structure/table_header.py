@@ -24,7 +24,7 @@ from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, RawCell, spl
 from auditor.structure.table_spec import LabelSpec, TableSpec
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class HeaderMap:
     """Column key -> its positions in the header grid (one, or a run of adjacent positions for a
     merged column); ``width`` positions, value columns from ``first``."""
@@ -76,7 +76,7 @@ def _grid_lines(folded: str, start: int, end: int) -> list[tuple[str, int]]:
     return lines
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Grid:
     """Bottom-most non-empty header cell per position: (column key or None, cell)."""
 

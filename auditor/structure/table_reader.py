@@ -21,23 +21,24 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from auditor import regexcache
 from auditor.structure.table_spec import TableSpec, has_label
 
 # value syntax (spec §6): a unit written on its own, never a label
 UNITS = "万元|亿元|元|件次|件|条|个|人次|人|次|篇|项|家|份|场|期"
-UNIT_ONLY = re.compile(rf"^\s*(?:{UNITS})\s*$")
-PIPE_RUN = re.compile(r"^\s*\|{2,}\s*$")
-MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_SPACE_RUN = re.compile(r"\s{2,}")
-_ONE_SPACE = re.compile(r"\s+")
+UNIT_ONLY = regexcache.compile(rf"^\s*(?:{UNITS})\s*$")
+PIPE_RUN = regexcache.compile(r"^\s*\|{2,}\s*$")
+MARKDOWN_RULE = regexcache.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_SPACE_RUN = regexcache.compile(r"\s{2,}")
+_ONE_SPACE = regexcache.compile(r"\s+")
 # a sign written apart from its number (``减少 45``, ``- 8``): one cell, never two
-_SIGN_ONLY = re.compile(r"^(?:[-+−]|减少|增加)$")
-_DIGIT_FIRST = re.compile(r"^\d")
-_PROSE_END = re.compile(r"[。;]\s*$")
+_SIGN_ONLY = regexcache.compile(r"^(?:[-+−]|减少|增加)$")
+_DIGIT_FIRST = regexcache.compile(r"^\d")
+_PROSE_END = regexcache.compile(r"[。;]\s*$")
 MAX_VALUE_LENGTH = 24  # a lone cell longer than this (no separators in it) is prose, not a value
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class RawCell:
     """A cell as found: its text (stripped) and offsets into the document text."""
 
@@ -141,7 +142,7 @@ def _trim(cells: list[RawCell], count: int) -> list[RawCell]:
     return cells[-count:] if len(cells) > count else cells
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Cursor:
     """Where a table lives in the folded text: ``end`` bounds all reading."""
 

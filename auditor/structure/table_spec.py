@@ -67,7 +67,7 @@ _UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
 _BLANK_RUN = regexcache.compile(r"([ \t\n\r]+)")  # the complement, captured for re.split
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class OffsetMap:
     """``map[i]`` is the folded-text offset of character ``i`` of the squeezed text. Stored as runs
     of kept characters (one per gap of blanks), not one entry per character: building it is a
@@ -90,7 +90,7 @@ class OffsetMap:
         return self.squeezed_starts[run + 1] if run + 1 < len(self.squeezed_starts) else self.length
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Squeezed:
     """Folded text without spaces, tabs and line breaks, where labels are matched (so ``商业 企业``
     is ``商业企业`` and a label wrapped in its cell is whole); ``offsets[i]`` is the offset in the
@@ -145,7 +145,7 @@ def has_label(pattern: re.Pattern[str], text: str) -> bool:
     return Squeezed.of(text).search(pattern, 0, len(text)) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LabelSpec:
     """A row or a column of a table definition."""
 
@@ -160,7 +160,7 @@ class LabelSpec:
     ambiguous: bool = False  # a row label that is also a column label (其他, 总计)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class TableSpec:
     """A table definition for one era, with its labels compiled."""
 
@@ -189,7 +189,9 @@ class TableSpec:
 def label_regex(texts: Sequence[str]) -> str:
     """A regex source matching any of ``texts`` as a whole cell of squeezed folded text."""
     alternatives = []
-    for text in sorted({"".join(fold(text).split()) for text in texts}, key=len, reverse=True):
+    # longest first; equal lengths in text order, not the set's (which changes with each process's
+    # string hashing): the same source in every run, so the regex cache finds it
+    for text in sorted({"".join(fold(text).split()) for text in texts}, key=lambda text: (-len(text), text)):
         alternatives.append(re.escape(text))
     return f"(?P<label>{'|'.join(alternatives)})(?P<suffix>{_SUFFIX})"
 
@@ -198,7 +200,7 @@ def loose_regex(texts: Sequence[str]) -> str:
     """A regex source matching any of ``texts`` as a whole cell of folded text, with spaces allowed
     between characters (for searching the document without squeezing it)."""
     alternatives = [r"\s*".join(map(re.escape, "".join(fold(text).split())))
-                    for text in sorted(set(texts), key=len, reverse=True)]
+                    for text in sorted(set(texts), key=lambda text: (-len(text), text))]  # same order every run
     return f"(?<![{_HAN_OR_LETTER}])(?:{'|'.join(alternatives)})(?![{_HAN_OR_LETTER}])"
 
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from auditor import regexcache
 from auditor.structure import Report
 from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
 from auditor.structure.regions import caption_like
@@ -54,7 +55,7 @@ class ValueClass(Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Cell:
     """One cell; ``start``..``end`` are offsets of its text in ``Document.text`` (for a BLANK cell,
     the separator that closes it, or the row label when the row ran short)."""
@@ -76,7 +77,7 @@ class Cell:
         return self.value_class in (ValueClass.NUMBER, ValueClass.ZERO)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class RecoveredRow:
     """A row whose digits ran together (``7000007``), split the one way its own total allows."""
 
@@ -88,7 +89,7 @@ class RecoveredRow:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Table:
     """A table found in a report: cells by (row key, column key)."""
 
@@ -114,8 +115,8 @@ class Table:
 
 
 # ---------------------------------------------------------------------------- cell values
-_NA = re.compile(r"^(?:无|暂无|[-—–－―]+|/|\\|&nbsp;?)$", re.IGNORECASE)
-_NUMBER = re.compile(
+_NA = regexcache.compile(r"^(?:无|暂无|[-—–－―]+|/|\\|&nbsp;?)$", re.IGNORECASE)
+_NUMBER = regexcache.compile(
     r"^(?P<sign>[-+−]|减少|增加)?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?\s*"
     rf"(?P<unit>{UNITS})?$"
 )
@@ -172,7 +173,7 @@ def _caption_like(report: Report, offset: int) -> bool:
     return caption_like(line.folded.strip(), report.detection)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _LazySqueezed:
     """The squeezed document text, built on first use (most reports without tables never need it)."""
 
@@ -225,7 +226,7 @@ def _boundaries(report: Report, starts: list[int]) -> list[int]:
     return ends
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Builder:
     """Collects what is read of one table."""
 
@@ -484,7 +485,7 @@ def _table(spec: TableSpec, builder: _Builder, anchor: tuple[int, int], source: 
     )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class TableReading:
     """The tables of a report: those read cell by cell, by id, and those found but of another format
     (fewer of their required rows found than the definition's ``min_rows_found``: not read cell by
@@ -499,7 +500,7 @@ def _rows_found(spec: TableSpec, table: Table) -> int:
 
 
 # a line of the table carrying a row: a label (three Han characters in a row) and a digit
-_VALUE_ROW = re.compile(r"(?=.*[\u3400-\u9fff]{3})(?=.*\d)")
+_VALUE_ROW = regexcache.compile(r"(?=.*[\u3400-\u9fff]{3})(?=.*\d)")
 
 
 def _rows_recognised(report: Report, table: Table, end: int) -> float:
