@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
 import sys
 import time
 from collections import Counter
@@ -286,6 +285,8 @@ class Received:
 
     def unpacked(self) -> PackedResult:
         """The result itself (only when it cannot go to the spill still pickled)."""
+        import pickle  # only when results travel between processes or spill: not on a one-report check
+
         result: PackedResult = pickle.loads(self.shipment.blob)[self.position]
         return result
 
@@ -313,6 +314,8 @@ def ship(results: list[tuple[PackedResult, FileOutcome]]) -> Shipment:
         received.append((packed.summary, packed.read_error is not None, bool(packed.internal_error),
                          max((diagnostic.severity for diagnostic in packed.diagnostics), default=None), outcome))
         packed.summary = None
+    import pickle  # only when results travel between processes or spill: not on a one-report check
+
     blob = pickle.dumps([packed for packed, _ in results], protocol=pickle.HIGHEST_PROTOCOL)
     return Shipment(blob, len(results), tuple(received))
 
@@ -786,6 +789,8 @@ class _Collector:
     def _spill_partial(self) -> None:
         """The files of a chunk taken so far, unpickled, to the spill (the rest of it is not coming next)."""
         if self.partial:
+            import pickle  # only when results travel between processes or spill: not on a one-report check
+
             results = pickle.loads(self.partial[0].shipment.blob)
             for item in self.partial:
                 self.spill.append(results[item.position])

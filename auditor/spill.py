@@ -41,6 +41,13 @@ def _dumps(items: list[Any]) -> bytes:
     return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _loads(blob: bytes) -> list[Any]:
+    import pickle
+
+    items: list[Any] = pickle.loads(blob)
+    return items
+
+
 class Spill:
     """An append-only sequence of picklable items, in memory up to ``in_memory`` items, then on disk."""
 
@@ -133,16 +140,14 @@ class Spill:
         return self._count
 
     def __iter__(self) -> Iterator[Any]:
-        import pickle
-
         if self._file is None:
             for block in list(self._blocks):
-                yield from (block if isinstance(block, list) else pickle.loads(block))
+                yield from (block if isinstance(block, list) else _loads(block))
             return
         self.flush()
         self._file.flush()
         for offset, length in list(self._pickles):
-            items = pickle.loads(self._read(offset, length))
+            items = _loads(self._read(offset, length))
             items.reverse()
             while items:  # handed out one at a time: each is dropped once used
                 yield items.pop()

@@ -14,6 +14,7 @@ A document's real grids (HTML, docx) are regions too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
