@@ -75,7 +75,7 @@ def _opencc_table(directory: Path) -> dict[int, str]:
     return table
 
 
-_TABLE_FORMAT = 3  # bump when _opencc_table or _han_class_source changes what it makes of the files
+_TABLE_FORMAT = 4  # bump when _opencc_table, _with_fixed_folds or a class source changes what is made of the files
 
 
 def _han_class_source(table: dict[int, str]) -> str:
@@ -85,18 +85,39 @@ def _han_class_source(table: dict[int, str]) -> str:
     return "[" + "".join(re.escape(char) for char in chars) + "]"
 
 
+def _with_fixed_folds(table: dict[int, str]) -> dict[int, str]:
+    """``table`` (OpenCC's) with the folds of full-width ASCII and of the punctuation added."""
+    table = dict(table)
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
+        table[code] = chr(code - 0xFEE0)
+    for source, target in _PUNCTUATION.items():
+        table[ord(source)] = target
+    return table
+
+
+def _run_source(table: dict[int, str]) -> str:
+    """The source of ``_foldable_run``: runs of characters that fold to another one in the Basic
+    Multilingual Plane (one class of those only, so that ``re`` tests each character with a bitmap,
+    not a list of thousands of ranges), and runs of characters outside it (translated whole; rare
+    in a report)."""
+    chars = re.escape("".join(chr(code) for code in sorted(table) if code <= 0xFFFF))  # one call: fast
+    return f"[{chars}]+|[\U00010000-\U0010ffff]+"
+
+
 @functools.cache
-def _opencc() -> tuple[dict[int, str], str]:
-    """``_opencc_table`` and its ``_han_class_source``, kept per machine (a JSON file keyed by the
-    dictionary files' paths, sizes and times): reading and folding three dictionaries costs more
-    than the rest of a start."""
+def _folding() -> tuple[dict[int, str], str, str]:
+    """The fold table, the ``_han_class_source`` of OpenCC's part of it and the ``_run_source`` of
+    it, kept per machine (a JSON file keyed by the dictionary files' paths, sizes and times):
+    reading and folding three dictionaries costs more than the rest of a start, and sorting and
+    escaping the table's 4,000 characters for the run pattern another millisecond."""
     import json
 
     from auditor.machinecache import cache_home, write_atomically
 
     directory = _opencc_dictionary_dir()
     if directory is None:
-        return {}, _han_class_source({})
+        table = _with_fixed_folds({})
+        return table, _han_class_source({}), _run_source(table)
     key: list[object] = [_TABLE_FORMAT]
     for name in _OPENCC_FILES:
         with contextlib.suppress(OSError):
@@ -107,25 +128,21 @@ def _opencc() -> tuple[dict[int, str], str]:
         cached = json.loads(target.read_bytes())
         if cached["key"] == key and len(cached["sources"]) == len(cached["targets"]):
             table = dict(zip(map(ord, cached["sources"]), cached["targets"], strict=True))
-            return table, str(cached["han_class"])
+            return table, str(cached["han_class"]), str(cached["run_class"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    table = _opencc_table(directory)
-    han_class = _han_class_source(table)
+    opencc = _opencc_table(directory)
+    table = _with_fixed_folds(opencc)
+    han_class, run_class = _han_class_source(opencc), _run_source(table)
     data = {"key": key, "sources": "".join(map(chr, table)), "targets": "".join(table.values()),
-            "han_class": han_class}
+            "han_class": han_class, "run_class": run_class}
     write_atomically(target, json.dumps(data).encode("ascii"))
-    return table, han_class
+    return table, han_class, run_class
 
 
 @functools.cache
 def fold_table() -> dict[int, str]:
-    table = dict(_opencc()[0])
-    for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
-        table[code] = chr(code - 0xFEE0)
-    for source, target in _PUNCTUATION.items():
-        table[ord(source)] = target
-    return table
+    return _folding()[0]
 
 
 # Full-width punctuation of Chinese prose: a third of the characters a report folds. ``str.replace``
@@ -136,11 +153,8 @@ _SHORT = 256  # below this length ``str.translate`` alone is as fast
 
 @functools.cache
 def _foldable_run() -> re.Pattern[str]:
-    """Runs of characters that fold to another one in the Basic Multilingual Plane (one class of
-    those only, so that ``re`` tests each character with a bitmap, not a list of thousands of
-    ranges), and runs of characters outside it (translated whole; rare in a report)."""
-    chars = re.escape("".join(chr(code) for code in sorted(fold_table()) if code <= 0xFFFF))  # one call: fast
-    return regexcache.compile(f"[{chars}]+|[\U00010000-\U0010ffff]+")
+    """The runs of characters that fold (see ``_run_source``)."""
+    return regexcache.compile(_folding()[2])
 
 
 def _fold_run(match: re.Match[str]) -> str:
@@ -167,7 +181,7 @@ _HAN_RUN = regexcache.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 @functools.cache
 def _traditional_class() -> re.Pattern[str]:
     # full-width forms and punctuation are not Han characters: the class is that of the OpenCC table
-    return regexcache.compile(_opencc()[1])
+    return regexcache.compile(_folding()[1])
 
 
 def traditional_count(text: str) -> int:
