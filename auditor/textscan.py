@@ -259,18 +259,26 @@ def _has_reference(items: Iterable[Any]) -> bool:
     return False
 
 
+def _anchored(parsed: Any) -> tuple[list[Any], tuple[int, int]] | None:
+    """The pattern's flattened top-level items and its anchor (see ``_anchor``), or None when it has
+    no anchor or holds a back-reference."""
+    if _has_reference(parsed.data):
+        return None
+    items = _flat(list(parsed.data))
+    anchor = _anchor(items)
+    return None if anchor is None else (items, anchor)
+
+
 def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
     """The code of the anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first top-level run of
     literals after the first item (or else a branch of literal strings, each alternative getting its
     own lookbehind), W the items right before A that have a fixed width or a few fixed-width forms
     (``0?[1-9]``: ``[1-9]`` or ``0[1-9]``, one lookbehind each), and the fixed-width end of the first
     item that has neither; None when there is no anchor."""
-    if _has_reference(parsed.data):
+    found = _anchored(parsed)
+    if found is None:
         return None
-    items = _flat(list(parsed.data))
-    anchor = _anchor(items)
-    if anchor is None:
-        return None
+    items, anchor = found
     first, last = anchor
     behind = _behind(items[:first])
     state = parsed.state
@@ -294,12 +302,10 @@ def _gate_widths(parsed: Any) -> list[int] | None:
     """The widths of what precedes the anchor in a match, when the anchor gate's lookbehind checks
     all of it (``_behind`` splits every item before the anchor into fixed-width forms, without
     falling back to the fixed-width end of one); None otherwise or without a gate."""
-    if _has_reference(parsed.data):
+    found = _anchored(parsed)
+    if found is None:
         return None
-    items = _flat(list(parsed.data))
-    anchor = _anchor(items)
-    if anchor is None:
-        return None
+    items, anchor = found
     forms: list[list[Any]] = [[]]
     for item in reversed(items[:anchor[0]]):  # as _behind does
         expanded = _forms(item)
