@@ -60,7 +60,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
     Why: one CI run passed every test, printed its summary, then died with SIGSEGV while the
     interpreter tore down what the tests had loaded (Playwright's greenlets, lxml, pdfminer, sqlite3,
-    hypothesis; no test was running). Four full local runs, one under ``PYTHONMALLOC=debug``, and a
+    hypothesis; no test was running). Five full local runs, one of them under ``PYTHONMALLOC=debug``, and a
     probe of what is alive at that point (one thread, no pools, no open connections) did not
     reproduce it. The teardown of third-party extensions is not what these tests test: the CLI's own
     exit is covered by the tests that run ``gk-audit`` in a subprocess and check its exit status.
