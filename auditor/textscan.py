@@ -40,7 +40,7 @@ well under a microsecond.
   characters as big integers, in C, and looks for k equal characters in a row.
 
 ``TextIndex`` answers, once per document and string, whether a string occurs in the text, where
-it starts and on which lines (``text_index`` keeps it in a report's cache, shared by every rule).
+it starts and on which lines (``Document.index`` keeps one per document, shared by structure and every rule).
 Built on both: ``may_match`` and ``could_match`` (skip a search), ``found_in`` and ``ruled_out``
 (``search`` answered without searching, or ruled out in a range), ``candidate_lines`` (the lines a
 line-by-line search needs), ``finditer`` and ``match_spans`` (``pattern.finditer``'s very matches,
@@ -897,17 +897,6 @@ class TextIndex:
                     return None
                 position = find(word, position + 1)
         return sorted(set(found)) if len(words) > 1 else found
-
-
-def text_index(cache: dict[str, object], text: str, line_starts: tuple[int, ...] | None = None) -> TextIndex:
-    """The TextIndex of ``text`` (whose lines start at ``line_starts``, when known) kept in a
-    report's ``cache``, shared by every rule of one report. (The folded text of a document has its
-    own: ``Document.index``.)"""
-    index = cache.get("textscan.index")
-    if not isinstance(index, TextIndex) or index.text is not text:
-        index = TextIndex(text, line_starts)
-        cache["textscan.index"] = index
-    return index
 
 
 def candidate_lines(index: TextIndex, pattern: re.Pattern[str] | Any, counted: bool = True) -> set[int] | None:
