@@ -12,17 +12,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.config import ConfigError
+from auditor.records import record
 
 VERSION = 1
 Key = tuple[str, str, str]  # (path, rule, fingerprint without occurrence index)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class StaleEntry:
     """A baseline entry that current findings no longer match: ``unmatched`` of its recorded occurrences."""
 

@@ -12,17 +12,16 @@ same pipeline, so the output is byte-identical whatever ``--jobs``. With a pool,
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from auditor import baseline as baseline_module
+from auditor import records
 from auditor.config import (
     CliOverrides,
     ProjectConfig,
@@ -48,6 +47,7 @@ from auditor.engine import (
 from auditor.fingerprint import fingerprints
 from auditor.paths import STDIN, expand_inputs
 from auditor.readers import limits
+from auditor.records import field, record
 from auditor.rulebook import Rule, Rulebook, load_rulebook
 from auditor.spill import IN_MEMORY, Spill
 from auditor.structure import Report
@@ -67,7 +67,7 @@ FORMATS_WITHOUT_SOURCE = frozenset({"json", "jsonl", "sarif", "github", "gitlab"
 
 
 # ---------------------------------------------------------------------------- packed results
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SlimDocument:
     """What renderers read of a Document: path, format, encoding and (optionally) the source text."""
 
@@ -80,7 +80,7 @@ class SlimDocument:
         return self.source_text.split("\n") if self.source_text is not None else []
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SlimReport:
     """What renderers read of a Report: detection results, no structure."""
 
@@ -92,7 +92,7 @@ class SlimReport:
     era_source: str
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class PackedResult(FileResult):
     """A FileResult as a worker returns it; ``fingerprints`` and ``rules_run`` are precomputed."""
 
@@ -113,11 +113,11 @@ def _slim(result: FileResult, keep_source: bool) -> SlimReport | None:
 
 def _unshared(report: Report | None) -> Report | None:
     """The full report without its cache (which holds the rulebook), cheap to pickle."""
-    return dataclasses.replace(report, cache={}) if report is not None else None
+    return records.replace(report, cache={}) if report is not None else None
 
 
 # ---------------------------------------------------------------------------- plans
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Plan:
     """How to check the files that share one set of effective settings."""
 
@@ -127,7 +127,7 @@ class Plan:
     suppressions: str | None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class WorkerState:
     """What a worker process keeps for the whole run: the rulebooks, plans and suppression files, and what to keep
     of each result."""
@@ -170,7 +170,7 @@ def _override_severity(diagnostics: list[Diagnostic], overrides: Sequence[tuple[
     changed = []
     for diagnostic in diagnostics:
         level = _severity_for(diagnostic, overrides)
-        changed.append(diagnostic if level is None else dataclasses.replace(diagnostic, severity=level))
+        changed.append(diagnostic if level is None else records.replace(diagnostic, severity=level))
     return changed
 
 
@@ -270,7 +270,7 @@ def _work_chunk(chunk: list[tuple[int, tuple[str, int]]]) -> Shipment:
     return ship(results)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Received:
     """One file of a worker's shipment, as the parent takes it: what it reads at once (the series
     summary, the counts of the tally, what suppressions did), and where its result is."""
@@ -291,7 +291,7 @@ class Received:
         return result
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shipment:
     """A worker's results for a chunk of files: the results pickled once, in one piece (the parent
     writes the bytes to its spill as they are, instead of unpickling and pickling each result
@@ -343,7 +343,7 @@ def default_jobs() -> int:
 
 
 # ---------------------------------------------------------------------------- the run
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class BatchRequest:
     """One ``check`` run as the command line asked for it: the paths, the overrides and the run's options."""
     paths: tuple[str, ...]
@@ -394,11 +394,11 @@ def _with_series(result: FileResult, found: list[Diagnostic], prints: list[str])
 
     merged = sorted(zip([*result.diagnostics, *found], [*result_fingerprints(result), *prints], strict=True),
                     key=lambda item: item[0].sort_key())
-    return dataclasses.replace(result, diagnostics=[item[0] for item in merged],  # type: ignore[call-arg]
+    return records.replace(result, diagnostics=[item[0] for item in merged],  # type: ignore[call-arg]
                                fingerprints=[item[1] for item in merged])
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Tally:
     """What the exit code needs of a run, counted as results go by (never the results themselves)."""
 
@@ -422,7 +422,7 @@ class Tally:
             self.worst = level
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class BatchOutcome:
     """What a run found: the results, the rulebook, the baseline's stale entries, messages and the tally."""
     results: Sequence[FileResult]
@@ -720,7 +720,7 @@ def _apply_baseline(results: Sequence[FileResult], request: BatchRequest, outcom
         keeper.mark_checked(relative(result.path))
         fresh = keeper.new_findings(keys(result))
         prints = result_fingerprints(result)
-        kept = dataclasses.replace(result, diagnostics=[result.diagnostics[i] for i in fresh],
+        kept = records.replace(result, diagnostics=[result.diagnostics[i] for i in fresh],
                                    **({"fingerprints": [prints[i] for i in fresh]}
                                       if isinstance(result, PackedResult) else {}))
         outcome.tally.add(kept)
@@ -848,7 +848,7 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
 
 
 # ---------------------------------------------------------------------------- after the run
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class FinishTexts:
     """Text the CLI adds after rendering: to the text output, to stderr, to the GitHub step summary."""
 

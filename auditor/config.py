@@ -29,11 +29,11 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor import regexcache
+from auditor.records import field, record
 from auditor.rulebook import did_you_mean, schema_error_chinese, schema_text
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
@@ -57,7 +57,7 @@ class ConfigError(Exception):
         super().__init__(f"{where}: 配置错误: {key + ': ' if key else ''}{problem}")
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # frozen: a default argument value
+@record(frozen=True, eq=False, repr=False)  # frozen: a default argument value
 class CliOverrides:
     """What the command line said; ``None``/empty means "not given" (the config decides)."""
 
@@ -72,7 +72,7 @@ class CliOverrides:
     suppressions: str | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class ProjectConfig:
     """One configuration file, validated, with paths made absolute."""
 
@@ -100,7 +100,7 @@ class ProjectConfig:
         return candidate if self.path is not None and candidate.is_file() else None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Settings:
     """The effective settings for one file, and where each value came from."""
 

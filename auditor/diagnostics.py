@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
 from auditor.document import Span
+from auditor.records import field, record
 
 
 class Severity(IntEnum):
@@ -23,7 +23,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Label:
     """A secondary span with a short message: the evidence (rustc's labelled spans).
 
@@ -43,7 +43,7 @@ class Label:
         return data
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Diagnostic:
     """One finding. ``span`` is the primary span: where the fix goes."""
 

@@ -12,17 +12,17 @@ import bisect
 import itertools
 import operator
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from auditor.records import field, record
 from auditor.textfold import fold
 
 if TYPE_CHECKING:
     from auditor.textscan import TextIndex
 
 
-@dataclass(frozen=True, order=True, repr=False)
+@record(frozen=True, order=True, repr=False)
 class Position:
     """A 1-based line and column (columns count code points) in the source file."""
 
@@ -33,7 +33,7 @@ class Position:
         return {"line": self.line, "column": self.column}
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Span:
     """A range in the source file; ``end`` is exclusive (one past the last character)."""
 
@@ -59,7 +59,7 @@ class Locator(Protocol):
     def locate(self, offset: int) -> dict[str, Any] | None: ...
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class LineMap:
     """Identity map: the document text has the same lines as the source (txt, md)."""
 
@@ -70,7 +70,7 @@ class LineMap:
         return Position(index + 1, offset - self.line_starts[index] + 1)
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class SegmentMap:
     """Piecewise map for extracted text (HTML, ...): each segment of the text starts at a
     known source position and runs on within one source line."""
@@ -84,7 +84,7 @@ class SegmentMap:
         return Position(anchor.line, anchor.column + offset - self.text_offsets[index])
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class GridCell:
     """A cell of a table that the reader found as a real grid (HTML <td>, docx cell)."""
 
@@ -97,7 +97,7 @@ class GridCell:
     column_span: int = 1
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Grid:
     """A table as the source laid it out, merged cells already expanded by the reader."""
 
@@ -126,7 +126,7 @@ class Line(NamedTuple):
     folded: str
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Document:
     """A report as text, with everything needed to point back into the file the user opened."""
 

@@ -10,22 +10,21 @@ other exception while reading or checking it (a bug, MemoryError, RecursionError
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import signal
-import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 
+from auditor import records
 from auditor.checks import SERIES_KINDS, emit, kind_module
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.document import Document
 from auditor.location import locator_for
 from auditor.readers import ReadError, read_bytes, read_path
+from auditor.records import field, record
 from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report, analyse
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Selection:
     """Which rules run: ``select``/``ignore`` hold ids, id prefixes (``GK2``), names or categories."""
 
@@ -43,7 +42,7 @@ class Selection:
         return not self._hits(rule, self.ignore)
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Options:
     """The command line's choices for a check: the rule selection, the year and the profile."""
     selection: Selection = Selection()
@@ -51,7 +50,7 @@ class Options:
     profile: str | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class FileResult:
     """The findings of one file, or why it could not be read or checked."""
     path: str
@@ -141,7 +140,7 @@ def with_locations(diagnostics: list[Diagnostic], document: Document) -> list[Di
         if diagnostic.location is None and diagnostic.span is not None and diagnostic.span.start_offset >= 0:
             location = locate(diagnostic.span.start_offset)
             if location:
-                diagnostic = dataclasses.replace(diagnostic, location={"format": document.source_format, **location})
+                diagnostic = records.replace(diagnostic, location={"format": document.source_format, **location})
         located.append(diagnostic)
     return located
 
@@ -174,22 +173,32 @@ def time_budget(seconds: float) -> Iterator[None]:
     """Raise TimeBudgetExceeded in the block after ``seconds`` (SIGALRM; in the main thread and when no
     other interval timer is running, else no limit)."""
     usable = (seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread()
               and signal.getitimer(signal.ITIMER_REAL)[0] == 0)  # never clobber a timer someone else set
-    if not usable:
+    previous = _alarm_handler(seconds) if usable else None
+    if previous is None:
         yield
         return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise TimeBudgetExceeded(seconds)
-
-    previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _alarm_handler(seconds: float) -> Callable[[int, object], object] | int | None:
+    """Install the handler that ends the budget; the handler it replaces, or None outside the main
+    thread, where Python lets no thread set one (asked of ``signal`` itself rather than importing
+    ``threading`` for it, which a one-report run does not otherwise need)."""
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeBudgetExceeded(seconds)
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expire)
+    except ValueError:
+        return None
+    return signal.SIG_DFL if previous is None else previous
 
 
 def too_slow_result(path: str, seconds: float, rulebook: Rulebook) -> FileResult:

@@ -2,7 +2,7 @@
 
 Rulebooks write the arithmetic identities of the statistics tables in this language; nothing of
 the rule text is ever handed to ``eval``/``exec``: a tokenizer and a recursive-descent parser turn
-it into an AST of frozen dataclasses, and ``evaluate`` walks that AST over typed table cells.
+it into an AST of frozen records, and ``evaluate`` walks that AST over typed table cells.
 
 Grammar (whitespace is free; ``#`` starts nothing, there are no comments)::
 
@@ -44,11 +44,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from auditor import regexcache
+from auditor.records import record
 
 __all__ = [
     "Comparison", "ExprError", "Identity", "Outcome", "Term", "evaluate", "evaluate_sum", "parse", "parse_sum",
@@ -69,7 +69,7 @@ class ExprError(Exception):
 
 
 # ---------------------------------------------------------------------------- tokens
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Token:
     """One token of an expression: its kind, text and 0-based offset."""
 
@@ -102,7 +102,7 @@ def tokenize(source: str) -> list[Token]:
 
 
 # ---------------------------------------------------------------------------- AST
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Key:
     """A row or column key as written: a name (maybe the quantifier variable)."""
 
@@ -110,7 +110,7 @@ class Key:
     offset: int
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class CellSet:
     """``TABLE.rows[columns]``: the cells at every row x column; ``single`` for a plain reference."""
 
@@ -121,7 +121,7 @@ class CellSet:
     offset: int
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Literal:
     """A number written in the expression."""
 
@@ -129,7 +129,7 @@ class Literal:
     offset: int
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class BinaryOp:
     """``left + right`` or ``left - right``."""
 
@@ -147,7 +147,7 @@ class BinaryOp:
 Expr = Literal | CellSet | BinaryOp
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Comparison:
     """``left == right`` (or ``>=``, ``<=``) within ``tolerance``."""
 
@@ -158,7 +158,7 @@ class Comparison:
     offset: int
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Domain:
     """What the quantifier ranges over: explicit keys, or a table's rows or columns."""
 
@@ -167,7 +167,7 @@ class Domain:
     axis: str = ""  # "rows" | "columns" when taken from a table
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Identity:
     """A parsed identity: its comparison, and the quantifier variable and domain of a ``for`` form."""
 
@@ -421,7 +421,7 @@ class TableLike(Protocol):
 NUMERIC_CLASSES = frozenset({"NUMBER", "ZERO"})
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Term:
     """One addend of a side: a table cell (``cell`` None when the table lacks it) or a literal."""
 
@@ -449,7 +449,7 @@ class Term:
         return (self.table, self.row, self.column)
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Outcome:
     """One instance of an identity: ``status`` is ``pass``, ``fail`` or ``unknown``."""
 

@@ -17,13 +17,13 @@ import os
 import string
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor import __version__, regexcache
 from auditor.diagnostics import Severity
 from auditor.machinecache import blake2b, cache_home, write_atomically
+from auditor.records import field, record
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def template_problem(template: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------- model
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Rule:
     """One rule of the rulebook: what it checks (kind and parameters), its texts and where it applies."""
 
@@ -201,7 +201,7 @@ class Rule:
         return label
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Rulebook:
     """The merged rulebook: enabled rules, detection settings, table definitions and source files."""
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Document, Line, LineMap, Position, Span
 from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_sum
+from auditor.records import field, record, replace
 from auditor.rulebook import Rule, Rulebook
 from auditor.structure import Report
 
@@ -59,7 +59,7 @@ class SummaryCell(NamedTuple):
         return Span(Position(line, column), Position(end_line, end_column), self.start, self.end)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SummaryTable:
     """The rows of one table that series rules read; satisfies the expression language's TableLike."""
 
@@ -88,7 +88,7 @@ class Paragraph(NamedTuple):
         return Span(Position(line, column), Position(end_line, end_column), self.start, self.end)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReportSummary:
     """What the series pass knows of one report (a few kilobytes, never the Document)."""
 
@@ -105,7 +105,7 @@ class ReportSummary:
     reference_only: bool = False  # a --previous file: compared with, never reported on
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PackedSummary:
     """A ReportSummary as a run keeps it until the series pass: a pickle of our own data, made in this
     run (zlib-compressed in runs of more than COMPRESS_ABOVE reports), with the few fields that
@@ -160,7 +160,7 @@ def _load(summary: AnySummary, cache: dict[str, ReportSummary]) -> ReportSummary
     return found
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pair:
     """A report and its predecessor in its series (``previous`` None: none found)."""
 
@@ -184,7 +184,7 @@ class Pair:
         return tables
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SeriesInfo:
     """One detected series, as JSON ``series`` entries and the text note show it."""
 
@@ -216,7 +216,7 @@ def link_rule(rulebook: Rulebook) -> Rule | None:
     return found[0] if found else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Needs:
     """Which table rows (None: all rows) and narrative sections the series rules read."""
 
@@ -580,7 +580,7 @@ def _dumps(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StoredSummary:
     """A summary row of a SummaryStore: what pairing reads; the rest is unpacked from the store."""
 

@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import signal
 import time
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -33,13 +32,14 @@ from typing import Any
 
 import anyio.to_thread
 
+from auditor.records import record
 from auditor.rulebook import Rulebook
 
 SPAWN = multiprocessing.get_context("spawn")
 START_TIMEOUT = 60.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     jobs: int = 2
     timeout: float = 120.0
@@ -50,7 +50,7 @@ class Limits:
     gate: Any = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Job:
     """One check: ``data`` of a file named ``name``, or (``data`` None) the file at path ``name``."""
 
@@ -61,7 +61,7 @@ class Job:
     want: str = "page"  # "page": the results fragment and downloads; "json": the JSON report only
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """What a check gave: ``kind`` is ``done``, ``busy`` (no worker free), ``timeout``, ``memory``,
     ``failed`` (an exception in the check) or ``crashed`` (the worker process died)."""

@@ -12,15 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.records import record
 from auditor.serve_pool import Job, Outcome, WorkerPool
 
 Signature = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WatchState:
     """What the page shows: ``state`` is ``starting``, ``checking``, ``done`` or ``missing``."""
 

@@ -23,7 +23,6 @@ import json
 import os
 import socket
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auditor import __version__
 from auditor.readers import UNSUPPORTED, recognised_extensions, supported_extensions
+from auditor.records import field, record, replace
 from auditor.render.html import script_hash, static_text
 from auditor.rulebook import Rulebook
 from auditor.serve_pool import Job, Limits, Outcome, WorkerPool
@@ -65,7 +65,7 @@ WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 STREAM_KEEPALIVE_SECONDS = 15.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ServeSettings:
     """Where the server listens, the workers' limits, and the file to watch (if any)."""
 
@@ -87,7 +87,7 @@ class UploadRefused(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Submission:
     filename: str
     data: bytes
@@ -217,7 +217,7 @@ async def read_body(request: Request, limit: int | None = None) -> bytes:
     return b"".join(chunks)
 
 
-@dataclass
+@record
 class FormPart:
     headers: dict[bytes, bytes] = field(default_factory=dict)
     data: bytearray = field(default_factory=bytearray)
@@ -258,7 +258,7 @@ class _Parts:
         self._value.clear()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Form:
     fields: dict[str, str]
     filename: str | None

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import weakref
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import weakref
 
 IN_MEMORY = 256  # a small run never touches the disk
 CHUNK = 32  # items per pickle in the file
@@ -103,7 +105,8 @@ class Spill:
         self._size += len(blob)
 
     def _open(self) -> None:
-        import tempfile
+        import tempfile  # these two only for a batch that spills
+        import weakref
 
         descriptor, path = tempfile.mkstemp(prefix="gk-audit-", suffix=".results")
         self._file = os.fdopen(descriptor, "w+b")

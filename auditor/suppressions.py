@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from auditor.config import ConfigError, glob_matches
 from auditor.diagnostics import Diagnostic
 from auditor.document import Position, Span
 from auditor.fingerprint import normalise, span_texts
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
@@ -41,7 +41,7 @@ UNUSED_KIND = "unused_suppression"
 
 
 # ---------------------------------------------------------------------------- inline comments
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class InlineSuppression:
     """A suppression comment in the report: the rules, the reason and the lines it covers."""
     rules: frozenset[str]
@@ -110,7 +110,7 @@ def apply_inline(source_lines: Sequence[str], diagnostics: list[Diagnostic], unu
 
 
 # ---------------------------------------------------------------------------- suppressions file
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Entry:
     """One entry of a suppressions file; ``line`` is where it starts in that file."""
 
@@ -136,7 +136,7 @@ class Entry:
         return True
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SuppressionFile:
     """A suppression file and its entries."""
     path: Path
@@ -198,7 +198,7 @@ def load_suppressions(path: Path) -> SuppressionFile:
     return SuppressionFile(path.resolve(), entries)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class FileOutcome:
     """What the suppressions file did on one checked file: entries that applied and that were used."""
 

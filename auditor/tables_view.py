@@ -7,18 +7,18 @@ renderers in auditor/render/tables.py print it as text or JSON. Nothing here dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.document import Document
 from auditor.engine import Options
 from auditor.readers import ReadError, read_path
+from auditor.records import record
 from auditor.rulebook import Rulebook
 from auditor.structure import analyse
 from auditor.structure.tables import Cell, Table, specs_of, tables_of
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CellView:
     row: str
     column: str
@@ -30,7 +30,7 @@ class CellView:
     location: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableView:
     id: str
     title: str
@@ -45,7 +45,7 @@ class TableView:
     recovered: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TablesView:
     path: str
     era: str

@@ -56,10 +56,10 @@ import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.document import line_starts_of
+from auditor.records import record
 
 try:
     import _sre
@@ -83,7 +83,7 @@ CANDIDATE_SPACING = 100
 _HIGH_BYTE_ZERO = bytes([1] + [0] * 255)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Prefilter:
     """What is known of one pattern before searching with it (see the module docstring)."""
 

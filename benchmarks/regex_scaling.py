@@ -11,11 +11,11 @@ regexes whose ratio exceeds 2.5 x long/short and that take more than 20 ms on th
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import time
 from typing import Any
 
+from auditor import records
 from auditor.rulebook import load_rulebook
 
 PIECES = (" ", "\u3000", "XX年", "a", "1", "报", "| ", "第1条、", ".", "a@", "12,345.6件，", "(", "\t", "一、", "-",
@@ -33,8 +33,8 @@ def regexes(obj: Any, where: str, found: dict[str, tuple[re.Pattern[str], str]],
     elif isinstance(obj, dict):
         for item in obj.values():
             regexes(item, where, found, depth + 1)
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for item in dataclasses.fields(obj):
+    elif records.is_record(obj) and not isinstance(obj, type):
+        for item in records.fields(obj):
             regexes(getattr(obj, item.name), where, found, depth + 1)
 
 

@@ -98,6 +98,25 @@ def test_time_budget_stops_a_slow_file(monkeypatch: pytest.MonkeyPatch, rulebook
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the alarm is cleared after each file
 
 
+def test_time_budget_outside_the_main_thread_sets_no_alarm() -> None:
+    """Only the main thread may set a signal handler: elsewhere the block runs without a limit."""
+    import threading
+
+    outcome: list[str] = []
+
+    def work() -> None:
+        with engine.time_budget(0.05):
+            time.sleep(0.2)
+            outcome.append("finished")
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert outcome == ["finished"]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+
+
 def test_time_budget_option(tmp_path: Path) -> None:
     path = _files(tmp_path, 1)[0]
     run = CliRunner().invoke(main, ["check", "--no-cache", "--time-budget", "0", "--max-file-size", "1", path])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import regexcache
+from auditor import records, regexcache
 from auditor.checks import LazyPattern, compile_patterns, deferred_compiling
 from auditor.rulebook import ParamError
 
@@ -98,9 +98,9 @@ def _rule_sources() -> set[tuple[str, int]]:
         elif isinstance(value, list | tuple):
             for item in value:
                 walk(item)
-        elif hasattr(value, "__dataclass_fields__"):
-            for name in value.__dataclass_fields__:
-                walk(getattr(value, name))
+        elif records.is_record(value):
+            for item in records.fields(value):
+                walk(getattr(value, item.name))
 
     for rule in load_rulebook().rules:
         walk(rule.compiled)

@@ -11,7 +11,6 @@ match holds a string of each clause and starts with one of the start words.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import re
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor import textscan
+from auditor import records, textscan
 from auditor.document import line_starts_of
 from auditor.rulebook import load_rulebook
 from auditor.textfold import fold
@@ -208,8 +207,8 @@ def _patterns(value: object, seen: set[int]) -> Iterator[re.Pattern[str]]:
     seen.add(id(value))
     if isinstance(getattr(value, "pattern", None), str) and hasattr(value, "finditer"):
         yield value  # type: ignore[misc]
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
+    elif records.is_record(value) and not isinstance(value, type):
+        for item in records.fields(value):
             yield from _patterns(getattr(value, item.name), seen)
     elif isinstance(value, (list, tuple, set, frozenset)):
         for item in value:

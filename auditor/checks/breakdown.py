@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +45,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.checks.identity import number_text
 from auditor.checks.narrative import NUMBER, parse_number, sentence_bounds
 from auditor.diagnostics import Diagnostic, Label
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import may_match
@@ -68,7 +68,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A breakdown rule's parameters, its patterns compiled."""
     mode: str
@@ -103,7 +103,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
     )
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Part:
     """One listed part: its span in the folded text and its value."""
     start: int
@@ -111,7 +111,7 @@ class Part:
     value: Decimal
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Breakdown:
     """A stated total, its unit and the parts listed after it, with their spans in the folded text."""
     total_start: int

@@ -40,13 +40,13 @@ every cell holds a number, ``0`` included.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from auditor import regexcache
 from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.table_spec import TableSpec
@@ -76,7 +76,7 @@ _SUFFIX = regexcache.compile(r"\s*\([^()]*\)\s*$")
 _EMPTY = (ValueClass.BLANK, ValueClass.NA)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A cell_values rule's parameters, with its texts merged over the fallbacks."""
     find: str

@@ -45,11 +45,11 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic
+from auditor.records import field, record, replace
 from auditor.rulebook import Rule
 from auditor.textfold import fold
 
@@ -75,7 +75,7 @@ _BLANKS = re.compile(r"\s+")
 _PREPARED_KEPT = 8  # reports whose prepared paragraphs are kept (a pair's two, and a few more)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Prepared:
     """A paragraph as compared: whether it is, its normalised text, its shingles (when long enough)."""
 
@@ -91,7 +91,7 @@ class PreparedParagraphs(NamedTuple):
     prepared: tuple[Prepared, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Compiled:
     sections: tuple[re.Pattern[str], ...]
     min_length: int
@@ -176,7 +176,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     index: int  # this year's paragraph
     previous: int  # last year's paragraph

@@ -58,7 +58,6 @@ fails when 2022's 二、上年结转 总计 is 11 but 2021's 四、结转下年�
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -66,6 +65,7 @@ from auditor.checks import emit, render_template
 from auditor.checks.identity import cell_name, number_text, parse_expression, terms_text
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.expr import Identity, Outcome, Term, evaluate
+from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
 
 KIND = "cross_report"
@@ -96,7 +96,7 @@ FALLBACK_TEXTS = {"missing_table": "{previous_path}: {table} ∅", "other_era": 
 SCOPES = ("this.", "previous.")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Compiled:
     identity: Identity
     compare: str

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
+from auditor.records import record
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.textscan import ruled_out
@@ -50,7 +50,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A date rule's parameters, its patterns and section patterns compiled."""
     patterns: tuple[re.Pattern[str], ...]

@@ -67,7 +67,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -75,6 +74,7 @@ from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Span
 from auditor.expr import ExprError, Identity, Outcome, Term, evaluate, parse
+from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 
@@ -120,7 +120,7 @@ LABEL_LENGTH = 18
 LISTED_CELLS = 8
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """An identity rule's parameters: the identity parsed, its texts, tolerance and limits."""
     identity: Identity

@@ -27,12 +27,12 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
+from auditor.records import record
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.textscan import TextIndex, finditer
@@ -58,7 +58,7 @@ _LETTER_CLASS = r"\x00-\xff\s\u2000-\u206f\u3000-\u303f\uff00-\uffef"
 _LETTER_RUN = regexcache.compile(f"[^{_LETTER_CLASS}]+")
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A mojibake rule's parameters: its patterns compiled and the rare-run limits."""
     patterns: tuple[re.Pattern[str], ...]

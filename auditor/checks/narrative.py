@@ -66,7 +66,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import accumulate
 from typing import Any
@@ -76,6 +75,7 @@ from auditor.checks import compile_patterns, emit, render_template
 from auditor.checks.identity import cell_name, number_text, report_tables, terms_text
 from auditor.diagnostics import Diagnostic, Label
 from auditor.expr import Expr, ExprError, Term, evaluate_sum, expression_tables, parse_sum, table_axis
+from auditor.records import record
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.structure.numerals import chinese_to_int
@@ -129,7 +129,7 @@ def parse_number(text: str) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Fact:
     """One fact a narrative rule checks: the patterns stating it, the table values it must equal, its units and
     tolerance."""
@@ -143,7 +143,7 @@ class Fact:
     tolerance: Decimal = Decimal(0)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A narrative rule's parameters: its facts, skip words and texts."""
     facts: tuple[Fact, ...]
@@ -236,7 +236,7 @@ def sentence_bounds(text: str, start: int, end: int, ends: str = SENTENCE_END) -
     return (positions[before] + 1 if before >= 0 else 0), (positions[after] if after < len(positions) else len(text))
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Statement:
     """A number the text states for a fact: its span, value and how it was written."""
     fact: Fact

@@ -31,11 +31,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic, Label
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import candidate_lines, found_in, may_match
@@ -54,7 +54,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A pattern rule's parameters, its patterns and exceptions compiled."""
     patterns: tuple[re.Pattern[str], ...]
@@ -141,7 +141,7 @@ def _lines_to_search(scoped: list[int], patterns: list[Any],
             yield index, here
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class _Excepted:
     """The spans an exception matches on one line, scanned once per line (not once per match),
     sorted by start with the running maximum of their ends, so an overlap test is a binary search."""

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from auditor.checks import breakdown, compile_patterns, emit
 from auditor.checks.identity import number_text
 from auditor.diagnostics import Diagnostic, Label
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 
@@ -53,7 +53,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A percentage rule's parameters: the share pattern and the breakdown lists it reads."""
     compare: str
@@ -67,7 +67,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
     return Compiled(params["compare"], share, breakdown.prepare({**list_params, "mode": "exceeds"}))
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Share:
     """A percentage stated for one listed part: its span and value."""
     part: breakdown.Part

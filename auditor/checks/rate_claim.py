@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +46,7 @@ from auditor.checks.percentage import HUNDRED, PERCENT
 from auditor.diagnostics import Diagnostic, Label
 from auditor.document import Span
 from auditor.expr import Expr, ExprError, Term, evaluate_sum, parse_sum
+from auditor.records import record
 from auditor.regexcache import compile as compile_regex
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
@@ -69,7 +69,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A rate_claim rule's parameters: the claim, part and whole patterns and the table values."""
     claim: re.Pattern[str]
@@ -82,7 +82,7 @@ class Compiled:
     skip: re.Pattern[str] | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Count:
     """A count as stated in the text (its span) or read from the table (its cells)."""
 

@@ -37,7 +37,6 @@ fails when 某县人民政府's 2023 report gives 本年新收 120 but its three
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +44,7 @@ from auditor.checks import emit, render_template
 from auditor.checks.identity import number_text
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.expr import CellSet, ExprError, parse_sum
+from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
 
 KIND = "region_sum"
@@ -64,7 +64,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 FALLBACK_TEXTS = {"missing": "{missing}", "cells": "{cells}", "joiner": ", "}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Compiled:
     cells: tuple[CellSet, ...]
     cell_label: str
@@ -89,7 +89,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
                     {**FALLBACK_TEXTS, **params.get("texts", {})})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RegionCase:
     """A region's report of one year and its members' reports of that year (None: missing)."""
 

@@ -52,12 +52,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.location import place_of
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.numerals import ordinal_value
@@ -110,7 +110,7 @@ FALLBACK_TEXTS = {"before": "{line}:{heading}", "absent": "", "previous": "{prev
 FALLBACK_ORDER_MESSAGE = "{section} {previous}"
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Section:
     """One required section: its key, title, heading and content patterns and severity."""
     key: str
@@ -120,7 +120,7 @@ class Section:
     severity: Severity | None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class NearTitles:
     """How near-miss section titles are reported: the edit limit and the texts."""
     max_edits: int
@@ -133,7 +133,7 @@ class NearTitles:
     separators: tuple[str, ...] = ("、",)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A required_section rule's parameters: its sections, heading levels, order and texts."""
     sections: tuple[Section, ...]

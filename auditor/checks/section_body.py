@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -36,6 +35,7 @@ from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.document import Line
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import TextIndex, ruled_out
@@ -55,7 +55,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A section_body rule's parameters: the sections, the empty and boilerplate patterns, the minimum length."""
     sections: tuple[re.Pattern[str], ...]

@@ -43,12 +43,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic
 from auditor.expr import Expr, ExprError, parse_sum
+from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
 from auditor.textfold import fold
 
@@ -79,7 +79,7 @@ FALLBACK_TEXTS = {"gap": "{missing}", "unreadable": "{previous_path}: {reason}",
 _BLANKS = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Compiled:
     remove: tuple[re.Pattern[str], ...]
     replace: tuple[tuple[re.Pattern[str], str], ...]

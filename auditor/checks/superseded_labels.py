@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import finditer
@@ -73,14 +73,14 @@ PARAMS_SCHEMA: dict[str, Any] = {
 FALLBACK_TEXTS = {"quoted": "{label}", "joiner": " "}
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class LabelPattern:
     pattern: re.Pattern[str]
     name: str
     tables_only: bool
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     labels: tuple[LabelPattern, ...]
     texts: dict[str, str]

@@ -39,7 +39,6 @@ group closed by the next row 对申请的答复总数); passes when 网上申请
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +46,7 @@ from auditor import regexcache
 from auditor.checks import emit, render_template
 from auditor.checks.identity import number_text
 from auditor.diagnostics import Diagnostic, Label
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.tables import Cell, Table, tables_of
@@ -78,7 +78,7 @@ FALLBACK_CELL_LABEL = "{row_label} {column_label} = {value}"
 _ROW_WORDS = regexcache.compile(r"[\u3400-\u9fff]{3}")
 
 
-@dataclass(eq=False, repr=False)  # never compared: only __init__ generated (compiled at import)
+@record(eq=False, repr=False)  # never compared: only __init__ generated (compiled at import)
 class Group:
     """One total and the parts that must add up to it, in one table."""
     table: str
@@ -88,7 +88,7 @@ class Group:
     columns: tuple[str, ...] = ()
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A table_parts rule's parameters: its groups and texts."""
     compare: str

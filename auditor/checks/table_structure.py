@@ -49,12 +49,12 @@ fails on a 2021 report whose part 三 has only prose (no 本年新收政府信�
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label
 from auditor.document import Span
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.outline import Heading
@@ -80,7 +80,7 @@ FALLBACK_TEXTS = {"report": "", "belongs_here": "", "missing_column": "{label}",
                   "joiner": " ", "split": "{row} {raw} {values}", "cell": "{raw}", "values_joiner": ", "}
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A table_structure rule's parameters: its mode, tables and texts."""
     mode: str

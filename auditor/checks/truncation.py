@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
+from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 
@@ -36,7 +36,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compiled:
     """A truncation rule's parameters: the ending pattern and the patterns to ignore."""
     ends: re.Pattern[str]

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+from auditor.records import field, record
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _LEVELS = 9
@@ -144,7 +145,7 @@ def format_number(number: int, number_format: str) -> str:
 
 
 # ----------------------------------------------------------------------------- definitions
-@dataclass(frozen=True)
+@record(frozen=True)
 class Level:
     """One ``w:lvl``: start value, number format, label template, restart rule, legal style."""
 
@@ -175,7 +176,7 @@ def _levels(abstract: Any) -> dict[int, Level]:
     return levels
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ListDefinition:
     """A ``w:num`` resolved: its counter key, its levels, the levels whose start it overrides."""
 
@@ -184,7 +185,7 @@ class ListDefinition:
     overridden: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Styles:
     """Paragraph styles' own numPr, basedOn links, and the default paragraph style."""
 
@@ -264,7 +265,7 @@ def _with_start(level: Level, start: int) -> Level:
 
 
 # ----------------------------------------------------------------------------- the counters
-@dataclass
+@record
 class Numbering:
     """Renders the numbering label of each paragraph; call ``label`` in document order."""
 

@@ -32,7 +32,6 @@ import functools
 import html as html_lib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.document import Document
@@ -40,6 +39,7 @@ from auditor.readers import ReadError
 from auditor.readers.layout import CellText, TableLayout, TextBuilder
 from auditor.readers.limits import check_html_tree
 from auditor.readers.text import decode_bom, decode_bytes, normalise_newlines
+from auditor.records import field, record
 
 EXTRACTOR_VERSION = "html-4"
 
@@ -200,7 +200,7 @@ def _squash(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------- tree walk
-@dataclass
+@record
 class _TableState:
     layout: TableLayout = field(default_factory=TableLayout)
     row: list[CellText] | None = None
@@ -219,7 +219,7 @@ def list_marker(number: int, style: str | None) -> str:
     return f"{number}."
 
 
-@dataclass
+@record
 class _Walk:
     cursor: SourceCursor
     builder: TextBuilder

@@ -21,10 +21,10 @@ import bisect
 import functools
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.document import Grid, GridCell, Position, SegmentMap
+from auditor.records import field, record
 
 EXTRACTED_LINES = (("span_lines", "extracted"),)
 MAX_COLUMNS = 256
@@ -34,7 +34,7 @@ MAX_COLUMNS = 256
 Anchor = Any
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SegmentLocator:
     """Maps an offset of the document text to a JSON ``location`` (paragraph, page line, cell)."""
 
@@ -75,7 +75,7 @@ def is_blank(char: str) -> bool:
     return char.isspace() or char in "\u200b\ufeff" or unicodedata.category(char) == "Zs"
 
 
-@dataclass
+@record
 class CellText:
     """The characters of one table cell with their anchors, and how far the cell spans."""
 
@@ -140,7 +140,7 @@ def squeeze(chars: Sequence[str], anchors: Sequence[Anchor],
     return "".join(out_chars), out_anchors
 
 
-@dataclass
+@record
 class TableLayout:
     """Rows of cells as the source gives them, before spans are expanded."""
 

@@ -21,11 +21,11 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap, line_starts_of
 from auditor.readers.text import decode_text
+from auditor.records import record
 
 _SEARCH_WINDOW = 8  # how far ahead one changed character is looked for in the source
 _DROPPED_INLINE = frozenset({"html_inline"})  # inline markup that is not report text
@@ -89,7 +89,7 @@ def _plain_tokens(lines: list[str]) -> Iterator[Any]:
             yield Token(kind, "br", 0)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Block:
     """Source lines [first, end) read as ``inline`` content (headings, paragraphs) or a table."""
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.document import Document
@@ -39,6 +38,7 @@ from auditor.readers import ReadError, limits
 from auditor.readers.layout import EXTRACTED_LINES, TextBuilder
 from auditor.readers.pdf_tables import TablePart, ruled_tables, table_layout
 from auditor.readers.pdf_unruled import FlowLine, Segment, UnruledTable, find_unruled_tables, segments_of
+from auditor.records import field, record
 
 EXTRACTOR_VERSION = "pdf-4"
 SENTENCE_ENDS = "。！？；：!?;:"
@@ -57,7 +57,7 @@ PAGE_NUMBER = re.compile(r"""^(?:
 )$""", re.VERBOSE | re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Line:
     top: float
     x0: float
@@ -117,7 +117,7 @@ def _joins(previous: _Line, line: _Line, right_edge: float, left_edge: float, ne
 
 
 # ----------------------------------------------------------------------------- pages
-@dataclass
+@record
 class _Page:
     """What one page holds: its text lines and its tables (top edge, bottom edge, layout)."""
 
@@ -180,7 +180,7 @@ def mark_furniture(pages: list[_Page]) -> None:
 
 
 # ----------------------------------------------------------------------------- the text
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Item:
     """A text line (with its line number on the page) or a ruled table part, in reading order."""
 

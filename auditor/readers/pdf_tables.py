@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.readers.layout import CellText, TableLayout
+from auditor.records import field, record
 
 Box = tuple[float, float, float, float]
 # coordinates closer than this are the same grid line (points); columns of the parts of one table
@@ -142,7 +142,7 @@ def _crossing_groups(vertical: list[dict[str, Any]], horizontal: list[dict[str, 
 
 
 # ----------------------------------------------------------------------------- one page
-@dataclass(frozen=True)
+@record(frozen=True)
 class CellLine:
     """One line of text inside a cell, with its horizontal extent and font size."""
 
@@ -152,7 +152,7 @@ class CellLine:
     size: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PartCell:
     box: Box
     lines: tuple[CellLine, ...]
@@ -162,7 +162,7 @@ class PartCell:
         return "".join("".join(line.text for line in self.lines).split())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TablePart:
     """A ruled table as drawn on one page: its cell boxes with their text lines."""
 
@@ -244,7 +244,7 @@ def ruled_tables(page: Any, page_number: int) -> list[TablePart]:
 
 
 # ----------------------------------------------------------------------------- across pages
-@dataclass
+@record
 class _Placed:
     """A cell on the table's grid; a cell cut by a page break gathers the pieces of both pages."""
 

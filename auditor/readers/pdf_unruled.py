@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 from auditor.readers.layout import CellText, TableLayout
+from auditor.records import field, record
 
 _NUMBER = re.compile(r"[-+−]?\d[\d,，]*(?:\.\d+)?%?")
 _TOLERANCE = 3.0
@@ -34,7 +34,7 @@ _PROSE_WIDTH = 0.6  # a single segment wider than this share of the text width i
 SENTENCE_ENDS = "。！？；!?;"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Segment:
     x0: float
     x1: float
@@ -45,7 +45,7 @@ class Segment:
         return bool(_NUMBER.fullmatch(self.text.strip()))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FlowLine:
     """A text line of the page flow: its page, vertical place, font size and segments."""
 
@@ -84,7 +84,7 @@ def segments_of(chars: Sequence[dict[str, object]]) -> tuple[Segment, ...]:
 
 
 # ----------------------------------------------------------------------------- columns
-@dataclass
+@record
 class _Columns:
     """Column intervals of a table, from its numeric lines; ``data`` indexes hold numbers."""
 
@@ -131,7 +131,7 @@ class _Columns:
 
 
 # ----------------------------------------------------------------------------- tables
-@dataclass(frozen=True)
+@record(frozen=True)
 class UnruledTable:
     """Lines ``start`` .. ``end`` (exclusive) of the flow form a table laid out as ``layout``."""
 
@@ -230,7 +230,7 @@ def _is_table(lines: list[FlowLine], header_rows: int) -> bool:
 
 
 # ----------------------------------------------------------------------------- layout
-@dataclass
+@record
 class _Cell:
     column: int
     span: int
@@ -260,7 +260,7 @@ def _place(row: list[_Cell], line: FlowLine, columns: _Columns, full_width: bool
         holder.pieces.append((segment.text, line.page))
 
 
-@dataclass
+@record
 class _Fragment:
     """A header cell being read: its text so far, its first and last lines."""
 

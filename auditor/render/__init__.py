@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from auditor.records import record, replace
 
 if TYPE_CHECKING:
     from auditor.engine import FileResult
@@ -33,7 +34,7 @@ RENDERERS: dict[str, str] = {
 FULL_REPORT_FORMATS = frozenset({"html"})
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # frozen: a default argument value
+@record(frozen=True, eq=False, repr=False)  # frozen: a default argument value
 class RenderContext:
     """What a renderer may need besides the results."""
 

@@ -18,7 +18,6 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from typing import Any
@@ -27,6 +26,7 @@ from auditor import __version__
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Line
 from auditor.engine import FileResult
+from auditor.records import record
 from auditor.render import RenderContext
 from auditor.render.html_layout import Layout, table_html
 from auditor.render.html_marks import marks_of, span_offsets
@@ -66,7 +66,7 @@ def content_security_policy(scripts: Sequence[str], form_action: str = "'none'")
 
 
 # -- findings ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """A diagnostic with its id on the page."""
 

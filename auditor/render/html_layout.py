@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from html import escape
 
 from auditor.document import Document, Grid, GridCell, Line
+from auditor.records import field, record
 from auditor.render.html_marks import MarkIndex, paint
 from auditor.structure import Report
 from auditor.structure.regions import Region
@@ -24,7 +24,7 @@ _NUMBER = re.compile(r"[-+]?\d[\d,.]*%?|[—–-]+")
 _SEPARATOR_ROW = re.compile(r"[\s|:\-]+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextCell:
     """A cell of a text table: offsets of its (stripped) content in the document text."""
 
@@ -33,7 +33,7 @@ class TextCell:
     column_span: int = 1
 
 
-@dataclass
+@record
 class Layout:
     """Rendering state of one document: its marks, the id prefix and the line anchors written."""
 
@@ -157,7 +157,7 @@ class TableWriter:
         return self.cell(start, max(start, placed.cell.end_offset), spans=spans, copies=copies)
 
 
-@dataclass
+@record
 class PlacedCell:
     """A cell of the drawn table: the grid cell at its top-left position, how far it spans, and the
     grid's copies of it at the other positions it covers (their text offsets carry marks too)."""

@@ -11,14 +11,14 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from html import escape
 
 from auditor.diagnostics import Diagnostic
 from auditor.document import Document, Span
+from auditor.records import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mark:
     """Offsets ``start``..``end`` (end exclusive) of the document text flagged by diagnostic ``key``."""
 
@@ -30,7 +30,7 @@ class Mark:
     note: str
 
 
-@dataclass
+@record
 class MarkIndex:
     """The marks of one document, sorted by start, and the anchors already written."""
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
+from auditor.records import asdict
 from auditor.tables_view import CellView, TablesView, TableView
 
 _PLACE_WORDS = (("page", "第{}页"), ("table", "表{}"), ("row", "行{}"), ("column", "列{}"), ("paragraph", "段{}"),

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Span
 from auditor.engine import FileResult
 from auditor.location import place_text
+from auditor.records import record
 from auditor.render import RenderContext, each_file
 
 WINDOW_CELLS = 76
@@ -81,7 +81,7 @@ class _Paint:
         return f"{code}{text}{_RESET}" if self.color and text else text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Window:
     """The part of a long source line that is shown: columns [left, right) of the line."""
 
@@ -202,12 +202,12 @@ def render_diagnostic(diagnostic: Diagnostic, path: str, source_lines: Sequence[
 
 def _safe_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
     """The diagnostic with its texts made terminal-safe (messages quote the report's text)."""
-    import dataclasses
+    from auditor import records
 
-    return dataclasses.replace(
+    return records.replace(
         diagnostic, message=terminal_safe(diagnostic.message), help=terminal_safe(diagnostic.help),
         notes=tuple(terminal_safe(note) for note in diagnostic.notes),
-        labels=tuple(dataclasses.replace(label, message=terminal_safe(label.message)) for label in diagnostic.labels))
+        labels=tuple(records.replace(label, message=terminal_safe(label.message)) for label in diagnostic.labels))
 
 
 class _Counts:

@@ -7,11 +7,11 @@ that cut document, whose spans still point into the file the user opened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from auditor.document import Document
+from auditor.records import field, record
 from auditor.structure.detection import Detection
 from auditor.structure.outline import Heading, SeriesMarker, find_outline, find_series, table_line_set
 from auditor.structure.preamble import Preamble, find_preamble
@@ -20,7 +20,7 @@ from auditor.structure.regions import Region, find_regions
 from auditor.structure.segments import segment_run_in
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Report:
     """A document with its structure. ``cache`` lets checks share work (e.g. parsed tables)."""
 

@@ -24,14 +24,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from auditor import regexcache
+from auditor.records import field, record
 from auditor.rulebook import ParamError
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class HeadingPattern:
     """A heading pattern of one outline level and its numeral style."""
     level: int
@@ -39,7 +39,7 @@ class HeadingPattern:
     numeral: str
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SeriesPattern:
     """A named pattern of a numbered series and its numeral style."""
     name: str
@@ -47,7 +47,7 @@ class SeriesPattern:
     numeral: str
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class PreambleSettings:
     """A key–value line (``标题: …``) is ``line``; its key is group ``key``, its value group ``value``."""
 
@@ -58,7 +58,7 @@ class PreambleSettings:
     quiet_categories: frozenset[str]
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class RunInSettings:
     """How a line that holds a whole report is cut: see ``auditor.structure.segments``."""
 
@@ -70,7 +70,7 @@ class RunInSettings:
     number: re.Pattern[str] | None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Detection:
     """How an era's reports are recognised: eras, title, year and format signatures."""
     eras: tuple[tuple[str, int, int], ...] = ()

@@ -49,15 +49,15 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from auditor.document import Document, Grid, GridCell
+from auditor.records import field, record
 from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN
 from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label
 from auditor.textfold import fold
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class Slot:
     """A source cell on the physical grid: rows ``row``..``row + rows``, columns ``column``..``column + columns``."""
 
@@ -113,7 +113,7 @@ def squeeze(text: str) -> str:
     return "".join(fold(text).split())
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Placed:
     """A value cell placed under a row and a column; ``cell`` None: the row has nothing there."""
 
@@ -123,7 +123,7 @@ class Placed:
     label: GridCell
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class GridRead:
     """What was read of one table from a grid."""
 
@@ -175,7 +175,7 @@ def _column_key(columns: Sequence[LabelSpec], text: str) -> LabelSpec | None:
     return next((column for column in columns if squeezed and column.pattern.fullmatch(squeezed)), None)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class _Header:
     """One physical column's label: the spec entry, the row key (vector tables) and the label's span."""
 

@@ -8,13 +8,12 @@ The value of a title key (``标题``) is kept as a hint for the report's title a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from auditor.document import Document
+from auditor.records import record
 from auditor.structure.detection import Detection
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Preamble:
     """Lines ``first``..``last`` (0-based, inclusive) are metadata; ``start``..``end`` their offsets.
     ``title_start``..``title_end``: the value of the title key, when there is one."""

@@ -10,16 +10,16 @@ Era: ``--profile``, else the era of the report year, else the first matching for
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from auditor.document import Document
+from auditor.records import record
 from auditor.structure.detection import Detection
 from auditor.structure.outline import Heading
 from auditor.structure.preamble import Preamble
 from auditor.structure.regions import Region
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class TitleLine:
     """The report's title line: its place and text, and the year it names."""
     line_index: int
@@ -29,7 +29,7 @@ class TitleLine:
     year: int | None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Profile:
     """What a report is: its title, year and era, and where each came from."""
     title: TitleLine | None

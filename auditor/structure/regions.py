@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from auditor import regexcache
 from auditor.document import Document
+from auditor.records import record
 from auditor.structure.detection import Detection, LineSearch, line_search
 from auditor.textscan import candidate_lines
 
 _SPACE_RUN = regexcache.compile(r"\S\s{2,}(?=\S)")
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Region:
     """Lines ``first``..``last`` (0-based, inclusive) hold a table; ``form`` says how it is laid out."""
 

@@ -23,11 +23,11 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from typing import Any
 
 from auditor import regexcache
 from auditor.document import Document, Grid, Line, Position
+from auditor.records import record, replace
 from auditor.structure.detection import Detection, RunInSettings
 from auditor.textscan import candidate_lines
 
@@ -35,7 +35,7 @@ _TOKEN = regexcache.compile(r"\S+")
 _SENTENCE_END = regexcache.compile(r"[。!?]\s*$")
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class ShiftedMap:
     """Source map of a cut text: offsets skip the inserted line breaks, then ``base`` maps them."""
 
@@ -49,7 +49,7 @@ class ShiftedMap:
         return self.base.position(self.original(offset))
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class ShiftedLocator:
     """The base document's ``location`` objects, reached through a ShiftedMap."""
 

@@ -18,13 +18,12 @@ separate positions is left out of the map: its cells are missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from auditor.records import record
 from auditor.structure.table_reader import MARKDOWN_RULE, PIPE_RUN, RawCell, split_cells
 from auditor.structure.table_spec import LabelSpec, TableSpec
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class HeaderMap:
     """Column key -> its positions in the header grid (one, or a run of adjacent positions for a
     merged column); ``width`` positions, value columns from ``first``."""
@@ -76,7 +75,7 @@ def _grid_lines(folded: str, start: int, end: int) -> list[tuple[str, int]]:
     return lines
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class _Grid:
     """Bottom-most non-empty header cell per position: (column key or None, cell)."""
 

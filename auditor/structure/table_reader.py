@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from auditor import regexcache
+from auditor.records import record
 from auditor.structure.table_spec import TableSpec, has_label
 
 # value syntax (spec §6): a unit written on its own, never a label
@@ -38,7 +38,7 @@ _PROSE_END = regexcache.compile(r"[。;]\s*$")
 MAX_VALUE_LENGTH = 24  # a lone cell longer than this (no separators in it) is prose, not a value
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class RawCell:
     """A cell as found: its text (stripped) and offsets into the document text."""
 
@@ -142,7 +142,7 @@ def _trim(cells: list[RawCell], count: int) -> list[RawCell]:
     return cells[-count:] if len(cells) > count else cells
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Cursor:
     """Where a table lives in the folded text: ``end`` bounds all reading."""
 

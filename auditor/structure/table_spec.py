@@ -43,16 +43,15 @@ the rulebook is loaded, raising ParamError with the YAML path of the bad entry.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import itertools
 import operator
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from auditor import regexcache
+from auditor import records, regexcache
+from auditor.records import record
 from auditor.rulebook import ParamError
 from auditor.textfold import fold
 
@@ -67,7 +66,7 @@ _UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
 _BLANK_RUN = regexcache.compile(r"([ \t\n\r]+)")  # the complement, captured for re.split
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class OffsetMap:
     """``map[i]`` is the folded-text offset of character ``i`` of the squeezed text. Stored as runs
     of kept characters (one per gap of blanks), not one entry per character: building it is a
@@ -90,7 +89,7 @@ class OffsetMap:
         return self.squeezed_starts[run + 1] if run + 1 < len(self.squeezed_starts) else self.length
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Squeezed:
     """Folded text without spaces, tabs and line breaks, where labels are matched (so ``商业 企业``
     is ``商业企业`` and a label wrapped in its cell is whole); ``offsets[i]`` is the offset in the
@@ -145,7 +144,7 @@ def has_label(pattern: re.Pattern[str], text: str) -> bool:
     return Squeezed.of(text).search(pattern, 0, len(text)) is not None
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class LabelSpec:
     """A row or a column of a table definition."""
 
@@ -160,7 +159,7 @@ class LabelSpec:
     ambiguous: bool = False  # a row label that is also a column label (其他, 总计)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class TableSpec:
     """A table definition for one era, with its labels compiled."""
 
@@ -227,7 +226,7 @@ def _mark_ambiguous(rows: tuple[LabelSpec, ...], columns: tuple[LabelSpec, ...])
     """Rows whose label is also a column's label: a lone cell with it does not by itself end a row."""
     def is_column(row: LabelSpec) -> bool:
         return any(column.pattern.fullmatch(_squeeze(row.label)) for column in columns)
-    return tuple(dataclasses.replace(row, ambiguous=True) if is_column(row) else row for row in rows)
+    return tuple(records.replace(row, ambiguous=True) if is_column(row) else row for row in rows)
 
 
 def _any_of(labels: Sequence[LabelSpec]) -> re.Pattern[str]:

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from auditor import regexcache
+from auditor.records import field, record
 from auditor.structure import Report
 from auditor.structure.grid import GridRead, blank_offsets, grid_at, read_grid, text_grid
 from auditor.structure.regions import caption_like
@@ -55,7 +55,7 @@ class ValueClass(Enum):
     TEXT = "text"
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Cell:
     """One cell; ``start``..``end`` are offsets of its text in ``Document.text`` (for a BLANK cell,
     the separator that closes it, or the row label when the row ran short)."""
@@ -77,7 +77,7 @@ class Cell:
         return self.value_class in (ValueClass.NUMBER, ValueClass.ZERO)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class RecoveredRow:
     """A row whose digits ran together (``7000007``), split the one way its own total allows."""
 
@@ -89,7 +89,7 @@ class RecoveredRow:
     end: int
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Table:
     """A table found in a report: cells by (row key, column key)."""
 
@@ -173,7 +173,7 @@ def _caption_like(report: Report, offset: int) -> bool:
     return caption_like(line.folded.strip(), report.detection)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class _LazySqueezed:
     """The squeezed document text, built on first use (most reports without tables never need it)."""
 
@@ -226,7 +226,7 @@ def _boundaries(report: Report, starts: list[int]) -> list[int]:
     return ends
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class _Builder:
     """Collects what is read of one table."""
 
@@ -485,7 +485,7 @@ def _table(spec: TableSpec, builder: _Builder, anchor: tuple[int, int], source: 
     )
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class TableReading:
     """The tables of a report: those read cell by cell, by id, and those found but of another format
     (fewer of their required rows found than the definition's ``min_rows_found``: not read cell by
