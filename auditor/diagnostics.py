@@ -61,6 +61,16 @@ class Diagnostic:
     location: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def __init__(self, rule: str, name: str, category: str, severity: Severity, message: str, span: Span | None,
+                 title: str = "", labels: tuple[Label, ...] = (), help: str = "", basis: str = "",
+                 notes: tuple[str, ...] = (), location: dict[str, Any] | None = None,
+                 extra: dict[str, Any] | None = None) -> None:  # written out: the generic one is slower
+        self.rule, self.name, self.category, self.severity, self.message, self.span = (
+            rule, name, category, severity, message, span)
+        self.title, self.labels, self.help, self.basis, self.notes, self.location = (
+            title, labels, help, basis, notes, location)
+        self.extra = {} if extra is None else extra
+
     def sort_key(self) -> tuple[int, int, str]:
         if self.span is None:
             return (0, 0, self.rule)

@@ -29,6 +29,9 @@ class Position:
     line: int
     column: int
 
+    def __init__(self, line: int, column: int) -> None:  # written out: made dozens of times per report
+        self.__dict__.update(line=line, column=column)
+
     def to_json(self) -> dict[str, int]:
         return {"line": self.line, "column": self.column}
 
@@ -41,6 +44,9 @@ class Span:
     end: Position
     start_offset: int = -1
     end_offset: int = -1
+
+    def __init__(self, start: Position, end: Position, start_offset: int = -1, end_offset: int = -1) -> None:
+        self.__dict__.update(start=start, end=end, start_offset=start_offset, end_offset=end_offset)  # as Position
 
     def to_json(self) -> dict[str, dict[str, int]]:
         return {"start": self.start.to_json(), "end": self.end.to_json()}
@@ -95,6 +101,11 @@ class GridCell:
     end_offset: int
     row_span: int = 1
     column_span: int = 1
+
+    def __init__(self, row: int, column: int, text: str, start_offset: int, end_offset: int, row_span: int = 1,
+                 column_span: int = 1) -> None:  # written out, as Position's: a table has dozens
+        self.__dict__.update(row=row, column=column, text=text, start_offset=start_offset, end_offset=end_offset,
+                             row_span=row_span, column_span=column_span)
 
 
 @record(frozen=True, repr=False)

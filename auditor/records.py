@@ -24,6 +24,7 @@ compares the compared fields as a tuple.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -71,9 +72,8 @@ def field(*, default: Any = MISSING, default_factory: Callable[[], Any] | Any = 
 class _Table:
     """What the shared methods need to know of one record class, computed once when it is defined."""
 
-    __slots__ = (
-        "compared", "count", "defaults", "factories", "fields", "hashed", "names", "post_init", "required", "shown",
-    )
+    __slots__ = ("compare_key", "compared", "count", "defaults", "factories", "fields", "hash_key", "hashed",
+                 "names", "post_init", "required", "shown")
 
     def __init__(self, cls: type, fields: tuple[Field, ...]) -> None:
         self.fields = fields
@@ -86,6 +86,8 @@ class _Table:
                           if item.default_factory is not MISSING}
         self.compared = tuple(item.name for item in fields if item.compare)
         self.hashed = tuple(item.name for item in fields if item.hash)
+        self.compare_key = _tuple_getter(self.compared)
+        self.hash_key = _tuple_getter(self.hashed)
         self.shown = tuple(item.name for item in fields if item.repr)
         self.post_init = getattr(cls, "__post_init__", None)
 
@@ -127,37 +129,45 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
 
 
 def _init_slowly(record: Any, table: _Table, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """``__init__`` with keywords, defaults or wrong arguments (the common call passes every field in order)."""
+    """``__init__`` with keywords or defaults (or wrong arguments): defaults first, then the arguments."""
     names = table.names
     if len(args) > len(names):
         raise TypeError(f"{type(record).__name__}() takes {len(names)} arguments but {len(args)} were given")
-    values = dict(zip(names, args, strict=False))
-    for name, value in kwargs.items():
-        if name in values or name not in names:
-            problem = "got multiple values for" if name in values else "got an unexpected keyword"
-            raise TypeError(f"{type(record).__name__}() {problem} argument '{name}'")
-        values[name] = value
-    if len(values) < len(names):
-        _fill_defaults(record, table, values)
+    values = dict(table.defaults)
+    if args:
+        values.update(zip(names, args, strict=False))
+    if kwargs:
+        _check_keywords(record, names, len(args), kwargs)
+        values.update(kwargs)
+    for name, factory in table.factories.items():
+        if name not in values:
+            values[name] = factory()
+    if not table.required.issubset(values):
+        missing = ", ".join(repr(name) for name in names if name in table.required and name not in values)
+        raise TypeError(f"{type(record).__name__}() missing required argument(s): {missing}")
     record.__dict__.update(values)
 
 
-def _fill_defaults(record: Any, table: _Table, values: dict[str, Any]) -> None:
-    missing = table.required.difference(values)
-    if missing:
-        names = ", ".join(repr(name) for name in table.names if name in missing)
-        raise TypeError(f"{type(record).__name__}() missing required argument(s): {names}")
-    for name in table.names:
-        if name not in values:
-            factory = table.factories.get(name)
-            values[name] = factory() if factory is not None else table.defaults[name]
-    ordered = {name: values[name] for name in table.names}
-    values.clear()
-    values.update(ordered)
+def _check_keywords(record: Any, names: tuple[str, ...], positional: int, kwargs: dict[str, Any]) -> None:
+    for name in kwargs:
+        if name not in names or names.index(name) < positional:
+            problem = "got an unexpected keyword" if name not in names else "got multiple values for"
+            raise TypeError(f"{type(record).__name__}() {problem} argument '{name}'")
+
+
+def _tuple_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the named attributes of an object as a tuple (``attrgetter`` gives a bare
+    value for one name, and needs at least one)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    if names:
+        single = operator.attrgetter(names[0])
+        return lambda value: (single(value),)
+    return lambda _value: ()
 
 
 def _compared(record: Any) -> tuple[Any, ...]:
-    return tuple([getattr(record, name) for name in record.__record__.compared])
+    return record.__record__.compare_key(record)  # type: ignore[no-any-return]
 
 
 def _eq(self: Any, other: object) -> bool:
@@ -167,7 +177,7 @@ def _eq(self: Any, other: object) -> bool:
 
 
 def _hash(self: Any) -> int:
-    return hash(tuple([getattr(self, name) for name in self.__record__.hashed]))
+    return hash(self.__record__.hash_key(self))
 
 
 def _repr(self: Any) -> str:

@@ -116,3 +116,37 @@ def test_replace_asdict_and_pickle() -> None:
     assert records.asdict({"k": (Mutable(1),)}) == {"k": ({"value": 1},)}
     assert pickle.loads(pickle.dumps(point)) == point
     assert records.is_record(point) and records.is_record(Point) and not records.is_record(StdPoint(1))
+
+
+def _record_classes_with_their_own_init() -> list[type]:
+    import importlib
+    import pkgutil
+
+    import auditor
+
+    found = []
+    for module_info in pkgutil.walk_packages(auditor.__path__, "auditor."):
+        try:
+            module = importlib.import_module(module_info.name)
+        except ImportError:  # an optional extra (server, PDF) that is not installed
+            continue
+        found += [value for value in vars(module).values()
+                  if isinstance(value, type) and value.__module__ == module.__name__ and records.is_record(value)
+                  and value.__dict__.get("__init__", records._init) is not records._init]
+    return found
+
+
+def test_a_written_out_init_takes_the_fields_in_order_with_their_defaults() -> None:
+    """A hot record class may write its ``__init__`` out (the shared one is slower): it must keep
+    the declared fields, in order, with the same defaults (a factory's default is None)."""
+    import inspect
+
+    classes = _record_classes_with_their_own_init()
+    assert len(classes) >= 4
+    for cls in classes:
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        assert [parameter.name for parameter in parameters] == [item.name for item in records.fields(cls)], cls
+        for parameter, item in zip(parameters, records.fields(cls), strict=True):
+            expected = None if item.default_factory is not records.MISSING else item.default
+            actual = records.MISSING if parameter.default is inspect.Parameter.empty else parameter.default
+            assert actual == expected, (cls, item.name)
