@@ -132,7 +132,7 @@ def test_an_entry_is_used_only_for_its_own_source_and_flags(fresh_cache: Path) -
     data = regexcache.cache_file().read_bytes()
     # the stored entry of "[a-z]+" filed under the key of "[0-9]+": a foreign or damaged file
     key_letters, key_digits = regexcache._key("[a-z]+", re.MULTILINE), regexcache._key("[0-9]+", re.MULTILINE)
-    regexcache.cache_file().write_bytes(data.replace(key_letters.encode(), key_digits.encode()))
+    regexcache.cache_file().write_bytes(data.replace(key_letters, key_digits))
     regexcache._PATTERNS.clear()
     regexcache._STATE.update(entries=None, dirty=False)
     _same(regexcache.compile("[0-9]+", re.MULTILINE), "[0-9]+", re.MULTILINE)
@@ -183,3 +183,16 @@ def test_a_pattern_anchored_at_the_start_keeps_the_code_re_generates(source: str
     _same(rebuilt, source, 0)
     multiline, _ = regexcache._generated(source, re.MULTILINE)  # ^ at every line start: the set helps there
     _same(multiline, source, re.MULTILINE)
+
+
+@pytest.mark.parametrize("cut", [len(regexcache.MAGIC) + 2, len(regexcache.MAGIC) + 30, -7])
+def test_a_truncated_file_costs_only_time(fresh_cache: Path, cut: int) -> None:
+    regexcache.compile("[a-z]+", re.MULTILINE)
+    regexcache.remembered("truncation-test", lambda: {"kept": [1, 2]})
+    regexcache.save()
+    data = regexcache.cache_file().read_bytes()
+    regexcache.cache_file().write_bytes(data[:cut])
+    regexcache._PATTERNS.clear()
+    regexcache._STATE.update(entries=None, dirty=False)
+    _same(regexcache.compile("[a-z]+", re.MULTILINE), "[a-z]+", re.MULTILINE)
+    assert regexcache.remembered("truncation-test", lambda: {"kept": [1, 2]}) == {"kept": [1, 2]}
