@@ -13,10 +13,13 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from auditor.config import ConfigError
 from auditor.records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 VERSION = 1
 Key = tuple[str, str, str]  # (path, rule, fingerprint without occurrence index)

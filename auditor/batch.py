@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from auditor import baseline as baseline_module
 from auditor import records
@@ -60,6 +59,10 @@ from auditor.suppressions import (
     load_suppressions,
     unused_entries,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 POOL_THRESHOLD = 16  # fewer files than this are checked in-process: a pool costs more than it saves
 PROGRESS_THRESHOLD = 200

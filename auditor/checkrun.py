@@ -12,7 +12,10 @@ import itertools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 FAIL_ON = ("error", "warning", "info", "never")
 PROFILES = ("old", "2019", "2021")

@@ -30,14 +30,16 @@ import re
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from auditor import regexcache
 from auditor.records import field, record
 from auditor.rulebook import did_you_mean, schema_error_chinese, schema_text
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from auditor.rulebook import Rulebook
 
 CONFIG_NAMES = ("gk-audit.yaml", ".gk-audit.yaml", "pyproject.toml")

@@ -45,10 +45,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol
 
 from auditor import regexcache
 from auditor.records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 __all__ = [
     "Comparison", "ExprError", "Identity", "Outcome", "Term", "evaluate", "evaluate_sum", "parse", "parse_sum",
@@ -394,28 +397,29 @@ def parse(source: str) -> Identity:
 
 
 # ---------------------------------------------------------------------------- evaluation
-class CellLike(Protocol):
-    table: str
-    row: str
-    column: str
-    row_label: str
-    column_label: str
-    raw: str
-    value: Any
-    start: int
-    end: int
+if TYPE_CHECKING:  # interfaces for the type checker only
 
-    @property
-    def value_class(self) -> Any: ...
+    class CellLike(Protocol):
+        table: str
+        row: str
+        column: str
+        row_label: str
+        column_label: str
+        raw: str
+        value: Any
+        start: int
+        end: int
 
+        @property
+        def value_class(self) -> Any: ...
 
-class TableLike(Protocol):
-    id: str
-    cells: Mapping[tuple[str, str], Any]
-    missing_rows: tuple[str, ...]
-    missing_columns: tuple[str, ...]
+    class TableLike(Protocol):
+        id: str
+        cells: Mapping[tuple[str, str], Any]
+        missing_rows: tuple[str, ...]
+        missing_columns: tuple[str, ...]
 
-    def cell(self, row: str, column: str) -> Any: ...
+        def cell(self, row: str, column: str) -> Any: ...
 
 
 NUMERIC_CLASSES = frozenset({"NUMBER", "ZERO"})

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from auditor import regexcache
 from auditor.diagnostics import Diagnostic
 from auditor.machinecache import sha256  # hashlib's SHA-256 without importing OpenSSL
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from auditor.engine import FileResult
 

@@ -11,14 +11,18 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any
 
 from auditor.document import Document
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Locate = Callable[[int], dict[str, Any] | None]
 
 # formats whose text outside tables is located by paragraph here (their readers locate only cells)
 PARAGRAPH_FORMATS = frozenset({"html"})
 
-Locate = Callable[[int], dict[str, Any] | None]
 
 
 def locator_for(document: Document) -> Locate | None:

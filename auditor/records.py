@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
-    from typing import dataclass_transform
+    from typing import Any, TypeVar, dataclass_transform
+
+    RecordT = TypeVar("RecordT")
 else:
 
     def dataclass_transform(**_options: object) -> Callable[[object], object]:
@@ -37,7 +39,6 @@ else:
         return lambda decorated: decorated
 
 
-RecordT = TypeVar("RecordT")
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # Python 3.11 moved the parser under re; the old name still works with a warning
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -92,7 +95,7 @@ def _inner_repeats(items: list[tuple[Any, Any]]) -> list[list[tuple[Any, Any]]]:
     return found
 
 
-Atom = tuple[str, Any]
+Atom = tuple[str, object]  # one parsed item of a character class: its kind and value
 _SAMPLE = (string.printable + "\u3000，。、：；？！（）【】《》“”—…"
            + "一二三四五六七八九十是年月日元件政府信息公开报告打印本页")
 

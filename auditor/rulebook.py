@@ -18,7 +18,6 @@ import string
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from auditor import __version__, regexcache
 from auditor.diagnostics import Severity
@@ -26,8 +25,10 @@ from auditor.machinecache import blake2b, cache_home, write_atomically
 from auditor.records import field, record
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
+    from typing import Any
 
 # rules/ and schemas/ of the repository ship as the data packages auditor.rules and auditor.schemas
 # (setup.py), found through importlib.resources in a wheel, an editable install or a checkout alike

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from auditor.render.text import text_width
 from auditor.rulebook import ERAS, Rule, Rulebook
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 TABLE_WIDTH = 100
 HEADERS = ("编号", "名称", "类别", "严重程度", "适用", "标题")

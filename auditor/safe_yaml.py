@@ -17,9 +17,11 @@ Every problem is a YamlProblem with the 1-based line and column of the offending
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     import yaml
 
 MAX_DEPTH = 64

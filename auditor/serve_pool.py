@@ -28,12 +28,15 @@ import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
 
 import anyio.to_thread
 
 from auditor.records import record
 from auditor.rulebook import Rulebook
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SPAWN = multiprocessing.get_context("spawn")
 START_TIMEOUT = 60.0

@@ -25,7 +25,6 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from html import escape
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -49,6 +48,10 @@ from auditor.render.html import script_hash, static_text
 from auditor.rulebook import Rulebook
 from auditor.serve_pool import Job, Limits, Outcome, WorkerPool
 from auditor.serve_watch import Watcher, WatchState
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     from python_multipart.multipart import MultipartParser, parse_options_header

@@ -21,10 +21,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     import weakref
+    from typing import IO, Any
 
 IN_MEMORY = 256  # a small run never touches the disk
 CHUNK = 32  # items per pickle in the file

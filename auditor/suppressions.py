@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from auditor import regexcache
 from auditor.checks import emit
@@ -34,6 +33,10 @@ from auditor.fingerprint import normalise, span_texts
 from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 INLINE = regexcache.compile(r"<!--\s*gk-audit\s*:\s*ignore\s+(?P<rules>[A-Za-z0-9_,\s-]+?)"
                     r"\s*(?:(?:原因|理由|reason)\s*[:：]\s*(?P<reason>.*?))?\s*-->", re.IGNORECASE)

@@ -7,8 +7,6 @@ renderers in auditor/render/tables.py print it as text or JSON. Nothing here dec
 
 from __future__ import annotations
 
-from typing import Any
-
 from auditor.document import Document
 from auditor.engine import Options
 from auditor.readers import ReadError, read_path
@@ -16,6 +14,10 @@ from auditor.records import record
 from auditor.rulebook import Rulebook
 from auditor.structure import analyse
 from auditor.structure.tables import Cell, Table, specs_of, tables_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(frozen=True)

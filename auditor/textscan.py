@@ -56,10 +56,13 @@ import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from auditor.document import line_starts_of
 from auditor.records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     import _sre

@@ -38,7 +38,7 @@ print(json.dumps({"modules": sorted(set(sys.modules) - started), "output": outpu
 # spilled to disk) or another command needs, calendar (and datetime, locale), the GB 2312 codec,
 # hashlib (it loads OpenSSL: auditor/machinecache.py has the digests a text check needs)
 NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "platform", "encodings.gb2312",
-                "dataclasses", "inspect", "threading", "weakref",
+                "dataclasses", "inspect", "threading", "weakref", "typing",
                 "hashlib", "_hashlib",
                 "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",

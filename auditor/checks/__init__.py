@@ -27,11 +27,14 @@ import string
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
-from typing import Any
 
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.document import Span
 from auditor.rulebook import ParamError, Rule, spec_is_bounded
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS: dict[str, str] = {
     "pattern": "auditor.checks.pattern",
@@ -77,7 +80,7 @@ def kind_module(kind: str) -> ModuleType:
     return module if module is not None else importlib.import_module(name)
 
 
-class _Template(dict[str, Any]):
+class _Template(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

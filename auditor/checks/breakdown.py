@@ -38,7 +38,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from auditor import regexcache
 from auditor.checks import compile_patterns, emit
@@ -49,6 +48,10 @@ from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import may_match
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "breakdown"
 FALLBACK_LIST_END = "\n"  # language-free: the rulebook names its sentence ends

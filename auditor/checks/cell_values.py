@@ -41,7 +41,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from auditor import regexcache
 from auditor.checks import emit, render_template
@@ -52,6 +51,10 @@ from auditor.structure import Report
 from auditor.structure.table_spec import TableSpec
 from auditor.structure.tables import Cell, ValueClass, specs_of, tables_of
 from auditor.textfold import fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "cell_values"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -59,7 +59,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.checks.identity import cell_name, number_text, parse_expression, terms_text
@@ -67,6 +66,10 @@ from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.expr import Identity, Outcome, Term, evaluate
 from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "cross_report"
 SCOPE = "series"  # runs on pairs of reports after the batch, not on one report

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
@@ -37,6 +36,10 @@ from auditor.records import record
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.textscan import ruled_out
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "date"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -68,7 +68,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label, Severity
@@ -77,6 +76,10 @@ from auditor.expr import ExprError, Identity, Outcome, Term, evaluate, parse
 from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "identity"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -27,7 +27,6 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor import regexcache
 from auditor.checks import compile_patterns, emit
@@ -36,6 +35,10 @@ from auditor.records import record
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.textscan import TextIndex, finditer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "mojibake"
 PARAMS_SCHEMA: dict[str, Any] = {

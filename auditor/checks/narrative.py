@@ -68,7 +68,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import accumulate
-from typing import Any
 
 from auditor import regexcache
 from auditor.checks import compile_patterns, emit, render_template
@@ -80,6 +79,10 @@ from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
 from auditor.structure.numerals import chinese_to_int
 from auditor.textscan import finditer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "narrative"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -31,7 +31,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic, Label
@@ -39,6 +38,10 @@ from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import candidate_lines, found_in, may_match
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "pattern"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any
 
 from auditor.checks import breakdown, compile_patterns, emit
 from auditor.checks.identity import number_text
@@ -39,6 +38,10 @@ from auditor.diagnostics import Diagnostic, Label
 from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "percentage"
 PERCENT = r"(?P<percent>\d{1,3}(?:\.\d{1,4})?)"

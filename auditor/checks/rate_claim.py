@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.checks.identity import number_text, report_tables
@@ -50,6 +49,10 @@ from auditor.records import record
 from auditor.regexcache import compile as compile_regex
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "rate_claim"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.checks.identity import number_text
@@ -46,6 +45,10 @@ from auditor.diagnostics import Diagnostic, Severity
 from auditor.expr import CellSet, ExprError, parse_sum
 from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "region_sum"
 SCOPE = "series"  # runs on a region and its members after the batch, not on one report

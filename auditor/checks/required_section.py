@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label, Severity
@@ -62,6 +61,10 @@ from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.numerals import ordinal_value
 from auditor.structure.outline import Heading
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "required_section"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -16,13 +16,16 @@ text in simplified characters.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textfold import han_runs, traditional_count
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "script"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from itertools import islice
-from typing import Any
 
 from auditor import regexcache
 from auditor.checks import compile_patterns, emit
@@ -39,6 +38,10 @@ from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import TextIndex, ruled_out
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "section_body"
 HAN = regexcache.compile(r"[\u3400-\u9fff]")

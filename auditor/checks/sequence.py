@@ -24,8 +24,8 @@ Fails on ``一是…。二是…。四是…。`` (三是 is missing); passes on
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
 
 from auditor import regexcache
 from auditor.checks import emit, render_template
@@ -33,6 +33,12 @@ from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.numerals import int_to_chinese
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Entry = tuple[int, tuple[Any, ...], Any]  # (ordinal, group, the series marker or heading)
 
 KIND = "sequence"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -55,14 +61,11 @@ _FALLBACK_PROBLEMS = {"gap": "{missing}", "duplicate": "{previous}", "order": "{
 _NUMBER = regexcache.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 
-class Item(NamedTuple):
-    """One heading or inline marker (a tuple: a report has about a hundred markers, built per rule)."""
+class Item(namedtuple("Item", ["ordinal", "marker", "start", "end", "group"])):
+    """One heading or inline marker: ``ordinal``, ``start`` and ``end`` (ints), ``marker`` (str) and
+    ``group`` (a tuple). A named tuple: a report has about a hundred markers, built per rule."""
 
-    ordinal: int
-    marker: str
-    start: int
-    end: int
-    group: tuple[Any, ...]
+    __slots__ = ()
 
 
 def _restyle(marker: str, ordinal: int) -> str:
@@ -73,8 +76,6 @@ def _restyle(marker: str, ordinal: int) -> str:
     number = str(ordinal) if match.group(0).isdigit() else int_to_chinese(ordinal)
     return marker[: match.start()] + number + marker[match.end():]
 
-
-Entry = tuple[int, tuple[Any, ...], Any]  # (ordinal, group, the series marker or heading)
 
 
 def _entries(rule: Rule, report: Report) -> list[Entry]:

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic
@@ -51,6 +50,10 @@ from auditor.expr import Expr, ExprError, parse_sum
 from auditor.records import record, replace
 from auditor.rulebook import ParamError, Rule
 from auditor.textfold import fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "series_link"
 SCOPE = "series"  # runs on pairs of reports after the batch, not on one report

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label
@@ -44,6 +43,10 @@ from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.textscan import finditer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "superseded_labels"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
 
 from auditor import regexcache
 from auditor.checks import emit, render_template
@@ -50,6 +49,10 @@ from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
 from auditor.structure.tables import Cell, Table, tables_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "table_parts"
 PARAMS_SCHEMA: dict[str, Any] = {

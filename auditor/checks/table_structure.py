@@ -49,7 +49,6 @@ fails on a 2021 report whose part 三 has only prose (no 本年新收政府信�
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import emit, render_template
 from auditor.diagnostics import Diagnostic, Label
@@ -60,6 +59,10 @@ from auditor.structure import Report
 from auditor.structure.outline import Heading
 from auditor.structure.table_spec import TableSpec
 from auditor.structure.tables import Table, other_format_tables, specs_of, tables_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "table_structure"
 PARAMS_SCHEMA: dict[str, Any] = {

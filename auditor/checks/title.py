@@ -15,12 +15,15 @@ Fails on a report opening directly with ``一、总体情况``; passes on
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import Rule
 from auditor.structure import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "title"
 PARAMS_SCHEMA: dict[str, Any] = {"properties": {"require_year": {"type": "boolean"}}}

@@ -9,11 +9,14 @@ Message fields: ``{path}``, ``{reason}``. No parameters.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import Rule
 from auditor.structure import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "too_slow"
 PARAMS_SCHEMA: dict[str, Any] = {"properties": {}}

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "truncation"
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -24,10 +24,13 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap
 from auditor.readers import ReadError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 ENVIRONMENT_VARIABLE = "GK_AUDIT_CACHE_DIR"
 DEFAULT_DIRECTORY = Path("~/.cache/gk-audit/documents")

@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError
 from auditor.readers.docx_numbering import Numbering
 from auditor.readers.layout import EXTRACTED_LINES, CellText, TableLayout, TextBuilder
 from auditor.readers.limits import TableBudget, cap_span, check_zip
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXTRACTOR_VERSION = "docx-2"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

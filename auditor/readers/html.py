@@ -32,7 +32,6 @@ import functools
 import html as html_lib
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError
@@ -40,6 +39,10 @@ from auditor.readers.layout import CellText, TableLayout, TextBuilder
 from auditor.readers.limits import check_html_tree
 from auditor.readers.text import decode_bom, decode_bytes, normalise_newlines
 from auditor.records import field, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXTRACTOR_VERSION = "html-4"
 

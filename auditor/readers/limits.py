@@ -28,9 +28,12 @@ import os
 import stat
 import zlib
 from collections.abc import Sequence
-from typing import Any
 
 from auditor.readers import ReadError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 MB = 1024 * 1024
 SIZE_VARIABLE = "GK_AUDIT_MAX_FILE_SIZE"

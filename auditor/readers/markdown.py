@@ -21,11 +21,14 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap, line_starts_of
 from auditor.readers.text import decode_text
 from auditor.records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _SEARCH_WINDOW = 8  # how far ahead one changed character is looked for in the source
 _DROPPED_INLINE = frozenset({"html_inline"})  # inline markup that is not report text

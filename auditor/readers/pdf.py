@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 from auditor.document import Document
 from auditor.readers import ReadError, limits
@@ -39,6 +38,10 @@ from auditor.readers.layout import EXTRACTED_LINES, TextBuilder
 from auditor.readers.pdf_tables import TablePart, ruled_tables, table_layout
 from auditor.readers.pdf_unruled import FlowLine, Segment, UnruledTable, find_unruled_tables, segments_of
 from auditor.records import field, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXTRACTOR_VERSION = "pdf-4"
 SENTENCE_ENDS = "。！？；：!?;:"

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from auditor.readers.layout import CellText, TableLayout
 from auditor.records import field, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 Box = tuple[float, float, float, float]
 # coordinates closer than this are the same grid line (points); columns of the parts of one table

@@ -9,15 +9,17 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from auditor.records import record, replace
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
     from auditor.engine import FileResult
     from auditor.rulebook import Rulebook
 
-Rendered = TypeVar("Rendered")
+    Rendered = TypeVar("Rendered")
 
 RENDERERS: dict[str, str] = {
     "text": "auditor.render.text:render_text",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.engine import FileResult
@@ -18,6 +17,10 @@ from auditor.render import RenderContext, each_file
 from auditor.render.indented import dumps
 from auditor.render.machine import relative_path
 from auditor.render.place import lines_are_extracted, place_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

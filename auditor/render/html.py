@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 from importlib import resources
-from typing import Any
 
 from auditor import __version__
 from auditor.diagnostics import Diagnostic, Label, Severity
@@ -35,6 +34,10 @@ from auditor.structure import Report
 from auditor.structure.outline import Heading
 from auditor.structure.regions import Region
 from auditor.textfold import fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 CATEGORY_NAMES = {

@@ -10,7 +10,10 @@ string keys, list, tuple, str, int, float, bool, None), like ``json.dumps`` with
 from __future__ import annotations
 
 import json.encoder
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _STRING = json.encoder.encode_basestring  # the C version when available (it is in CPython)
 _INDENTS = ["\n" + "  " * level for level in range(16)]

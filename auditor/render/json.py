@@ -6,7 +6,6 @@ import json
 import json.encoder
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from auditor import __version__
 from auditor.diagnostics import Diagnostic, Label, Severity
@@ -15,6 +14,10 @@ from auditor.engine import FileResult
 from auditor.render import RenderContext, each_file
 from auditor.render.indented import dumps, indent
 from auditor.render.place import diagnostic_json
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _STRING = json.encoder.encode_basestring  # as dumps escapes strings (ensure_ascii=False)
 

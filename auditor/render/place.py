@@ -15,10 +15,13 @@ renderer to name the place instead of a line and column.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from auditor.diagnostics import Diagnostic
 from auditor.location import place_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def lines_are_extracted(location: Mapping[str, Any] | None) -> bool:

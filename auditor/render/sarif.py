@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from auditor import __version__
 from auditor.diagnostics import Diagnostic, Label, Severity
@@ -25,6 +24,10 @@ from auditor.render.indented import dumps
 from auditor.render.machine import relative_path
 from auditor.render.place import place_text
 from auditor.rulebook import Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any
 
 from auditor.diagnostics import Severity
 from auditor.engine import FileResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 CHART_WIDTH, CHART_HEIGHT, PAD = 180, 60, 6
 COLOURS = ("#1f6feb", "#bf8700", "#1a7f37", "#8250df", "#cf222e")

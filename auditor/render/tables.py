@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from auditor.records import asdict
 from auditor.tables_view import CellView, TablesView, TableView
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _PLACE_WORDS = (("page", "第{}页"), ("table", "表{}"), ("row", "行{}"), ("column", "列{}"), ("paragraph", "段{}"),
                 ("line", "行{}"))

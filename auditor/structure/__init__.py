@@ -8,7 +8,6 @@ that cut document, whose spans still point into the file the user opened.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 from auditor.document import Document
 from auditor.records import field, record
@@ -18,6 +17,10 @@ from auditor.structure.preamble import Preamble, find_preamble
 from auditor.structure.profile import TitleLine, detect_profile
 from auditor.structure.regions import Region, find_regions
 from auditor.structure.segments import segment_run_in
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(eq=False, repr=False)

@@ -24,11 +24,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from auditor import regexcache
 from auditor.records import field, record
 from auditor.rulebook import ParamError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(eq=False, repr=False)

@@ -23,13 +23,16 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from auditor import regexcache
 from auditor.document import Document, Grid, Line, Position
 from auditor.records import record, replace
 from auditor.structure.detection import Detection, RunInSettings
 from auditor.textscan import candidate_lines
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _TOKEN = regexcache.compile(r"\S+")
 _SENTENCE_END = regexcache.compile(r"[。!?]\s*$")

@@ -48,12 +48,15 @@ import itertools
 import operator
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from auditor import records, regexcache
 from auditor.records import record
 from auditor.rulebook import ParamError
 from auditor.textfold import fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # a label is a whole cell: no Han character or letter right before or after it
 _HAN_OR_LETTER = r"\u3400-\u9fffA-Za-z"

@@ -23,7 +23,6 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
 from auditor import regexcache
 from auditor.records import field, record
@@ -45,6 +44,10 @@ from auditor.structure.table_reader import (
 from auditor.structure.table_spec import LabelSpec, Squeezed, TableSpec, has_label, table_specs
 from auditor.textfold import fold
 from auditor.textscan import match_spans
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ValueClass(Enum):
