@@ -21,8 +21,8 @@ so the matches are exactly those of ``re.compile``; a pattern that can match the
 that can start with any character, keeps the code ``re`` generated, and so does one anchored at the
 start (``^`` without MULTILINE, ``\\A``), which a search tries at the start only.
 
-The file holds one entry per pattern (flags, group count, code as 32-bit words; source and group
-names as UTF-8) behind an index by a digest of the flags and source, so a run reads the file's bytes
+The file holds one entry per pattern (source, flags, code, groups and their names) behind an index
+by a digest of the flags and source, so a run reads the file's bytes
 and decodes only the small index and the entries of the patterns it compiles: a machine's file
 keeps every pattern any version of the rulebook ever used, and its size must not become start-up
 time. The file is named by the Python version and ``_sre.MAGIC`` (the code format), is written once
@@ -31,15 +31,17 @@ It is kept to about KEPT_ENTRIES entries: each edit of a pattern adds one, and a
 pattern a machine ever compiled (megabytes after a few rulebook versions) costs each start the
 time to read it. A run that finds more rewrites the file at exit with the entries it used and the
 most recently added ones.
-Plain numbers and text (a binary index of digests, offsets and lengths), not pickle or marshal: loading
-the cache must never run code.
+Plain values, not pickle: loading the cache must never run code. The index is binary (digests, offsets,
+lengths); each entry and value is a list, dict or string in ``marshal``'s format, as the rulebook's own
+cache (auditor/rulebook.py): marshal builds values and never runs anything, is several times faster
+to decode than JSON, and a loaded entry that is not of the expected shape is ignored.
 """
 
 from __future__ import annotations
 
 import array
 import atexit
-import json
+import marshal
 import re
 import sys
 from collections.abc import Callable
@@ -57,7 +59,7 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None  # type: ignore[assignment]
 
-FORMAT = 9  # bump when the generated code or the file layout changes (9: a binary index)
+FORMAT = 10  # bump when the generated code or the file layout changes (10: entries and values in marshal)
 MAGIC = b"gk-audit regex cache\n"
 KEY_SIZE = 16  # bytes of BLAKE2b digest naming an entry
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
@@ -118,42 +120,21 @@ def _code_array() -> array.array[int]:
 
 
 def _entry_bytes(entry: list[Any]) -> bytes:
-    """One entry as stored: 32-bit little-endian words [word count, flags, compiled flags, groups,
-    source length in bytes, number of named groups, their indexes..., the code...], then the source
-    and the group names as UTF-8 (names separated by NUL, which a group name cannot hold). Numbers
-    and text only: decoding an entry is a few slices, cheaper than JSON by far."""
-    source, flags, compiled_flags, code, groups, groupindex, _ = entry
-    text = source.encode("utf-8", "surrogatepass")
-    words = _code_array()
-    words.extend([0, flags, compiled_flags, groups, len(text), len(groupindex), *groupindex.values(), *code])
-    words[0] = len(words)
-    if sys.byteorder == "big":
-        words.byteswap()
-    return words.tobytes() + text + "\0".join(groupindex).encode("utf-8")
+    """One entry as stored: its list [source, flags, compiled flags, code, groups, group index,
+    index group] in ``marshal``'s format (plain values: a string, numbers, a list, a dict)."""
+    source, flags, compiled_flags, code, groups, groupindex, indexgroup = entry
+    # plain ints: re's flags and opcodes are int subclasses, which marshal does not take
+    return marshal.dumps([source, int(flags), int(compiled_flags), [int(word) for word in code], int(groups),
+                          {name: int(index) for name, index in groupindex.items()}, list(indexgroup)])
 
 
 def _entry_from_bytes(data: bytes | memoryview) -> list[Any]:
-    data = bytes(data)
-    words = _code_array()
-    words.frombytes(data[:4])
-    if sys.byteorder == "big":
-        words.byteswap()
-    count = words[0]
-    words = _code_array()
-    words.frombytes(data[:4 * count])
-    if sys.byteorder == "big":
-        words.byteswap()
-    _, flags, compiled_flags, groups, source_length, named = words[:6]
-    text = data[4 * count:]
-    source = text[:source_length].decode("utf-8", "surrogatepass")
-    names = text[source_length:].decode("utf-8").split("\0") if named else []
-    if len(names) != named:
+    """The entry stored by ``_entry_bytes``; ValueError when the bytes are not such an entry."""
+    entry = marshal.loads(data)
+    if not (type(entry) is list and len(entry) == 7 and type(entry[0]) is str and type(entry[3]) is list
+            and type(entry[5]) is dict and type(entry[6]) is list):
         raise ValueError("damaged entry")
-    groupindex = dict(zip(names, words[6:6 + named], strict=True))
-    indexgroup: list[str | None] = [None] * (groups + 1)
-    for name, index in groupindex.items():
-        indexgroup[index] = name
-    return [source, flags, compiled_flags, words[6 + named:].tolist(), groups, groupindex, indexgroup]
+    return entry  # type: ignore[no-any-return]
 
 
 def _entries() -> dict[str, Any]:
@@ -347,19 +328,40 @@ def _kept(entries: dict[str, Any]) -> dict[str, Any]:
 
 
 def remembered(name: str, build: Callable[[], Any]) -> Any:
-    """``build()``, a JSON value, computed once per machine and kept in the same file under
-    the digest of ``value:NAME`` as UTF-8 JSON text (e.g. what ``auditor.textscan`` derives from a pattern's syntax
-    tree). A caller checks what it gets back and rebuilds when it does not look right."""
+    """``build()``, plain values (strings, numbers, lists, tuples, dicts, sets), computed once per
+    machine and kept in the same file under the digest of ``value:NAME`` in ``marshal``'s format (e.g.
+    what ``auditor.textscan`` derives from a pattern's syntax tree). A caller checks what it gets back
+    and rebuilds when it does not look right."""
     key = _value_key(name)
     _USED.add(key)
     entries = _entries()
     stored = entries.get(key)
     if isinstance(stored, (bytes, memoryview)):
         try:
-            return json.loads(bytes(stored))
-        except ValueError:
+            return marshal.loads(stored)
+        except Exception:  # a damaged entry: built again
             pass
     value = build()
-    entries[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        entries[key] = marshal.dumps(_plain(value))
+    except ValueError:  # not plain values: built again by each run
+        return value
     _mark_dirty()
     return value
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with subclasses of int and str (re's opcodes and flags are ints with names) made
+    plain ints and strings, which marshal takes (as JSON did); containers rebuilt as they are."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if kind in (list, tuple, set, frozenset):
+        return kind(map(_plain, value))
+    return value  # anything else: marshal refuses it, and it is built again

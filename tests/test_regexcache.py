@@ -196,3 +196,33 @@ def test_a_truncated_file_costs_only_time(fresh_cache: Path, cut: int) -> None:
     regexcache._STATE.update(entries=None, dirty=False)
     _same(regexcache.compile("[a-z]+", re.MULTILINE), "[a-z]+", re.MULTILINE)
     assert regexcache.remembered("truncation-test", lambda: {"kept": [1, 2]}) == {"kept": [1, 2]}
+
+
+def test_every_value_a_real_check_remembers_is_kept(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The values worked out from the rulebook's patterns (textscan's prefilters, with re's named
+    opcodes in them; detection's anchors; mojibake's table) come back from the file: a value marshal
+    could not take would be worked out again by every run, silently."""
+    from auditor.engine import check_path
+    from auditor.rulebook import load_rulebook
+
+    asked: list[str] = []
+    real = regexcache.remembered
+
+    def recording(name: str, build):  # type: ignore[no-untyped-def]
+        asked.append(name)
+        return real(name, build)
+
+    monkeypatch.setattr(regexcache, "remembered", recording)
+    root = Path(__file__).resolve().parent.parent
+    rulebook = load_rulebook()
+    for report in ("report-2021-faulty.txt", "report-2021-faulty.md"):
+        check_path(str(root / "examples" / report), rulebook)
+    regexcache.save()
+    regexcache._STATE.update(entries=None, dirty=False)
+
+    def not_kept() -> None:
+        raise AssertionError("worked out again")
+
+    assert len(asked) > 20
+    for name in asked:
+        real(name, not_kept)
