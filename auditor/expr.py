@@ -80,6 +80,9 @@ class Token:
     text: str
     offset: int
 
+    def __init__(self, kind: str, text: str, offset: int) -> None:  # written out: a rulebook has hundreds
+        self.kind, self.text, self.offset = kind, text, offset
+
 
 _TOKEN = regexcache.compile(
     r"(?P<space>\s+)|(?P<number>\d+(?:\.\d+)?(?![\w.]))|(?P<name>[^\W\d]\w*)"
@@ -111,6 +114,9 @@ class Key:
 
     name: str
     offset: int
+
+    def __init__(self, name: str, offset: int) -> None:  # written out, as Token's
+        self.name, self.offset = name, offset
 
 
 @record(eq=False, repr=False)
