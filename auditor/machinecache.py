@@ -9,6 +9,7 @@ unreadable or damaged file only costs the time to work its content out again.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -40,7 +41,29 @@ def write_atomically(target: Path, data: bytes) -> bool:
         if isinstance(error, OSError):
             return False
         raise
+    _remove_stale_temporaries(target)
     return True
+
+
+STALE_SECONDS = 3600  # a temporary file this old is no other writer's: its process was killed mid-write
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete the temporary files of earlier writes of ``target`` that never finished (their process
+    was killed between creating and renaming them: each can be megabytes). A younger one may be
+    another process's write in progress, and is left alone."""
+    import time
+
+    limit = time.time() - STALE_SECONDS
+    try:
+        with os.scandir(target.parent) as entries:
+            stale = [entry.path for entry in entries if entry.name.startswith(f".{target.name}.")
+                     and entry.stat(follow_symlinks=False).st_mtime < limit]
+    except OSError:
+        return
+    for path in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 # The digests a one-report check needs (the regex cache's keys, the rulebook's cache key, the
