@@ -198,31 +198,41 @@ def test_a_truncated_file_costs_only_time(fresh_cache: Path, cut: int) -> None:
     assert regexcache.remembered("truncation-test", lambda: {"kept": [1, 2]}) == {"kept": [1, 2]}
 
 
-def test_every_value_a_real_check_remembers_is_kept(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+CHECK_COUNTING_BUILDS = """
+import sys
+from auditor import regexcache
+real = regexcache.remembered
+built = []
+def counting(name, build):
+    return real(name, lambda: built.append(name) or build())
+regexcache.remembered = counting
+from auditor.engine import check_path
+from auditor.rulebook import load_rulebook
+rulebook = load_rulebook()
+for path in sys.argv[1:]:
+    check_path(path, rulebook)
+regexcache.save()
+print(len(built))
+"""
+
+
+def test_every_value_a_real_check_remembers_is_kept(tmp_path: Path) -> None:
     """The values worked out from the rulebook's patterns (textscan's prefilters, with re's named
     opcodes in them; detection's anchors; mojibake's table) come back from the file: a value marshal
-    could not take would be worked out again by every run, silently."""
-    from auditor.engine import check_path
-    from auditor.rulebook import load_rulebook
+    could not take would be worked out again by every run, silently. (In a child process: this one's
+    caches already hold them.)"""
+    import os
+    import subprocess
+    import sys
 
-    asked: list[str] = []
-    real = regexcache.remembered
-
-    def recording(name: str, build):  # type: ignore[no-untyped-def]
-        asked.append(name)
-        return real(name, build)
-
-    monkeypatch.setattr(regexcache, "remembered", recording)
     root = Path(__file__).resolve().parent.parent
-    rulebook = load_rulebook()
-    for report in ("report-2021-faulty.txt", "report-2021-faulty.md"):
-        check_path(str(root / "examples" / report), rulebook)
-    regexcache.save()
-    regexcache._STATE.update(entries=None, dirty=False)
+    reports = [str(root / "examples" / name) for name in ("report-2021-faulty.txt", "report-2021-faulty.md")]
+    env = {**os.environ, "GK_AUDIT_CACHE_DIR": str(tmp_path)}
 
-    def not_kept() -> None:
-        raise AssertionError("worked out again")
+    def builds() -> int:
+        run = subprocess.run([sys.executable, "-c", CHECK_COUNTING_BUILDS, *reports], env=env, capture_output=True,
+                             text=True, check=True)
+        return int(run.stdout.strip().splitlines()[-1])
 
-    assert len(asked) > 20
-    for name in asked:
-        real(name, not_kept)
+    assert builds() > 20  # a fresh cache: every value worked out once
+    assert builds() == 0  # then read back, every one
