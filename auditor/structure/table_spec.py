@@ -64,7 +64,6 @@ MAX_LABEL_BREAKS = 2  # a label wrapped inside its cell: at most this many line 
 
 
 _UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
-_BLANK_RUN = regexcache.compile(r"([ \t\n\r]+)")  # the complement, captured for re.split
 
 
 @dataclass(eq=False, repr=False)
@@ -103,13 +102,14 @@ class Squeezed:
 
     @classmethod
     def of(cls, folded: str) -> Squeezed:
-        # split at the blanks (kept, captured): kept runs and blank runs alternate, a kept run first
-        # and last (empty when the text starts or ends blank); every step below runs in C
-        parts = _BLANK_RUN.split(folded)
-        part_starts = list(itertools.accumulate(map(len, parts), initial=0))
-        pieces, starts = parts[0::2], part_starts[0:len(parts):2]
-        first, last = (1 if not pieces[0] else 0), (len(pieces) - 1 if not pieces[-1] else len(pieces))
-        pieces, starts = pieces[first:last], starts[first:last]
+        # the runs of kept characters and where they start: every blank made a line break (a few
+        # str.replace), the text split at them (a run of blanks leaves empty pieces between, dropped),
+        # each piece starting one character after the end of the one before; every step runs in C,
+        # three times faster than splitting at a regex of the blanks
+        lines = folded.replace(" ", "\n").replace("\t", "\n").replace("\r", "\n").split("\n")
+        line_starts = itertools.accumulate(map((1).__add__, map(len, lines)), initial=0)
+        pieces = list(itertools.compress(lines, lines))
+        starts = list(itertools.compress(line_starts, lines))
         lengths = list(map(len, pieces))
         squeezed_starts = list(itertools.accumulate(lengths, initial=0))
         offsets = OffsetMap(tuple(starts), tuple(map(operator.add, starts, lengths)),
