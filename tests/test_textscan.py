@@ -360,6 +360,43 @@ def test_finditer_from_the_anchor_gate_is_finditer(monkeypatch: pytest.MonkeyPat
     assert tried > 300
 
 
+def test_finditer_from_the_runs_before_the_gate_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern whose anchor follows items of any width made of a known set of characters is tried
+    from the start of the run of those characters that ends where its gate matches: the matches,
+    in the whole text or in a range of it, are exactly finditer's."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(13)
+    leads = ["[ab]*", "(?<!c)a\\s*b*", "(?:ab)+", "\\s*[ab]{1,3}\\s*", "(?:^|(?<=c))\\s*a*", "(?<![a\\d])\\d+ *"]
+    anchors = ["x", "xy", "(?:x|yx)"]
+    tails = ["", "a{0,3}", "(?=b)", "[ab]{0,2}?", "(?!a)", "b{1,4}", " *b", "[^x]*"]
+    windowed = 0
+    for _ in range(600):
+        pattern = re.compile(rng.choice(leads) + rng.choice(anchors) + rng.choice(tails), re.MULTILINE)
+        known = of_pattern(pattern)
+        text = "".join(rng.choice(["a", "b", "x", "y", "c", " ", "\n", "1", "2"]) for _ in range(rng.randint(0, 60)))
+        index = TextIndex(text)
+        windowed += known.prefix is not None and known.gate is not None and known.gate_widths is None
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
+        assert found_in(index, pattern) == bool(expected), pattern.pattern
+        start, end = sorted(rng.randint(0, len(text)) for _ in range(2))
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text, start, end)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern, start, end)] == expected, \
+            (pattern.pattern, start, end)
+    assert windowed > 200
+
+
+@pytest.mark.parametrize(("source", "prefix"), [
+    (r"(?<!\d)(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日", r"[1920\d\s年]"),
+    (r"(?:^|(?<=[。!?\n]))\s*[a-c]+x", r"[\sa-c]"),
+    (r"[^。]{0,40}统计表", None),  # any character but one may come before the anchor
+    (r"(?i:a)+x", None),  # flags inside a group
+    (r"[ab]+[xy]", None),  # no anchor: no literal after the first item
+])
+def test_prefix_class(source: str, prefix: str | None) -> None:
+    assert prefilter(source).prefix == prefix
+
+
 @pytest.mark.parametrize(("source", "widths"), [
     (r"(?<![\u3400-\u9fff])(?:信\s*息\s*内\s*容)", (0,)),  # blanks may run on: they hold no anchor
     (r"[ab]{1,2}x", (1, 2)),
