@@ -36,7 +36,7 @@ from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
-from auditor.textscan import finditer, ruled_out
+from auditor.textscan import finditer
 
 KIND = "date"
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -130,10 +130,9 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     index = document.index
     for range_start, range_end in _ranges(report, compiled):
         for pattern in compiled.patterns:
-            if ruled_out(index, pattern, range_start, range_end):  # cheaper than the search (auditor.textscan)
-                continue
-            # finditer's matches, tried only where they can be when textscan knows where (a date
-            # pattern that opens with digits and blanks is tried before its anchor, not at every digit)
+            # finditer's matches: none when a word or the anchor gate of the pattern is absent from
+            # the range, else tried only where they can be when textscan knows where (a date pattern
+            # that opens with digits and blanks is tried before its anchor, not at every digit)
             for match in finditer(index, pattern, range_start, range_end):
                 year, month, day = _part(match, "year"), _part(match, "month"), _part(match, "day")
                 # most matches do not fire: test that before the (costlier) table lookup
