@@ -99,13 +99,14 @@ class Prefilter:
     latin1: tuple[str, ...] = ()  # classes of characters below U+0100, one character of each in every match
     gate_widths: tuple[int, ...] | None = None  # every match starts where the gate matches less one of these
     prefix: str | None = None  # a class of every character a match holds before its anchor (see _prefix_class)
+    consumed: str | None = None  # a class of every character a match holds (see _consumed_class)
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 10
+_VERSION = 11
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -150,7 +151,8 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
     empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
-                             "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None, "prefix": None}
+                             "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None, "prefix": None,
+                             "consumed": None}
     if _parser is None:
         return empty
     try:
@@ -169,7 +171,8 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
             "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0,
             "line_or": _line_or_words(items) if flags & re.MULTILINE else None,
-            "latin1": _latin1_classes(items), "gate_widths": _gate_widths(parsed), "prefix": _prefix_class(parsed)}
+            "latin1": _latin1_classes(items), "gate_widths": _gate_widths(parsed), "prefix": _prefix_class(parsed),
+            "consumed": _consumed_class(parsed)}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
@@ -193,10 +196,11 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
     if gate is None or (gate_widths is not None and any(width < 0 for width in gate_widths)):
         gate_widths = None
     prefix = data["prefix"] if gate is not None and isinstance(data["prefix"], str) else None
+    consumed = data["consumed"] if isinstance(data["consumed"], str) else None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
                      starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or,
-                     latin1, gate_widths, prefix)
+                     latin1, gate_widths, prefix, consumed)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -338,6 +342,16 @@ def _prefix_class(parsed: Any) -> str | None:
     items, (first, _) = found
     parts: list[str] = []
     if not _class_parts(items[:first], parts) or not parts:
+        return None
+    return "[" + "".join(dict.fromkeys(parts)) + "]"
+
+
+def _consumed_class(parsed: Any) -> str | None:
+    """The source of a character class that holds every character any match holds (``[\\d\\s,.件条]``
+    for a number and its unit); None when an item may match any character or one outside a plain
+    class. No match holds a character outside it: a match never runs across one."""
+    parts: list[str] = []
+    if not _class_parts(list(parsed.data), parts) or not parts:
         return None
     return "[" + "".join(dict.fromkeys(parts)) + "]"
 
@@ -1107,6 +1121,46 @@ def _run_of(prefix: str) -> re.Pattern[str]:
     from auditor import regexcache
 
     return regexcache.compile(prefix + "*")
+
+
+def start_windows(index: TextIndex, pattern: re.Pattern[str] | Any) -> list[tuple[int, int]] | None:
+    """Ranges (first, last), in order, one of which holds the start of every match of ``pattern``
+    (from the start of the run of its prefix class's characters to each place its anchor gate
+    matches: see ``_window_matches``); [] when it cannot match, None when that is not known or the
+    gate matches too often."""
+    known = of_pattern(pattern)
+    if not index.may_match(known.clauses) or (known.latin1 and not index.holds_latin1(known.latin1)):
+        return []
+    windows = _windows(index, known, 0, len(index.text))
+    if windows is None:
+        return None
+    run, anchors = windows
+    return [(index.run_start(run, anchor), anchor) for anchor in anchors]
+
+
+def finditer_ending_in(index: TextIndex, pattern: re.Pattern[str] | Any,
+                       windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(index.text)`` that end in one of ``windows`` (ranges
+    (first, last), in order), found without scanning the rest of the text when the pattern's
+    characters are a known class (``Prefilter.consumed``): a match never holds a character outside
+    it, so finditer's matches after such a character are those of ``finditer`` from right after it,
+    the start of the run of the class's characters that ends at the window (or the end of the last
+    match found, where finditer goes on). A match ending in a window starts in that run."""
+    known = of_pattern(pattern)
+    text = index.text
+    if known.consumed is None:
+        yield from (match for match in pattern.finditer(text) if any(first <= match.end() <= last
+                                                                     for first, last in windows))
+        return
+    run = _run_of(known.consumed)
+    last_end = 0  # the end of the last match found: finditer goes on from there
+    for first, last in windows:
+        for match in pattern.finditer(text, max(last_end, index.run_start(run, first))):
+            if match.end() > last:
+                break
+            last_end = match.end()
+            if match.end() >= first:
+                yield match
 
 
 def _window_matches(index: TextIndex, pattern: re.Pattern[str] | Any, windows: tuple[re.Pattern[str], list[int]],

@@ -30,6 +30,7 @@ from auditor.textscan import (
     candidate_lines,
     could_match,
     finditer,
+    finditer_ending_in,
     found_in,
     match_spans,
     may_match,
@@ -37,6 +38,7 @@ from auditor.textscan import (
     prefilter,
     required_literals,
     ruled_out,
+    start_windows,
 )
 
 ROOT = Path(__file__).resolve().parent
@@ -384,6 +386,46 @@ def test_finditer_from_the_runs_before_the_gate_is_finditer(monkeypatch: pytest.
         assert [(match.span(), match.group()) for match in finditer(index, pattern, start, end)] == expected, \
             (pattern.pattern, start, end)
     assert windowed > 200
+
+
+def test_start_windows_hold_every_match_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every place where the pattern matches (``match`` there) lies in one of its start windows."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(14)
+    leads = ["[ab]*", "\\s*[,;]?\\s*\\(?\\s*", "(?<!c)a\\s*b*", "(?:^|(?<=c))\\s*a*"]
+    anchors = ["x", "xy", "(?:x|yx)"]
+    tails = ["", "a{0,3}", "(?=b)", "\\s*[,:]?"]
+    known = 0
+    for _ in range(500):
+        pattern = re.compile(rng.choice(leads) + rng.choice(anchors) + rng.choice(tails), re.MULTILINE)
+        pieces = ["a", "b", "x", "y", "c", " ", "\n", ",", "(", "1"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        windows = start_windows(TextIndex(text), pattern)
+        if windows is None:
+            continue
+        known += 1
+        for place in range(len(text) + 1):
+            if pattern.match(text, place):
+                assert any(first <= place <= last for first, last in windows), (pattern.pattern, text, place)
+    assert known > 400
+
+
+def test_finditer_ending_in_windows_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """finditer's matches that end in the given windows, found from the runs of the pattern's characters."""
+    rng = random.Random(15)
+    sources = ["\\d+\\s*(?:件|条)", "(?P<n>(?<![\\d.,])\\d+(?:\\.\\d+)?(?!\\d)|[一二十]+)\\s*(?P<u>人次|人|件)",
+               "[ab]+c?", "(?<!a)b+a", "\\d{1,3}(?:,\\d{3})+|\\d+"]
+    for _ in range(600):
+        pattern = re.compile(rng.choice(sources))
+        pieces = ["1", "2", ".", ",", " ", "件", "条", "人", "次", "一", "十", "a", "b", "c", "中", "\n"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        # in order of their first place; they may overlap, as two anchors' windows do
+        windows = sorted((first, first + rng.randint(0, 12)) for first in
+                         (rng.randint(0, len(text)) for _ in range(rng.randint(0, 4))))
+        expected = [match.span() for match in pattern.finditer(text)
+                    if any(first <= match.end() <= last for first, last in windows)]
+        found = [match.span() for match in finditer_ending_in(TextIndex(text), pattern, windows)]
+        assert found == expected, (pattern.pattern, text, windows)
 
 
 @pytest.mark.parametrize(("source", "prefix"), [

@@ -48,7 +48,7 @@ from auditor.checks.narrative import NUMBER, parse_number, sentence_bounds
 from auditor.diagnostics import Diagnostic, Label
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import may_match
+from auditor.textscan import finditer_ending_in, may_match, start_windows
 
 KIND = "breakdown"
 FALLBACK_LIST_END = "\n"  # language-free: the rulebook names its sentence ends
@@ -158,7 +158,11 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
     words = report.document.index
     if not may_match(words, compiled.opening) or not may_match(words, compiled.total):
         return  # no list can open ("其中" is nowhere), or no total: no breakdown
-    for match in compiled.total.finditer(folded):
+    # only the totals an opening may follow: those ending where one can start (a report has a
+    # hundred numbers with a unit and a few 其中), when textscan knows where that is
+    windows = start_windows(words, compiled.opening)
+    totals = compiled.total.finditer(folded) if windows is None else finditer_ending_in(words, compiled.total, windows)
+    for match in totals:
         opening = compiled.opening.match(folded, match.end())
         if opening is None or report.in_table(match.start()):
             continue
