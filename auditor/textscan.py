@@ -30,6 +30,15 @@ well under a microsecond.
   it is searched at ``re``'s literal speed. No gate matches: the pattern does not either. When the
   gate's lookbehind checks all that precedes the anchor (in fixed-width forms), every match starts
   where the gate matches less the width of one of those forms: ``finditer`` tries the pattern there.
+- *prefix class*: when the gate's lookbehind cannot check what precedes the anchor (blanks that
+  may run on: ``(?<!\d)(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月…`` anchored at 月), a class of every
+  character a match can hold before the anchor (``[1920\d\s年]``): a match starts within the run of
+  such characters that ends where the gate matches. ``finditer`` and ``found_in`` try the pattern
+  only there when the gate matches seldom (``_window_matches``), instead of at every digit.
+- *consumed class*: a class of every character a match can hold (``[\d\s,.件条…]`` for a number and
+  its unit). No match runs across a character outside it, so ``pattern.finditer``'s matches after
+  such a character are those of a finditer started right after it: ``finditer_ending_in`` reads
+  only the matches that end in given windows (a breakdown's totals, right before 其中).
 - *Latin-1 classes*: a class of more than a few characters, all below U+0100 (``[\u00a1-\u00ff]{6,}``,
   mojibake), one character of which every match needs: ruled out when the text holds none of them,
   which one encoding of the text to Latin-1 (dropping the rest, in C) tells for every such class.
