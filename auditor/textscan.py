@@ -340,10 +340,10 @@ def _gate_widths(parsed: Any) -> list[int] | None:
 
 def _prefix_class(parsed: Any) -> str | None:
     r"""The source of a character class that holds every character a match consumes before its
-    anchor (every character the items before the anchor can match: ``[\d\s年]`` for
+    anchor (every character the items before the anchor can match: ``[1920\d\s年]`` for
     ``(?<!\d)(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月…``, anchored at 月). A match then starts within the
     run of such characters that ends at one of the places where the anchor gate matches (see
-    ``TextIndex.window_matches``). None without an anchor, or when an item before it may match any
+    ``_window_matches``). None without an anchor, or when an item before it may match any
     character or one outside a plain class (``.``, ``[^。]``, ``\D``)."""
     found = _anchored(parsed)
     if found is None:
