@@ -123,8 +123,10 @@ class Squeezed:
 
     def search(self, pattern: re.Pattern[str], start: int, end: int) -> tuple[int, int] | None:
         """The folded-text span of the first whole-cell match between two folded offsets."""
-        position = self.offsets.index_at(start)
-        stop = self.offsets.index_at(end)
+        # a search of the whole text (a line's labels) needs no offsets looked up: the first kept
+        # character is at 0, and at or after the text's end there is only the squeezed text's end
+        position = 0 if start <= 0 else self.offsets.index_at(start)
+        stop = self.offsets.length if end >= len(self.folded) else self.offsets.index_at(end)
         while True:
             match = pattern.search(self.text, position, stop)
             if match is None:

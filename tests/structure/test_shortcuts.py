@@ -68,6 +68,9 @@ def test_squeezed_offsets_are_those_of_the_kept_runs(text: str) -> None:
         [offset for start, end in runs for offset in range(start, end)]
     label = re.compile("(?P<label>规章)")
     assert has_label(label, text) == (squeezed.search(label, 0, len(text)) is not None)
+    # a search of the whole text takes these without looking them up
+    assert squeezed.offsets.index_at(0) == squeezed.offsets.index_at(-1) == 0
+    assert squeezed.offsets.index_at(len(text)) == squeezed.offsets.index_at(len(text) + 3) == len(squeezed.text)
 
 
 def _tokens(tokens: list) -> list:  # type: ignore[type-arg]
