@@ -30,6 +30,15 @@ well under a microsecond.
   it is searched at ``re``'s literal speed. No gate matches: the pattern does not either. When the
   gate's lookbehind checks all that precedes the anchor (in fixed-width forms), every match starts
   where the gate matches less the width of one of those forms: ``finditer`` tries the pattern there.
+- *prefix class*: when the gate's lookbehind cannot check what precedes the anchor (blanks that
+  may run on: ``(?<!\d)(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月…`` anchored at 月), a class of every
+  character a match can hold before the anchor (``[1920\d\s年]``): a match starts within the run of
+  such characters that ends where the gate matches. ``finditer`` and ``found_in`` try the pattern
+  only there when the gate matches seldom (``_window_matches``), instead of at every digit.
+- *consumed class*: a class of every character a match can hold (``[\d\s,.件条…]`` for a number and
+  its unit). No match runs across a character outside it, so ``pattern.finditer``'s matches after
+  such a character are those of a finditer started right after it: ``finditer_ending_in`` reads
+  only the matches that end in given windows (a breakdown's totals, right before 其中).
 - *Latin-1 classes*: a class of more than a few characters, all below U+0100 (``[\u00a1-\u00ff]{6,}``,
   mojibake), one character of which every match needs: ruled out when the text holds none of them,
   which one encoding of the text to Latin-1 (dropping the rest, in C) tells for every such class.
@@ -101,13 +110,15 @@ class Prefilter:
     line_or_starts: tuple[str, ...] | None = None  # every match starts at a line start or with one of these
     latin1: tuple[str, ...] = ()  # classes of characters below U+0100, one character of each in every match
     gate_widths: tuple[int, ...] | None = None  # every match starts where the gate matches less one of these
+    prefix: str | None = None  # a class of every character a match holds before its anchor (see _prefix_class)
+    consumed: str | None = None  # a class of every character a match holds (see _consumed_class)
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 9
+_VERSION = 11
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -152,7 +163,8 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
     empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
-                             "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None}
+                             "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None, "prefix": None,
+                             "consumed": None}
     if _parser is None:
         return empty
     try:
@@ -171,7 +183,8 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
             "starts": _start_words(items), "nonempty": parsed.getwidth()[0] > 0,
             "line_or": _line_or_words(items) if flags & re.MULTILINE else None,
-            "latin1": _latin1_classes(items), "gate_widths": _gate_widths(parsed)}
+            "latin1": _latin1_classes(items), "gate_widths": _gate_widths(parsed), "prefix": _prefix_class(parsed),
+            "consumed": _consumed_class(parsed)}
 
 
 def _from_data(data: dict[str, Any]) -> Prefilter:
@@ -194,10 +207,12 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             gate = None
     if gate is None or (gate_widths is not None and any(width < 0 for width in gate_widths)):
         gate_widths = None
+    prefix = data["prefix"] if gate is not None and isinstance(data["prefix"], str) else None
+    consumed = data["consumed"] if isinstance(data["consumed"], str) else None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
                      starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or,
-                     latin1, gate_widths)
+                     latin1, gate_widths, prefix, consumed)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
@@ -324,6 +339,64 @@ def _gate_widths(parsed: Any) -> list[int] | None:
             return None
         widths.add(low)
     return sorted(widths)
+
+
+def _prefix_class(parsed: Any) -> str | None:
+    r"""The source of a character class that holds every character a match consumes before its
+    anchor (every character the items before the anchor can match: ``[1920\d\s年]`` for
+    ``(?<!\d)(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月…``, anchored at 月). A match then starts within the
+    run of such characters that ends at one of the places where the anchor gate matches (see
+    ``_window_matches``). None without an anchor, or when an item before it may match any
+    character or one outside a plain class (``.``, ``[^。]``, ``\D``)."""
+    found = _anchored(parsed)
+    if found is None:
+        return None
+    items, (first, _) = found
+    parts: list[str] = []
+    if not _class_parts(items[:first], parts) or not parts:
+        return None
+    return "[" + "".join(dict.fromkeys(parts)) + "]"
+
+
+def _consumed_class(parsed: Any) -> str | None:
+    """The source of a character class that holds every character any match holds (``[\\d\\s,.件条]``
+    for a number and its unit); None when an item may match any character or one outside a plain
+    class. No match holds a character outside it: a match never runs across one."""
+    parts: list[str] = []
+    if not _class_parts(list(parsed.data), parts) or not parts:
+        return None
+    return "[" + "".join(dict.fromkeys(parts)) + "]"
+
+
+def _class_parts(items: list[Any], parts: list[str]) -> bool:
+    """Add to ``parts`` the class members (as regex source) of every character ``items`` can
+    match; False when that is not known or not a plain set (see ``_prefix_class``)."""
+    sre = _sre_constants
+    categories = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
+    for op, av in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # consumes nothing
+        if op is sre.LITERAL:
+            parts.append(re.escape(chr(av)))
+        elif op is sre.IN:
+            for member_op, member_av in av:
+                if member_op is sre.LITERAL:
+                    parts.append(re.escape(chr(member_av)))
+                elif member_op is sre.RANGE:
+                    parts.append(re.escape(chr(member_av[0])) + "-" + re.escape(chr(member_av[1])))
+                elif member_op is sre.CATEGORY and member_av in categories:
+                    parts.append(categories[member_av])
+                else:
+                    return False
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT, sre.SUBPATTERN, sre.ATOMIC_GROUP,
+                    sre.BRANCH):
+            if op is sre.SUBPATTERN and (av[1] or av[2]):
+                return False  # flags set inside the group
+            if not all(_class_parts(child, parts) for child in _children(op, av)):
+                return False
+        else:
+            return False
+    return True
 
 
 # blank characters: a repeat of them alone may be unbounded after the anchor (see _bounded_but_blanks)
@@ -723,6 +796,8 @@ class TextIndex:
         self._latin1: bytes | None = None  # the text's characters below U+0100, encoded
         self._gate: dict[tuple[re.Pattern[str], tuple[int, ...]], tuple[list[int] | None]] = {}
         self._latin1_answers: dict[str, bool] = {}
+        self._anchors: dict[tuple[re.Pattern[str], int, int], tuple[list[int] | None]] = {}
+        self._reversed: str | None = None  # the text backwards (to find where a run of characters starts)
 
     @property
     def line_starts(self) -> tuple[int, ...]:
@@ -887,6 +962,35 @@ class TextIndex:
             match = search(text, anchor + 1)
         return sorted(found)
 
+    def gate_anchors(self, gate: re.Pattern[str], start: int, end: int) -> list[int] | None:
+        """Where ``gate`` matches in ``text[start:end]`` (searched with those bounds), in order; None
+        when it matches more often than once per CANDIDATE_SPACING characters of the range."""
+        cached = self._anchors.get((gate, start, end))
+        if cached is None:
+            cached = self._anchors[gate, start, end] = (self._gate_anchors(gate, start, end),)
+        return cached[0]
+
+    def _gate_anchors(self, gate: re.Pattern[str], start: int, end: int) -> list[int] | None:
+        limit = (end - start) // CANDIDATE_SPACING if CANDIDATE_SPACING else sys.maxsize
+        found: list[int] = []
+        search = gate.search
+        match = search(self.text, start, end)
+        while match is not None:
+            found.append(match.start())
+            if len(found) > limit:
+                return None
+            match = search(self.text, match.start() + 1, end)
+        return found
+
+    def run_start(self, run: re.Pattern[str], position: int) -> int:
+        """Where the run of characters that ``run`` (a class repeated, ``[…]*``) matches and that
+        ends at ``position`` starts: one match of ``run`` in the reversed text."""
+        if self._reversed is None:
+            self._reversed = self.text[::-1]
+        back = len(self.text) - position
+        found = run.match(self._reversed, back)
+        return position - (found.end() - back) if found is not None else position
+
     def _start_positions(self, words: tuple[str, ...]) -> list[int] | None:
         text = self.text
         find = text.find
@@ -933,10 +1037,14 @@ def found_in(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
     if ruled_out(index, pattern):
         return False
     text = index.text
-    starts = _tried_at(index, of_pattern(pattern))
+    known = of_pattern(pattern)
+    starts = _tried_at(index, known)
     if starts is not None:
         match = pattern.match
         return any(match(text, start) for start in starts)
+    windows = _windows(index, known, 0, len(text))
+    if windows is not None:
+        return next(_window_matches(index, pattern, windows, 0, len(text)), None) is not None
     return pattern.search(text) is not None
 
 
@@ -971,35 +1079,126 @@ def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, 
     return known.gate is not None and known.gate.search(text, start, len(text) if end is None else end) is None
 
 
-def finditer(index: TextIndex, pattern: re.Pattern[str] | Any) -> Iterator[re.Match[str]]:
-    """What ``pattern.finditer(index.text)`` yields, found faster when it can be.
+def finditer(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0,
+             end: int | None = None) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(index.text, start, end)`` yields, found faster when it can be.
 
     Nothing when a literal the pattern needs is absent. When every match starts at a line start
     (and none is empty), or with one of a few words (``(?:收到|新收|受理)…``) that do not start too
     often, the pattern is tried only there, in order, from the end of the last match on: the
     leftmost match from any position is the first of those tries that matches, so the matches are
     exactly finditer's (a match with ``pos`` still sees the text before it, for lookbehinds and
-    ``^``)."""
+    ``^``). Likewise, when the anchor gate matches seldom, only before those places (see
+    ``_window_matches``). (Start words and line starts: for the whole text only.)"""
     known = of_pattern(pattern)
     if not index.may_match(known.clauses) or (known.latin1 and not index.holds_latin1(known.latin1)):
         return
-    starts = _tried_at(index, known)
     text = index.text
-    if starts is None:
-        # a scan of the whole text: first its anchor gate (a literal search), which finds nothing
-        # where the pattern finds nothing
-        if known.gate is None or known.gate.search(text) is not None:
-            yield from pattern.finditer(text)
+    end = len(text) if end is None else min(end, len(text))
+    # first the anchor gate (a literal search), which finds nothing where the pattern finds nothing:
+    # most rule patterns match nowhere in a report, and trying one at each of its start words costs more
+    if known.gate is not None and known.gate.search(text, start, end) is None:
         return
-    end = 0
+    starts = _tried_at(index, known) if start == 0 and end == len(text) else None
+    if starts is None:
+        windows = _windows(index, known, start, end)
+        if windows is not None:
+            yield from _window_matches(index, pattern, windows, start, end)
+        else:
+            yield from pattern.finditer(text, start, end)
+        return
+    last_end = 0
     match_at = pattern.match
-    for start in starts:
-        if start < end:
+    for place in starts:
+        if place < last_end:
             continue
-        match = match_at(text, start)
+        match = match_at(text, place)
         if match is not None:
             yield match
-            end = match.end()  # never empty: it holds a start word, or nonempty
+            last_end = match.end()  # never empty: it holds a start word, or nonempty
+
+
+def _windows(index: TextIndex, known: Prefilter, start: int, end: int) -> tuple[re.Pattern[str], list[int]] | None:
+    """The run pattern of the characters before the anchor and where the anchor gate matches in
+    the range, when it does seldom (see ``_window_matches``); None otherwise."""
+    if known.gate is None or known.prefix is None:
+        return None
+    anchors = index.gate_anchors(known.gate, start, end)
+    return None if anchors is None else (_run_of(known.prefix), anchors)
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: a server may load many rulebooks
+def _run_of(prefix: str) -> re.Pattern[str]:
+    """A run of the characters of a prefix class (``[…]*``)."""
+    from auditor import regexcache
+
+    return regexcache.compile(prefix + "*")
+
+
+def start_windows(index: TextIndex, pattern: re.Pattern[str] | Any) -> list[tuple[int, int]] | None:
+    """Ranges (first, last), in order, one of which holds the start of every match of ``pattern``
+    (from the start of the run of its prefix class's characters to each place its anchor gate
+    matches: see ``_window_matches``); [] when it cannot match, None when that is not known or the
+    gate matches too often."""
+    known = of_pattern(pattern)
+    if not index.may_match(known.clauses) or (known.latin1 and not index.holds_latin1(known.latin1)):
+        return []
+    windows = _windows(index, known, 0, len(index.text))
+    if windows is None:
+        return None
+    run, anchors = windows
+    return [(index.run_start(run, anchor), anchor) for anchor in anchors]
+
+
+def finditer_ending_in(index: TextIndex, pattern: re.Pattern[str] | Any,
+                       windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(index.text)`` that end in one of ``windows`` (ranges
+    (first, last), in order), found without scanning the rest of the text when the pattern's
+    characters are a known class (``Prefilter.consumed``): a match never holds a character outside
+    it, so finditer's matches after such a character are those of ``finditer`` from right after it,
+    the start of the run of the class's characters that ends at the window (or the end of the last
+    match found, where finditer goes on). A match ending in a window starts in that run."""
+    known = of_pattern(pattern)
+    text = index.text
+    if known.consumed is None:
+        yield from (match for match in pattern.finditer(text) if any(first <= match.end() <= last
+                                                                     for first, last in windows))
+        return
+    run = _run_of(known.consumed)
+    last_end = 0  # the end of the last match found: finditer goes on from there
+    for first, last in windows:
+        for match in pattern.finditer(text, max(last_end, index.run_start(run, first))):
+            if match.end() > last:
+                break
+            last_end = match.end()
+            if match.end() >= first:
+                yield match
+
+
+def _window_matches(index: TextIndex, pattern: re.Pattern[str] | Any, windows: tuple[re.Pattern[str], list[int]],
+                    start: int, end: int) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, start, end)``'s matches, tried only before the places where its
+    anchor gate matches. Every match holds its anchor at such a place, and what it holds before the
+    anchor consists of the prefix class's characters (``Prefilter.prefix``): it starts within the
+    run of them that ends at that place, or at any later such place. So the leftmost match from a
+    position is the first match tried, place by place in order, from the start of that run (or
+    the position, or the last place tried) to the place itself; the matches are finditer's."""
+    run, anchors = windows
+    text = index.text
+    match_at = pattern.match
+    position = tried = start  # where the next match may start; every place before ``tried`` was tried
+    for anchor in anchors:
+        if anchor < position:
+            continue
+        place = max(position, tried, index.run_start(run, anchor))
+        match = None
+        while match is None and place <= anchor:
+            match = match_at(text, place, end)
+            place += 1
+        tried = place
+        if match is not None:
+            yield match
+            position = tried = match.end()  # never empty: it holds the anchor
 
 
 def match_spans(index: TextIndex, pattern: re.Pattern[str] | Any) -> list[tuple[int, int]]:

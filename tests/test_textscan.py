@@ -29,6 +29,7 @@ from auditor.textscan import (
     candidate_lines,
     could_match,
     finditer,
+    finditer_ending_in,
     found_in,
     match_spans,
     may_match,
@@ -36,6 +37,7 @@ from auditor.textscan import (
     prefilter,
     required_literals,
     ruled_out,
+    start_windows,
 )
 
 ROOT = Path(__file__).resolve().parent
@@ -357,6 +359,83 @@ def test_finditer_from_the_anchor_gate_is_finditer(monkeypatch: pytest.MonkeyPat
         assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
         assert found_in(index, pattern) == bool(expected), pattern.pattern
     assert tried > 300
+
+
+def test_finditer_from_the_runs_before_the_gate_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern whose anchor follows items of any width made of a known set of characters is tried
+    from the start of the run of those characters that ends where its gate matches: the matches,
+    in the whole text or in a range of it, are exactly finditer's."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(13)
+    leads = ["[ab]*", "(?<!c)a\\s*b*", "(?:ab)+", "\\s*[ab]{1,3}\\s*", "(?:^|(?<=c))\\s*a*", "(?<![a\\d])\\d+ *"]
+    anchors = ["x", "xy", "(?:x|yx)"]
+    tails = ["", "a{0,3}", "(?=b)", "[ab]{0,2}?", "(?!a)", "b{1,4}", " *b", "[^x]*"]
+    windowed = 0
+    for _ in range(600):
+        pattern = re.compile(rng.choice(leads) + rng.choice(anchors) + rng.choice(tails), re.MULTILINE)
+        known = of_pattern(pattern)
+        text = "".join(rng.choice(["a", "b", "x", "y", "c", " ", "\n", "1", "2"]) for _ in range(rng.randint(0, 60)))
+        index = TextIndex(text)
+        windowed += known.prefix is not None and known.gate is not None and known.gate_widths is None
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern)] == expected, pattern.pattern
+        assert found_in(index, pattern) == bool(expected), pattern.pattern
+        start, end = sorted(rng.randint(0, len(text)) for _ in range(2))
+        expected = [(match.span(), match.group()) for match in pattern.finditer(text, start, end)]
+        assert [(match.span(), match.group()) for match in finditer(index, pattern, start, end)] == expected, \
+            (pattern.pattern, start, end)
+    assert windowed > 200
+
+
+def test_start_windows_hold_every_match_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every place where the pattern matches (``match`` there) lies in one of its start windows."""
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)
+    rng = random.Random(14)
+    leads = ["[ab]*", "\\s*[,;]?\\s*\\(?\\s*", "(?<!c)a\\s*b*", "(?:^|(?<=c))\\s*a*"]
+    anchors = ["x", "xy", "(?:x|yx)"]
+    tails = ["", "a{0,3}", "(?=b)", "\\s*[,:]?"]
+    known = 0
+    for _ in range(500):
+        pattern = re.compile(rng.choice(leads) + rng.choice(anchors) + rng.choice(tails), re.MULTILINE)
+        pieces = ["a", "b", "x", "y", "c", " ", "\n", ",", "(", "1"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        windows = start_windows(TextIndex(text), pattern)
+        if windows is None:
+            continue
+        known += 1
+        for place in range(len(text) + 1):
+            if pattern.match(text, place):
+                assert any(first <= place <= last for first, last in windows), (pattern.pattern, text, place)
+    assert known > 400
+
+
+def test_finditer_ending_in_windows_is_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """finditer's matches that end in the given windows, found from the runs of the pattern's characters."""
+    rng = random.Random(15)
+    sources = ["\\d+\\s*(?:件|条)", "(?P<n>(?<![\\d.,])\\d+(?:\\.\\d+)?(?!\\d)|[一二十]+)\\s*(?P<u>人次|人|件)",
+               "[ab]+c?", "(?<!a)b+a", "\\d{1,3}(?:,\\d{3})+|\\d+"]
+    for _ in range(600):
+        pattern = re.compile(rng.choice(sources))
+        pieces = ["1", "2", ".", ",", " ", "件", "条", "人", "次", "一", "十", "a", "b", "c", "中", "\n"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        # in order of their first place; they may overlap, as two anchors' windows do
+        windows = sorted((first, first + rng.randint(0, 12)) for first in
+                         (rng.randint(0, len(text)) for _ in range(rng.randint(0, 4))))
+        expected = [match.span() for match in pattern.finditer(text)
+                    if any(first <= match.end() <= last for first, last in windows)]
+        found = [match.span() for match in finditer_ending_in(TextIndex(text), pattern, windows)]
+        assert found == expected, (pattern.pattern, text, windows)
+
+
+@pytest.mark.parametrize(("source", "prefix"), [
+    (r"(?<!\d)(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日", r"[1920\d\s年]"),
+    (r"(?:^|(?<=[。!?\n]))\s*[a-c]+x", r"[\sa-c]"),
+    (r"[^。]{0,40}统计表", None),  # any character but one may come before the anchor
+    (r"(?i:a)+x", None),  # flags inside a group
+    (r"[ab]+[xy]", None),  # no anchor: no literal after the first item
+])
+def test_prefix_class(source: str, prefix: str | None) -> None:
+    assert prefilter(source).prefix == prefix
 
 
 @pytest.mark.parametrize(("source", "widths"), [

@@ -115,9 +115,19 @@ def render_template(template: str, values: Mapping[str, Any]) -> str:
     """Fill ``{name}`` fields; unknown fields stay as written (a rulebook typo stays visible)."""
     parts = _plain_fields(template)
     if parts is not None:  # the usual case, without string.Formatter's machinery per call (same text)
-        return "".join(literal + ("" if name is None else
-                                  format(values[name], "") if name in values else "{" + name + "}")
-                       for literal, name in parts)
+        # a loop rather than a generator of concatenations, and a str value as it is (what
+        # format(value, "") gives for one): a diagnostic renders two or three templates
+        pieces: list[str] = []
+        for literal, name in parts:
+            pieces.append(literal)
+            if name is None:
+                continue
+            if name in values:
+                value = values[name]
+                pieces.append(value if type(value) is str else format(value, ""))
+            else:
+                pieces.append("{" + name + "}")
+        return "".join(pieces)
     try:
         return _NamedFieldsOnly().vformat(template, (), _Template(values))
     except (ValueError, IndexError, TypeError):

@@ -47,7 +47,7 @@ from auditor.diagnostics import Diagnostic, Label
 from auditor.records import record
 from auditor.rulebook import Rule
 from auditor.structure import Report
-from auditor.textscan import may_match
+from auditor.textscan import finditer_ending_in, may_match, start_windows
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
@@ -161,7 +161,11 @@ def _breakdowns(report: Report, compiled: Compiled) -> Iterator[Breakdown]:
     words = report.document.index
     if not may_match(words, compiled.opening) or not may_match(words, compiled.total):
         return  # no list can open ("其中" is nowhere), or no total: no breakdown
-    for match in compiled.total.finditer(folded):
+    # only the totals an opening may follow: those ending where one can start (a report has a
+    # hundred numbers with a unit and a few 其中), when textscan knows where that is
+    windows = start_windows(words, compiled.opening)
+    totals = compiled.total.finditer(folded) if windows is None else finditer_ending_in(words, compiled.total, windows)
+    for match in totals:
         opening = compiled.opening.match(folded, match.end())
         if opening is None or report.in_table(match.start()):
             continue

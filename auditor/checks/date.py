@@ -35,7 +35,7 @@ from auditor.diagnostics import Diagnostic
 from auditor.records import record
 from auditor.rulebook import ParamError, Rule
 from auditor.structure import Report
-from auditor.textscan import ruled_out
+from auditor.textscan import finditer
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
@@ -133,9 +133,10 @@ def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
     index = document.index
     for range_start, range_end in _ranges(report, compiled):
         for pattern in compiled.patterns:
-            if ruled_out(index, pattern, range_start, range_end):  # cheaper than the search (auditor.textscan)
-                continue
-            for match in pattern.finditer(document.folded, range_start, range_end):
+            # finditer's matches: none when a word or the anchor gate of the pattern is absent from
+            # the range, else tried only where they can be when textscan knows where (a date pattern
+            # that opens with digits and blanks is tried before its anchor, not at every digit)
+            for match in finditer(index, pattern, range_start, range_end):
                 year, month, day = _part(match, "year"), _part(match, "month"), _part(match, "day")
                 # most matches do not fire: test that before the (costlier) table lookup
                 if not _fires(compiled, report, year, month, day):

@@ -42,7 +42,57 @@ def _parser() -> Any:
 
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     _plain_text_shortcut(parser)
+    _opener_guards(parser)
     return parser
+
+
+# The characters one of which markdown-it 4's block rules need first on the line they are tried at
+# (after its indent): each rule's source returns False at once when it is not there. A table needs
+# one of ``|-:`` first on the line after it (its delimiter row).
+_OPENERS = {"fence": "~`", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "reference": "[",
+            "html_block": "<", "heading": "#"}
+_DELIMITER_OPENERS = frozenset("|-:")
+
+
+def _opener_guards(parser: Any) -> None:
+    """Every line of a paragraph is tried with each rule that may interrupt it (table, fence,
+    blockquote, hr, list, html_block, heading), twice (``lheading`` reads the paragraph first,
+    looking for a setext underline): some 15 rule calls a line, each logging its entry, where a
+    report's lines open with a Han character that no rule starts with. This puts a guard before
+    each of those rules that tests the line's first character and calls the rule only when it may
+    open there, so the tokens are the same. Left as it is when the installed markdown-it is not
+    version 4 (whose rules' opening tests the guards copy) or its rules are not found."""
+    import markdown_it
+
+    ruler = parser.block.ruler
+    rules = {rule.name: rule for rule in getattr(ruler, "__rules__", ())}
+    if not markdown_it.__version__.startswith("4.") or not set(_OPENERS) | {"table"} <= set(rules):
+        return
+    for name, openers in _OPENERS.items():
+        ruler.at(name, _guarded(rules[name].fn, frozenset(openers)), {"alt": list(rules[name].alt)})
+    ruler.at("table", _table_guarded(rules["table"].fn), {"alt": list(rules["table"].alt)})
+
+
+def _guarded(rule: Any, openers: frozenset[str]) -> Any:
+    """``rule``, called only when the line's first character is one of ``openers``."""
+    def guarded(state: Any, start_line: int, end_line: int, silent: bool) -> Any:
+        first = state.bMarks[start_line] + state.tShift[start_line]
+        if state.src[first:first + 1] not in openers:
+            return False
+        return rule(state, start_line, end_line, silent)
+    return guarded
+
+
+def _table_guarded(rule: Any) -> Any:
+    """The table rule, called only when the next line may be a delimiter row."""
+    def guarded(state: Any, start_line: int, end_line: int, silent: bool) -> Any:
+        if start_line + 2 > end_line:
+            return False
+        first = state.bMarks[start_line + 1] + state.tShift[start_line + 1]
+        if state.src[first:first + 1] not in _DELIMITER_OPENERS:
+            return False
+        return rule(state, start_line, end_line, silent)
+    return guarded
 
 
 def _plain_text_shortcut(parser: Any) -> None:

@@ -66,7 +66,6 @@ MAX_LABEL_BREAKS = 2  # a label wrapped inside its cell: at most this many line 
 
 
 _UNSQUEEZED_RUN = regexcache.compile(r"[^ \t\n\r]+")
-_BLANK_RUN = regexcache.compile(r"([ \t\n\r]+)")  # the complement, captured for re.split
 
 
 @record(eq=False, repr=False)
@@ -105,13 +104,14 @@ class Squeezed:
 
     @classmethod
     def of(cls, folded: str) -> Squeezed:
-        # split at the blanks (kept, captured): kept runs and blank runs alternate, a kept run first
-        # and last (empty when the text starts or ends blank); every step below runs in C
-        parts = _BLANK_RUN.split(folded)
-        part_starts = list(itertools.accumulate(map(len, parts), initial=0))
-        pieces, starts = parts[0::2], part_starts[0:len(parts):2]
-        first, last = (1 if not pieces[0] else 0), (len(pieces) - 1 if not pieces[-1] else len(pieces))
-        pieces, starts = pieces[first:last], starts[first:last]
+        # the runs of kept characters and where they start: every blank made a line break (a few
+        # str.replace), the text split at them (a run of blanks leaves empty pieces between, dropped),
+        # each piece starting one character after the end of the one before; every step runs in C,
+        # three times faster than splitting at a regex of the blanks
+        lines = folded.replace(" ", "\n").replace("\t", "\n").replace("\r", "\n").split("\n")
+        line_starts = itertools.accumulate(map((1).__add__, map(len, lines)), initial=0)
+        pieces = list(itertools.compress(lines, lines))
+        starts = list(itertools.compress(line_starts, lines))
         lengths = list(map(len, pieces))
         squeezed_starts = list(itertools.accumulate(lengths, initial=0))
         offsets = OffsetMap(tuple(starts), tuple(map(operator.add, starts, lengths)),
@@ -125,8 +125,10 @@ class Squeezed:
 
     def search(self, pattern: re.Pattern[str], start: int, end: int) -> tuple[int, int] | None:
         """The folded-text span of the first whole-cell match between two folded offsets."""
-        position = self.offsets.index_at(start)
-        stop = self.offsets.index_at(end)
+        # a search of the whole text (a line's labels) needs no offsets looked up: the first kept
+        # character is at 0, and at or after the text's end there is only the squeezed text's end
+        position = 0 if start <= 0 else self.offsets.index_at(start)
+        stop = self.offsets.length if end >= len(self.folded) else self.offsets.index_at(end)
         while True:
             match = pattern.search(self.text, position, stop)
             if match is None:

@@ -74,3 +74,51 @@ def test_breakdowns_inside_tables_are_ignored(check_text) -> None:  # type: igno
 ])
 def test_more_list_forms(check_text, sentence: str, rule: str) -> None:  # type: ignore[no-untyped-def]
     assert [d.rule for d in _rules(check_text, sentence)] == [rule]
+
+
+def test_totals_read_before_the_openings_only_are_those_of_a_full_scan(  # type: ignore[no-untyped-def]
+        rulebook, monkeypatch) -> None:
+    """The totals an opening may follow (textscan.start_windows, finditer_ending_in) give the very
+    breakdowns a scan of every number with a unit gives."""
+    import random
+
+    from auditor import textscan
+    from auditor.checks import breakdown
+    from auditor.document import Document
+    from auditor.structure import analyse
+
+    monkeypatch.setattr(textscan, "CANDIDATE_SPACING", 0)  # windows however short the text
+
+    numbers = ["12", "3", "9", "1,024", "5.5", "十二", "七"]
+    units = ["件", "条", "人次", "人", "万元"]
+    pieces = ["共", "收到", "，", "。", "；", ":", " ", "\n", "(", ")", "其中", "包括", "分别为", "申请", "现场",
+              "电话", "等", "其他", "另有", *numbers, *units]
+    rng = random.Random(16)
+    rules = [rule for rule in rulebook.rules if rule.kind == "breakdown"]
+
+    def number() -> str:
+        return rng.choice(numbers) + rng.choice(["", " "]) + rng.choice(units)
+
+    def sentence() -> str:  # a total, an opening and parts, each piece perhaps noise
+        openings = ["，其中", "(包括", "，分别为", " 其中", "；", ""]
+        parts = [rng.choice(["共", "收到", ""]) + number(), rng.choice(openings)]
+        parts += [rng.choice(["现场", "电话", "网上"]) + number() + rng.choice(["、", "，", "；", ""])
+                  for _ in range(rng.randint(0, 4))]
+        noisy = (piece if rng.random() > 0.1 else rng.choice(pieces) for piece in parts)
+        return "".join(noisy) + rng.choice(["。", "\n"])
+
+    found = windowed = 0
+    for _ in range(300):
+        text = HEAD + "".join(sentence() if rng.random() > 0.3 else rng.choice(pieces)
+                              for _ in range(rng.randint(0, 12)))
+        report = analyse(Document(path="r.txt", text=text), rulebook.detection)
+        fast = [[vars(item) | {"parts": [vars(part) for part in item.parts]}
+                 for item in breakdown._breakdowns(report, rule.compiled)] for rule in rules]
+        with monkeypatch.context() as patched:
+            patched.setattr(breakdown, "start_windows", lambda index, pattern: None)
+            full = [[vars(item) | {"parts": [vars(part) for part in item.parts]}
+                     for item in breakdown._breakdowns(report, rule.compiled)] for rule in rules]
+        assert fast == full, text
+        found += sum(map(len, full))
+        windowed += textscan.start_windows(report.document.index, rules[0].compiled.opening) is not None
+    assert found > 20 and windowed > 200

@@ -95,3 +95,78 @@ def test_html_report_of_the_markdown_example_shows_no_raw_markup(rulebook: Ruleb
     assert not re.search(r"^#|\n#|\*\*", shown)
     assert "|---" not in shown
     assert '<h3 class="heading"' in paper and "<table" in paper
+
+
+# every block construct, interrupting a paragraph and opening a block, at several indents
+BLOCKS = """段落第一行
+# 标题
+段落
+> 引用
+续行
+段落
+- 项目
+段落
+1. 一
+2) 二
+段落
+3. 不从1起的编号不打断段落
+***
+段落
+```
+代码
+```
+~~~
+也是代码
+~~~
+<div>
+html</div>
+段落
+<!-- 注释 -->
+[ref]: http://example.org "标题"
+段落
+表头 | 二
+--- | ---
+甲 | 1
+| 信息内容 | 件数 |
+|:---|---:|
+| 规章 | 5 |
+
+段落
+___
+段落
+甲 | 乙
+:--- | ---:
+1 | 2
+
+段落
+===
+段落
+---
+   - 缩进列表
+    缩进续行
+        代码块
+
+    代码块
+\t制表符
++ 加号
+* 星号
+-不是列表
+#不是标题
+|
+-
+:
+"""
+
+
+def test_opener_guards_keep_markdown_its_tokens() -> None:
+    from markdown_it import MarkdownIt
+
+    from auditor.readers.markdown import _parser
+
+    stock = MarkdownIt("commonmark", {"html": True}).enable("table")
+    lines = BLOCKS.split("\n")
+    # each construct also as the first line of a block, after a blank line, and inside a list item
+    sources = [BLOCKS, "\n\n".join(lines), "- " + "\n  ".join(lines), "> " + "\n> ".join(lines)]
+    for source in sources:
+        assert [token.as_dict() for token in _parser().parse(source)] == \
+            [token.as_dict() for token in stock.parse(source)]

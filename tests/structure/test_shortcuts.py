@@ -56,7 +56,8 @@ def test_fold_is_translate(seed: int) -> None:
 
 
 @settings(max_examples=300, derandomize=True, deadline=None, database=None)
-@given(st.lists(st.sampled_from(["a", "中", " ", "\n", "\t", "\r", "bb", "规章"]), max_size=30).map("".join))
+@given(st.lists(st.sampled_from(["a", "中", " ", "\n", "\t", "\r", "bb", "规章", "\x0b", "\u3000", "\x0c"]),
+                max_size=30).map("".join))
 def test_squeezed_offsets_are_those_of_the_kept_runs(text: str) -> None:
     runs = [match.span() for match in re.finditer(r"[^ \t\n\r]+", text)]
     squeezed = Squeezed.of(text)
@@ -67,6 +68,9 @@ def test_squeezed_offsets_are_those_of_the_kept_runs(text: str) -> None:
         [offset for start, end in runs for offset in range(start, end)]
     label = re.compile("(?P<label>规章)")
     assert has_label(label, text) == (squeezed.search(label, 0, len(text)) is not None)
+    # a search of the whole text takes these without looking them up
+    assert squeezed.offsets.index_at(0) == squeezed.offsets.index_at(-1) == 0
+    assert squeezed.offsets.index_at(len(text)) == squeezed.offsets.index_at(len(text) + 3) == len(squeezed.text)
 
 
 def _tokens(tokens: list) -> list:  # type: ignore[type-arg]
@@ -76,7 +80,10 @@ def _tokens(tokens: list) -> list:  # type: ignore[type-arg]
 
 @settings(max_examples=400, derandomize=True, deadline=None, database=None)
 @given(st.lists(st.sampled_from(["a", "中", " ", "  ", "\t", "\n", "，", "1", ".", "%", ":", "\\", "*", "&",
-                                 "\u3000", "\u00a0", "- ", "#", "中  \n中", "中 \n 中", "中\n\t中"]),
+                                 "\u3000", "\u00a0", "- ", "#", "中  \n中", "中 \n 中", "中\n\t中",
+                                 # block openers (the reader's guards call markdown-it's rules only at them)
+                                 "> ", "|", "\n|-|\n", "```", "~~~", "<div>", "[a]: b", "1. ", "2) ", "+ ",
+                                 "***", "___", "===", "---"]),
                 max_size=16).map("".join))
 @example("第一行  \n第二行 \n\t第三行")
 def test_plain_text_shortcut_gives_markdown_its_own_tokens(text: str) -> None:
