@@ -67,6 +67,10 @@ class Slot:
     rows: int
     columns: int
 
+    def __init__(self, cell: GridCell, row: int, column: int, rows: int, columns: int) -> None:
+        # written out: a grid table has dozens (frozen: set through __dict__)
+        self.__dict__.update(cell=cell, row=row, column=column, rows=rows, columns=columns)
+
     @property
     def text(self) -> str:
         return self.cell.text.strip()
@@ -121,6 +125,9 @@ class Placed:
     column: LabelSpec
     cell: GridCell | None
     label: GridCell
+
+    def __init__(self, row: LabelSpec, column: LabelSpec, cell: GridCell | None, label: GridCell) -> None:
+        self.row, self.column, self.cell, self.label = row, column, cell, label  # written out, as Slot's
 
 
 @record(eq=False, repr=False)

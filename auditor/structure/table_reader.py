@@ -47,6 +47,9 @@ class RawCell:
     end: int
     unit: str = ""
 
+    def __init__(self, text: str, start: int, end: int, unit: str = "") -> None:  # written out: dozens a table
+        self.text, self.start, self.end, self.unit = text, start, end, unit
+
 
 def _piece(line: str, base: int, start: int, end: int) -> RawCell:
     """The cell ``line[start:end]`` stripped; an empty one points at the pipe that closes it."""

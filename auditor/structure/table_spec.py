@@ -79,6 +79,11 @@ class OffsetMap:
     squeezed_starts: tuple[int, ...]  # squeezed index of each run's first character
     length: int
 
+    def __init__(self, run_starts: tuple[int, ...], run_ends: tuple[int, ...], squeezed_starts: tuple[int, ...],
+                 length: int) -> None:  # written out: made per table area of every report
+        self.run_starts, self.run_ends = run_starts, run_ends
+        self.squeezed_starts, self.length = squeezed_starts, length
+
     def __getitem__(self, index: int) -> int:
         run = bisect.bisect_right(self.squeezed_starts, index) - 1
         return self.run_starts[run] + index - self.squeezed_starts[run]
@@ -101,6 +106,9 @@ class Squeezed:
     folded: str
     text: str
     offsets: OffsetMap
+
+    def __init__(self, folded: str, text: str, offsets: OffsetMap) -> None:  # written out, as OffsetMap's
+        self.folded, self.text, self.offsets = folded, text, offsets
 
     @classmethod
     def of(cls, folded: str) -> Squeezed:

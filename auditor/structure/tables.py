@@ -75,6 +75,14 @@ class Cell:
     end: int
     unit: str = ""
 
+    def __init__(self, table: str, row: str, column: str, row_label: str, column_label: str, raw: str,
+                 value_class: ValueClass, value: int | Decimal | None, start: int, end: int, unit: str = "") -> None:
+        # written out: a report has a hundred or more cells
+        self.table, self.row, self.column = table, row, column
+        self.row_label, self.column_label = row_label, column_label
+        self.raw, self.value_class, self.value, self.start, self.end, self.unit = (
+            raw, value_class, value, start, end, unit)
+
     @property
     def is_number(self) -> bool:
         return self.value_class in (ValueClass.NUMBER, ValueClass.ZERO)
