@@ -604,7 +604,7 @@ class SummaryStore:
     for a large run, so the parent's memory does not grow with the number of reports. Also holds
     what the series pass finds, by input position, until the results are written out."""
 
-    def __init__(self, on_disk: bool) -> None:
+    def __init__(self, on_disk: bool, fingerprints: bool = True) -> None:
         import sqlite3
         import weakref
 
@@ -625,6 +625,7 @@ class SummaryStore:
         self._finalizer = weakref.finalize(self, self._db.close)
         self._waiting: list[tuple[Any, ...]] = []  # rows not inserted yet (inserted many at a time)
         self._repeated: set[str] = set()  # paths given more than once (known once every summary is in)
+        self.fingerprints = fingerprints  # the run makes fingerprints of findings (else ``merged`` has None)
 
     def close(self) -> None:
         self._finalizer()
@@ -713,11 +714,11 @@ class SummaryStore:
         if index is not None:
             yield index, plan, collected
 
-    def merge(self, index: int, diagnostics: list[Diagnostic], prints: list[str]) -> None:
+    def merge(self, index: int, diagnostics: list[Diagnostic], prints: list[str] | None) -> None:
         self._db.execute("INSERT INTO merged VALUES (?, ?)", (index, _dumps((diagnostics, prints))))
 
-    def merged(self) -> Iterator[tuple[int, tuple[list[Diagnostic], list[str]]]]:
-        """(input position, (series findings, their fingerprints)) in input order."""
+    def merged(self) -> Iterator[tuple[int, tuple[list[Diagnostic], list[str] | None]]]:
+        """(input position, (series findings, their fingerprints or None)) in input order."""
         for index, blob in self._db.execute("SELECT idx, blob FROM merged ORDER BY idx"):
             yield index, pickle.loads(blob)
 
@@ -778,14 +779,18 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
         found = run_pair(rules, replace(pair, this=summary, previous=previous),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
         if found:
-            store.add_found(store.target_of(this), _with_bases(summary, found))
+            store.add_found(store.target_of(this), _with_bases(summary, found, store.fingerprints))
 
 
-def _with_bases(summary: ReportSummary, found: list[Diagnostic]) -> list[tuple[Diagnostic, str]]:
+def _with_bases(summary: ReportSummary, found: list[Diagnostic], fingerprints: bool = True
+                ) -> list[tuple[Diagnostic, str]]:
     """Each finding with its fingerprint less the occurrence index, from the lines its report's
-    summary knows (made now, while the summary is unpacked, rather than unpacking it again later)."""
+    summary knows (made now, while the summary is unpacked, rather than unpacking it again later);
+    an empty one for each when the run makes no fingerprints (``fingerprints`` False)."""
     from auditor.fingerprint import base_fingerprints
 
+    if not fingerprints:
+        return [(diagnostic, "") for diagnostic in found]
     return list(zip(found, base_fingerprints(known_lines(summary), found), strict=True))
 
 
@@ -808,7 +813,7 @@ def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants
         found = [diagnostic for rule in rules if wants(summary.plan, rule) and rule.applies(region.era, region.year)
                  for diagnostic in check_region(rule, case)]
         if found:
-            store.add_found(store.target_of(summary), _with_bases(region, found))
+            store.add_found(store.target_of(summary), _with_bases(region, found, store.fingerprints))
 
 
 # ---------------------------------------------------------------------------- the pass in worker processes
@@ -831,9 +836,10 @@ def _group_job(store: SummaryStore, group: list[StoredSummary], pairs: list[Pair
                            pair.gap) for pair in pairs))
 
 
-def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants) -> list[GroupResult]:
+def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants, fingerprints: bool = True
+                   ) -> list[GroupResult]:
     """The series rules on the pairs of each job (in a worker process): what ``_run_pairs`` finds,
-    each finding with its fingerprint less the occurrence index."""
+    each finding with its fingerprint less the occurrence index (see ``_with_bases``)."""
     results = []
     for job in jobs:
         summaries = [replace(_unblob(blob), agency=agency) for agency, _, blob in job.summaries]
@@ -842,7 +848,7 @@ def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants
             plan = job.summaries[this][1]
             pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap)
             found = run_pair(rules, pair, lambda _, rule, plan=plan: wants(plan, rule))  # type: ignore[misc]
-            found_by_pair.append(_with_bases(summaries[this], found) if found else [])
+            found_by_pair.append(_with_bases(summaries[this], found, fingerprints) if found else [])
         results.append(found_by_pair)
     return results
 
@@ -910,7 +916,7 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
     for index, plan, found in store.found():  # a cursor: findings are read one report at a time
         found.sort(key=lambda item: item[0].sort_key())
         diagnostics = adjust(plan, [diagnostic for diagnostic, _ in found])
-        store.merge(index, diagnostics, with_occurrences([base for _, base in found]))
+        store.merge(index, diagnostics, with_occurrences([base for _, base in found]) if store.fingerprints else None)
         levels.update(diagnostic.severity for diagnostic in diagnostics)
     return max(levels, default=None)
 

@@ -42,6 +42,7 @@ and the rest is the same; silent when the paragraph was rewritten.
 from __future__ import annotations
 
 import bisect
+import codecs
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -72,6 +73,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 _BLANKS = re.compile(r"\s+")
+_utf32 = codecs.utf_32_le_encode
+Shingles = frozenset[bytes]  # a paragraph's n-grams, each as its UTF-32 bytes (``Compiled.shingles``)
 _PREPARED_KEPT = 8  # reports whose prepared paragraphs are kept (a pair's two, and a few more)
 
 
@@ -81,7 +84,7 @@ class Prepared:
 
     compared: bool
     text: str
-    shingles: frozenset[str]
+    shingles: Shingles
 
 
 class PreparedParagraphs(NamedTuple):
@@ -128,8 +131,8 @@ class Compiled:
             self.prepared.pop(next(iter(self.prepared)))
         kept: list[Any] = []
         prepared: list[Prepared] = []
-        for paragraph in paragraphs:
-            found = self.prepare(paragraph)
+        for paragraph, folded in zip(paragraphs, _fold_each([paragraph.text for paragraph in paragraphs]), strict=True):
+            found = self._prepare_folded(paragraph, folded)
             if found.compared:
                 kept.append(paragraph)
                 prepared.append(found)
@@ -139,27 +142,49 @@ class Compiled:
 
     def prepare(self, paragraph: Any) -> Prepared:
         """Whether ``paragraph`` is compared, its normalised text and (if long enough) its shingles."""
-        folded = fold(paragraph.text)
+        return self._prepare_folded(paragraph, fold(paragraph.text))
+
+    def _prepare_folded(self, paragraph: Any, folded: str) -> Prepared:
+        """``prepare`` of a paragraph whose text was folded already (``folded``)."""
         compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
                     and not any(pattern.search(folded) for pattern in self.skip))
         text = self._normalise_folded(folded) if compared else ""
         shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
         return Prepared(compared, text, shingles)
 
-    def shingles(self, text: str) -> frozenset[str]:
+    def shingles(self, text: str) -> Shingles:
+        """The distinct ``shingle``-character n-grams of ``text``, each as its UTF-32 bytes (one n-gram,
+        one bytes value: the same set sizes and intersections as of the n-grams as strings, and
+        slicing bytes costs less than slicing a CJK string, which scans every slice for its widest
+        character)."""
         count = max(len(text) - self.shingle + 1, 1)
-        return frozenset(map(text.__getitem__, itertools.islice(_slices(self.shingle, count), count)))
+        encoded = _utf32(text, "surrogatepass")[0]
+        return frozenset(map(encoded.__getitem__, itertools.islice(_slices(self.shingle, count), count)))
+
+
+def _fold_each(texts: list[str]) -> list[str]:
+    """``[fold(text) for text in texts]``, folding them joined, once: ``fold`` is character by
+    character (the result has the text's length), and folds a long text several times faster per
+    character than many short ones."""
+    folded = fold("\n".join(texts))
+    found = []
+    start = 0
+    for text in texts:
+        found.append(folded[start:start + len(text)])
+        start += len(text) + 1
+    return found
 
 
 _SLICES: dict[int, list[slice]] = {}
 
 
 def _slices(size: int, count: int) -> list[slice]:
-    """``slice(i, i + size)`` for i up to at least ``count`` (made once, grown as needed): a
-    paragraph's shingles are then taken by ``map`` in C, not one generator step each."""
+    """The slices of the first ``count`` ``size``-character n-grams of UTF-32 bytes (4 bytes a
+    character; made once per size, grown as needed): a paragraph's shingles are then taken by
+    ``map`` in C, not one generator step each."""
     known = _SLICES.setdefault(size, [])
     if len(known) < count:
-        known += [slice(index, index + size) for index in range(len(known), max(count, 2 * len(known)))]
+        known += [slice(4 * index, 4 * (index + size)) for index in range(len(known), max(count, 2 * len(known)))]
     return known
 
 
@@ -214,15 +239,15 @@ class _BySize(NamedTuple):
     """Last year's shingle sets ordered by size, and their sizes (for ``_may_match``)."""
 
     sizes: list[int]
-    sets: list[frozenset[str]]
+    sets: list[Shingles]
 
     @classmethod
-    def of(cls, candidates: Sequence[tuple[int, frozenset[str]]]) -> _BySize:
+    def of(cls, candidates: Sequence[tuple[int, Shingles]]) -> _BySize:
         sets = sorted((theirs for _, theirs in candidates), key=len)
         return cls([len(theirs) for theirs in sets], sets)
 
 
-def _may_match(mine: frozenset[str], by_size: _BySize, threshold: float) -> bool:
+def _may_match(mine: Shingles, by_size: _BySize, threshold: float) -> bool:
     """Whether some candidate is similar enough to ``mine`` to be a match: the paragraph sharing the
     most shingles is one only if its similarity reaches the threshold, so when no candidate does
     (most paragraphs), the search for it is skipped. Similarity is at most the ratio of the two
@@ -242,7 +267,7 @@ def _may_match(mine: frozenset[str], by_size: _BySize, threshold: float) -> bool
     return False
 
 
-def _too_many_missing(mine: frozenset[str], theirs: frozenset[str], threshold: float) -> bool:
+def _too_many_missing(mine: Shingles, theirs: Shingles, threshold: float) -> bool:
     """Whether so many of our shingles are missing from ``theirs`` that the similarity cannot reach
     the threshold: with ``m`` missing, similarity <= (|mine| - m) / (|theirs| + m), below the
     threshold once m > (|mine| - threshold |theirs|) / (1 + threshold) (one more allowed, for
@@ -255,7 +280,7 @@ def _too_many_missing(mine: frozenset[str], theirs: frozenset[str], threshold: f
     return missing > allowed
 
 
-def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
+def _most_shared(mine: Shingles, candidates: Sequence[tuple[int, Shingles]]) -> tuple[int, int] | None:
     """(index, shared shingles) of the candidate sharing the most with ``mine``, the first of equals;
     None when none shares any. A candidate whose size (or ours) is below the best count so far
     cannot beat it and is not intersected.
