@@ -219,17 +219,21 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     started = time.monotonic()
     result = check_path(state.stdin_name if path == STDIN else path, rulebook, plan.options, data=data)
     diagnostics = _override_severity(result.diagnostics, plan.severity)
-    source_lines = _source_lines(result.report) if result.report is not None else []
     suppressions = state.suppressions.get(plan.suppressions) if plan.suppressions else None
-    budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
-    try:
-        with time_budget(max(budget - (time.monotonic() - started), 0.001) if budget else 0):
-            prints = fingerprints(source_lines, diagnostics) if state.fingerprints or suppressions else None
-            keep, outcome = apply_file(suppressions, result.path, diagnostics, prints or [], source_lines)
-    except TimeBudgetExceeded:
-        result = too_slow_result(result.path, budget, rulebook)
-        diagnostics, source_lines = result.diagnostics, []
-        prints = fingerprints([], diagnostics)
+    prints: list[str] | None = None
+    if state.fingerprints or suppressions is not None:
+        source_lines = _source_lines(result.report) if result.report is not None else []
+        budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
+        try:
+            with time_budget(max(budget - (time.monotonic() - started), 0.001) if budget else 0):
+                prints = fingerprints(source_lines, diagnostics)
+                keep, outcome = apply_file(suppressions, result.path, diagnostics, prints, source_lines)
+        except TimeBudgetExceeded:
+            result = too_slow_result(result.path, budget, rulebook)
+            diagnostics = result.diagnostics
+            prints = fingerprints([], diagnostics)
+            keep, outcome = list(range(len(diagnostics))), FileOutcome(frozenset(), frozenset())
+    else:  # nothing reads a fingerprint and nothing is suppressed: every finding stays, as it is
         keep, outcome = list(range(len(diagnostics))), FileOutcome(frozenset(), frozenset())
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
