@@ -162,7 +162,9 @@ def _load(summary: AnySummary, cache: dict[str, ReportSummary]) -> ReportSummary
 
 @dataclass(frozen=True)
 class Pair:
-    """A report and its predecessor in its series (``previous`` None: none found)."""
+    """A report and its predecessor in its series (``previous`` None: none found). The pass unpacks
+    ``previous`` only when the pair is ``comparable``: otherwise the series rules read no more of it
+    than pairing does (path, year, era, read_error: series_link's messages), and it stays packed."""
 
     this: Any  # ReportSummary (or PackedSummary until the pass unpacks it)
     previous: Any
@@ -619,13 +621,14 @@ class SummaryStore:
             "CREATE TABLE summary (idx INTEGER PRIMARY KEY, plan INTEGER, agency BLOB, year INTEGER,"
             " path BLOB, meta BLOB, blob BLOB);"
             "CREATE TABLE found (idx INTEGER, plan INTEGER, blob BLOB);"
-            "CREATE TABLE merged (idx INTEGER PRIMARY KEY, blob BLOB);"
             "CREATE TABLE series (seq INTEGER PRIMARY KEY, blob BLOB);"
             "BEGIN;")
         self._finalizer = weakref.finalize(self, self._db.close)
         self._waiting: list[tuple[Any, ...]] = []  # rows not inserted yet (inserted many at a time)
         self._repeated: set[str] = set()  # paths given more than once (known once every summary is in)
         self.fingerprints = fingerprints  # the run makes fingerprints of findings (else ``merged`` has None)
+        self._adjust: PlanAdjust | None = None  # severity overrides, applied as findings come in (``adjusting``)
+        self.worst: Severity | None = None  # the most severe finding added so far
 
     def close(self) -> None:
         self._finalizer()
@@ -694,9 +697,23 @@ class SummaryStore:
                                (_surrogate_safe(summary.path),)).fetchone()
         return int(row[0]), int(row[1])
 
+    def adjusting(self, adjust: PlanAdjust) -> None:
+        """Findings added from now on have their plan's severity overrides applied (``adjust``)."""
+        self._adjust = adjust
+
     def add_found(self, target: tuple[int, int], found: list[tuple[Diagnostic, str]]) -> None:
         """Series findings of the report at ``target`` (input position, plan), each with its
-        fingerprint less the occurrence index (made while its summary is at hand: ``_with_bases``)."""
+        fingerprint less the occurrence index (made while its summary is at hand: ``_with_bases``).
+        Their severity is adjusted here, once (see ``adjusting``): an override changes a finding's
+        severity, never its place in the order."""
+        if not found:
+            return
+        if self._adjust is not None:
+            found = list(zip(self._adjust(target[1], [diagnostic for diagnostic, _ in found]),
+                             (base for _, base in found), strict=True))
+        worst = max(diagnostic.severity for diagnostic, _ in found)
+        if self.worst is None or worst > self.worst:
+            self.worst = worst
         self._db.execute("INSERT INTO found VALUES (?, ?, ?)", (*target, _dumps(found)))
 
     def found(self) -> Iterator[tuple[int, int, list[tuple[Diagnostic, str]]]]:
@@ -714,13 +731,15 @@ class SummaryStore:
         if index is not None:
             yield index, plan, collected
 
-    def merge(self, index: int, diagnostics: list[Diagnostic], prints: list[str] | None) -> None:
-        self._db.execute("INSERT INTO merged VALUES (?, ?)", (index, _dumps((diagnostics, prints))))
-
     def merged(self) -> Iterator[tuple[int, tuple[list[Diagnostic], list[str] | None]]]:
-        """(input position, (series findings, their fingerprints or None)) in input order."""
-        for index, blob in self._db.execute("SELECT idx, blob FROM merged ORDER BY idx"):
-            yield index, pickle.loads(blob)
+        """(input position, (series findings in sort-key order, their fingerprints or None)) of each
+        report that has any, in input order."""
+        from auditor.fingerprint import with_occurrences
+
+        for index, _, found in self.found():
+            found.sort(key=lambda item: item[0].sort_key())
+            prints = with_occurrences([base for _, base in found]) if self.fingerprints else None
+            yield index, ([diagnostic for diagnostic, _ in found], prints)
 
     def add_series(self, info: SeriesInfo) -> None:
         self._db.execute("INSERT INTO series (blob) VALUES (?)", (_dumps(info),))
@@ -774,7 +793,7 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
     cache: dict[str, ReportSummary] = {}
     for pair in pairs:
         this: StoredSummary = pair.this
-        previous = _load(pair.previous, cache) if pair.previous is not None else None
+        previous = _load(pair.previous, cache) if pair.previous is not None and pair.comparable else pair.previous
         summary = _load(this, cache)
         found = run_pair(rules, replace(pair, this=summary, previous=previous),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
@@ -895,9 +914,8 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
     report's findings (severity overrides applied by ``adjust``, fingerprints made) and the series
     found. Returns the worst severity of the findings (None: none). ``runner`` (batch runs with
     ``--jobs`` above 1) runs the pairs of each agency in worker processes (``run_group_jobs``)."""
-    from auditor.fingerprint import with_occurrences
-
     store.indexed()
+    store.adjusting(adjust)
     rules = series_rules(rulebook)
     if previous:
         references = [summarise_path(path, rulebook) for path in previous]
@@ -912,13 +930,7 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
                 store.add_series(info)
     if regions_of is not None:
         _run_store_regions(store, rulebook, wants, regions_of)
-    levels: set[Severity] = set()
-    for index, plan, found in store.found():  # a cursor: findings are read one report at a time
-        found.sort(key=lambda item: item[0].sort_key())
-        diagnostics = adjust(plan, [diagnostic for diagnostic, _ in found])
-        store.merge(index, diagnostics, with_occurrences([base for _, base in found]) if store.fingerprints else None)
-        levels.update(diagnostic.severity for diagnostic in diagnostics)
-    return max(levels, default=None)
+    return store.worst
 
 
 def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequence[str]) -> bool:
