@@ -75,6 +75,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 _BLANKS = re.compile(r"\s+")
 _utf32 = codecs.utf_32_le_encode
 Shingles = frozenset[bytes]  # a paragraph's n-grams, each as its UTF-32 bytes (``Compiled.shingles``)
+_NONE: Shingles = frozenset()  # the shingles of a paragraph too short to compare
 _PREPARED_KEPT = 8  # reports whose prepared paragraphs are kept (a pair's two, and a few more)
 
 
@@ -131,26 +132,24 @@ class Compiled:
             self.prepared.pop(next(iter(self.prepared)))
         kept: list[Any] = []
         prepared: list[Prepared] = []
+        in_sections: dict[str, bool] = {}  # a report has a few sections and many paragraphs in each
         for paragraph, folded in zip(paragraphs, _fold_each([paragraph.text for paragraph in paragraphs]), strict=True):
-            found = self._prepare_folded(paragraph, folded)
-            if found.compared:
-                kept.append(paragraph)
-                prepared.append(found)
+            section = paragraph.section
+            compared = in_sections.get(section)
+            if compared is None:
+                compared = in_sections[section] = any(pattern.search(section) for pattern in self.sections)
+            if not compared or self._skipped(folded):
+                continue
+            text = self._normalise_folded(folded)
+            kept.append(paragraph)
+            prepared.append(Prepared(True, text, self.shingles(text) if len(text) >= self.min_length else _NONE))
         result = PreparedParagraphs(tuple(kept), tuple(prepared))
         self.prepared[id(paragraphs)] = (paragraphs, result)
         return result
 
-    def prepare(self, paragraph: Any) -> Prepared:
-        """Whether ``paragraph`` is compared, its normalised text and (if long enough) its shingles."""
-        return self._prepare_folded(paragraph, fold(paragraph.text))
-
-    def _prepare_folded(self, paragraph: Any, folded: str) -> Prepared:
-        """``prepare`` of a paragraph whose text was folded already (``folded``)."""
-        compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
-                    and not any(pattern.search(folded) for pattern in self.skip))
-        text = self._normalise_folded(folded) if compared else ""
-        shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
-        return Prepared(compared, text, shingles)
+    def _skipped(self, folded: str) -> bool:
+        """Whether a paragraph (its folded text) is a formula that is not compared (``skip``)."""
+        return any(pattern.search(folded) for pattern in self.skip)
 
     def shingles(self, text: str) -> Shingles:
         """The distinct ``shingle``-character n-grams of ``text``, each as its UTF-32 bytes (one n-gram,
