@@ -122,9 +122,10 @@ class Compiled:
             text = pattern.sub("", text)
         return _BLANKS.sub("", text)
 
-    def compared_paragraphs(self, paragraphs: Sequence[Any]) -> PreparedParagraphs:
+    def compared_paragraphs(self, paragraphs: Sequence[Any], reuse: Sequence[Prepared] = ()) -> PreparedParagraphs:
         """The paragraphs of a summary that are compared (in a narrative part, not a set formula),
-        each with its preparation, in order."""
+        each with its preparation, in order. A paragraph whose normalised text is one of ``reuse``'s
+        (last year's, most often: the copies this rule is about) takes its shingles from there."""
         known = self.prepared.get(id(paragraphs))
         if known is not None and known[0] is paragraphs:
             return known[1]
@@ -133,6 +134,7 @@ class Compiled:
         kept: list[Any] = []
         prepared: list[Prepared] = []
         in_sections: dict[str, bool] = {}  # a report has a few sections and many paragraphs in each
+        known_shingles = {item.text: item.shingles for item in reuse}
         for paragraph, folded in zip(paragraphs, _fold_each([paragraph.text for paragraph in paragraphs]), strict=True):
             section = paragraph.section
             compared = in_sections.get(section)
@@ -141,8 +143,11 @@ class Compiled:
             if not compared or self._skipped(folded):
                 continue
             text = self._normalise_folded(folded)
+            shingles = known_shingles.get(text)
+            if shingles is None:
+                shingles = self.shingles(text) if len(text) >= self.min_length else _NONE
             kept.append(paragraph)
-            prepared.append(Prepared(True, text, self.shingles(text) if len(text) >= self.min_length else _NONE))
+            prepared.append(Prepared(True, text, shingles))
         result = PreparedParagraphs(tuple(kept), tuple(prepared))
         self.prepared[id(paragraphs)] = (paragraphs, result)
         return result
@@ -308,8 +313,8 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     if not pair.comparable:
         return
-    this_paragraphs, this_prepared = compiled.compared_paragraphs(pair.this.paragraphs)
     previous_paragraphs, previous_prepared = compiled.compared_paragraphs(pair.previous.paragraphs)
+    this_paragraphs, this_prepared = compiled.compared_paragraphs(pair.this.paragraphs, previous_prepared)
     matches = _matches(compiled, this_prepared, previous_prepared)
     if not matches:
         return
