@@ -41,6 +41,7 @@ and the rest is the same; silent when the paragraph was rewritten.
 
 from __future__ import annotations
 
+import array
 import bisect
 import codecs
 import itertools
@@ -73,8 +74,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
     },
 }
 _BLANKS = re.compile(r"\s+")
-_utf32 = codecs.utf_32_le_encode
-Shingles = frozenset[bytes]  # a paragraph's n-grams, each as its UTF-32 bytes (``Compiled.shingles``)
+_utf16, _utf32 = codecs.utf_16_le_encode, codecs.utf_32_le_encode
+Shingles = frozenset[int | bytes]  # a paragraph's n-grams, each as one value (``Compiled.shingles``)
 _NONE: Shingles = frozenset()  # the shingles of a paragraph too short to compare
 _PREPARED_KEPT = 8  # reports whose prepared paragraphs are kept (a pair's two, and a few more)
 
@@ -157,13 +158,48 @@ class Compiled:
         return any(pattern.search(folded) for pattern in self.skip)
 
     def shingles(self, text: str) -> Shingles:
-        """The distinct ``shingle``-character n-grams of ``text``, each as its UTF-32 bytes (one n-gram,
-        one bytes value: the same set sizes and intersections as of the n-grams as strings, and
-        slicing bytes costs less than slicing a CJK string, which scans every slice for its widest
-        character)."""
-        count = max(len(text) - self.shingle + 1, 1)
+        """The distinct ``shingle``-character n-grams of ``text`` (the text itself when shorter), each
+        as one value that stands for that n-gram alone, so that set sizes and intersections are those
+        of the n-grams as strings: packed into an integer when it fits (``_packed``: most n-grams,
+        laid out in C and hashed at once), else as its UTF-32 bytes (slicing bytes costs less than
+        slicing a CJK string, which scans every slice for its widest character)."""
+        size = self.shingle
+        if size <= _LANES and len(text) >= size:
+            packed = _packed(text, size)
+            if packed is not None:
+                return frozenset(packed)
+            # a character outside the BMP (rare): each n-gram on its own, packed where it can be
+            grams = (text[index:index + size] for index in range(len(text) - size + 1))
+            return frozenset(map(_shingle_of, grams))
+        count = max(len(text) - size + 1, 1)
         encoded = _utf32(text, "surrogatepass")[0]
-        return frozenset(map(encoded.__getitem__, itertools.islice(_slices(self.shingle, count), count)))
+        return frozenset(map(encoded.__getitem__, itertools.islice(_slices(size, count), count)))
+
+
+_LANES = 4  # UTF-16 code units in a 64-bit word
+
+
+def _shingle_of(gram: str) -> int | bytes:
+    """The value ``Compiled.shingles`` gives one n-gram: packed when all its characters are in the
+    BMP (as ``_packed`` packs it), else its UTF-32 bytes."""
+    packed = _packed(gram, len(gram))
+    return packed[0] if packed is not None else _utf32(gram, "surrogatepass")[0]
+
+
+def _packed(text: str, size: int) -> list[int] | None:
+    """Each ``size``-character n-gram of ``text`` (``size`` at most _LANES and the text's length) as
+    one integer: its characters' code units in the first ``size`` 16-bit lanes of a 64-bit word, the
+    others zero (one n-gram, one integer), laid out by array slicing in C. None when a character of
+    ``text`` is outside the Basic Multilingual Plane (it takes two code units: lanes would no longer
+    be characters)."""
+    units = array.array("H", _utf16(text, "surrogatepass")[0])
+    if len(units) != len(text):
+        return None
+    count = len(units) - size + 1
+    words = array.array("H", bytes(2 * _LANES * count))
+    for lane in range(size):
+        words[lane::_LANES] = units[lane:lane + count]
+    return memoryview(words).cast("B").cast("Q").tolist()
 
 
 def _fold_each(texts: list[str]) -> list[str]:
