@@ -16,6 +16,8 @@ in rules/cross-report.yaml.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -316,18 +318,41 @@ def _summary_tables(report: Report, needs: Needs, lines: Sequence[str]) -> dict[
         blank = _blank_columns(table)
         for (row, column), cell in table.cells.items():
             if (rows is None or row in rows) and column not in blank:
-                span = report.document.span(cell.start, cell.end)
-                position = (span.start.line, span.start.column, span.end.line, span.end.column)
-                cells[(row, column)] = SummaryCell(
-                    table_id, row, column, cell.row_label, cell.column_label, cell.raw, _class_name(cell.value_class),
-                    cell.value, cell.start, cell.end, position, _line_text(report, span, lines))
+                position = _span_numbers(report.document, cell.start, cell.end)
+                fields = (table_id, row, column, cell.row_label, cell.column_label, cell.raw,
+                          _class_name(cell.value_class), cell.value, cell.start, cell.end, position,
+                          _source_text(lines, position[0], position[2]))
+                # SummaryCell(*fields) without the Python-level __new__ of a NamedTuple (a table has dozens)
+                cells[(row, column)] = tuple.__new__(SummaryCell, fields)
         found[table_id] = SummaryTable(table_id, cells, tuple(table.missing_rows),
                                        (*table.missing_columns, *sorted(blank)))
     return found
 
 
+@functools.cache  # a handful of classes, asked for every cell of every table summarised
 def _class_name(value_class: Any) -> str:
     return str(getattr(value_class, "name", value_class)).upper()
+
+
+def _span_numbers(document: Document, start: int, end: int) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of ``document.span(start, end)``, without making the
+    Span and its Positions (a summary keeps the numbers of every cell it holds). Worked out here, as
+    ``LineMap.position`` does, when the document's lines are the source's (txt, md); through
+    ``Document.span`` otherwise. tests/test_series.py holds the two to the same answers."""
+    source_map = document.source_map
+    if type(source_map) is not LineMap:
+        span = document.span(start, end)
+        return span.start.line, span.start.column, span.end.line, span.end.column
+    starts = source_map.line_starts
+    size = len(document.text)
+    first = max(0, min(start, size))
+    index = bisect.bisect_right(starts, first) - 1
+    line, column = index + 1, first - starts[index] + 1
+    if max(end, start) <= start:
+        return line, column, line, column
+    last = max(0, min(end - 1, size))
+    index = bisect.bisect_right(starts, last) - 1
+    return line, column, index + 1, last - starts[index] + 2
 
 
 def _blank_columns(table: Any) -> set[str]:

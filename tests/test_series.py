@@ -374,3 +374,24 @@ def test_a_summary_store_dropped_in_another_thread_is_closed_there(monkeypatch: 
     dropping.start()
     dropping.join()
     assert not finalizer.alive and raised == []
+
+
+@pytest.mark.parametrize("name", ["report-2021-faulty.txt", "report-2021-faulty.md", "report-2021.html",
+                                  "report-2021-faulty.docx"])
+def test_summary_span_numbers_are_the_documents_spans(name: str) -> None:
+    """``_span_numbers`` works out a txt or md span's numbers itself, without making the Span: the
+    same numbers as ``Document.span`` for any offsets, out of range and reversed ones included."""
+    import random
+
+    from auditor.readers import read_path
+    from auditor.series import _span_numbers
+
+    document = read_path(str(Path(__file__).resolve().parent.parent / "examples" / name))
+    rng = random.Random(7)
+    size = len(document.text)
+    offsets = [(start, start + rng.randint(-3, 40)) for start in (rng.randint(-5, size + 5) for _ in range(3000))]
+    offsets += [(0, 0), (0, size), (size, size), (size - 1, size), (size, size + 3)]
+    for start, end in offsets:
+        span = document.span(start, end)
+        assert _span_numbers(document, start, end) == (span.start.line, span.start.column, span.end.line,
+                                                       span.end.column), (start, end)
