@@ -395,3 +395,12 @@ def test_summary_span_numbers_are_the_documents_spans(name: str) -> None:
         span = document.span(start, end)
         assert _span_numbers(document, start, end) == (span.start.line, span.start.column, span.end.line,
                                                        span.end.column), (start, end)
+
+
+def test_copied_text_deletes_the_blanks_a_regex_would() -> None:
+    """copied_text deletes blanks with ``"".join(text.split())``: the same characters as ``\\s``."""
+    from auditor.checks.copied_text import prepare
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    compiled = prepare({"sections": ["总体情况"]})
+    assert compiled._normalise_folded(every) == re.sub(r"\s+", "", every)

@@ -73,7 +73,6 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "more_note": {"type": "string"},
     },
 }
-_BLANKS = re.compile(r"\s+")
 _utf16, _utf32 = codecs.utf_16_le_encode, codecs.utf_32_le_encode
 Shingles = frozenset[int | bytes]  # a paragraph's n-grams, each as one value (``Compiled.shingles``)
 _NONE: Shingles = frozenset()  # the shingles of a paragraph too short to compare
@@ -121,7 +120,8 @@ class Compiled:
     def _normalise_folded(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
-        return _BLANKS.sub("", text)
+        # blanks deleted: str.split() splits at exactly the characters \s matches (str.isspace), in C
+        return "".join(text.split())
 
     def compared_paragraphs(self, paragraphs: Sequence[Any], reuse: Sequence[Prepared] = ()) -> PreparedParagraphs:
         """The paragraphs of a summary that are compared (in a narrative part, not a set formula),
