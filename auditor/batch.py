@@ -67,6 +67,9 @@ if TYPE_CHECKING:
 POOL_THRESHOLD = 16  # fewer files than this are checked in-process: a pool costs more than it saves
 PROGRESS_THRESHOLD = 200
 FORMATS_WITHOUT_SOURCE = frozenset({"json", "jsonl", "sarif", "github", "gitlab", "junit"})
+# formats whose output carries each finding's fingerprint (auditor/fingerprint.py); the others, without a
+# baseline, never read one, and a run for them does not make any (BatchRequest.fingerprints)
+FORMATS_WITH_FINGERPRINTS = frozenset({"jsonl", "sarif", "gitlab"})
 
 
 # ---------------------------------------------------------------------------- packed results
@@ -143,6 +146,7 @@ class WorkerState:
     series: bool = False  # keep a per-report summary for the series pass (auditor/series.py)
     cli: CliOverrides = field(default_factory=CliOverrides)  # for the series-layout agency of a path
     compress_summaries: bool = True  # a large run's series summaries are kept compressed (series.COMPRESS_ABOVE)
+    fingerprints: bool = True  # make each finding's fingerprint (else only where a suppressions file needs them)
 
 
 _STATE: list[WorkerState] = []  # set once per worker process by _init_worker
@@ -218,22 +222,26 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     started = time.monotonic()
     result = check_path(state.stdin_name if path == STDIN else path, rulebook, plan.options, data=data)
     diagnostics = _override_severity(result.diagnostics, plan.severity)
-    source_lines = _source_lines(result.report) if result.report is not None else []
     suppressions = state.suppressions.get(plan.suppressions) if plan.suppressions else None
-    budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
-    try:
-        with time_budget(max(budget - (time.monotonic() - started), 0.001) if budget else 0):
-            prints = fingerprints(source_lines, diagnostics)
-            keep, outcome = apply_file(suppressions, result.path, diagnostics, prints, source_lines)
-    except TimeBudgetExceeded:
-        result = too_slow_result(result.path, budget, rulebook)
-        diagnostics, source_lines = result.diagnostics, []
-        prints = fingerprints([], diagnostics)
+    prints: list[str] | None = None
+    if state.fingerprints or suppressions is not None:
+        source_lines = _source_lines(result.report) if result.report is not None else []
+        budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
+        try:
+            with time_budget(max(budget - (time.monotonic() - started), 0.001) if budget else 0):
+                prints = fingerprints(source_lines, diagnostics)
+                keep, outcome = apply_file(suppressions, result.path, diagnostics, prints, source_lines)
+        except TimeBudgetExceeded:
+            result = too_slow_result(result.path, budget, rulebook)
+            diagnostics = result.diagnostics
+            prints = fingerprints([], diagnostics)
+            keep, outcome = list(range(len(diagnostics))), FileOutcome(frozenset(), frozenset())
+    else:  # nothing reads a fingerprint and nothing is suppressed: every finding stays, as it is
         keep, outcome = list(range(len(diagnostics))), FileOutcome(frozenset(), frozenset())
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
                           result.read_error, list(result.notes), internal_error=result.internal_error,
-                          fingerprints=[prints[index] for index in keep],
+                          fingerprints=[prints[index] for index in keep] if prints is not None else None,
                           rules_run=_rules_run(rulebook, plan, result))
     if state.series:
         from auditor.config import series_agency
@@ -361,6 +369,7 @@ class BatchRequest:
     root: Path = field(default_factory=Path.cwd)
     stdin_name: str | None = None  # --stdin-filename: how standard input is named, read and configured
     previous: tuple[str, ...] = ()  # --previous: last year's report(s) to compare every input with
+    fingerprints: bool = True  # the output or the baseline reads findings' fingerprints (FORMATS_WITH_FINGERPRINTS)
 
 
 class RunResults(Sequence[FileResult]):
@@ -391,10 +400,14 @@ class RunResults(Sequence[FileResult]):
         return list(self)[index]
 
 
-def _with_series(result: FileResult, found: list[Diagnostic], prints: list[str]) -> FileResult:
-    """``result`` with the series findings of its report merged in, in sort-key order."""
+def _with_series(result: FileResult, found: list[Diagnostic], prints: list[str] | None) -> FileResult:
+    """``result`` with the series findings of its report merged in, in sort-key order (``prints``
+    None: the run makes no fingerprints)."""
     from auditor.fingerprint import result_fingerprints
 
+    if prints is None:
+        return dataclasses.replace(result, diagnostics=sorted([*result.diagnostics, *found],
+                                                              key=lambda diagnostic: diagnostic.sort_key()))
     merged = sorted(zip([*result.diagnostics, *found], [*result_fingerprints(result), *prints], strict=True),
                     key=lambda item: item[0].sort_key())
     return records.replace(result, diagnostics=[item[0] for item in merged],  # type: ignore[call-arg]
@@ -488,7 +501,12 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
         compress = len(inputs) > COMPRESS_ABOVE
     return WorkerState(rulebooks, tuple(plans), suppressions, request.keep_source, request.keep_report,
                        request.stdin_name or "<stdin>.txt", series=series, cli=request.cli,
-                       compress_summaries=compress), plan_of_input
+                       compress_summaries=compress, fingerprints=request.fingerprints or _reads_baseline(request)
+                       ), plan_of_input
+
+
+def _reads_baseline(request: BatchRequest) -> bool:
+    return bool(request.baseline or request.write_baseline)
 
 
 def _check_rule_keys(inputs: Sequence[str], plan_of_input: Sequence[int], plans: Sequence[Plan],
@@ -612,7 +630,7 @@ def _series_jobs(state: WorkerState, jobs: list[Any]) -> list[Any]:
     def wants(plan: int, rule: Rule) -> bool:
         return bool(state.plans[plan].options.selection.wants(rule))
 
-    return run_group_jobs(jobs, series_rules(_run_rulebook(state)), wants)
+    return run_group_jobs(jobs, series_rules(_run_rulebook(state)), wants, state.fingerprints)
 
 
 def _series_work(jobs: list[Any]) -> list[Any]:
@@ -808,7 +826,7 @@ class _Collector:
         from auditor.series import SummaryStore
 
         if self.store is None:
-            self.store = SummaryStore(self.on_disk)
+            self.store = SummaryStore(self.on_disk, self.state.fingerprints)
         self.store.add(index, plan_index, summary)
 
 

@@ -60,7 +60,13 @@ def run_check(echo: Echo, paths: tuple[str, ...], output_format: str, output_pat
     _configure_cache(cache_dir, no_cache)
     _configure_limits(max_file_size, time_budget)
     _refuse_inputs_as_outputs(echo, paths, output_path, write_baseline)
-    from auditor.batch import FORMATS_WITHOUT_SOURCE, BatchRequest, repository_root, run_batch
+    from auditor.batch import (
+        FORMATS_WITH_FINGERPRINTS,
+        FORMATS_WITHOUT_SOURCE,
+        BatchRequest,
+        repository_root,
+        run_batch,
+    )
     from auditor.config import CliOverrides, ConfigError
     from auditor.render import FULL_REPORT_FORMATS
     from auditor.rulebook import RulebookError
@@ -72,7 +78,7 @@ def run_check(echo: Echo, paths: tuple[str, ...], output_format: str, output_pat
                            keep_report=output_format in FULL_REPORT_FORMATS,
                            baseline=baseline_path, write_baseline=write_baseline, prune_baseline=baseline_prune,
                            progress=True, root=repository_root(), stdin_name=stdin_filename,
-                           previous=previous)
+                           previous=previous, fingerprints=output_format in FORMATS_WITH_FINGERPRINTS)
     from auditor.paths import OutputError
 
     try:

@@ -16,6 +16,8 @@ in rules/cross-report.yaml.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -162,7 +164,9 @@ def _load(summary: AnySummary, cache: dict[str, ReportSummary]) -> ReportSummary
 
 @record(frozen=True)
 class Pair:
-    """A report and its predecessor in its series (``previous`` None: none found)."""
+    """A report and its predecessor in its series (``previous`` None: none found). The pass unpacks
+    ``previous`` only when the pair is ``comparable``: otherwise the series rules read no more of it
+    than pairing does (path, year, era, read_error: series_link's messages), and it stays packed."""
 
     this: Any  # ReportSummary (or PackedSummary until the pass unpacks it)
     previous: Any
@@ -314,18 +318,41 @@ def _summary_tables(report: Report, needs: Needs, lines: Sequence[str]) -> dict[
         blank = _blank_columns(table)
         for (row, column), cell in table.cells.items():
             if (rows is None or row in rows) and column not in blank:
-                span = report.document.span(cell.start, cell.end)
-                position = (span.start.line, span.start.column, span.end.line, span.end.column)
-                cells[(row, column)] = SummaryCell(
-                    table_id, row, column, cell.row_label, cell.column_label, cell.raw, _class_name(cell.value_class),
-                    cell.value, cell.start, cell.end, position, _line_text(report, span, lines))
+                position = _span_numbers(report.document, cell.start, cell.end)
+                fields = (table_id, row, column, cell.row_label, cell.column_label, cell.raw,
+                          _class_name(cell.value_class), cell.value, cell.start, cell.end, position,
+                          _source_text(lines, position[0], position[2]))
+                # SummaryCell(*fields) without the Python-level __new__ of a NamedTuple (a table has dozens)
+                cells[(row, column)] = tuple.__new__(SummaryCell, fields)
         found[table_id] = SummaryTable(table_id, cells, tuple(table.missing_rows),
                                        (*table.missing_columns, *sorted(blank)))
     return found
 
 
+@functools.cache  # a handful of classes, asked for every cell of every table summarised
 def _class_name(value_class: Any) -> str:
     return str(getattr(value_class, "name", value_class)).upper()
+
+
+def _span_numbers(document: Document, start: int, end: int) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of ``document.span(start, end)``, without making the
+    Span and its Positions (a summary keeps the numbers of every cell it holds). Worked out here, as
+    ``LineMap.position`` does, when the document's lines are the source's (txt, md); through
+    ``Document.span`` otherwise. tests/test_series.py holds the two to the same answers."""
+    source_map = document.source_map
+    if type(source_map) is not LineMap:
+        span = document.span(start, end)
+        return span.start.line, span.start.column, span.end.line, span.end.column
+    starts = source_map.line_starts
+    size = len(document.text)
+    first = max(0, min(start, size))
+    index = bisect.bisect_right(starts, first) - 1
+    line, column = index + 1, first - starts[index] + 1
+    if max(end, start) <= start:
+        return line, column, line, column
+    last = max(0, min(end - 1, size))
+    index = bisect.bisect_right(starts, last) - 1
+    return line, column, index + 1, last - starts[index] + 2
 
 
 def _blank_columns(table: Any) -> set[str]:
@@ -604,7 +631,7 @@ class SummaryStore:
     for a large run, so the parent's memory does not grow with the number of reports. Also holds
     what the series pass finds, by input position, until the results are written out."""
 
-    def __init__(self, on_disk: bool) -> None:
+    def __init__(self, on_disk: bool, fingerprints: bool = True) -> None:
         import sqlite3
         import weakref
 
@@ -619,12 +646,14 @@ class SummaryStore:
             "CREATE TABLE summary (idx INTEGER PRIMARY KEY, plan INTEGER, agency BLOB, year INTEGER,"
             " path BLOB, meta BLOB, blob BLOB);"
             "CREATE TABLE found (idx INTEGER, plan INTEGER, blob BLOB);"
-            "CREATE TABLE merged (idx INTEGER PRIMARY KEY, blob BLOB);"
             "CREATE TABLE series (seq INTEGER PRIMARY KEY, blob BLOB);"
             "BEGIN;")
         self._finalizer = weakref.finalize(self, self._db.close)
         self._waiting: list[tuple[Any, ...]] = []  # rows not inserted yet (inserted many at a time)
         self._repeated: set[str] = set()  # paths given more than once (known once every summary is in)
+        self.fingerprints = fingerprints  # the run makes fingerprints of findings (else ``merged`` has None)
+        self._adjust: PlanAdjust | None = None  # severity overrides, applied as findings come in (``adjusting``)
+        self.worst: Severity | None = None  # the most severe finding added so far
 
     def close(self) -> None:
         self._finalizer()
@@ -693,9 +722,23 @@ class SummaryStore:
                                (_surrogate_safe(summary.path),)).fetchone()
         return int(row[0]), int(row[1])
 
+    def adjusting(self, adjust: PlanAdjust) -> None:
+        """Findings added from now on have their plan's severity overrides applied (``adjust``)."""
+        self._adjust = adjust
+
     def add_found(self, target: tuple[int, int], found: list[tuple[Diagnostic, str]]) -> None:
         """Series findings of the report at ``target`` (input position, plan), each with its
-        fingerprint less the occurrence index (made while its summary is at hand: ``_with_bases``)."""
+        fingerprint less the occurrence index (made while its summary is at hand: ``_with_bases``).
+        Their severity is adjusted here, once (see ``adjusting``): an override changes a finding's
+        severity, never its place in the order."""
+        if not found:
+            return
+        if self._adjust is not None:
+            found = list(zip(self._adjust(target[1], [diagnostic for diagnostic, _ in found]),
+                             (base for _, base in found), strict=True))
+        worst = max(diagnostic.severity for diagnostic, _ in found)
+        if self.worst is None or worst > self.worst:
+            self.worst = worst
         self._db.execute("INSERT INTO found VALUES (?, ?, ?)", (*target, _dumps(found)))
 
     def found(self) -> Iterator[tuple[int, int, list[tuple[Diagnostic, str]]]]:
@@ -713,13 +756,15 @@ class SummaryStore:
         if index is not None:
             yield index, plan, collected
 
-    def merge(self, index: int, diagnostics: list[Diagnostic], prints: list[str]) -> None:
-        self._db.execute("INSERT INTO merged VALUES (?, ?)", (index, _dumps((diagnostics, prints))))
+    def merged(self) -> Iterator[tuple[int, tuple[list[Diagnostic], list[str] | None]]]:
+        """(input position, (series findings in sort-key order, their fingerprints or None)) of each
+        report that has any, in input order."""
+        from auditor.fingerprint import with_occurrences
 
-    def merged(self) -> Iterator[tuple[int, tuple[list[Diagnostic], list[str]]]]:
-        """(input position, (series findings, their fingerprints)) in input order."""
-        for index, blob in self._db.execute("SELECT idx, blob FROM merged ORDER BY idx"):
-            yield index, pickle.loads(blob)
+        for index, _, found in self.found():
+            found.sort(key=lambda item: item[0].sort_key())
+            prints = with_occurrences([base for _, base in found]) if self.fingerprints else None
+            yield index, ([diagnostic for diagnostic, _ in found], prints)
 
     def add_series(self, info: SeriesInfo) -> None:
         self._db.execute("INSERT INTO series (blob) VALUES (?)", (_dumps(info),))
@@ -773,19 +818,23 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
     cache: dict[str, ReportSummary] = {}
     for pair in pairs:
         this: StoredSummary = pair.this
-        previous = _load(pair.previous, cache) if pair.previous is not None else None
+        previous = _load(pair.previous, cache) if pair.previous is not None and pair.comparable else pair.previous
         summary = _load(this, cache)
         found = run_pair(rules, replace(pair, this=summary, previous=previous),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
         if found:
-            store.add_found(store.target_of(this), _with_bases(summary, found))
+            store.add_found(store.target_of(this), _with_bases(summary, found, store.fingerprints))
 
 
-def _with_bases(summary: ReportSummary, found: list[Diagnostic]) -> list[tuple[Diagnostic, str]]:
+def _with_bases(summary: ReportSummary, found: list[Diagnostic], fingerprints: bool = True
+                ) -> list[tuple[Diagnostic, str]]:
     """Each finding with its fingerprint less the occurrence index, from the lines its report's
-    summary knows (made now, while the summary is unpacked, rather than unpacking it again later)."""
+    summary knows (made now, while the summary is unpacked, rather than unpacking it again later);
+    an empty one for each when the run makes no fingerprints (``fingerprints`` False)."""
     from auditor.fingerprint import base_fingerprints
 
+    if not fingerprints:
+        return [(diagnostic, "") for diagnostic in found]
     return list(zip(found, base_fingerprints(known_lines(summary), found), strict=True))
 
 
@@ -808,7 +857,7 @@ def _run_store_regions(store: SummaryStore, rulebook: Rulebook, wants: PlanWants
         found = [diagnostic for rule in rules if wants(summary.plan, rule) and rule.applies(region.era, region.year)
                  for diagnostic in check_region(rule, case)]
         if found:
-            store.add_found(store.target_of(summary), _with_bases(region, found))
+            store.add_found(store.target_of(summary), _with_bases(region, found, store.fingerprints))
 
 
 # ---------------------------------------------------------------------------- the pass in worker processes
@@ -831,9 +880,10 @@ def _group_job(store: SummaryStore, group: list[StoredSummary], pairs: list[Pair
                            pair.gap) for pair in pairs))
 
 
-def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants) -> list[GroupResult]:
+def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants, fingerprints: bool = True
+                   ) -> list[GroupResult]:
     """The series rules on the pairs of each job (in a worker process): what ``_run_pairs`` finds,
-    each finding with its fingerprint less the occurrence index."""
+    each finding with its fingerprint less the occurrence index (see ``_with_bases``)."""
     results = []
     for job in jobs:
         summaries = [replace(_unblob(blob), agency=agency) for agency, _, blob in job.summaries]
@@ -842,7 +892,7 @@ def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants
             plan = job.summaries[this][1]
             pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap)
             found = run_pair(rules, pair, lambda _, rule, plan=plan: wants(plan, rule))  # type: ignore[misc]
-            found_by_pair.append(_with_bases(summaries[this], found) if found else [])
+            found_by_pair.append(_with_bases(summaries[this], found, fingerprints) if found else [])
         results.append(found_by_pair)
     return results
 
@@ -889,9 +939,8 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
     report's findings (severity overrides applied by ``adjust``, fingerprints made) and the series
     found. Returns the worst severity of the findings (None: none). ``runner`` (batch runs with
     ``--jobs`` above 1) runs the pairs of each agency in worker processes (``run_group_jobs``)."""
-    from auditor.fingerprint import with_occurrences
-
     store.indexed()
+    store.adjusting(adjust)
     rules = series_rules(rulebook)
     if previous:
         references = [summarise_path(path, rulebook) for path in previous]
@@ -906,13 +955,7 @@ def store_pass(store: SummaryStore, rulebook: Rulebook, wants: PlanWants, adjust
                 store.add_series(info)
     if regions_of is not None:
         _run_store_regions(store, rulebook, wants, regions_of)
-    levels: set[Severity] = set()
-    for index, plan, found in store.found():  # a cursor: findings are read one report at a time
-        found.sort(key=lambda item: item[0].sort_key())
-        diagnostics = adjust(plan, [diagnostic for diagnostic, _ in found])
-        store.merge(index, diagnostics, with_occurrences([base for _, base in found]))
-        levels.update(diagnostic.severity for diagnostic in diagnostics)
-    return max(levels, default=None)
+    return store.worst
 
 
 def wants_series(rulebooks: Iterable[Rulebook], input_count: int, previous: Sequence[str]) -> bool:

@@ -332,6 +332,33 @@ def test_copied_text_size_window_answers_as_every_candidate_would() -> None:
         assert _may_match(frozenset(base), by_size, threshold) == every(frozenset(base), candidates, threshold)
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5])
+def test_copied_text_shingles_count_and_share_as_the_character_ngrams_do(size: int) -> None:
+    """``Compiled.shingles`` stands each n-gram for one value (an integer packed from its code units,
+    else its UTF-32 bytes): sets of the same sizes, sharing as many members, as the n-grams as
+    strings, with characters outside the BMP, lone surrogates, NUL and texts shorter than an n-gram."""
+    import random
+    from dataclasses import replace
+
+    from auditor.checks.copied_text import prepare
+
+    compiled = replace(prepare({"sections": ["总体情况"]}), shingle=size)
+
+    def as_strings(text: str) -> frozenset[str]:
+        return frozenset(text[index:index + size] for index in range(max(len(text) - size + 1, 1)))
+
+    rng = random.Random(size)
+    alphabet = "政府信息公开ab\x00\ud800\udc00\U00020000\U0001f600"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(400)]
+    texts += ["本局共主动公开政府信息条，其中规范性文件件。" * 3, "本局共主动公开政府信息条，其中规范性文件件。"]
+    ours = [compiled.shingles(text) for text in texts]
+    theirs = [as_strings(text) for text in texts]
+    assert [len(found) for found in ours] == [len(found) for found in theirs]
+    for _ in range(4000):
+        first, second = rng.randrange(len(texts)), rng.randrange(len(texts))
+        assert len(ours[first] & ours[second]) == len(theirs[first] & theirs[second]), (texts[first], texts[second])
+
+
 def test_a_summary_store_dropped_in_another_thread_is_closed_there(monkeypatch: pytest.MonkeyPatch) -> None:
     """The store backs the results a batch returns and is closed by its finalizer when they are
     dropped; the garbage collector may run that in any thread (a pool's management thread)."""
@@ -347,3 +374,33 @@ def test_a_summary_store_dropped_in_another_thread_is_closed_there(monkeypatch: 
     dropping.start()
     dropping.join()
     assert not finalizer.alive and raised == []
+
+
+@pytest.mark.parametrize("name", ["report-2021-faulty.txt", "report-2021-faulty.md", "report-2021.html",
+                                  "report-2021-faulty.docx"])
+def test_summary_span_numbers_are_the_documents_spans(name: str) -> None:
+    """``_span_numbers`` works out a txt or md span's numbers itself, without making the Span: the
+    same numbers as ``Document.span`` for any offsets, out of range and reversed ones included."""
+    import random
+
+    from auditor.readers import read_path
+    from auditor.series import _span_numbers
+
+    document = read_path(str(Path(__file__).resolve().parent.parent / "examples" / name))
+    rng = random.Random(7)
+    size = len(document.text)
+    offsets = [(start, start + rng.randint(-3, 40)) for start in (rng.randint(-5, size + 5) for _ in range(3000))]
+    offsets += [(0, 0), (0, size), (size, size), (size - 1, size), (size, size + 3)]
+    for start, end in offsets:
+        span = document.span(start, end)
+        assert _span_numbers(document, start, end) == (span.start.line, span.start.column, span.end.line,
+                                                       span.end.column), (start, end)
+
+
+def test_copied_text_deletes_the_blanks_a_regex_would() -> None:
+    """copied_text deletes blanks with ``"".join(text.split())``: the same characters as ``\\s``."""
+    from auditor.checks.copied_text import prepare
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    compiled = prepare({"sections": ["总体情况"]})
+    assert compiled._normalise_folded(every) == re.sub(r"\s+", "", every)

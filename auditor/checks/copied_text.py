@@ -41,7 +41,9 @@ and the rest is the same; silent when the paragraph was rewritten.
 
 from __future__ import annotations
 
+import array
 import bisect
+import codecs
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -71,7 +73,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "more_note": {"type": "string"},
     },
 }
-_BLANKS = re.compile(r"\s+")
+_utf16, _utf32 = codecs.utf_16_le_encode, codecs.utf_32_le_encode
+Shingles = frozenset[int | bytes]  # a paragraph's n-grams, each as one value (``Compiled.shingles``)
+_NONE: Shingles = frozenset()  # the shingles of a paragraph too short to compare
 _PREPARED_KEPT = 8  # reports whose prepared paragraphs are kept (a pair's two, and a few more)
 
 
@@ -81,7 +85,7 @@ class Prepared:
 
     compared: bool
     text: str
-    shingles: frozenset[str]
+    shingles: Shingles
 
 
 class PreparedParagraphs(NamedTuple):
@@ -116,11 +120,13 @@ class Compiled:
     def _normalise_folded(self, text: str) -> str:
         for pattern in self.ignore:
             text = pattern.sub("", text)
-        return _BLANKS.sub("", text)
+        # blanks deleted: str.split() splits at exactly the characters \s matches (str.isspace), in C
+        return "".join(text.split())
 
-    def compared_paragraphs(self, paragraphs: Sequence[Any]) -> PreparedParagraphs:
+    def compared_paragraphs(self, paragraphs: Sequence[Any], reuse: Sequence[Prepared] = ()) -> PreparedParagraphs:
         """The paragraphs of a summary that are compared (in a narrative part, not a set formula),
-        each with its preparation, in order."""
+        each with its preparation, in order. A paragraph whose normalised text is one of ``reuse``'s
+        (last year's, most often: the copies this rule is about) takes its shingles from there."""
         known = self.prepared.get(id(paragraphs))
         if known is not None and known[0] is paragraphs:
             return known[1]
@@ -128,38 +134,97 @@ class Compiled:
             self.prepared.pop(next(iter(self.prepared)))
         kept: list[Any] = []
         prepared: list[Prepared] = []
-        for paragraph in paragraphs:
-            found = self.prepare(paragraph)
-            if found.compared:
-                kept.append(paragraph)
-                prepared.append(found)
+        in_sections: dict[str, bool] = {}  # a report has a few sections and many paragraphs in each
+        known_shingles = {item.text: item.shingles for item in reuse}
+        for paragraph, folded in zip(paragraphs, _fold_each([paragraph.text for paragraph in paragraphs]), strict=True):
+            section = paragraph.section
+            compared = in_sections.get(section)
+            if compared is None:
+                compared = in_sections[section] = any(pattern.search(section) for pattern in self.sections)
+            if not compared or self._skipped(folded):
+                continue
+            text = self._normalise_folded(folded)
+            shingles = known_shingles.get(text)
+            if shingles is None:
+                shingles = self.shingles(text) if len(text) >= self.min_length else _NONE
+            kept.append(paragraph)
+            prepared.append(Prepared(True, text, shingles))
         result = PreparedParagraphs(tuple(kept), tuple(prepared))
         self.prepared[id(paragraphs)] = (paragraphs, result)
         return result
 
-    def prepare(self, paragraph: Any) -> Prepared:
-        """Whether ``paragraph`` is compared, its normalised text and (if long enough) its shingles."""
-        folded = fold(paragraph.text)
-        compared = (any(pattern.search(paragraph.section) for pattern in self.sections)
-                    and not any(pattern.search(folded) for pattern in self.skip))
-        text = self._normalise_folded(folded) if compared else ""
-        shingles = self.shingles(text) if len(text) >= self.min_length else frozenset()
-        return Prepared(compared, text, shingles)
+    def _skipped(self, folded: str) -> bool:
+        """Whether a paragraph (its folded text) is a formula that is not compared (``skip``)."""
+        return any(pattern.search(folded) for pattern in self.skip)
 
-    def shingles(self, text: str) -> frozenset[str]:
-        count = max(len(text) - self.shingle + 1, 1)
-        return frozenset(map(text.__getitem__, itertools.islice(_slices(self.shingle, count), count)))
+    def shingles(self, text: str) -> Shingles:
+        """The distinct ``shingle``-character n-grams of ``text`` (the text itself when shorter), each
+        as one value that stands for that n-gram alone, so that set sizes and intersections are those
+        of the n-grams as strings: packed into an integer when it fits (``_packed``: most n-grams,
+        laid out in C and hashed at once), else as its UTF-32 bytes (slicing bytes costs less than
+        slicing a CJK string, which scans every slice for its widest character)."""
+        size = self.shingle
+        if size <= _LANES and len(text) >= size:
+            packed = _packed(text, size)
+            if packed is not None:
+                return frozenset(packed)
+            # a character outside the BMP (rare): each n-gram on its own, packed where it can be
+            grams = (text[index:index + size] for index in range(len(text) - size + 1))
+            return frozenset(map(_shingle_of, grams))
+        count = max(len(text) - size + 1, 1)
+        encoded = _utf32(text, "surrogatepass")[0]
+        return frozenset(map(encoded.__getitem__, itertools.islice(_slices(size, count), count)))
+
+
+_LANES = 4  # UTF-16 code units in a 64-bit word
+
+
+def _shingle_of(gram: str) -> int | bytes:
+    """The value ``Compiled.shingles`` gives one n-gram: packed when all its characters are in the
+    BMP (as ``_packed`` packs it), else its UTF-32 bytes."""
+    packed = _packed(gram, len(gram))
+    return packed[0] if packed is not None else _utf32(gram, "surrogatepass")[0]
+
+
+def _packed(text: str, size: int) -> list[int] | None:
+    """Each ``size``-character n-gram of ``text`` (``size`` at most _LANES and the text's length) as
+    one integer: its characters' code units in the first ``size`` 16-bit lanes of a 64-bit word, the
+    others zero (one n-gram, one integer), laid out by array slicing in C. None when a character of
+    ``text`` is outside the Basic Multilingual Plane (it takes two code units: lanes would no longer
+    be characters)."""
+    units = array.array("H", _utf16(text, "surrogatepass")[0])
+    if len(units) != len(text):
+        return None
+    count = len(units) - size + 1
+    words = array.array("H", bytes(2 * _LANES * count))
+    for lane in range(size):
+        words[lane::_LANES] = units[lane:lane + count]
+    return memoryview(words).cast("B").cast("Q").tolist()
+
+
+def _fold_each(texts: list[str]) -> list[str]:
+    """``[fold(text) for text in texts]``, folding them joined, once: ``fold`` is character by
+    character (the result has the text's length), and folds a long text several times faster per
+    character than many short ones."""
+    folded = fold("\n".join(texts))
+    found = []
+    start = 0
+    for text in texts:
+        found.append(folded[start:start + len(text)])
+        start += len(text) + 1
+    return found
 
 
 _SLICES: dict[int, list[slice]] = {}
 
 
 def _slices(size: int, count: int) -> list[slice]:
-    """``slice(i, i + size)`` for i up to at least ``count`` (made once, grown as needed): a
-    paragraph's shingles are then taken by ``map`` in C, not one generator step each."""
+    """The slices of the first ``count`` ``size``-character n-grams of UTF-32 bytes (4 bytes a
+    character; made once per size, grown as needed): a paragraph's shingles are then taken by
+    ``map`` in C, not one generator step each."""
     known = _SLICES.setdefault(size, [])
     if len(known) < count:
-        known += [slice(index, index + size) for index in range(len(known), max(count, 2 * len(known)))]
+        known += [slice(4 * index, 4 * (index + size)) for index in range(len(known), max(count, 2 * len(known)))]
     return known
 
 
@@ -214,15 +279,15 @@ class _BySize(NamedTuple):
     """Last year's shingle sets ordered by size, and their sizes (for ``_may_match``)."""
 
     sizes: list[int]
-    sets: list[frozenset[str]]
+    sets: list[Shingles]
 
     @classmethod
-    def of(cls, candidates: Sequence[tuple[int, frozenset[str]]]) -> _BySize:
+    def of(cls, candidates: Sequence[tuple[int, Shingles]]) -> _BySize:
         sets = sorted((theirs for _, theirs in candidates), key=len)
         return cls([len(theirs) for theirs in sets], sets)
 
 
-def _may_match(mine: frozenset[str], by_size: _BySize, threshold: float) -> bool:
+def _may_match(mine: Shingles, by_size: _BySize, threshold: float) -> bool:
     """Whether some candidate is similar enough to ``mine`` to be a match: the paragraph sharing the
     most shingles is one only if its similarity reaches the threshold, so when no candidate does
     (most paragraphs), the search for it is skipped. Similarity is at most the ratio of the two
@@ -242,7 +307,7 @@ def _may_match(mine: frozenset[str], by_size: _BySize, threshold: float) -> bool
     return False
 
 
-def _too_many_missing(mine: frozenset[str], theirs: frozenset[str], threshold: float) -> bool:
+def _too_many_missing(mine: Shingles, theirs: Shingles, threshold: float) -> bool:
     """Whether so many of our shingles are missing from ``theirs`` that the similarity cannot reach
     the threshold: with ``m`` missing, similarity <= (|mine| - m) / (|theirs| + m), below the
     threshold once m > (|mine| - threshold |theirs|) / (1 + threshold) (one more allowed, for
@@ -255,7 +320,7 @@ def _too_many_missing(mine: frozenset[str], theirs: frozenset[str], threshold: f
     return missing > allowed
 
 
-def _most_shared(mine: frozenset[str], candidates: Sequence[tuple[int, frozenset[str]]]) -> tuple[int, int] | None:
+def _most_shared(mine: Shingles, candidates: Sequence[tuple[int, Shingles]]) -> tuple[int, int] | None:
     """(index, shared shingles) of the candidate sharing the most with ``mine``, the first of equals;
     None when none shares any. A candidate whose size (or ours) is below the best count so far
     cannot beat it and is not intersected.
@@ -284,8 +349,8 @@ def check_pair(rule: Rule, pair: Any) -> Iterator[Diagnostic]:
     compiled: Compiled = rule.compiled
     if not pair.comparable:
         return
-    this_paragraphs, this_prepared = compiled.compared_paragraphs(pair.this.paragraphs)
     previous_paragraphs, previous_prepared = compiled.compared_paragraphs(pair.previous.paragraphs)
+    this_paragraphs, this_prepared = compiled.compared_paragraphs(pair.this.paragraphs, previous_prepared)
     matches = _matches(compiled, this_prepared, previous_prepared)
     if not matches:
         return
