@@ -406,7 +406,7 @@ def _with_series(result: FileResult, found: list[Diagnostic], prints: list[str] 
     from auditor.fingerprint import result_fingerprints
 
     if prints is None:
-        return dataclasses.replace(result, diagnostics=sorted([*result.diagnostics, *found],
+        return records.replace(result, diagnostics=sorted([*result.diagnostics, *found],
                                                               key=lambda diagnostic: diagnostic.sort_key()))
     merged = sorted(zip([*result.diagnostics, *found], [*result_fingerprints(result), *prints], strict=True),
                     key=lambda item: item[0].sort_key())
