@@ -338,9 +338,9 @@ def test_copied_text_shingles_count_and_share_as_the_character_ngrams_do(size: i
     else its UTF-32 bytes): sets of the same sizes, sharing as many members, as the n-grams as
     strings, with characters outside the BMP, lone surrogates, NUL and texts shorter than an n-gram."""
     import random
-    from auditor.records import replace
 
     from auditor.checks.copied_text import prepare
+    from auditor.records import replace
 
     compiled = replace(prepare({"sections": ["总体情况"]}), shingle=size)
 
