@@ -11,6 +11,7 @@ is the child of the nearest earlier heading of a smaller level number.
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 import re
 from collections import namedtuple
@@ -22,6 +23,10 @@ from auditor.structure.numerals import ordinal_value
 from auditor.structure.regions import Region
 
 _TITLE_END = regexcache.compile(r"[。;；:：!?！？]|\s{2,}")
+
+# ordinal_value, remembered: a heading's marker (一 二 … 1 2 …) is one of a few hundred strings, and
+# parsing a Chinese numeral costs a microsecond (bounded: the marker text comes from the file)
+_ordinal_value = functools.lru_cache(maxsize=4096)(ordinal_value)
 
 
 class Heading(namedtuple("Heading", ["index", "level", "ordinal", "marker", "title", "line_index", "start",
@@ -62,7 +67,7 @@ def _marked_lines(document: Document, detection: Detection,
             match = match_line(folded)
             if match is None:
                 continue
-            ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
+            ordinal = _ordinal_value(match.group("ordinal"), pattern.numeral)
             if ordinal is None:
                 continue
             found.append((lines[index], pattern, match, ordinal))
@@ -86,12 +91,14 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
     stack: list[Heading] = []
     marked = _marked_lines(document, detection, regions)
     levels = _levels(marked, detection)
+    make = tuple.__new__  # a Heading without its Python __new__ (see find_series)
     for line, pattern, match, ordinal in marked:
         level = levels[pattern.level]
         end = match.end()
         rest = line.text[end:]
-        lead = len(rest) - len(rest.lstrip())
-        body = rest.strip()
+        body = rest.lstrip()
+        lead = len(rest) - len(body)
+        body = body.rstrip()
         title_break = _TITLE_END.search(body)
         title = (body[:title_break.start()] if title_break else body)[:60]
         while stack and stack[-1].level >= level:
@@ -99,9 +106,10 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
         marker_start = match.start("ordinal")
         # fields in order: index, level, ordinal, marker, title, line_index, start, marker_end,
         # title_end, end, parent (positional: a report has dozens of headings)
-        heading = Heading(len(headings), level, ordinal, line.text[marker_start:end].strip(), title.strip(),
-                          line.number - 1, line.start + marker_start, line.start + end,
-                          line.start + end + lead + len(title), line.end, stack[-1].index if stack else None)
+        start = line.start
+        heading = make(Heading, (len(headings), level, ordinal, line.text[marker_start:end].strip(), title.strip(),
+                                 line.number - 1, start + marker_start, start + end, start + end + lead + len(title),
+                                 line.end, stack[-1].index if stack else None))
         headings.append(heading)
         stack.append(heading)
     return tuple(headings)
