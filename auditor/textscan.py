@@ -863,14 +863,14 @@ class TextIndex:
             return self._has_char(string)
         # one absent character settles it without the (slower) substring search; each character's
         # answer is kept too (the loop reads them without a call per character)
-        present = self._present
+        present, text = self._present, self.text
         for char in string:
             known = present.get(char)
             if known is None:
-                known = present[char] = self._has_char(char)
+                known = present[char] = char in text if char >= "\u0100" else self._has_char(char)
             if not known:
                 return False
-        return string in self.text
+        return string in text
 
     def _has_char(self, char: str) -> bool:
         # a character below U+0100 is looked for in the Latin-1 bytes: in the text, each of its
@@ -880,11 +880,17 @@ class TextIndex:
     def may_match(self, clauses: tuple[Clause, ...]) -> bool:
         """False when some clause has no string in the text: the pattern cannot match."""
         present = self._present
+        text = self.text
         for clause in clauses:
             for string in clause:
                 known = present.get(string)
                 if known is None:
-                    known = present[string] = self._contains(string)
+                    # (a character beyond Latin-1 answered here: most strings asked are one Han
+                    # character, and two calls per string cost as much as the search)
+                    if len(string) == 1 and string >= "\u0100":
+                        known = present[string] = string in text
+                    else:
+                        known = present[string] = self._contains(string)
                 if known:
                     break
             else:

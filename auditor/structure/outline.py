@@ -11,6 +11,7 @@ is the child of the nearest earlier heading of a smaller level number.
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 import re
 from collections import namedtuple
@@ -22,6 +23,10 @@ from auditor.structure.numerals import ordinal_value
 from auditor.structure.regions import Region
 
 _TITLE_END = regexcache.compile(r"[。;；:：!?！？]|\s{2,}")
+
+# ordinal_value, remembered: a heading's marker (一 二 … 1 2 …) is one of a few hundred strings, and
+# parsing a Chinese numeral costs a microsecond (bounded: the marker text comes from the file)
+_ordinal_value = functools.lru_cache(maxsize=4096)(ordinal_value)
 
 
 class Heading(namedtuple("Heading", ["index", "level", "ordinal", "marker", "title", "line_index", "start",
@@ -62,7 +67,7 @@ def _marked_lines(document: Document, detection: Detection,
             match = match_line(folded)
             if match is None:
                 continue
-            ordinal = ordinal_value(match.group("ordinal"), pattern.numeral)
+            ordinal = _ordinal_value(match.group("ordinal"), pattern.numeral)
             if ordinal is None:
                 continue
             found.append((lines[index], pattern, match, ordinal))
@@ -86,12 +91,14 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
     stack: list[Heading] = []
     marked = _marked_lines(document, detection, regions)
     levels = _levels(marked, detection)
+    make = tuple.__new__  # a Heading without its Python __new__ (see find_series)
     for line, pattern, match, ordinal in marked:
         level = levels[pattern.level]
         end = match.end()
         rest = line.text[end:]
-        lead = len(rest) - len(rest.lstrip())
-        body = rest.strip()
+        body = rest.lstrip()
+        lead = len(rest) - len(body)
+        body = body.rstrip()
         title_break = _TITLE_END.search(body)
         title = (body[:title_break.start()] if title_break else body)[:60]
         while stack and stack[-1].level >= level:
@@ -99,9 +106,10 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
         marker_start = match.start("ordinal")
         # fields in order: index, level, ordinal, marker, title, line_index, start, marker_end,
         # title_end, end, parent (positional: a report has dozens of headings)
-        heading = Heading(len(headings), level, ordinal, line.text[marker_start:end].strip(), title.strip(),
-                          line.number - 1, line.start + marker_start, line.start + end,
-                          line.start + end + lead + len(title), line.end, stack[-1].index if stack else None)
+        start = line.start
+        heading = make(Heading, (len(headings), level, ordinal, line.text[marker_start:end].strip(), title.strip(),
+                                 line.number - 1, start + marker_start, start + end, start + end + lead + len(title),
+                                 line.end, stack[-1].index if stack else None))
         headings.append(heading)
         stack.append(heading)
     return tuple(headings)
@@ -119,19 +127,20 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
     table_lines = table_line_set(regions)
     line_starts, text, folded = document.line_starts, document.text, document.folded
     bisect_right, make = bisect.bisect_right, tuple.__new__  # (make: see below)
+    regs_of = operator.attrgetter("regs")
     for series in detection.inline_series:
         name, numeral = series.name, series.numeral
         ordinal_group = series.pattern.groupindex["ordinal"]
         values: dict[str, int | None] = {}  # ordinal text -> value (markers repeat 一 二 三 …)
-        # the line of the previous marker (the next one is often on the same line): its index, its
-        # offsets [line_start, line_end), its parent heading, whether it is in a table
-        line_index, line_start, line_end, parent, in_table = -1, 0, -1, None, False
-        for match in series.pattern.finditer(folded):
-            spans = match.regs  # every group's span in one attribute read (span() is a call each)
+        # the line of the previous marker (the next one is often on the same line): its index, where
+        # it ends (matches come in text order: a match before that end is on it), its parent
+        # heading, whether it is in a table
+        line_index, line_end, parent, in_table = -1, -1, None, False
+        # every match's group spans, each in one attribute read (span() is a call each)
+        for spans in map(regs_of, series.pattern.finditer(folded)):
             match_start, end = spans[0]
-            if not line_start <= match_start < line_end:
+            if match_start >= line_end:
                 line_index = bisect_right(line_starts, match_start) - 1  # document.line_index_of
-                line_start = line_starts[line_index]
                 line_end = line_starts[line_index + 1] if line_index + 1 < len(line_starts) else len(folded) + 1
                 in_table = line_index in table_lines
                 heading = bisect_right(heading_lines, line_index) - 1
@@ -140,11 +149,14 @@ def find_series(document: Document, detection: Detection, regions: tuple[Region,
                 continue
             start, ordinal_end = spans[ordinal_group]
             key = folded[start:ordinal_end]
-            ordinal = values[key] if key in values else values.setdefault(key, ordinal_value(key, numeral))
+            ordinal = values.get(key, values)  # (values: not known yet)
+            if ordinal is values:
+                ordinal = values[key] = ordinal_value(key, numeral)
             if ordinal is None or start < 0:
                 continue
             # tuple.__new__ makes the same SeriesMarker as SeriesMarker(...), whose __new__ is a
             # Python function costing twice as much
             markers.append(make(SeriesMarker, (name, ordinal, text[start:end], start, end, line_index, parent)))
-    markers.sort(key=operator.attrgetter("start"))
+    if len(detection.inline_series) > 1:  # (one series' markers are in text order already)
+        markers.sort(key=operator.attrgetter("start"))
     return tuple(markers)
