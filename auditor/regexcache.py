@@ -307,9 +307,16 @@ def _file_bytes(entries: dict[bytes, Any]) -> bytes:
     return MAGIC + counted.tobytes() + keys + bounds.tobytes() + b"".join(texts)
 
 
+def read_only() -> None:
+    """From now on this process keeps what it compiles in memory and never writes the file: a
+    server's workers write nothing while they serve uploads (they locate the file as they start,
+    before they can switch the cache folder off, and an exit that ran ``save`` left a file in it)."""
+    _STATE["read_only"] = True
+
+
 def save() -> None:
     """Write the cache if this process compiled something new (best effort, atomic)."""
-    if not _STATE["dirty"]:
+    if not _STATE["dirty"] or _STATE.get("read_only"):
         return
     _STATE["dirty"] = False
     write_atomically(_STATE.get("file") or cache_file(), _file_bytes(_kept(_STATE["entries"])))

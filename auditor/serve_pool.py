@@ -31,6 +31,7 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from auditor import regexcache
 from auditor.records import record
 from auditor.rulebook import Rulebook
 
@@ -126,6 +127,7 @@ def worker_main(connection: Connection, rulebook: Rulebook, limits: Limits) -> N
     from auditor.readers.cache import ENVIRONMENT_VARIABLE
 
     os.environ.pop(ENVIRONMENT_VARIABLE, None)  # uploads stay off disk: no extraction cache
+    regexcache.read_only()  # nor the patterns compiled while serving them
     run_job(Job("warm-up.txt", "报告".encode()), rulebook)  # import the readers and renderers once
     _cap_memory(limits.memory_mb)
     connection.send("ready")

@@ -236,3 +236,12 @@ def test_every_value_a_real_check_remembers_is_kept(tmp_path: Path) -> None:
 
     assert builds() > 20  # a fresh cache: every value worked out once
     assert builds() == 0  # then read back, every one
+
+
+def test_a_read_only_process_writes_nothing(fresh_cache: Path) -> None:
+    """A server's worker (auditor/serve_pool.py) compiles in memory only."""
+    regexcache.read_only()
+    _same(regexcache.compile("[a-z]+x", re.MULTILINE), "[a-z]+x", re.MULTILINE)
+    regexcache.remembered("read-only-test", lambda: [1])
+    regexcache.save()
+    assert not regexcache.cache_file().exists() and not any(fresh_cache.rglob("*"))

@@ -288,6 +288,23 @@ def _record_writes(event: str, arguments: tuple[Any, ...]) -> None:
             WRITES.append(f"open {arguments[0]!r} {mode!r}")
 
 
+def test_a_worker_that_ends_normally_writes_nothing(rulebook: Rulebook, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker locates the machine caches as it starts, while the cache folder is still the
+    server's; ending without being killed (its pipe closed) it must not write them there."""
+    from auditor.serve_pool import Worker
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GK_AUDIT_CACHE_DIR", str(cache))
+    worker = Worker(rulebook, Limits(jobs=1))
+    assert worker.connection.recv() == "ready"
+    worker.connection.close()  # the worker's recv sees the end and it returns: a normal exit, atexit included
+    worker.process.join(30)
+    assert worker.process.exitcode == 0
+    written = sorted(str(path.relative_to(cache)) for path in cache.rglob("*")) if cache.exists() else []
+    assert written == []
+
+
 def test_uploads_are_not_written_to_disk(rulebook: Rulebook, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from auditor.readers.cache import ENVIRONMENT_VARIABLE
