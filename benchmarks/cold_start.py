@@ -9,8 +9,7 @@ Prints, for one text report (default: a generated one):
 2. the CPU of one run split in two: importing the modules the check needs before it starts (the
    console script's entry, the batch, the renderers) and the check itself (which imports and
    prepares the check kinds of the report's era, reads, analyses, checks and renders), with the
-   number of modules imported, of dataclass methods ``@dataclass`` generated (each compiled at
-   import on Python 3.11) and of garbage collections;
+   number of modules imported and of garbage collections;
 3. the modules that cost most to import (self time, best of ``--runs``), every module the run
    imports being imported again in the same order under ``python -X importtime`` (the check
    kinds are imported with ``importlib``, which ``-X importtime`` does not show in a real run).
@@ -48,18 +47,7 @@ except SystemExit:
     pass
 done = time.process_time()
 sys.stdout = sys.__stdout__
-METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__", "__lt__", "__le__", "__gt__",
-           "__ge__")
-generated = 0
-for name, module in list(sys.modules.items()):
-    if not name.startswith("auditor"):
-        continue
-    for value in list(vars(module).values()):
-        if isinstance(value, type) and value.__module__ == name and "__dataclass_fields__" in vars(value):
-            methods = (getattr(vars(value).get(method), "__wrapped__", vars(value).get(method)) for method in METHODS)
-            generated += sum(1 for method in methods  # compiled from source by @dataclass
-                             if getattr(getattr(method, "__code__", None), "co_filename", "") == "<string>")
-print(json.dumps({"imports": imported - begin, "check": done - imported, "generated": generated,
+print(json.dumps({"imports": imported - begin, "check": done - imported,
                   "collections": collections[0], "modules": [name for name in sys.modules if name not in started]}))
 """
 
@@ -108,7 +96,7 @@ def main() -> None:
     print(f"CPU: imports before the check {split['imports'] * 1000:.0f} ms, the check {split['check'] * 1000:.0f} ms "
           f"(its kinds imported and prepared, the report read, analysed, checked, rendered); "
           f"{len(modules)} modules ({sum(name.startswith('auditor') for name in modules)} of gk-audit), "
-          f"{split['generated']} dataclass methods generated, {split['collections']} garbage collections")
+          f"{split['collections']} garbage collections")
     times = import_self_times(modules, arguments.runs)
     ours = sum(seconds for name, seconds in times.items() if name.startswith("auditor"))
     others = sum(times.values()) - ours
