@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from auditor.config import ConfigError
 from auditor.records import record
@@ -62,7 +61,8 @@ def _refuse_constant(name: str) -> Any:
 
 def _parse(path: str) -> Any:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
     except FileNotFoundError as error:
         raise ConfigError(path, "", "基线文件不存在（先用 --write-baseline 生成）") from error
     except (OSError, UnicodeDecodeError) as error:

@@ -17,7 +17,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 
 from auditor import baseline as baseline_module
 from auditor import records
@@ -336,7 +335,7 @@ def expand(paths: Sequence[str], cli: CliOverrides) -> list[str]:
     """Files as given; folders recursed, minus files excluded by ``--exclude`` or the config."""
     found: list[str] = []
     for path in paths:
-        if path != STDIN and Path(path).is_dir():
+        if path != STDIN and os.path.isdir(path):
             found += [file for file in expand_inputs([path]) if not is_excluded(file, cli)]
         else:
             found.append(path)
@@ -366,7 +365,7 @@ class BatchRequest:
     write_baseline: str | None = None
     prune_baseline: bool = False
     progress: bool = False
-    root: Path = field(default_factory=Path.cwd)
+    root: str = field(default_factory=os.getcwd)  # an absolute folder
     stdin_name: str | None = None  # --stdin-filename: how standard input is named, read and configured
     previous: tuple[str, ...] = ()  # --previous: last year's report(s) to compare every input with
     fingerprints: bool = True  # the output or the baseline reads findings' fingerprints (FORMATS_WITH_FINGERPRINTS)
@@ -488,7 +487,7 @@ def _prepare(inputs: Sequence[str], request: BatchRequest) -> tuple[WorkerState,
         plan = _plan_for(resolve_settings(path, request.cli), _suppressions_path(path, request.cli))
         plan_of_input.append(plans.setdefault(plan, len(plans)))
     rulebooks = {plan.rulebooks: load_rulebook(plan.rulebooks) for plan in plans}
-    suppressions = {plan.suppressions: load_suppressions(Path(plan.suppressions))
+    suppressions = {plan.suppressions: load_suppressions(plan.suppressions)
                     for plan in plans if plan.suppressions}
     if not rulebooks:
         rulebooks[request.cli.rulebooks] = load_rulebook(request.cli.rulebooks)
@@ -851,7 +850,7 @@ def run_batch(request: BatchRequest, stdin: Callable[[], bytes] | None = None) -
         collector.take(index, plan_index, item)
     collector.finish()
     rulebook = _run_rulebook(state)
-    project = resolve_settings(str(Path.cwd() / "-"), request.cli)
+    project = resolve_settings(os.path.join(os.getcwd(), "-"), request.cli)
     outcome = BatchOutcome((), rulebook, project.fail_on, tally=collector.tally)
     if collector.store is not None:
         from auditor.series import StoredSeries, batch_pass
@@ -916,10 +915,14 @@ def statistics(results: Sequence[FileResult], rulebook: Rulebook | None = None) 
     return "\n".join(lines) + "\n"
 
 
-def repository_root(start: Path | None = None) -> Path:
-    """The git work tree holding ``start`` (default: the current folder), else the folder itself."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
+def repository_root(start: str | None = None) -> str:
+    """The git work tree holding ``start`` (default: the current folder), else the folder itself;
+    absolute, symlinks resolved (os.path: no pathlib import on every run)."""
+    here = folder = os.path.realpath(start or os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
             return folder
-    return here
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return here
+        folder = parent

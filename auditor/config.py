@@ -22,14 +22,12 @@ Every error names the file and the key (ConfigError; the CLI exits 2).
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import json
 import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from auditor import regexcache
 from auditor.records import field, record
@@ -78,7 +76,7 @@ class CliOverrides:
 class ProjectConfig:
     """One configuration file, validated, with paths made absolute."""
 
-    path: Path | None
+    path: str | None  # absolute, symlinks resolved
     data: Mapping[str, Any]
     marks: Mapping[YamlPath, tuple[int, int]] = field(default_factory=dict, compare=False)
 
@@ -88,18 +86,18 @@ class ProjectConfig:
         return ConfigError(self.source, _dotted(node_path), problem, line, column)
 
     @property
-    def folder(self) -> Path:
-        return self.path.parent if self.path is not None else Path.cwd()
+    def folder(self) -> str:
+        return os.path.dirname(self.path) if self.path is not None else os.getcwd()
 
     @property
     def source(self) -> str:
-        return str(self.path) if self.path is not None else DEFAULT_SOURCE
+        return self.path if self.path is not None else DEFAULT_SOURCE
 
-    def suppressions_file(self) -> Path | None:
+    def suppressions_file(self) -> str | None:
         if "suppressions" in self.data:
-            return self.folder / str(self.data["suppressions"])
-        candidate = self.folder / SUPPRESSIONS_NAME
-        return candidate if self.path is not None and candidate.is_file() else None
+            return _joined(self.folder, str(self.data["suppressions"]))
+        candidate = os.path.join(self.folder, SUPPRESSIONS_NAME)
+        return candidate if self.path is not None and os.path.isfile(candidate) else None
 
 
 @record(eq=False, repr=False)
@@ -150,14 +148,13 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + r"(?:/.*)?\Z")
 
 
-def glob_matches(pattern: str, path: str | Path, base: Path) -> bool:
+def glob_matches(pattern: str, path: str | os.PathLike[str], base: str | os.PathLike[str]) -> bool:
     """Whether ``path`` matches ``pattern`` taken relative to ``base`` (``**`` spans folders;
     a pattern without ``/`` matches a file or folder name anywhere below ``base``)."""
-    try:
-        relative = resolved(path).relative_to(resolved(base)).as_posix()
-    except ValueError:
+    relative = _relative_to(resolved(path), resolved(base))
+    if relative is None:
         return False
-    return _glob_regex(pattern).match(relative) is not None
+    return _glob_regex(pattern).match(relative.replace(os.sep, "/")) is not None
 
 
 # ---------------------------------------------------------------------------- loading
@@ -170,7 +167,7 @@ def _dotted(node_path: YamlPath) -> str:
     return ".".join(map(str, node_path))
 
 
-def _validate(path: Path, data: Any, prefix: str, marks: Marks) -> None:
+def _validate(path: str | os.PathLike[str], data: Any, prefix: str, marks: Marks) -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(_schema())
@@ -219,16 +216,17 @@ def _toml_marks(text: str, data: Any) -> Marks:
     return marks
 
 
-def _read_table(path: Path) -> tuple[Any, str, Marks] | None:
+def _read_table(path: str | os.PathLike[str]) -> tuple[Any, str, Marks] | None:
     """The raw gk-audit table of ``path``, its key prefix and its marks, or None (a pyproject
     without one)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
     except OSError as error:
         raise ConfigError(str(path), "", f"无法读取（{error.strerror or error}）") from error
     except UnicodeDecodeError as error:
         raise ConfigError(str(path), "", "文件不是 UTF-8 编码") from error
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         import tomllib  # only for a pyproject.toml: its import compiles regexes on every start
 
         try:
@@ -250,31 +248,41 @@ def _read_table(path: Path) -> tuple[Any, str, Marks] | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def load_config_file(path: Path) -> ProjectConfig | None:
+def load_config_file(path: str | os.PathLike[str]) -> ProjectConfig | None:
     """Read and validate one configuration file; None for a pyproject.toml without our table."""
     found = _read_table(path)
     if found is None:
         return None
     data, prefix, marks = found
     _validate(path, data, prefix, marks)
-    return ProjectConfig(path.resolve(), data, marks)
+    return ProjectConfig(os.path.realpath(path), data, marks)
 
 
 @functools.lru_cache(maxsize=4096)
-def _config_in(folder: Path) -> ProjectConfig | None:
+def _config_in(folder: str) -> ProjectConfig | None:
     for name in CONFIG_NAMES:
-        candidate = folder / name
-        if candidate.is_file():
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
             config = load_config_file(candidate)
             if config is not None:
                 return config
     return None
 
 
+def _folder_and_parents(folder: str) -> Iterable[str]:
+    """``folder`` (absolute, normal) and each folder above it, up to the root."""
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
 @functools.lru_cache(maxsize=4096)
-def find_config(folder: Path) -> ProjectConfig:
-    """The nearest configuration at or above ``folder`` (an empty one if there is none)."""
-    for candidate in (folder, *folder.parents):
+def find_config(folder: str) -> ProjectConfig:
+    """The nearest configuration at or above ``folder`` (absolute, normal; an empty one if there is none)."""
+    for candidate in _folder_and_parents(folder):
         config = _config_in(candidate)
         if config is not None:
             return config
@@ -288,16 +296,35 @@ def clear_caches() -> None:
 
 
 # ---------------------------------------------------------------------------- paths
+# Paths are strings handled with os.path, not pathlib.Path: a run asks for every file's config, and
+# importing pathlib (with the urllib.parse and ipaddress it pulls in) is some 6% of a cold
+# one-report check (issue 12). ``os.path.realpath`` is what ``Path.resolve()`` does on POSIX.
 @functools.lru_cache(maxsize=4096)
-def _real_folder(folder: str, cwd: str) -> Path:
+def _real_folder(folder: str, cwd: str) -> str:
     """``folder`` (relative to ``cwd`` when relative) with its symlinks resolved."""
-    return Path(cwd, folder).resolve()
+    return os.path.realpath(os.path.join(cwd, folder))
+
+
+def _relative_to(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` (both absolute and normal), ``.`` for the folder itself; None
+    when ``path`` is not inside it (``PurePath.relative_to``, lexically)."""
+    if path == folder:
+        return "."
+    inside = folder if folder.endswith(os.sep) else folder + os.sep
+    return path[len(inside):] if path.startswith(inside) else None
+
+
+def _joined(folder: str, relative: str) -> str:
+    """``folder / relative`` as pathlib writes it (``./x`` as ``x``): names a file the config names."""
+    from pathlib import Path  # only for a config that names a file
+
+    return str(Path(folder, relative))
 
 
 _PLAIN_SEPARATORS = os.sep == "/" and os.altsep is None
 
 
-def _plain_split(path: str | Path) -> tuple[Path, str, int] | None:
+def _plain_split(path: str | os.PathLike[str]) -> tuple[str, str, int] | None:
     """(resolved folder, name, ``lstat`` mode) of ``path`` when it is plain (no ``.``/``..`` part,
     no doubled or trailing slash) and not a link: then ``Path(path).resolve()`` is that folder /
     name. A run asks this of every file, several times; ``resolve`` looks at every folder of the
@@ -318,37 +345,40 @@ def _plain_split(path: str | Path) -> tuple[Path, str, int] | None:
     return _real_folder(folder or ("/" if absolute else "."), "" if absolute else os.getcwd()), name, mode
 
 
-def resolved(path: str | Path) -> Path:
-    """``Path(path).resolve()``, its folder cached for the run (see ``_plain_split``)."""
+def resolved(path: str | os.PathLike[str]) -> str:
+    """``str(Path(path).resolve())``, its folder cached for the run (see ``_plain_split``)."""
     plain = _plain_split(path)
-    return plain[0] / plain[1] if plain is not None else Path(path).resolve()
+    if plain is None:
+        return os.path.realpath(path)
+    folder, name, _ = plain
+    return os.path.join(folder, name)
 
 
-def _governing_folder(path: str) -> Path:
+def _governing_folder(path: str) -> str:
     """The folder whose configuration governs ``path``: the path itself if a folder, else its folder."""
     plain = _plain_split(path) if path != "-" else None
     if plain is not None:
         folder, name, mode = plain
-        return folder / name if stat.S_ISDIR(mode) else folder
-    target = Path(path).resolve() if path != "-" else Path.cwd() / "-"
-    return target if target.is_dir() else target.parent
+        return os.path.join(folder, name) if stat.S_ISDIR(mode) else folder
+    target = os.path.realpath(path) if path != "-" else os.path.join(os.getcwd(), "-")
+    return target if os.path.isdir(target) else os.path.dirname(target)
 
 
 @functools.lru_cache(maxsize=4096)
-def _nearest_suppressions(folder: Path) -> Path | None:
-    for candidate in (folder, *folder.parents):
-        if (candidate / SUPPRESSIONS_NAME).is_file():
-            return candidate / SUPPRESSIONS_NAME
+def _nearest_suppressions(folder: str) -> str | None:
+    for candidate in _folder_and_parents(folder):
+        if os.path.isfile(os.path.join(candidate, SUPPRESSIONS_NAME)):
+            return os.path.join(candidate, SUPPRESSIONS_NAME)
         if _config_in(candidate) is not None:
             return None
     return None
 
 
-def suppressions_for(path: str, cli: CliOverrides) -> Path | None:
+def suppressions_for(path: str, cli: CliOverrides) -> str | None:
     """``--suppressions``, else the config's ``suppressions`` or the file next to the config, else the
     nearest gk-audit-suppressions.yaml when there is no config file."""
     if cli.suppressions is not None:
-        return Path(cli.suppressions).resolve()
+        return os.path.realpath(cli.suppressions)
     config = config_for(path, cli)
     if config.path is not None:
         return config.suppressions_file()
@@ -358,7 +388,7 @@ def suppressions_for(path: str, cli: CliOverrides) -> Path | None:
 def config_for(path: str, cli: CliOverrides) -> ProjectConfig:
     """The configuration that governs ``path``: ``--config`` if given, else the nearest one."""
     if cli.config is not None:
-        config = load_config_file(Path(cli.config).resolve())
+        config = load_config_file(os.path.realpath(cli.config))
         if config is None:
             raise ConfigError(cli.config, "tool.gk-audit", "文件中没有 [tool.gk-audit] 表")
         return config
@@ -438,7 +468,7 @@ def _apply_cli(values: dict[str, Any], origins: dict[str, str], cli: CliOverride
 
 
 def _absolute(path: str) -> str:
-    return str(Path(path).resolve())
+    return os.path.realpath(path)
 
 
 def resolve_settings(path: str, cli: CliOverrides = CliOverrides()) -> Settings:
@@ -448,7 +478,7 @@ def resolve_settings(path: str, cli: CliOverrides = CliOverrides()) -> Settings:
     origins: dict[str, str] = {}
     _apply(values, origins, config.data, config.source)
     if "extend-rulebook" in config.data:
-        values["extend-rulebook"] = [str(config.folder / item) for item in config.data["extend-rulebook"]]
+        values["extend-rulebook"] = [_joined(config.folder, item) for item in config.data["extend-rulebook"]]
         origins["extend-rulebook"] = config.source
     for pattern, override in _matching_overrides(config, path):
         _apply(values, origins, override, f"{config.source} [per-path \"{pattern}\"]")
@@ -467,7 +497,7 @@ def resolve_settings(path: str, cli: CliOverrides = CliOverrides()) -> Settings:
 
 def is_excluded(path: str, cli: CliOverrides) -> bool:
     """Whether a file found by walking a folder is excluded by ``--exclude`` or its config's ``exclude``."""
-    if any(glob_matches(pattern, path, Path.cwd()) for pattern in cli.exclude):
+    if any(glob_matches(pattern, path, os.getcwd()) for pattern in cli.exclude):
         return True
     config = config_for(path, cli)
     return any(glob_matches(pattern, path, config.folder) for pattern in config.data.get("exclude", ()))
@@ -480,14 +510,16 @@ def series_agency(path: str, cli: CliOverrides = CliOverrides()) -> str | None:
     layout = config.data.get("series-layout")
     if not layout or path == "-":
         return None
-    try:
-        parts = resolved(path).relative_to(resolved(config.folder)).parts
-    except ValueError:
+    relative = _relative_to(resolved(path), resolved(config.folder))
+    if relative is None:
         return None
+    parts = [part for part in relative.split(os.sep) if part not in ("", ".")]
     pattern = str(layout).strip("/").split("/")
     index = pattern.index("{agency}")
     if len(parts) <= index + 1:  # the agency is a folder: the file must be inside it
         return None
+    import fnmatch  # only for a config with a series layout
+
     if not all(fnmatch.fnmatchcase(part, glob) for glob, part in zip(pattern[:index], parts[:index], strict=False)):
         return None
     return parts[index]

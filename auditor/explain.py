@@ -25,8 +25,8 @@ IMPLIED_NOTE = "注意：这一要求由格式的含义推出（[I]），格式�
 
 def shown_path(source: str) -> str:
     """A built-in rulebook file relative to the project (rules/identities.yaml), others as given."""
-    path = Path(source)
-    return str(path.relative_to(PACKAGE_ROOT)) if path.is_relative_to(PACKAGE_ROOT) else source
+    path, root = Path(source), Path(PACKAGE_ROOT)
+    return str(path.relative_to(root)) if path.is_relative_to(root) else source
 
 
 def params_yaml(params: object) -> str:

@@ -11,25 +11,29 @@ from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from typing import Any
 
 
-def cache_home() -> Path:
-    return Path(os.environ.get("GK_AUDIT_CACHE_DIR") or Path.home() / ".cache" / "gk-audit")
+# Paths here are strings joined with os.path, not pathlib.Path: importing pathlib (with the
+# urllib.parse and ipaddress it pulls in) is some 6% of a cold one-report check (issue 12).
+def cache_home() -> str:
+    return os.environ.get("GK_AUDIT_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "gk-audit")
 
 
-def write_atomically(target: Path, data: bytes) -> bool:
+def write_atomically(target: str | os.PathLike[str], data: bytes) -> bool:
     """Write ``data`` to ``target`` through a temporary file in the same folder; best effort (a
     read-only or full disk gives False, and the next run works the content out again)."""
     import tempfile
 
+    target = os.fspath(target)
+    folder, name = os.path.split(target)
+    folder = folder or os.curdir
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
     except OSError:
         return False
     try:
@@ -37,7 +41,8 @@ def write_atomically(target: Path, data: bytes) -> bool:
             stream.write(data)
         os.replace(temporary, target)
     except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         if isinstance(error, OSError):
             return False
         raise
@@ -48,16 +53,17 @@ def write_atomically(target: Path, data: bytes) -> bool:
 STALE_SECONDS = 3600  # a temporary file this old is no other writer's: its process was killed mid-write
 
 
-def _remove_stale_temporaries(target: Path) -> None:
+def _remove_stale_temporaries(target: str) -> None:
     """Delete the temporary files of earlier writes of ``target`` that never finished (their process
     was killed between creating and renaming them: each can be megabytes). A younger one may be
     another process's write in progress, and is left alone."""
     import time
 
     limit = time.time() - STALE_SECONDS
+    folder, name = os.path.split(target)
     try:
-        with os.scandir(target.parent) as entries:
-            stale = [entry.path for entry in entries if entry.name.startswith(f".{target.name}.")
+        with os.scandir(folder or os.curdir) as entries:
+            stale = [entry.path for entry in entries if entry.name.startswith(f".{name}.")
                      and entry.stat(follow_symlinks=False).st_mtime < limit]
     except OSError:
         return

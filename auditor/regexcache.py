@@ -42,10 +42,10 @@ from __future__ import annotations
 import array
 import atexit
 import marshal
+import os
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from auditor.machinecache import blake2b, cache_home, write_atomically
 
@@ -70,10 +70,15 @@ KEPT_ENTRIES = 1500  # a run of every era and format uses some 700 (patterns and
 _USED: set[bytes] = set()  # the entries this process asked for: a pruned file keeps them
 
 
-def cache_file() -> Path:
-    home = cache_home()
+def cache_file() -> str:
     version = "-".join(map(str, sys.version_info[:3]))
-    return home / "regex" / f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.bin"
+    name = f"{sys.implementation.cache_tag}-{version}-{getattr(_sre, 'MAGIC', 0)}-{FORMAT}.bin"
+    return os.path.join(cache_home(), "regex", name)
+
+
+def _file_data(path: str) -> bytes:
+    with open(path, "rb") as stream:
+        return stream.read()
 
 
 def _key(source: str, flags: int) -> bytes:
@@ -146,7 +151,7 @@ def _entries() -> dict[str, Any]:
         # nothing in the file it read, on every run, and compiled every pattern afresh.
         _STATE["file"] = cache_file()
         try:
-            entries = _read_entries(_STATE["file"].read_bytes())
+            entries = _read_entries(_file_data(_STATE["file"]))
         except (OSError, ValueError, TypeError, IndexError):
             entries = {}
         if not isinstance(entries, dict):

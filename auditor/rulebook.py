@@ -11,13 +11,13 @@ and is raised as RulebookError (the CLI exits 2).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import string
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 from auditor import __version__, regexcache
 from auditor.diagnostics import Severity
@@ -60,11 +60,14 @@ class ParamError(Exception):
 
 
 # ---------------------------------------------------------------------------- package data
+# Paths of plain folders and files are strings joined with os.path, not pathlib.Path: importing
+# pathlib (with the urllib.parse and ipaddress it pulls in) is some 6% of a cold one-report check.
 @functools.cache  # asked four times a start; the installation does not move while it runs
-def _data_folder(package: str) -> Path | Traversable:
-    """The folder of a data package; RulebookError (exit 2) when the installation lacks it. Code
-    run straight from a checkout (``python -m auditor.cli`` in the repository, nothing installed)
-    finds the repository's own folder."""
+def _data_folder(package: str) -> str | Traversable:
+    """The folder of a data package: its path when it is a plain folder (a wheel or an editable
+    install), else a Traversable (a zip import); RulebookError (exit 2) when the installation lacks
+    it. Code run straight from a checkout (``python -m auditor.cli`` in the repository, nothing
+    installed) finds the repository's own folder."""
     import importlib.util  # the import system's own finder: no importlib.resources on every start
 
     try:
@@ -73,34 +76,40 @@ def _data_folder(package: str) -> Path | Traversable:
         spec = None
     locations = list(spec.submodule_search_locations or ()) if spec is not None else []
     if len(locations) == 1 and os.path.isdir(locations[0]):
-        return Path(locations[0])  # a wheel or an editable install: a plain folder
+        return os.path.normpath(locations[0])  # a wheel or an editable install: a plain folder
     from importlib import resources
 
     try:
         return resources.files(package)
     except ModuleNotFoundError as error:
-        checkout = Path(__file__).resolve().parent.parent / package.rsplit(".", 1)[-1]
-        if (checkout / "__init__.py").is_file() and (Path(__file__).resolve().parent.parent / "setup.py").is_file():
+        repository = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+        checkout = os.path.join(repository, package.rsplit(".", 1)[-1])
+        in_checkout = os.path.isfile(os.path.join(repository, "setup.py"))
+        if in_checkout and os.path.isfile(os.path.join(checkout, "__init__.py")):
             return checkout
         raise RulebookError(package, None, None, "安装不完整：找不到内置数据（请重新安装 gk-audit）") from error
 
 
 def schema_text(name: str) -> str:
     """The text of one of the JSON Schemas shipped with the package (``rulebook.schema.json``, …)."""
+    folder = _data_folder(SCHEMAS_PACKAGE)
     try:
-        return (_data_folder(SCHEMAS_PACKAGE) / name).read_text(encoding="utf-8")
+        if isinstance(folder, str):
+            with open(os.path.join(folder, name), encoding="utf-8") as stream:
+                return stream.read()
+        return (folder / name).read_text(encoding="utf-8")
     except OSError as error:
         raise RulebookError(f"{SCHEMAS_PACKAGE}/{name}", None, None,
                             "安装不完整：找不到 JSON Schema（请重新安装 gk-audit）") from error
 
 
-def _package_root() -> Path:
+def _package_root() -> str:
     """The folder holding rules/ (the repository, or the installed package): built-in rulebook
     files are shown relative to it, as rules/identities.yaml."""
     try:
-        return Path(str(_data_folder(RULES_PACKAGE))).parent
+        return os.path.dirname(os.path.normpath(str(_data_folder(RULES_PACKAGE))))
     except RulebookError:
-        return Path(__file__).resolve().parent
+        return os.path.dirname(os.path.realpath(__file__))
 
 
 PACKAGE_ROOT = _package_root()
@@ -411,25 +420,38 @@ def _parse_raw(path: str, content: bytes | str) -> _RawFile:
     return _RawFile(path, data, marks)
 
 
-def _read_bytes(path: Path | Traversable) -> bytes:
+def _read_bytes(path: str | Traversable) -> bytes:
     try:
+        if isinstance(path, str):
+            with open(path, "rb") as stream:
+                return stream.read()
         return path.read_bytes()
     except OSError as error:
         raise RulebookError(str(path), None, None, f"无法读取规则库文件（{error.strerror or error}）") from error
 
 
-def _read_raw(path: Path | Traversable) -> _RawFile:
+def _read_raw(path: str | Traversable) -> _RawFile:
     return _parse_raw(str(path), _read_bytes(path))
 
 
-def builtin_rule_files() -> list[Path | Traversable]:
-    """The built-in rulebook files, ``common.yaml`` first; RulebookError when there are none (a
-    broken installation must stop the run, never pass every report silently)."""
+def builtin_rule_files() -> list[str | Traversable]:
+    """The built-in rulebook files (paths, or Traversables in a zip import), ``common.yaml`` first;
+    RulebookError when there are none (a broken installation must stop the run, never pass every
+    report silently)."""
     folder = _data_folder(RULES_PACKAGE)
-    files = [file for file in folder.iterdir() if file.name.endswith(".yaml") and file.is_file()]
+    files: list[tuple[str, str | Traversable]]
+    if isinstance(folder, str):
+        try:
+            with os.scandir(folder) as entries:
+                files = [(entry.name, entry.path) for entry in entries
+                         if entry.name.endswith(".yaml") and entry.is_file()]
+        except OSError:
+            files = []
+    else:
+        files = [(file.name, file) for file in folder.iterdir() if file.name.endswith(".yaml") and file.is_file()]
     if not files:
         raise RulebookError(str(folder), None, None, "内置规则库为空：没有任何 .yaml 规则文件（请重新安装 gk-audit）")
-    return sorted(files, key=lambda file: (file.name != "common.yaml", file.name))
+    return [file for _, file in sorted(files, key=lambda named: (named[0] != "common.yaml", named[0]))]
 
 
 def _merge_rule(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -507,12 +529,19 @@ class _Merged:
                         tables=self.tables, files=tuple(self.files))
 
 
+def _user_file_path(path: str) -> str:
+    """A user's rulebook path as messages show it (``./x.yaml`` as ``x.yaml``, as pathlib shows it)."""
+    from pathlib import Path  # only for a run given --rulebook
+
+    return str(Path(path))
+
+
 def load_rulebook(extra_paths: Iterable[str] = (), builtin: bool = True) -> Rulebook:
     """Load the built-in rulebook plus ``extra_paths`` (later files override earlier ids). The
     built-in files come checked from the built-rulebook cache (see ``_builtin_merged``); user files
     are parsed and checked on every load, every error located by file, line and column."""
     merged = _builtin_merged() if builtin else _Merged()
-    user_files = [_read_raw(Path(path)) for path in extra_paths]
+    user_files = [_read_raw(_user_file_path(path)) for path in extra_paths]
     for raw in user_files:
         _validate_file(raw.path, raw.data, raw.marks)
     for raw in user_files:
@@ -537,17 +566,18 @@ BUILT_FORMAT = 1  # bump when the layout of the cached data changes
 def _code_signature() -> str:
     """Names, sizes and modification times of the modules that check a rulebook (a changed check
     kind or schema in a development checkout must not meet a cache built by the old code)."""
-    package = Path(__file__).parent
+    package = os.path.dirname(__file__)
     parts = []
-    for folder in (package, package / "checks", package / "structure"):
+    for folder in (package, os.path.join(package, "checks"), os.path.join(package, "structure")):
+        folder_name = os.path.basename(folder)
         try:
             with os.scandir(folder) as found:
                 for entry in found:
                     if entry.name.endswith(".py"):
                         status = entry.stat()
-                        parts.append(f"{folder.name}/{entry.name}:{status.st_size}:{status.st_mtime_ns}")
+                        parts.append(f"{folder_name}/{entry.name}:{status.st_size}:{status.st_mtime_ns}")
         except OSError:  # not a plain folder (a zip import): the package version stands for the code
-            parts.append(f"{folder.name}: unreadable")
+            parts.append(f"{folder_name}: unreadable")
     return "\n".join(sorted(parts))
 
 
@@ -562,8 +592,8 @@ def _builtin_key(folder: str, contents: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def builtin_cache_file(key: str) -> Path:
-    return cache_home() / "rulebook" / f"{sys.implementation.cache_tag}-{key[:32]}.marshal"
+def builtin_cache_file(key: str) -> str:
+    return os.path.join(cache_home(), "rulebook", f"{sys.implementation.cache_tag}-{key[:32]}.marshal")
 
 
 def _builtin_merged() -> _Merged:
@@ -603,12 +633,13 @@ def _from_payload(payload: dict[str, Any]) -> _Merged:
     return merged
 
 
-def _load_built(target: Path, key: str) -> _Merged | None:
+def _load_built(target: str, key: str) -> _Merged | None:
     """The cached built-in files, or None when the cache file is missing, unreadable or not ours."""
     import marshal
 
     try:
-        payload = marshal.loads(target.read_bytes())
+        with open(target, "rb") as stream:
+            payload = marshal.loads(stream.read())
         if not isinstance(payload, dict) or payload.get("key") != key:
             return None
         return _from_payload(payload)
@@ -616,7 +647,7 @@ def _load_built(target: Path, key: str) -> _Merged | None:
         return None
 
 
-def _save_built(target: Path, payload: dict[str, Any]) -> None:
+def _save_built(target: str, payload: dict[str, Any]) -> None:
     """Write the cache (atomically, best effort: a read-only or full disk only costs the next run
     the parsing and the checks)."""
     import marshal
@@ -632,13 +663,16 @@ def _save_built(target: Path, payload: dict[str, Any]) -> None:
 KEPT_BUILT = 8  # cache files kept per folder: a few installed versions and checkouts, not every edit
 
 
-def _prune(written: Path) -> None:
+def _prune(written: str) -> None:
     """Delete all but the most recently written KEPT_BUILT cache files of the folder (each edit of a
     rulebook file makes a new one)."""
     try:
-        files = sorted(written.parent.glob("*.marshal"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        with os.scandir(os.path.dirname(written)) as entries:
+            files = sorted((entry for entry in entries if entry.name.endswith(".marshal")),
+                           key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
         for stale in files[KEPT_BUILT:]:
-            stale.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(stale.path)
     except OSError:
         pass
 

@@ -20,9 +20,9 @@ reported the same way.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from auditor import regexcache
 from auditor.checks import emit
@@ -142,18 +142,18 @@ class Entry:
 @record(eq=False, repr=False)
 class SuppressionFile:
     """A suppression file and its entries."""
-    path: Path
+    path: str  # absolute, symlinks resolved
     entries: tuple[Entry, ...]
 
     def entries_for(self, file_path: str) -> list[int]:
         return [index for index, entry in enumerate(self.entries)
-                if glob_matches(entry.path, file_path, self.path.parent)]
+                if glob_matches(entry.path, file_path, os.path.dirname(self.path))]
 
 
 _ENTRY_KEYS = {"path", "rule", "reason", "text", "fingerprint"}
 
 
-def _entry(path: Path, index: int, data: Any, marks: Marks, node_path: YamlPath) -> Entry:
+def _entry(path: str, index: int, data: Any, marks: Marks, node_path: YamlPath) -> Entry:
     key = f"suppressions[{index}]"
 
     def error(problem: str, field: str = "") -> ConfigError:
@@ -177,10 +177,12 @@ def _entry(path: Path, index: int, data: Any, marks: Marks, node_path: YamlPath)
                  fingerprint=str(data["fingerprint"]) if data.get("fingerprint") is not None else None)
 
 
-def load_suppressions(path: Path) -> SuppressionFile:
+def load_suppressions(path: str | os.PathLike[str]) -> SuppressionFile:
     """Read a suppressions file (a list, or a mapping with ``suppressions:``); ConfigError if bad."""
+    path = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), "", f"无法读取压制文件（{error}）") from error
     try:
@@ -188,7 +190,7 @@ def load_suppressions(path: Path) -> SuppressionFile:
     except YamlProblem as error:
         raise ConfigError(str(path), "", error.problem, error.line, error.column) from error
     if data is None:
-        return SuppressionFile(path.resolve(), ())
+        return SuppressionFile(os.path.realpath(path), ())
     prefix: YamlPath = ()
     if isinstance(data, dict):
         if "suppressions" not in data:
@@ -198,7 +200,7 @@ def load_suppressions(path: Path) -> SuppressionFile:
         line, column = mark_of(marks, prefix)
         raise ConfigError(str(path), "suppressions", "必须是一个列表", line, column)
     entries = tuple(_entry(path, index, item, marks, (*prefix, index)) for index, item in enumerate(data))
-    return SuppressionFile(path.resolve(), entries)
+    return SuppressionFile(os.path.realpath(path), entries)
 
 
 @record(eq=False, repr=False)

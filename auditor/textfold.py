@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from auditor import regexcache
 
@@ -32,7 +32,9 @@ _PUNCTUATION = {
 _OPENCC_FILES = ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.txt")
 
 
-def _opencc_dictionary_dir() -> Path | None:
+# Folders and files are strings joined with os.path, not pathlib.Path: this runs on every start, and
+# importing pathlib (with urllib.parse and ipaddress) is some 6% of a cold one-report check.
+def _opencc_dictionary_dir() -> str | None:
     import importlib.util  # the package's folder without importing it (its import loads dictionaries)
 
     try:
@@ -40,13 +42,15 @@ def _opencc_dictionary_dir() -> Path | None:
     except (ImportError, ValueError):  # pragma: no cover - dependency is declared
         return None
     locations = list(spec.submodule_search_locations or ()) if spec is not None else []
-    directory = Path(locations[0]) / "dictionary" if locations else None
-    return directory if directory is not None and directory.is_dir() else None
+    directory = os.path.join(os.path.normpath(locations[0]), "dictionary") if locations else None
+    return directory if directory is not None and os.path.isdir(directory) else None
 
 
-def _single_char_pairs(path: Path) -> dict[int, str]:
+def _single_char_pairs(path: str) -> dict[int, str]:
     table: dict[int, str] = {}
-    for row in path.read_text(encoding="utf-8").splitlines():
+    with open(path, encoding="utf-8") as stream:
+        rows = stream.read().splitlines()
+    for row in rows:
         source, _, targets = row.partition("\t")
         target = targets.split(" ", 1)[0] if targets else ""
         if len(source) == 1 and len(target) == 1 and source != target:
@@ -54,17 +58,18 @@ def _single_char_pairs(path: Path) -> dict[int, str]:
     return table
 
 
-def _opencc_table(directory: Path) -> dict[int, str]:
+def _opencc_table(directory: str) -> dict[int, str]:
     """Traditional and variant characters to simplified ones, from OpenCC's dictionary files.
 
     A simplified character is never folded: HKVariantsRev lists 核 as Hong Kong's form of 覈 and
     TWVariantsRev 台 as Taiwan's form of 臺, which would fold the simplified text the rulebook's
     patterns are written in (审核, 平台, 群众) away from them."""
-    table = _single_char_pairs(directory / _OPENCC_FILES[0]) if (directory / _OPENCC_FILES[0]).is_file() else {}
+    first = os.path.join(directory, _OPENCC_FILES[0])
+    table = _single_char_pairs(first) if os.path.isfile(first) else {}
     simplified = {ord(target) for target in table.values()}
     for name in _OPENCC_FILES[1:]:
-        if (directory / name).is_file():
-            for code, target in _single_char_pairs(directory / name).items():
+        if os.path.isfile(os.path.join(directory, name)):
+            for code, target in _single_char_pairs(os.path.join(directory, name)).items():
                 if code not in table and code not in simplified:
                     table[code] = target
     # variants first map to their standard traditional form; fold that once more
@@ -107,12 +112,12 @@ def _run_source(table: dict[int, str]) -> str:
 @functools.cache
 def _folding() -> tuple[dict[int, str], str, str]:
     """The fold table, the ``_han_class_source`` of OpenCC's part of it and the ``_run_source`` of
-    it, kept per machine (a JSON file keyed by the dictionary files' paths, sizes and times):
+    it, kept per machine (a JSON file per dictionary folder, keyed by the files' paths, sizes and times):
     reading and folding three dictionaries costs more than the rest of a start, and sorting and
     escaping the table's 4,000 characters for the run pattern another millisecond."""
     import json
 
-    from auditor.machinecache import cache_home, write_atomically
+    from auditor.machinecache import blake2b, cache_home, write_atomically
 
     directory = _opencc_dictionary_dir()
     if directory is None:
@@ -121,11 +126,15 @@ def _folding() -> tuple[dict[int, str], str, str]:
     key: list[object] = [_TABLE_FORMAT]
     for name in _OPENCC_FILES:
         with contextlib.suppress(OSError):
-            status = (directory / name).stat()
-            key.append([str(directory / name), status.st_size, status.st_mtime_ns])
-    target = cache_home() / "textfold" / "opencc-table.json"
+            status = os.stat(os.path.join(directory, name))
+            key.append([os.path.join(directory, name), status.st_size, status.st_mtime_ns])
+    # one file per dictionary folder: two installations (virtual environments) on one machine must
+    # not rewrite one file back and forth, each run finding the other's key
+    folder_digest = blake2b(directory.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    target = os.path.join(cache_home(), "textfold", f"opencc-table-{folder_digest}.json")
     try:
-        cached = json.loads(target.read_bytes())
+        with open(target, "rb") as stream:
+            cached = json.loads(stream.read())
         if cached["key"] == key and len(cached["sources"]) == len(cached["targets"]):
             table = dict(zip(map(ord, cached["sources"]), cached["targets"], strict=True))
             return table, str(cached["han_class"]), str(cached["run_class"])

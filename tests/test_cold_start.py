@@ -39,6 +39,7 @@ print(json.dumps({"modules": sorted(set(sys.modules) - started), "output": outpu
 # hashlib (it loads OpenSSL: auditor/machinecache.py has the digests a text check needs)
 NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "platform", "encodings.gb2312",
                 "dataclasses", "inspect", "threading", "weakref", "typing",
+                "pathlib", "urllib.parse", "ipaddress", "fnmatch",  # paths are os.path strings on this path
                 "hashlib", "_hashlib",
                 "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
@@ -100,7 +101,7 @@ def rule_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "rules"
     folder.mkdir()
     for file in builtin_rule_files():
-        shutil.copy(str(file), folder / file.name)
+        shutil.copy(str(file), folder / Path(str(file)).name)
     monkeypatch.setenv("GK_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(rulebook, "builtin_rule_files",
                         lambda: sorted(folder.glob("*.yaml"), key=lambda file: (file.name != "common.yaml", file.name)))

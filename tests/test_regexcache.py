@@ -38,7 +38,7 @@ def test_patterns_rebuilt_from_the_cache_file_equal_fresh_ones(fresh_cache: Path
     for source in SOURCES:
         _same(regexcache.compile(source, re.MULTILINE), source, re.MULTILINE)
     regexcache.save()
-    assert regexcache.cache_file().is_file()
+    assert Path(regexcache.cache_file()).is_file()
     regexcache._PATTERNS.clear()
     regexcache._STATE.update(entries=None, dirty=False)
     for source in SOURCES:
@@ -47,7 +47,7 @@ def test_patterns_rebuilt_from_the_cache_file_equal_fresh_ones(fresh_cache: Path
 
 
 def test_a_damaged_cache_file_only_costs_time(fresh_cache: Path) -> None:
-    target = regexcache.cache_file()
+    target = Path(regexcache.cache_file())
     target.parent.mkdir(parents=True)
     target.write_text('{"8:[a-z]+": [8, [1, 2, 3], 0, {}, []], "8:x": "nonsense"', encoding="utf-8")
     _same(regexcache.compile("[a-z]+", re.MULTILINE), "[a-z]+", re.MULTILINE)
@@ -129,10 +129,10 @@ def test_the_first_character_set_keeps_every_match_of_every_rule_pattern() -> No
 def test_an_entry_is_used_only_for_its_own_source_and_flags(fresh_cache: Path) -> None:
     regexcache.compile("[a-z]+", re.MULTILINE)
     regexcache.save()
-    data = regexcache.cache_file().read_bytes()
+    data = Path(regexcache.cache_file()).read_bytes()
     # the stored entry of "[a-z]+" filed under the key of "[0-9]+": a foreign or damaged file
     key_letters, key_digits = regexcache._key("[a-z]+", re.MULTILINE), regexcache._key("[0-9]+", re.MULTILINE)
-    regexcache.cache_file().write_bytes(data.replace(key_letters, key_digits))
+    Path(regexcache.cache_file()).write_bytes(data.replace(key_letters, key_digits))
     regexcache._PATTERNS.clear()
     regexcache._STATE.update(entries=None, dirty=False)
     _same(regexcache.compile("[0-9]+", re.MULTILINE), "[0-9]+", re.MULTILINE)
@@ -160,13 +160,13 @@ def test_a_file_of_too_many_entries_keeps_those_in_use_and_the_newest(fresh_cach
     for source in sources:
         regexcache.compile(source)
     regexcache.save()
-    assert len(regexcache._read_entries(regexcache.cache_file().read_bytes())) == 12  # all in use
+    assert len(regexcache._read_entries(Path(regexcache.cache_file()).read_bytes())) == 12  # all in use
     _next_process()
     for source in (sources[0], sources[-1]):
         _same(regexcache.compile(source, 0), source, 0)
     assert regexcache._STATE["dirty"]  # too many entries: written again, without the stale ones
     regexcache.save()
-    kept = regexcache._read_entries(regexcache.cache_file().read_bytes())
+    kept = regexcache._read_entries(Path(regexcache.cache_file()).read_bytes())
     assert set(kept) == {regexcache._key(source, 0) for source in [sources[0], *sources[-5:]]}  # 3/4 of 8
     _next_process()
     _same(regexcache.compile(sources[-1], 0), sources[-1], 0)
@@ -190,8 +190,8 @@ def test_a_truncated_file_costs_only_time(fresh_cache: Path, cut: int) -> None:
     regexcache.compile("[a-z]+", re.MULTILINE)
     regexcache.remembered("truncation-test", lambda: {"kept": [1, 2]})
     regexcache.save()
-    data = regexcache.cache_file().read_bytes()
-    regexcache.cache_file().write_bytes(data[:cut])
+    data = Path(regexcache.cache_file()).read_bytes()
+    Path(regexcache.cache_file()).write_bytes(data[:cut])
     regexcache._PATTERNS.clear()
     regexcache._STATE.update(entries=None, dirty=False)
     _same(regexcache.compile("[a-z]+", re.MULTILINE), "[a-z]+", re.MULTILINE)
@@ -244,4 +244,4 @@ def test_a_read_only_process_writes_nothing(fresh_cache: Path) -> None:
     _same(regexcache.compile("[a-z]+x", re.MULTILINE), "[a-z]+x", re.MULTILINE)
     regexcache.remembered("read-only-test", lambda: [1])
     regexcache.save()
-    assert not regexcache.cache_file().exists() and not any(fresh_cache.rglob("*"))
+    assert not Path(regexcache.cache_file()).exists() and not any(fresh_cache.rglob("*"))

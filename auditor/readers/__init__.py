@@ -8,8 +8,8 @@ Backends for heavy formats are imported only when such a file is read.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
-from pathlib import Path
 
 from auditor.document import Document
 
@@ -59,8 +59,15 @@ def recognised_extensions() -> tuple[str, ...]:
 CACHED: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".docx", ".pdf"})
 
 
+def _suffix(path: str) -> str:
+    """The extension of ``path``, lower case, as ``pathlib.PurePath.suffix`` has it (os.path: no
+    pathlib import on the one-text path)."""
+    suffix = os.path.splitext(path)[1].lower()
+    return "" if suffix == "." else suffix
+
+
 def _target_for(path: str) -> str:
-    suffix = Path(path).suffix.lower()
+    suffix = _suffix(path)
     if suffix in UNSUPPORTED:
         raise ReadError(UNSUPPORTED[suffix])
     return READERS.get(suffix, READERS[".txt"])
@@ -80,7 +87,7 @@ def read_bytes(path: str, data: bytes) -> Document:
     check_size(len(data))
     reader = reader_for(path)
     try:
-        if Path(path).suffix.lower() in CACHED:
+        if _suffix(path) in CACHED:
             from auditor.readers.cache import cached_read
 
             return cached_read(path, data, _target_for(path), reader)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 
 from auditor.records import record, replace
 
@@ -42,7 +41,7 @@ class RenderContext:
 
     color: bool = False
     quiet: bool = False
-    root: Path | None = None  # paths in machine formats are made relative to this
+    root: str | None = None  # paths in machine formats are made relative to this (an absolute folder)
     rulebook: Rulebook | None = None
     extra: dict[str, Any] | None = None
     docs_url: str | None = None  # where ``gk-audit docs`` output is published: SARIF helpUri

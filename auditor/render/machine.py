@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path, PurePath
 
 from auditor.diagnostics import Diagnostic
 
@@ -15,20 +14,36 @@ if TYPE_CHECKING:
     from auditor.rulebook import Rule
 
 
-def relative_path(path: str, root: Path | None) -> str:
+def relative_path(path: str, root: str | os.PathLike[str] | None) -> str:
     """``path`` as a POSIX path relative to ``root`` when it lies inside it, else as given; a byte
     of a file name that is not UTF-8 is written ``\\xff`` (output is UTF-8 and cannot hold it)."""
     return _encodable(_relative(path, root))
 
 
-def _relative(path: str, root: Path | None) -> str:
+def _relative(path: str, root: str | os.PathLike[str] | None) -> str:
+    """What ``Path(os.path.abspath(path)).relative_to(Path(root).resolve()).as_posix()`` gives
+    (``PurePath(path).as_posix()`` without a root), with os.path: importing pathlib (with the
+    urllib.parse and ipaddress it pulls in) is some 6% of a cold one-report check (issue 12)."""
     if path.startswith("<") or root is None:
-        return PurePath(path).as_posix()
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+        return _as_posix(path)
+    absolute = os.path.abspath(path)
+    base = os.path.realpath(root)
+    if absolute == base:
+        return "."
+    inside = base if base.endswith(os.sep) else base + os.sep
+    return _as_posix(absolute[len(inside):] if absolute.startswith(inside) else absolute)
+
+
+def _as_posix(path: str) -> str:
+    """``PurePath(path).as_posix()``: a path already in its normal form (no empty or ``.`` parts, the
+    usual case) as it is, any other through pathlib."""
+    if os.sep == "/" and path:
+        parts = path.split("/")
+        if all(part not in ("", ".") for part in (parts[1:] if path.startswith("/") else parts)):
+            return path
+    from pathlib import PurePath
+
+    return PurePath(path).as_posix()
 
 
 def _encodable(path: str) -> str:

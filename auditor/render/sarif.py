@@ -76,7 +76,7 @@ def _physical(uri: str, span: Span | None, absolute: bool) -> dict[str, Any]:
     return {"physicalLocation": location}
 
 
-def _uri(path: str, root: Path | None) -> tuple[str, bool]:
+def _uri(path: str, root: str | None) -> tuple[str, bool]:
     relative = relative_path(path, root)
     if relative.startswith("/"):
         return Path(relative).as_uri(), True
@@ -95,7 +95,7 @@ def _primary_location(diagnostic: Diagnostic, uri: str, absolute: bool) -> dict[
     return location
 
 
-def _label_location(label: Label, uri: str, absolute: bool, root: Path | None) -> dict[str, Any]:
+def _label_location(label: Label, uri: str, absolute: bool, root: str | None) -> dict[str, Any]:
     """A label's location: in the finding's file, or (cross-report evidence) in the file it names."""
     if label.path is None:
         return _physical(uri, label.span, absolute)
@@ -104,7 +104,7 @@ def _label_location(label: Label, uri: str, absolute: bool, root: Path | None) -
 
 
 def _result(diagnostic: Diagnostic, index: int, uri: str, absolute: bool, fingerprint: str,
-            root: Path | None = None) -> dict[str, Any]:
+            root: str | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": diagnostic.rule,
         "ruleIndex": index,
@@ -143,7 +143,7 @@ def _run(rules: _Rules, results: list[Any], context: RenderContext) -> dict[str,
         "results": results,
     }
     if context.root is not None:
-        run["originalUriBaseIds"] = {BASE_ID: {"uri": context.root.resolve().as_uri() + "/"}}
+        run["originalUriBaseIds"] = {BASE_ID: {"uri": Path(context.root).resolve().as_uri() + "/"}}
     return run
 
 
