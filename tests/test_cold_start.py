@@ -40,6 +40,7 @@ print(json.dumps({"modules": sorted(set(sys.modules) - started), "output": outpu
 NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "platform", "encodings.gb2312",
                 "dataclasses", "inspect", "threading", "weakref", "typing",
                 "pathlib", "urllib.parse", "ipaddress", "fnmatch",  # paths are os.path strings on this path
+                "signal",  # the time budget uses _signal
                 "hashlib", "_hashlib",
                 "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
