@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
-from auditor import baseline as baseline_module
 from auditor import records
 from auditor.config import (
     CliOverrides,
@@ -42,7 +41,6 @@ from auditor.engine import (
     time_budget,
     too_slow_result,
 )
-from auditor.fingerprint import fingerprints
 from auditor.paths import STDIN, expand_inputs
 from auditor.readers import limits
 from auditor.records import field, record
@@ -62,6 +60,8 @@ from auditor.suppressions import (
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from typing import Any
+
+    from auditor import baseline as baseline_module  # imported where a baseline is read or written
 
 POOL_THRESHOLD = 16  # fewer files than this are checked in-process: a pool costs more than it saves
 PROGRESS_THRESHOLD = 200
@@ -203,6 +203,7 @@ def failed_file(path: str, rulebook: Rulebook, error: BaseException | str, stage
                 ) -> tuple[PackedResult, FileOutcome]:
     """The packed result of a file the tool failed on: one internal-error finding (GK004)."""
     from auditor.engine import describe_failure, internal_error_result
+    from auditor.fingerprint import fingerprints
 
     shown = "<stdin>.txt" if path == STDIN else path
     reason = describe_failure(error, stage) if isinstance(error, BaseException) else error
@@ -224,6 +225,8 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     suppressions = state.suppressions.get(plan.suppressions) if plan.suppressions else None
     prints: list[str] | None = None
     if state.fingerprints or suppressions is not None:
+        from auditor.fingerprint import fingerprints  # not for an output without fingerprints (JSON, text)
+
         source_lines = _source_lines(result.report) if result.report is not None else []
         budget = limits.time_budget()  # what check_path left of it covers fingerprints and suppressions
         try:
@@ -717,6 +720,9 @@ def _apply_baseline(results: Sequence[FileResult], request: BatchRequest, outcom
                     relative: Callable[[str], str]) -> Sequence[FileResult]:
     """The results less the findings the baseline covers (read back and spilled again: one pass to
     count when writing the baseline, one to filter); ``outcome`` gets the stale entries and a tally."""
+    if not request.write_baseline and request.baseline is None:
+        return results
+    from auditor import baseline as baseline_module
     from auditor.fingerprint import result_fingerprints
 
     def keys(result: FileResult) -> list[baseline_module.Key]:
@@ -880,7 +886,11 @@ class FinishTexts:
 def finish_texts(outcome: BatchOutcome, output_format: str, context: Any, with_statistics: bool,
                  baseline_path: str | None) -> FinishTexts:
     notes = list(outcome.messages)
-    stale = baseline_module.stale_note(outcome.stale, baseline_path or "")
+    stale = ""
+    if outcome.stale:
+        from auditor import baseline as baseline_module
+
+        stale = baseline_module.stale_note(outcome.stale, baseline_path or "")
     to_output = ""
     if stale and output_format == "text":
         to_output += stale + "\n"

@@ -109,14 +109,15 @@ def _refuse_inputs_as_outputs(echo: Echo, paths: tuple[str, ...], output_path: s
 
 def _configure_cache(cache_dir: str | None, no_cache: bool) -> None:
     """The document cache is configured through the environment, so worker processes inherit it."""
-    from auditor.readers.cache import ENVIRONMENT_VARIABLE, default_directory
+    from auditor.machinecache import DOCUMENTS_DIRECTORY, ENVIRONMENT_VARIABLE  # not readers.cache: only
+    # a PDF, Word or HTML file needs that module
 
     if no_cache:
         os.environ[ENVIRONMENT_VARIABLE] = ""
     elif cache_dir:
         os.environ[ENVIRONMENT_VARIABLE] = cache_dir
     elif ENVIRONMENT_VARIABLE not in os.environ:
-        os.environ[ENVIRONMENT_VARIABLE] = str(default_directory())
+        os.environ[ENVIRONMENT_VARIABLE] = os.path.expanduser(DOCUMENTS_DIRECTORY)
 
 
 def _read_stdin() -> bytes:

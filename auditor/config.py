@@ -32,13 +32,16 @@ from collections.abc import Iterable, Mapping
 from auditor import regexcache
 from auditor.records import field, record
 from auditor.rulebook import did_you_mean, schema_error_chinese, schema_text
-from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from typing import Any
 
     from auditor.rulebook import Rulebook
+    from auditor.safe_yaml import Marks, YamlPath
+
+# auditor.safe_yaml (the YAML loader and its marks) is imported where a configuration file is read or
+# an error located: a run with no configuration file does not need it
 
 CONFIG_NAMES = ("gk-audit.yaml", ".gk-audit.yaml", "pyproject.toml")
 SUPPRESSIONS_NAME = "gk-audit-suppressions.yaml"
@@ -82,6 +85,8 @@ class ProjectConfig:
 
     def error(self, node_path: YamlPath, problem: str) -> ConfigError:
         """A ConfigError located at ``node_path`` (a path into ``data``)."""
+        from auditor.safe_yaml import mark_of
+
         line, column = mark_of(self.marks, node_path)
         return ConfigError(self.source, _dotted(node_path), problem, line, column)
 
@@ -170,6 +175,8 @@ def _dotted(node_path: YamlPath) -> str:
 def _validate(path: str | os.PathLike[str], data: Any, prefix: str, marks: Marks) -> None:
     import jsonschema
 
+    from auditor.safe_yaml import mark_of
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
@@ -240,6 +247,8 @@ def _read_table(path: str | os.PathLike[str]) -> tuple[Any, str, Marks] | None:
             raise ConfigError(str(path), "", "TOML 嵌套过深") from error
         table = tool.get("gk-audit") if isinstance(tool, dict) else None
         return (table, "tool.gk-audit", _toml_marks(text, table)) if table is not None else None
+    from auditor.safe_yaml import YamlProblem, load_marked
+
     try:
         data, marks = load_marked(text)
     except YamlProblem as error:

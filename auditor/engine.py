@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator
 
 from auditor import records
-from auditor.checks import SERIES_KINDS, emit, kind_module
+from auditor.checks import ENGINE_KINDS, SERIES_KINDS, emit, kind_module
 from auditor.diagnostics import Diagnostic, Severity
 from auditor.document import Document
 from auditor.location import locator_for
@@ -93,12 +93,13 @@ def applicable_rules(rulebook: Rulebook, era: str | None, year: int | None,
 
 
 def file_rules(rulebook: Rulebook, era: str | None, year: int | None, selection: Selection) -> tuple[Rule, ...]:
-    """``applicable_rules`` less the series kinds, which run after the batch (auditor/series.py)."""
+    """``applicable_rules`` less the series kinds, which run after the batch (auditor/series.py),
+    and the engine's own kinds, whose checks never fire on a Report (``ENGINE_KINDS``)."""
     key = ("file", era, year, selection)
     chosen = rulebook.memo.get(key)
     if chosen is None:
         chosen = rulebook.memo[key] = tuple(rule for rule in applicable_rules(rulebook, era, year, selection)
-                                            if rule.kind not in SERIES_KINDS)
+                                            if rule.kind not in SERIES_KINDS and rule.kind not in ENGINE_KINDS)
     return chosen  # type: ignore[no-any-return]
 
 

@@ -17,10 +17,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# The variable naming the folder of the document cache (auditor/readers/cache.py), which also holds
+# these files; the CLI sets it for its worker processes (auditor/checkrun.py), "" for no cache.
+ENVIRONMENT_VARIABLE = "GK_AUDIT_CACHE_DIR"
+DOCUMENTS_DIRECTORY = "~/.cache/gk-audit/documents"  # the document cache's folder when nothing says otherwise
+
+
 # Paths here are strings joined with os.path, not pathlib.Path: importing pathlib (with the
 # urllib.parse and ipaddress it pulls in) is some 6% of a cold one-report check (issue 12).
 def cache_home() -> str:
-    return os.environ.get("GK_AUDIT_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "gk-audit")
+    return os.environ.get(ENVIRONMENT_VARIABLE) or os.path.join(os.path.expanduser("~"), ".cache", "gk-audit")
 
 
 def write_atomically(target: str | os.PathLike[str], data: bytes) -> bool:
@@ -86,10 +92,12 @@ def sha256(data: bytes = b"") -> Any:
     return built_in(data)
 
 
+try:  # every run makes BLAKE2 digests (the regex cache's keys), some 300 in a cold check
+    from _blake2 import blake2b as _built_in_blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _built_in_blake2b
+
+
 def blake2b(data: bytes = b"", digest_size: int = 64) -> Any:
     """``hashlib.blake2b(data, digest_size=digest_size)``."""
-    try:
-        from _blake2 import blake2b as built_in
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b as built_in
-    return built_in(data, digest_size=digest_size)
+    return _built_in_blake2b(data, digest_size=digest_size)

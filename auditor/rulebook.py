@@ -15,7 +15,6 @@ import contextlib
 import functools
 import json
 import os
-import string
 import sys
 from collections.abc import Callable, Iterable, Mapping
 
@@ -23,12 +22,13 @@ from auditor import __version__, regexcache
 from auditor.diagnostics import Severity
 from auditor.machinecache import blake2b, cache_home, write_atomically
 from auditor.records import field, record
-from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
     from typing import Any
+
+    from auditor.safe_yaml import Marks, YamlPath
 
 # rules/ and schemas/ of the repository ship as the data packages auditor.rules and auditor.schemas
 # (setup.py), found through importlib.resources in a wheel, an editable install or a checkout alike
@@ -117,6 +117,8 @@ PACKAGE_ROOT = _package_root()
 
 # ---------------------------------------------------------------------------- YAML with marks
 def _load_yaml_with_marks(path: str, text: str) -> tuple[Any, Marks]:
+    from auditor.safe_yaml import YamlProblem, load_marked  # only when a rulebook file is parsed
+
     try:
         return load_marked(text)
     except YamlProblem as error:
@@ -124,7 +126,11 @@ def _load_yaml_with_marks(path: str, text: str) -> tuple[Any, Marks]:
 
 
 def _mark(marks: Mapping[YamlPath, tuple[int, int]] | None, node_path: YamlPath) -> tuple[int | None, int | None]:
-    return mark_of(marks, node_path) if marks is not None else (None, None)
+    if marks is None:
+        return None, None
+    from auditor.safe_yaml import mark_of
+
+    return mark_of(marks, node_path)
 
 
 # ---------------------------------------------------------------------------- message templates
@@ -141,6 +147,8 @@ def spec_is_bounded(spec: str) -> bool:
 def template_problem(template: str) -> str | None:
     """Why a message template is refused, or None: fields are plain names (``{total}``), never
     attributes, indexes or positions (``{a.b}``, ``{a[0]}``, ``{0}``), with a bounded format spec."""
+    import string  # only when a rulebook file is checked (its import compiles string.Template's pattern)
+
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as error:

@@ -29,14 +29,14 @@ from auditor.checks import emit
 from auditor.config import ConfigError, glob_matches
 from auditor.diagnostics import Diagnostic
 from auditor.document import Position, Span
-from auditor.fingerprint import normalise, span_texts
 from auditor.records import record
 from auditor.rulebook import Rule
-from auditor.safe_yaml import Marks, YamlPath, YamlProblem, load_marked, mark_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from typing import Any
+
+    from auditor.safe_yaml import Marks, YamlPath
 
 INLINE = regexcache.compile(r"<!--\s*gk-audit\s*:\s*ignore\s+(?P<rules>[A-Za-z0-9_,\s-]+?)"
                     r"\s*(?:(?:原因|理由|reason)\s*[:：]\s*(?P<reason>.*?))?\s*-->", re.IGNORECASE)
@@ -133,6 +133,8 @@ class Entry:
         if self.fingerprint is not None:
             return fingerprint == self.fingerprint or fingerprint.split(":")[0] == self.fingerprint
         if self.text is not None:
+            from auditor.fingerprint import normalise, span_texts  # only for an entry that names a text
+
             span_text, neighbourhood = span_texts(source_lines, diagnostic)
             wanted = normalise(self.text)
             return wanted in span_text or (not span_text and wanted in neighbourhood)
@@ -154,6 +156,8 @@ _ENTRY_KEYS = {"path", "rule", "reason", "text", "fingerprint"}
 
 
 def _entry(path: str, index: int, data: Any, marks: Marks, node_path: YamlPath) -> Entry:
+    from auditor.safe_yaml import mark_of
+
     key = f"suppressions[{index}]"
 
     def error(problem: str, field: str = "") -> ConfigError:
@@ -179,6 +183,8 @@ def _entry(path: str, index: int, data: Any, marks: Marks, node_path: YamlPath) 
 
 def load_suppressions(path: str | os.PathLike[str]) -> SuppressionFile:
     """Read a suppressions file (a list, or a mapping with ``suppressions:``); ConfigError if bad."""
+    from auditor.safe_yaml import YamlProblem, load_marked, mark_of  # only where a suppressions file is
+
     path = os.fspath(path)
     try:
         with open(path, encoding="utf-8") as stream:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from auditor import rulebook
-from auditor.checks import KINDS, SERIES_KINDS
+from auditor.checks import ENGINE_KINDS, KINDS, SERIES_KINDS
 from auditor.rulebook import RulebookError, builtin_rule_files, load_rulebook
 
 REPORT = Path(__file__).parent.parent / "examples"
@@ -45,7 +45,8 @@ NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "
                 "yaml", "jsonschema", "multiprocessing", "concurrent.futures", "markdown_it", "lxml",
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
                 "auditor.readers.markdown", "auditor.readers.html", "auditor.readers.pdf", "auditor.readers.docx",
-                *(f"auditor.checks.{kind}" for kind in sorted(SERIES_KINDS)))
+                *(f"auditor.checks.{kind}" for kind in sorted(SERIES_KINDS | ENGINE_KINDS)),
+                "auditor.readers.cache", "auditor.baseline", "auditor.safe_yaml")
 
 
 def _probe(cache: Path, cwd: Path) -> dict[str, object]:
@@ -93,6 +94,20 @@ def test_series_kinds_are_the_kinds_whose_modules_say_scope_series() -> None:
     scoped = {kind for kind, module in KINDS.items()
               if getattr(importlib.import_module(module), "SCOPE", "file") == "series"}
     assert scoped == SERIES_KINDS
+
+
+def test_engine_kinds_are_the_kinds_whose_modules_say_scope_engine_and_never_fire_on_a_report() -> None:
+    from auditor.engine import check_document
+    from auditor.readers import read_bytes
+
+    scoped = {kind for kind, module in KINDS.items()
+              if getattr(importlib.import_module(module), "SCOPE", "file") == "engine"}
+    assert scoped == ENGINE_KINDS
+    rulebook = load_rulebook()
+    report = check_document(read_bytes("report.txt", (REPORT / "report-2021-faulty.txt").read_bytes()), rulebook).report
+    for rule in rulebook.rules:
+        if rule.kind in ENGINE_KINDS:
+            assert list(importlib.import_module(KINDS[rule.kind]).check(rule, report)) == []
 
 
 # ---------------------------------------------------------------------------- built-rulebook cache

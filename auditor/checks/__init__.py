@@ -71,6 +71,10 @@ KINDS: dict[str, str] = {
 # the series kinds above (their modules say SCOPE = "series"; tests/test_cold_start.py checks the two
 # agree): the engine skips them on single reports without importing their modules
 SERIES_KINDS = frozenset({"series_link", "cross_report", "copied_text", "region_sum"})
+# the kinds whose modules say SCOPE = "engine": their findings come from the engine or the batch (a
+# file that cannot be read, fails, runs out of time, or an unused suppression), never from a
+# Report's check, so the engine does not import their modules to ask
+ENGINE_KINDS = frozenset({"internal_error", "no_text_layer", "too_slow", "unused_suppression"})
 
 
 def kind_module(kind: str) -> ModuleType:

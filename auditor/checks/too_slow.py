@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 KIND = "too_slow"
+SCOPE = "engine"  # the engine or the batch makes its findings; its check never fires on a Report
 PARAMS_SCHEMA: dict[str, Any] = {"properties": {}}
 
 

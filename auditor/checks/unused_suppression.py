@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 KIND = "unused_suppression"
+SCOPE = "engine"  # the engine or the batch makes its findings; its check never fires on a Report
 PARAMS_SCHEMA: dict[str, Any] = {"properties": {}}
 
 

@@ -25,17 +25,15 @@ import os
 from collections.abc import Callable
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap
+from auditor.machinecache import DOCUMENTS_DIRECTORY as DEFAULT_DIRECTORY
+from auditor.machinecache import ENVIRONMENT_VARIABLE
 from auditor.readers import ReadError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
 if TYPE_CHECKING:
     from typing import Any
 
-ENVIRONMENT_VARIABLE = "GK_AUDIT_CACHE_DIR"
-DEFAULT_DIRECTORY = "~/.cache/gk-audit/documents"
 ENTRY_FORMAT = 2
-# Folders are strings joined with os.path, not pathlib.Path: the CLI configures this cache on every
-# run, and importing pathlib (with urllib.parse and ipaddress) is some 6% of a cold one-report check.
 
 
 def default_directory() -> str:
