@@ -46,7 +46,7 @@ NOT_IMPORTED = ("click", "pickle", "tempfile", "calendar", "datetime", "uuid", "
                 "pdfplumber", "docx", "zipfile", "importlib.resources", "tomllib", "rich", "auditor.series",
                 "auditor.readers.markdown", "auditor.readers.html", "auditor.readers.pdf", "auditor.readers.docx",
                 *(f"auditor.checks.{kind}" for kind in sorted(SERIES_KINDS | ENGINE_KINDS)),
-                "auditor.readers.cache", "auditor.baseline", "auditor.safe_yaml")
+                "auditor.readers.cache", "auditor.baseline", "auditor.safe_yaml", "string")
 
 
 def _probe(cache: Path, cwd: Path) -> dict[str, object]:

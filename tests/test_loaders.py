@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditor.baseline import load as load_baseline
 from auditor.checks import render_template
@@ -76,19 +78,30 @@ def test_templates_fill_named_fields_only() -> None:
     assert filled == "{a.__class__}|{b[0]}|{0}|2|  4"
 
 
+def _formatted(template: str, values: dict[str, object]) -> str:
+    """What the full formatter makes of ``template`` (render_template's answer for every template)."""
+    from auditor.checks import _named_fields_only, _Template
+
+    try:
+        return str(_named_fields_only().vformat(template, (), _Template(values)))
+    except (ValueError, IndexError, TypeError):
+        return template
+
+
 @pytest.mark.parametrize("template", ["正文说{fact} {number}", "{a}{{b}}{c}", "{missing} {a}", "{a!r}", "{", "}}",
-                                      "{a:{b}}", "plain", "{a}{a}", ""])
+                                      "{a:{b}}", "plain", "{a}{a}", "", "{a:}", "{a!}", "{ a}", "{}", "}{", "{{}}"])
 def test_plain_templates_fill_as_the_formatter_does(template: str) -> None:
     from decimal import Decimal
 
-    from auditor.checks import _NamedFieldsOnly, _Template
-
     values = {"fact": "申请", "number": Decimal("1.50"), "a": "A", "b": "5", "c": None}
-    try:
-        expected = _NamedFieldsOnly().vformat(template, (), _Template(values))
-    except (ValueError, IndexError, TypeError):
-        expected = template
-    assert render_template(template, values) == expected
+    assert render_template(template, values) == _formatted(template, values)
+
+
+@given(st.text(alphabet="ab{}!:.[]0 _中", max_size=14))
+def test_any_template_fills_as_the_formatter_does(template: str) -> None:
+    """The plain-field reader (no string.Formatter on the usual path) agrees with the formatter."""
+    values: dict[str, object] = {"a": "A", "b": 5, "ab": None, "_": "-"}
+    assert render_template(template, values) == _formatted(template, values)
 
 
 def test_catastrophic_rulebook_regex_cannot_hang(tmp_path: Path) -> None:

@@ -23,7 +23,6 @@ import contextlib
 import functools
 import importlib
 import re
-import string
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
@@ -89,30 +88,57 @@ class _Template(dict[str, object]):
         return "{" + key + "}"
 
 
-class _NamedFieldsOnly(string.Formatter):
-    """Plain named fields only: ``{a.b}``, ``{a[0]}`` and ``{0}`` stay as written (no attribute
-    walking from a template), and an unbounded width or precision is ignored."""
+@functools.cache
+def _named_fields_only() -> Any:
+    """The formatter for templates with more than plain fields (rare): ``string`` is imported only
+    then, its import compiling ``string.Template``'s pattern (some 2 M instructions of a start)."""
+    import string
 
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
-        if not field_name.isidentifier():
-            return "{" + field_name + "}", field_name
-        return kwargs[field_name], field_name
+    class NamedFieldsOnly(string.Formatter):
+        """Plain named fields only: ``{a.b}``, ``{a[0]}`` and ``{0}`` stay as written (no attribute
+        walking from a template), and an unbounded width or precision is ignored."""
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        return super().format_field(value, format_spec if spec_is_bounded(format_spec) else "")
+        def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+            if not field_name.isidentifier():
+                return "{" + field_name + "}", field_name
+            return kwargs[field_name], field_name
+
+        def format_field(self, value: Any, format_spec: str) -> str:
+            return super().format_field(value, format_spec if spec_is_bounded(format_spec) else "")
+
+    return NamedFieldsOnly()
+
+
+# a template's pieces as ``string.Formatter().parse`` reads them: doubled braces, a plain ``{name}``
+# (group 1; an empty format spec after it is no spec), or anything else with a brace (a conversion, a
+# format spec, a lone brace)
+_TEMPLATE_PIECE = r"\{\{|\}\}|\{([^{}!:]*):?\}|[{}]"
 
 
 @functools.lru_cache(maxsize=4096)
 def _plain_fields(template: str) -> tuple[tuple[str, str | None], ...] | None:
     """The template as (literal text, field name or None) pairs when every field is a plain
-    ``{name}`` (no conversion, no format spec); None when it needs the full formatter."""
-    try:
-        parts = tuple(string.Formatter().parse(template))
-    except ValueError:
-        return None
-    plain = all(name is None or (name.isidentifier() and not spec and conversion is None)
-                for _, name, spec, conversion in parts)
-    return tuple((literal, name) for literal, name, _, _ in parts) if plain else None
+    ``{name}`` (no conversion, no format spec, ``{{`` and ``}}`` for literal braces); None when it
+    needs the full formatter."""
+    from auditor import regexcache
+
+    parts: list[tuple[str, str | None]] = []
+    literal: list[str] = []
+    position = 0
+    for piece in regexcache.compile(_TEMPLATE_PIECE).finditer(template):
+        literal.append(template[position:piece.start()])
+        position = piece.end()
+        text, name = piece.group(), piece.group(1)
+        if text in ("{{", "}}"):
+            literal.append(text[0])
+        elif name is not None and name.isidentifier():
+            parts.append(("".join(literal), name))
+            literal = []
+        else:
+            return None
+    literal.append(template[position:])
+    parts.append(("".join(literal), None))
+    return tuple(parts)
 
 
 def render_template(template: str, values: Mapping[str, Any]) -> str:
@@ -133,7 +159,7 @@ def render_template(template: str, values: Mapping[str, Any]) -> str:
                 pieces.append("{" + name + "}")
         return "".join(pieces)
     try:
-        return _NamedFieldsOnly().vformat(template, (), _Template(values))
+        return _named_fields_only().vformat(template, (), _Template(values))
     except (ValueError, IndexError, TypeError):
         return template
 
