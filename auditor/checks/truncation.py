@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from auditor import regexcache
 from auditor.checks import compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.records import record
@@ -41,14 +42,24 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @record(eq=False, repr=False)
 class Compiled:
-    """A truncation rule's parameters: the ending pattern and the patterns to ignore."""
+    """A truncation rule's parameters: the ending pattern and the patterns to ignore, joined into
+    one alternation when they can be (a line's test is then one search, not one per pattern)."""
     ends: re.Pattern[str]
     ignore: tuple[re.Pattern[str], ...]
 
 
+# what keeps regexes from being joined by ``|``: a back-reference, a named group (two may share a
+# name), an inline flag (it would apply to the whole alternation)
+_UNJOINABLE = regexcache.compile(r"\\[1-9]|\(\?P[<=]|\(\?[aiLmsux-]")
+
+
 def prepare(params: dict[str, Any]) -> Compiled:
-    return Compiled(compile_patterns(params["ends"], ("ends",))[0],
-                    tuple(compile_patterns(params["ignore"], ("ignore",))))
+    ignore = compile_patterns(params["ignore"], ("ignore",))
+    sources = params["ignore"]
+    if len(sources) > 1 and not any(_UNJOINABLE.search(source) for source in sources):
+        # each pattern compiled above (a bad one is reported at its place); the same test, one search
+        ignore = compile_patterns("|".join(f"(?:{source})" for source in sources), ("ignore",))
+    return Compiled(compile_patterns(params["ends"], ("ends",))[0], tuple(ignore))
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
