@@ -928,7 +928,7 @@ class TextIndex:
         for length in range(shortest, min(longest, count // 2) + 1):
             shift = 8 * length
             diff = ((low ^ (low >> shift)) | mask | (mask >> shift)).to_bytes(count, "little")
-            if b"\0" * length in diff[:count - length]:
+            if diff.find(b"\0" * length, 0, count - length) != -1:  # (no copy of the first count - length)
                 return True
         return False
 
