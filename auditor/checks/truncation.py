@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor import regexcache
-from auditor.checks import compile_patterns, emit
+from auditor.checks import compile_any, compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.records import record
 from auditor.rulebook import Rule
@@ -48,18 +47,8 @@ class Compiled:
     ignore: tuple[re.Pattern[str], ...]
 
 
-# what keeps regexes from being joined by ``|``: a back-reference, a named group (two may share a
-# name), an inline flag (it would apply to the whole alternation)
-_UNJOINABLE = regexcache.compile(r"\\[1-9]|\(\?P[<=]|\(\?[aiLmsux-]")
-
-
 def prepare(params: dict[str, Any]) -> Compiled:
-    ignore = compile_patterns(params["ignore"], ("ignore",))
-    sources = params["ignore"]
-    if len(sources) > 1 and not any(_UNJOINABLE.search(source) for source in sources):
-        # each pattern compiled above (a bad one is reported at its place); the same test, one search
-        ignore = compile_patterns("|".join(f"(?:{source})" for source in sources), ("ignore",))
-    return Compiled(compile_patterns(params["ends"], ("ends",))[0], tuple(ignore))
+    return Compiled(compile_patterns(params["ends"], ("ends",))[0], tuple(compile_any(params["ignore"], ("ignore",))))
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
