@@ -15,6 +15,11 @@ well under a microsecond.
   branch, the literals of a lookahead or lookbehind). If one clause has no string present in the
   text, the pattern cannot match anywhere in it, nor in any part of it (a line), and the search is
   skipped. The clauses are a necessary condition only: when they all hold, the regex still decides.
+- *first-character parts*: a pattern that opens with a small class (``[,;、:。][,;、:。]``) is
+  searched by ``re`` with a first-character set: some 70 instructions a character of the text, to
+  test each against the class. ``found_in`` searches its parts instead, one per character of the
+  class (``,[,;、:。]``, ``;[,;、:。]``, …), each opening with a literal, which ``re`` finds at
+  about 2 instructions a character: the pattern matches where one of its parts does.
 - *starts*: words one of which every match starts with (``收到``/``新收`` of
   ``(?<![和及])(?:收到|新收)[^。]{0,6}?申请``), so that ``finditer`` tries the pattern only where
   one of them starts; left out where ``re`` finds a match's start as fast by itself (a pattern that
@@ -27,7 +32,10 @@ well under a microsecond.
   a class, so ``re`` tries it at every digit. Every match contains its first top-level literal
   (``日``) preceded by the fixed-width items before it, so ``日(?<=(?<![\d.])(?:19|20)…[0-3]\d日)``
   followed by the rest of the pattern matches wherever the pattern does; opening with a literal,
-  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either. When the
+  it is searched at ``re``'s literal speed. No gate matches: the pattern does not either. A gate
+  anchored at a branch of literal strings (``(?:件|条|万元)``) is split by their first characters
+  (``GateSet``): one gate opening with a branch would be tried at every character of the text
+  that is in its first-character set, some 70 instructions a character against 2 for a literal. When the
   gate's lookbehind checks all that precedes the anchor (in fixed-width forms), every match starts
   where the gate matches less the width of one of those forms: ``finditer`` tries the pattern there.
 - *prefix class*: when the gate's lookbehind cannot check what precedes the anchor (blanks that
@@ -100,7 +108,7 @@ class Prefilter:
     """What is known of one pattern before searching with it (see the module docstring)."""
 
     clauses: tuple[Clause, ...] = ()
-    gate: re.Pattern[str] | None = None  # the anchor gate
+    gate: re.Pattern[str] | GateSet | None = None  # the anchor gate
     line_anchored: bool = False  # every match starts at a line start (the pattern opens with a multi-line ^)
     doubled: tuple[int, int] | None = None  # every match has m..n characters (U+0100..U+FFFF) written twice
     starts: tuple[str, ...] = ()  # every match starts with one of these words; () when not known, or
@@ -112,13 +120,14 @@ class Prefilter:
     gate_widths: tuple[int, ...] | None = None  # every match starts where the gate matches less one of these
     prefix: str | None = None  # a class of every character a match holds before its anchor (see _prefix_class)
     consumed: str | None = None  # a class of every character a match holds (see _consumed_class)
+    first_parts: GateSet | None = None  # the pattern split by its first character (see _first_parts)
 
 
 # plain ints: operators on re.RegexFlag members run Python code (an enum), some 1 µs a call
 _MULTILINE = int(re.MULTILINE)
 _NOT_UNICODE = ~int(re.UNICODE)
 # bump when what ``_derived`` computes changes (the results are kept in regexcache's file)
-_VERSION = 11
+_VERSION = 12
 
 
 # the prefilter of each pattern object asked about (with the object, so that its id stays its own)
@@ -162,9 +171,9 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
 
 def _derived(source: str, flags: int) -> dict[str, Any]:
     """The prefilter of ``source`` as JSON data (the gate as the code ``_sre.compile`` takes)."""
-    empty: dict[str, Any] = {"clauses": [], "anchored": False, "doubled": None, "gate": None, "starts": [],
-                             "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None, "prefix": None,
-                             "consumed": None}
+    empty: dict[str, Any] = {"clauses": [], "first_parts": None, "anchored": False, "doubled": None, "gate": None,
+                             "starts": [], "nonempty": False, "line_or": None, "latin1": [], "gate_widths": None,
+                             "prefix": None, "consumed": None}
     if _parser is None:
         return empty
     try:
@@ -177,7 +186,7 @@ def _derived(source: str, flags: int) -> dict[str, Any]:
     items = list(parsed.data)
     # clauses of single characters first: the cheapest tests, and an absent character settles it
     clauses = sorted(dict.fromkeys(_of_sequence(items)), key=lambda clause: max(map(len, clause)))
-    return {"clauses": [sorted(clause) for clause in clauses],
+    return {"clauses": [sorted(clause) for clause in clauses], "first_parts": _first_parts(parsed, flags),
             "anchored": bool(flags & re.MULTILINE) and bool(items)
             and items[0] == (_sre_constants.AT, _sre_constants.AT_BEGINNING),
             "doubled": _doubled(items), "gate": _anchor_gate(parsed, flags),
@@ -198,25 +207,74 @@ def _from_data(data: dict[str, Any]) -> Prefilter:
             or any(max(chars) > "\xff" for chars in latin1):
         raise ValueError("bad clauses")
     doubled = data["doubled"]
-    gate = data["gate"]
-    if gate is not None:
-        gate_flags, code, groups, groupindex, indexgroup = gate
-        try:  # _sre validates the code; if it refuses, the plain search decides
-            gate = _sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup))
-        except Exception:
-            gate = None
+    gate = _compiled_gate(data["gate"]) if data["gate"] else None
     if gate is None or (gate_widths is not None and any(width < 0 for width in gate_widths)):
         gate_widths = None
     prefix = data["prefix"] if gate is not None and isinstance(data["prefix"], str) else None
     consumed = data["consumed"] if isinstance(data["consumed"], str) else None
+    first_parts = _compiled_gate(data["first_parts"]) if data["first_parts"] else None
     return Prefilter(clauses, gate, bool(data["anchored"]),
                      (int(doubled[0]), int(doubled[1])) if doubled is not None else None,
                      starts, bool(data["nonempty"]), max(clauses, key=_strength) if clauses else None, line_or,
-                     latin1, gate_widths, prefix, consumed)
+                     latin1, gate_widths, prefix, consumed,
+                     first_parts if isinstance(first_parts, GateSet) else None)
 
 
 # the longest repeated group ``doubled_somewhere`` is asked about (one big-integer pass per length)
 _LONGEST_DOUBLED = 8
+
+
+def _compiled_gate(parts: list[Any]) -> re.Pattern[str] | GateSet | None:
+    """The gate from the code of its parts (see ``_anchor_gate``); None when ``_sre`` refuses one."""
+    compiled = []
+    for gate_flags, code, groups, groupindex, indexgroup in parts:
+        try:  # _sre validates the code; if it refuses, the plain search decides
+            compiled.append(_sre.compile(None, gate_flags, code, groups, groupindex, tuple(indexgroup)))
+        except Exception:
+            return None
+    return compiled[0] if len(compiled) == 1 else GateSet(tuple(compiled))
+
+
+class GateSet:
+    """An anchor gate in parts, one per first character of the branch it is anchored at: the gate
+    matches where one of its parts does. Each part opens with a literal, which ``re`` searches for
+    at its literal speed (see the module docstring)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[re.Pattern[str], ...]) -> None:
+        self.parts = parts
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """The match of the part that matches leftmost (what the gate in one piece would find)."""
+        found = [match for match in (part.search(text, pos, endpos) for part in self.parts) if match is not None]
+        return min(found, key=_match_start) if found else None
+
+
+def _match_start(match: re.Match[str]) -> int:
+    return match.start()
+
+
+def _gate_found(gate: re.Pattern[str] | GateSet, text: str, start: int, end: int) -> bool:
+    """Does ``gate`` match in ``text[start:end]``? (A gate in parts stops at the first part that does.)"""
+    if isinstance(gate, GateSet):
+        return any(part.search(text, start, end) is not None for part in gate.parts)
+    return gate.search(text, start, end) is not None
+
+
+def _gate_starts(gate: re.Pattern[str] | GateSet, text: str, start: int, end: int, limit: int) -> list[int] | None:
+    """Every place in ``text[start:end]`` where ``gate`` matches (a search from the character after
+    each), in order; None when there are more than ``limit``."""
+    found: set[int] = set()
+    for part in gate.parts if isinstance(gate, GateSet) else (gate,):
+        search = part.search
+        match = search(text, start, end)
+        while match is not None:
+            found.add(match.start())
+            if len(found) > limit:
+                return None
+            match = search(text, match.start() + 1, end)
+    return sorted(found)
 
 
 def _doubled(items: list[Any]) -> tuple[int, int] | None:
@@ -288,9 +346,10 @@ def _anchored(parsed: Any) -> tuple[list[Any], tuple[int, int]] | None:
 
 
 def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
-    """The code of the anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first top-level run of
-    literals after the first item (or else a branch of literal strings, each alternative getting its
-    own lookbehind), W the items right before A that have a fixed width or a few fixed-width forms
+    """The code of the parts of the anchor gate of the pattern ``… W A R``: ``A(?<=W A)R``, A its first
+    top-level run of literals after the first item (or else a branch of literal strings, each
+    alternative getting its own lookbehind, one part per first character of the alternatives: see
+    ``_gate_heads``), W the items right before A that have a fixed width or a few fixed-width forms
     (``0?[1-9]``: ``[1-9]`` or ``0[1-9]``, one lookbehind each), and the fixed-width end of the first
     item that has neither; None when there is no anchor."""
     found = _anchored(parsed)
@@ -301,18 +360,56 @@ def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
     behind = _behind(items[:first])
     state = parsed.state
     if items[first][0] is _sre_constants.LITERAL:
-        head = _looking_back(items[first:last], behind, state)
+        heads = [_looking_back(items[first:last], behind, state)]
     else:
-        alternatives = [_parser.SubPattern(state, _looking_back(alternative.data, behind, state))
-                        for alternative in items[first][1][1]]
-        head = [(_sre_constants.BRANCH, (None, alternatives))]
+        heads = _gate_heads([_looking_back(alternative.data, behind, state) for alternative in items[first][1][1]],
+                            state)
     try:
-        gate = _parser.SubPattern(state, head + items[last:])
         indexgroup: list[str | None] = [None] * state.groups
         for name, number in state.groupdict.items():
             indexgroup[number] = name
-        return [flags, list(_compiler._code(gate, flags)), state.groups - 1, dict(state.groupdict), indexgroup]
+        return [[flags, list(_compiler._code(_parser.SubPattern(state, head + items[last:]), flags)),
+                 state.groups - 1, dict(state.groupdict), indexgroup] for head in heads]
     except Exception:  # an internal interface changed: no gate, the plain search decides
+        return None
+
+
+def _gate_heads(alternatives: list[list[Any]], state: Any) -> list[list[Any]]:
+    """The heads of the gate's parts for a branch anchor: its alternatives (each a literal string
+    with its lookbehinds) grouped by their first character, which each head opens with:
+    ``件(?<=…)``, ``万(?:元(?<=…)|…)``. (``re`` finds the first character of a branch of
+    alternatives only through a first-character set, at every character of the text.)"""
+    grouped: dict[Any, list[list[Any]]] = {}
+    for alternative in alternatives:
+        grouped.setdefault(alternative[0], []).append(alternative[1:])
+    heads = []
+    for literal, rests in grouped.items():
+        if len(rests) == 1:
+            heads.append([literal, *rests[0]])
+        else:
+            branch = (_sre_constants.BRANCH, (None, [_parser.SubPattern(state, rest) for rest in rests]))
+            heads.append([literal, branch])
+    return heads
+
+
+def _first_parts(parsed: Any, flags: int) -> list[Any] | None:
+    """The code of the pattern's parts when it opens with a small class: one part per character of
+    the class, the pattern with that character in its place (see the module docstring); else None."""
+    items = list(parsed.data)
+    if not items or items[0][0] is not _sre_constants.IN:
+        return None
+    chars = _class_chars(items[0][1])
+    if len(chars) < 2:
+        return None
+    state = parsed.state
+    try:
+        indexgroup: list[str | None] = [None] * state.groups
+        for name, number in state.groupdict.items():
+            indexgroup[number] = name
+        return [[flags, list(_compiler._code(_parser.SubPattern(state, [(_sre_constants.LITERAL, ord(char)),
+                                                                         *items[1:]]), flags)),
+                 state.groups - 1, dict(state.groupdict), indexgroup] for char in chars]
+    except Exception:  # an internal interface changed: the plain search decides
         return None
 
 
@@ -794,9 +891,9 @@ class TextIndex:
         self._candidates: dict[tuple[str, ...], tuple[list[int] | None]] = {}
         self._line_or: dict[tuple[str, ...], tuple[list[int] | None]] = {}
         self._latin1: bytes | None = None  # the text's characters below U+0100, encoded
-        self._gate: dict[tuple[re.Pattern[str], tuple[int, ...]], tuple[list[int] | None]] = {}
+        self._gate: dict[tuple[re.Pattern[str] | GateSet, tuple[int, ...]], tuple[list[int] | None]] = {}
         self._latin1_answers: dict[str, bool] = {}
-        self._anchors: dict[tuple[re.Pattern[str], int, int], tuple[list[int] | None]] = {}
+        self._anchors: dict[tuple[re.Pattern[str] | GateSet, int, int], tuple[list[int] | None]] = {}
         self._reversed: str | None = None  # the text backwards (to find where a run of characters starts)
 
     @property
@@ -831,7 +928,7 @@ class TextIndex:
         for length in range(shortest, min(longest, count // 2) + 1):
             shift = 8 * length
             diff = ((low ^ (low >> shift)) | mask | (mask >> shift)).to_bytes(count, "little")
-            if b"\0" * length in diff[:count - length]:
+            if diff.find(b"\0" * length, 0, count - length) != -1:  # (no copy of the first count - length)
                 return True
         return False
 
@@ -946,7 +1043,7 @@ class TextIndex:
             cached = self._line_or[words] = (merged,)
         return cached[0]
 
-    def gate_positions(self, gate: re.Pattern[str], widths: tuple[int, ...]) -> list[int] | None:
+    def gate_positions(self, gate: re.Pattern[str] | GateSet, widths: tuple[int, ...]) -> list[int] | None:
         """Where a match can start: where ``gate`` matches less one of ``widths``, in order; None
         when the gate matches too often (see ``start_positions``)."""
         cached = self._gate.get((gate, widths))
@@ -954,21 +1051,16 @@ class TextIndex:
             cached = self._gate[gate, widths] = (self._gate_positions(gate, widths),)
         return cached[0]
 
-    def _gate_positions(self, gate: re.Pattern[str], widths: tuple[int, ...]) -> list[int] | None:
+    def _gate_positions(self, gate: re.Pattern[str] | GateSet, widths: tuple[int, ...]) -> list[int] | None:
         text = self.text
         limit = len(text) // CANDIDATE_SPACING if CANDIDATE_SPACING else sys.maxsize
-        found: set[int] = set()
-        search = gate.search
-        match = search(text)
-        while match is not None:  # every place the gate matches (a search from the next character)
-            anchor = match.start()
-            found.update(anchor - width for width in widths)
-            if len(found) > limit:
-                return None
-            match = search(text, anchor + 1)
-        return sorted(found)
+        anchors = _gate_starts(gate, text, 0, len(text), limit)  # (fewer anchors than places)
+        if anchors is None:
+            return None
+        found = {anchor - width for anchor in anchors for width in widths}
+        return sorted(found) if len(found) <= limit else None
 
-    def gate_anchors(self, gate: re.Pattern[str], start: int, end: int) -> list[int] | None:
+    def gate_anchors(self, gate: re.Pattern[str] | GateSet, start: int, end: int) -> list[int] | None:
         """Where ``gate`` matches in ``text[start:end]`` (searched with those bounds), in order; None
         when it matches more often than once per CANDIDATE_SPACING characters of the range."""
         cached = self._anchors.get((gate, start, end))
@@ -976,17 +1068,9 @@ class TextIndex:
             cached = self._anchors[gate, start, end] = (self._gate_anchors(gate, start, end),)
         return cached[0]
 
-    def _gate_anchors(self, gate: re.Pattern[str], start: int, end: int) -> list[int] | None:
+    def _gate_anchors(self, gate: re.Pattern[str] | GateSet, start: int, end: int) -> list[int] | None:
         limit = (end - start) // CANDIDATE_SPACING if CANDIDATE_SPACING else sys.maxsize
-        found: list[int] = []
-        search = gate.search
-        match = search(self.text, start, end)
-        while match is not None:
-            found.append(match.start())
-            if len(found) > limit:
-                return None
-            match = search(self.text, match.start() + 1, end)
-        return found
+        return _gate_starts(gate, self.text, start, end, limit)
 
     def run_start(self, run: re.Pattern[str], position: int) -> int:
         """Where the run of characters that ``run`` (a class repeated, ``[…]*``) matches and that
@@ -1051,6 +1135,8 @@ def found_in(index: TextIndex, pattern: re.Pattern[str] | Any) -> bool:
     windows = _windows(index, known, 0, len(text))
     if windows is not None:
         return next(_window_matches(index, pattern, windows, 0, len(text)), None) is not None
+    if known.first_parts is not None:
+        return _gate_found(known.first_parts, text, 0, len(text))
     return pattern.search(text) is not None
 
 
@@ -1082,7 +1168,7 @@ def ruled_out(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0, 
     if known.doubled is not None and not index.doubled_somewhere(*known.doubled):
         return True
     text = index.text
-    return known.gate is not None and known.gate.search(text, start, len(text) if end is None else end) is None
+    return known.gate is not None and not _gate_found(known.gate, text, start, len(text) if end is None else end)
 
 
 def finditer(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0,
@@ -1103,7 +1189,7 @@ def finditer(index: TextIndex, pattern: re.Pattern[str] | Any, start: int = 0,
     end = len(text) if end is None else min(end, len(text))
     # first the anchor gate (a literal search), which finds nothing where the pattern finds nothing:
     # most rule patterns match nowhere in a report, and trying one at each of its start words costs more
-    if known.gate is not None and known.gate.search(text, start, end) is None:
+    if known.gate is not None and not _gate_found(known.gate, text, start, end):
         return
     starts = _tried_at(index, known) if start == 0 and end == len(text) else None
     if starts is None:

@@ -118,6 +118,20 @@ def test_gate_opens_with_the_literal() -> None:
     assert prefilter(r"^\s*\d{1,3}、").line_anchored
 
 
+def test_a_gate_anchored_at_a_branch_is_split_by_first_character() -> None:
+    source = r"(?:共|计)[^\d\s]{0,8}?(?:_+|\s{2,})(?:件|条|万元|万人)(?![例款])"
+    known = prefilter(source)
+    assert isinstance(known.gate, textscan.GateSet) and len(known.gate.parts) == 3  # 件 条 万
+    pattern = re.compile(source, re.MULTILINE)
+    for text in ("共  件", "共计__万人", "计 条例 共 万元", "共计  条例", "合计  万", "共__万元 计  条"):
+        index = TextIndex(text)
+        assert found_in(index, pattern) == (pattern.search(text) is not None), text
+        assert [match.span() for match in finditer(index, pattern)] == [match.span() for match in
+                                                                         pattern.finditer(text)], text
+    assert known.gate.search("甲  万元 乙__条") is not None and known.gate.search("甲  万元").start() == 3
+    assert known.gate.search("甲 条例 万") is None
+
+
 def test_back_references_get_no_gate_and_case_folding_no_literals() -> None:
     assert prefilter(r"(?P<word>[\u4e00-\u9fff]{2,4})x(?P=word)").gate is None
     assert required_literals("(?i)abc") == ()
@@ -170,6 +184,16 @@ def test_a_damaged_remembered_prefilter_is_derived_afresh(monkeypatch: pytest.Mo
 ])
 def test_required_literals(source: str, clauses: list[set[str]]) -> None:
     assert sorted(map(sorted, required_literals(source))) == sorted(map(sorted, clauses))
+
+
+def test_a_pattern_opening_with_a_small_class_is_searched_in_parts() -> None:
+    source = r"[,;、:。][,;、:。](?<!。:)"
+    known = prefilter(source)
+    assert known.first_parts is not None and len(known.first_parts.parts) == 5
+    assert prefilter(r"[\d,][,;]").first_parts is None and prefilter(r"(?<!x)[,;]").first_parts is None
+    pattern = re.compile(source, re.MULTILINE)
+    for text in ("甲,乙;丙、丁:戊。己", "甲,;乙", "甲。:乙", "甲。:,乙", "。。", ""):
+        assert found_in(TextIndex(text), pattern) == (pattern.search(text) is not None), text
 
 
 def test_flags_are_read() -> None:

@@ -249,5 +249,24 @@ def compile_patterns(sources: Any, path: tuple[str | int, ...]) -> list[Any]:
     return [compile_regex(source, where) for source, where in items]
 
 
-__all__ = ["KINDS", "SERIES_KINDS", "LazyPattern", "ParamError", "compile_patterns", "compiling_deferred",
-           "deferred_compiling", "emit", "kind_module", "render_template"]
+# what keeps regexes from being joined by ``|``: a back-reference, a named group (two may share a
+# name), an inline flag (it would apply to the whole alternation)
+_UNJOINABLE = r"\\[1-9]|\(\?P[<=]|\(\?[aiLmsux-]"
+
+
+def compile_any(sources: list[str], path: tuple[str | int, ...]) -> list[Any]:
+    """``compile_patterns(sources, path)``, or a list of one pattern, their alternation, when the
+    regexes can be joined: "does one of them match here" is then one search, not one per regex.
+    Each regex is compiled on its own first (outside ``deferred_compiling``), so that a bad one is
+    reported at its place."""
+    from auditor import regexcache
+
+    patterns = compile_patterns(sources, path)
+    unjoinable = regexcache.compile(_UNJOINABLE)
+    if len(sources) < 2 or any(unjoinable.search(source) for source in sources):
+        return patterns
+    return compile_patterns("|".join(f"(?:{source})" for source in sources), path)
+
+
+__all__ = ["KINDS", "SERIES_KINDS", "LazyPattern", "ParamError", "compile_any", "compile_patterns",
+           "compiling_deferred", "deferred_compiling", "emit", "kind_module", "render_template"]

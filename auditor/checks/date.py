@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.checks import compile_patterns, emit
+from auditor.checks import compile_any, compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.records import record
 from auditor.rulebook import ParamError, Rule
@@ -67,7 +67,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
     for index, pattern in enumerate(patterns):
         if not set(pattern.groupindex) & {"year", "month", "day"}:
             raise ParamError(("patterns", index), "日期模式必须含有命名分组 year、month 或 day 之一")
-    sections = tuple(compile_patterns(params.get("sections", []), ("sections",)))
+    sections = tuple(compile_any(params.get("sections", []), ("sections",)))  # one search a heading
     return Compiled(patterns, params["fires_when"], params.get("scope", "outside_tables"), sections)
 
 

@@ -53,7 +53,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.checks import compile_patterns, emit, render_template
+from auditor.checks import compile_any, compile_patterns, emit, render_template
 from auditor.diagnostics import Diagnostic, Label, Severity
 from auditor.location import place_of
 from auditor.records import record
@@ -151,7 +151,7 @@ def prepare(params: dict[str, Any]) -> Compiled:
     sections = tuple(
         Section(
             key=entry["key"], title=entry["title"],
-            headings=tuple(compile_patterns(entry["headings"], ("sections", index, "headings"))),
+            headings=tuple(compile_any(entry["headings"], ("sections", index, "headings"))),  # (one search a heading)
             content=tuple(compile_patterns(entry.get("content", []), ("sections", index, "content"))),
             severity=Severity.parse(entry["severity"]) if "severity" in entry else None,
         )

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from auditor import regexcache
-from auditor.checks import compile_patterns, emit
+from auditor.checks import compile_any, compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.document import Line
 from auditor.records import record
@@ -70,7 +70,7 @@ class Compiled:
 
 def prepare(params: dict[str, Any]) -> Compiled:
     return Compiled(
-        sections=tuple(compile_patterns(params["sections"], ("sections",))),
+        sections=tuple(compile_any(params["sections"], ("sections",))),  # one search a heading
         empty=compile_patterns(params["empty"], ("empty",))[0],
         boilerplate=tuple(compile_patterns(params.get("boilerplate", []), ("boilerplate",))),
         min_chars=int(params.get("min_chars", 15)),

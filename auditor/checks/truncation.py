@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.checks import compile_patterns, emit
+from auditor.checks import compile_any, compile_patterns, emit
 from auditor.diagnostics import Diagnostic
 from auditor.records import record
 from auditor.rulebook import Rule
@@ -41,14 +41,14 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 @record(eq=False, repr=False)
 class Compiled:
-    """A truncation rule's parameters: the ending pattern and the patterns to ignore."""
+    """A truncation rule's parameters: the ending pattern and the patterns to ignore, joined into
+    one alternation when they can be (a line's test is then one search, not one per pattern)."""
     ends: re.Pattern[str]
     ignore: tuple[re.Pattern[str], ...]
 
 
 def prepare(params: dict[str, Any]) -> Compiled:
-    return Compiled(compile_patterns(params["ends"], ("ends",))[0],
-                    tuple(compile_patterns(params["ignore"], ("ignore",))))
+    return Compiled(compile_patterns(params["ends"], ("ends",))[0], tuple(compile_any(params["ignore"], ("ignore",))))
 
 
 def check(rule: Rule, report: Report) -> Iterator[Diagnostic]:
