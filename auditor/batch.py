@@ -239,10 +239,11 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     else:  # nothing reads a fingerprint and nothing is suppressed: every finding stays, as it is
         keep, outcome = list(range(len(diagnostics))), FileOutcome(frozenset(), frozenset())
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
+    # every field in order (internal_error, fingerprints, rules_run, summary): a record's quick __init__ path
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
-                          result.read_error, list(result.notes), internal_error=result.internal_error,
-                          fingerprints=[prints[index] for index in keep] if prints is not None else None,
-                          rules_run=_rules_run(rulebook, plan, result))
+                          result.read_error, list(result.notes), result.internal_error,
+                          [prints[index] for index in keep] if prints is not None else None,
+                          _rules_run(rulebook, plan, result), None)
     if state.series:
         from auditor.config import series_agency
         from auditor.series import summary_of_result

@@ -124,7 +124,7 @@ class PackedSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(_unblob(self.blob), agency=self.agency)
+        return _unblob(self.blob, self.agency)
 
 
 # Summaries are compressed only in runs of more reports than this: compressing costs about as much
@@ -144,10 +144,11 @@ def pack(summary: ReportSummary, compress: bool = True) -> PackedSummary:
 AnySummary = ReportSummary | PackedSummary
 
 
-def _unblob(blob: bytes) -> ReportSummary:
+def _unblob(blob: bytes, agency: str | None) -> ReportSummary:
     """The summary of a blob made by ``pack``, compressed or not (a pickle starts with its PROTO
-    opcode, 0x80; a zlib stream never does)."""
-    return _from_plain(pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob)))
+    opcode, 0x80; a zlib stream never does), with ``agency`` (the run's, which may differ from the
+    summary's own: repository layouts)."""
+    return _from_plain(pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob)), agency)
 
 
 # A summary is pickled as plain values (``_plain``): pickle reduces each record and named tuple through
@@ -165,9 +166,9 @@ def _plain(summary: ReportSummary) -> tuple[Any, ...]:
             summary.reference_only)
 
 
-def _from_plain(plain: tuple[Any, ...]) -> ReportSummary:
-    """The ReportSummary that ``_plain`` made ``plain`` of."""
-    path, agency, year, era, anchor_numbers, anchor_line, tables, paragraphs, figures, read_error, reference = plain
+def _from_plain(plain: tuple[Any, ...], agency: str | None) -> ReportSummary:
+    """The ReportSummary that ``_plain`` made ``plain`` of, with ``agency``."""
+    path, _, year, era, anchor_numbers, anchor_line, tables, paragraphs, figures, read_error, reference = plain
     anchor = None
     if anchor_numbers is not None:
         line, column, end_line, end_column, start, end = anchor_numbers
@@ -477,7 +478,7 @@ def summarise(report: Report, rulebook: Rulebook, path: str, agency: str | None 
     tables = _summary_tables(report, needs, lines)
     figures = {name: evaluate_sum(expression, tables)[0] for name, expression in needs.figures.items()}
     return ReportSummary(path, agency, report.report_year, report.era, anchor, _line_text(report, anchor, lines),
-                         tables, _paragraphs(report, needs, lines), figures)
+                         tables, _paragraphs(report, needs, lines), figures, None, False)  # every field
 
 
 def unreadable_summary(path: str, reason: str, agency: str | None = None) -> ReportSummary:
@@ -506,7 +507,7 @@ def pair_series(summaries: Iterable[AnySummary]) -> tuple[list[Pair], list[Serie
                 gap = tuple(range(earlier.year + 1, summary.year)) if earlier and earlier.year is not None else ()
                 gaps += gap
             if earlier is not None:
-                pairs.append(Pair(summary, earlier, gap))
+                pairs.append(Pair(summary, earlier, gap, False))
             last = summary
         infos.append(SeriesInfo(agency, tuple((summary.year or 0, summary.path) for summary in members),
                                 tuple(gaps), tuple((summary.year or 0, summary.figures) for summary in members)))
@@ -547,7 +548,7 @@ def run_series(pairs: Iterable[Pair], rulebook: Rulebook, wants: Wants) -> Itera
     cache: dict[str, ReportSummary] = {}
     for pair in pairs:
         previous = _load(pair.previous, cache) if pair.previous is not None else None
-        found = run_pair(rules, replace(pair, this=_load(pair.this, cache), previous=previous), wants)
+        found = run_pair(rules, Pair(_load(pair.this, cache), previous, pair.gap, pair.explicit), wants)
         if found:
             yield pair.this.path, found
 
@@ -672,7 +673,7 @@ class StoredSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(_unblob(self.store.blob(self.index)), agency=self.agency)
+        return _unblob(self.store.blob(self.index), self.agency)
 
 
 class SummaryStore:
@@ -730,7 +731,7 @@ class SummaryStore:
     def _row(self, row: tuple[Any, ...]) -> StoredSummary:
         index, plan, meta = row
         path, agency, year, era, figures, read_error = pickle.loads(meta)
-        return StoredSummary(path, agency, year, era, figures, read_error, index, plan, self)
+        return StoredSummary(path, agency, year, era, figures, read_error, index, plan, self, False)  # every field
 
     def blob(self, index: int) -> bytes:
         found: bytes = self._db.execute("SELECT blob FROM summary WHERE idx = ?", (index,)).fetchone()[0]
@@ -869,7 +870,7 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
         this: StoredSummary = pair.this
         previous = _load(pair.previous, cache) if pair.previous is not None and pair.comparable else pair.previous
         summary = _load(this, cache)
-        found = run_pair(rules, replace(pair, this=summary, previous=previous),
+        found = run_pair(rules, Pair(summary, previous, pair.gap, pair.explicit),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
         if found:
             store.add_found(store.target_of(this), _with_bases(summary, found, store.fingerprints))
@@ -935,11 +936,11 @@ def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants
     each finding with its fingerprint less the occurrence index (see ``_with_bases``)."""
     results = []
     for job in jobs:
-        summaries = [replace(_unblob(blob), agency=agency) for agency, _, blob in job.summaries]
+        summaries = [_unblob(blob, agency) for agency, _, blob in job.summaries]
         found_by_pair = []
         for this, previous, gap in job.pairs:
             plan = job.summaries[this][1]
-            pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap)
+            pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap, False)
             found = run_pair(rules, pair, lambda _, rule, plan=plan: wants(plan, rule))  # type: ignore[misc]
             found_by_pair.append(_with_bases(summaries[this], found, fingerprints) if found else [])
         results.append(found_by_pair)

@@ -188,7 +188,7 @@ def _table(tokens: Sequence[Any], index: int) -> tuple[int, _Block]:
             inlines.append(token)
             rows[-1] = (rows[-1][0], rows[-1][1] + 1)
         index += 1
-    return index, _Block(opening.map[0], opening.map[1], "table", tuple(inlines), tuple(rows))
+    return index, _Block(opening.map[0], opening.map[1], "table", tuple(inlines), tuple(rows), False)
 
 
 class _Writer:
