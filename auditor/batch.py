@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from auditor import baseline as baseline_module  # imported where a baseline is read or written
+    from auditor.diagnostics import Label
+    from auditor.document import Position, Span
 
 POOL_THRESHOLD = 16  # fewer files than this are checked in-process: a pool costs more than it saves
 PROGRESS_THRESHOLD = 200
@@ -114,6 +116,111 @@ def _slim(result: FileResult, keep_source: bool) -> SlimReport | None:
     source = (document.source_text if document.source_text is not None else document.text) if keep_source else None
     return SlimReport(SlimDocument(document.path, document.source_format, document.encoding, source),
                       report.title, report.report_year, report.year_source, report.era, report.era_source)
+
+
+# ---------------------------------------------------------------------------- results as plain values
+# What goes to the spill or comes from a worker is pickled as plain values: pickle reduces every
+# record through copyreg (some 7,000 instructions an object, each way), and a result holds a few
+# dozen (its diagnostics, their spans and positions, labels, the slim report); tuples of strings
+# and numbers cost a few hundred. ``result_from_plain`` makes the same result again. A shape these
+# do not know (a full Report, kept for the renderers that draw it; another class) stays an object.
+# (The record classes are looked up once per result and handed down: batch.py imports at its top only
+# what a one-report check needs.)
+def _record_classes() -> tuple[type[Label], type[Position], type[Span]]:
+    from auditor.diagnostics import Label
+    from auditor.document import Position, Span
+
+    return Label, Position, Span
+
+
+def plain_result(result: FileResult) -> tuple[Any, ...]:
+    """``result`` as tuples, lists, strings and numbers (see above), for ``result_from_plain``."""
+    kind = type(result)
+    if kind is not PackedResult and kind is not FileResult:
+        return ("object", result)
+    classes = _record_classes()
+    head = (kind is PackedResult, result.path, [_plain_diagnostic(item, classes) for item in result.diagnostics],
+            _plain_report(result.report), result.read_error, result.notes, result.internal_error)
+    if kind is PackedResult:
+        return (*head, result.fingerprints, result.rules_run, result.summary)  # type: ignore[attr-defined]
+    return head
+
+
+def result_from_plain(plain: tuple[Any, ...]) -> FileResult:
+    """The result ``plain_result`` made ``plain`` of."""
+    if plain[0] == "object":
+        found: FileResult = plain[1]
+        return found
+    packed, path, diagnostics, report, read_error, notes, internal_error, *rest = plain
+    classes = _record_classes()
+    made = [_diagnostic_from_plain(item, classes) for item in diagnostics]
+    report = _report_from_plain(report)
+    if packed:  # every field in order: the records' quick __init__
+        return PackedResult(path, made, report, read_error, notes, internal_error, *rest)
+    return FileResult(path, made, report, read_error, notes, internal_error)
+
+
+def _plain_span(span: Any) -> Any:
+    if span is None:
+        return None
+    start, end = span.start, span.end
+    return (start.line, start.column, end.line, end.column, span.start_offset, span.end_offset)
+
+
+def _span_from_plain(plain: Any, classes: tuple[type[Label], type[Position], type[Span]]) -> Span | None:
+    if plain is None:
+        return None
+    _, position, span = classes
+    line, column, end_line, end_column, start, end = plain
+    return span(position(line, column), position(end_line, end_column), start, end)
+
+
+def _plain_spans_only(diagnostic: Diagnostic, classes: tuple[type[Label], type[Position], type[Span]]) -> bool:
+    """Whether the diagnostic's spans and labels are of the classes ``_plain_diagnostic`` writes out."""
+    label, position, span_class = classes
+    spans = [diagnostic.span, *(item.span for item in diagnostic.labels)]
+    return type(diagnostic) is Diagnostic and all(type(item) is label for item in diagnostic.labels) and all(
+        span is None or (type(span) is span_class and type(span.start) is position and type(span.end) is position)
+        for span in spans)
+
+
+def _plain_diagnostic(diagnostic: Diagnostic, classes: tuple[type[Label], type[Position], type[Span]]) -> Any:
+    if not _plain_spans_only(diagnostic, classes):
+        return diagnostic  # an object: never a tuple, so _diagnostic_from_plain leaves it
+    labels = [(_plain_span(label.span), label.message, label.path, label.source_line) for label in diagnostic.labels]
+    return (diagnostic.rule, diagnostic.name, diagnostic.category, diagnostic.severity, diagnostic.message,
+            _plain_span(diagnostic.span), diagnostic.title, type(diagnostic.labels) is list, labels, diagnostic.help,
+            diagnostic.basis, diagnostic.notes, diagnostic.location, diagnostic.extra)
+
+
+def _diagnostic_from_plain(plain: Any, classes: tuple[type[Label], type[Position], type[Span]]) -> Diagnostic:
+    if type(plain) is not tuple:
+        found: Diagnostic = plain
+        return found
+    rule, name, category, severity, message, span, title, in_list, labels, help_text, basis, notes, location, extra \
+        = plain
+    made = [classes[0](_span_from_plain(label_span, classes), label_message, path, line)
+            for label_span, label_message, path, line in labels]
+    return Diagnostic(rule, name, category, severity, message, _span_from_plain(span, classes), title,
+                      made if in_list else tuple(made), help_text, basis, notes, location, extra)
+
+
+def _plain_report(report: Any) -> Any:
+    if type(report) is not SlimReport or type(report.document) is not SlimDocument or (
+            report.title is not None and type(report.title) is not TitleLine):
+        return ("object", report)
+    document, title = report.document, report.title
+    return ("slim", document.path, document.source_format, document.encoding, document.source_text,
+            None if title is None else (title.line_index, title.start, title.end, title.text, title.year),
+            report.report_year, report.year_source, report.era, report.era_source)
+
+
+def _report_from_plain(plain: Any) -> Any:
+    if plain[0] == "object":
+        return plain[1]
+    _, path, source_format, encoding, source_text, title, year, year_source, era, era_source = plain
+    return SlimReport(SlimDocument(path, source_format, encoding, source_text),
+                      None if title is None else TitleLine(*title), year, year_source, era, era_source)
 
 
 def _unshared(report: Report | None) -> Report | None:
@@ -183,8 +290,14 @@ def _override_severity(diagnostics: list[Diagnostic], overrides: Sequence[tuple[
 def _rules_run(rulebook: Rulebook, plan: Plan, result: FileResult) -> tuple[str, ...]:
     if result.report is None:
         return tuple(rule.id for rule in rulebook.by_kind("read_error"))
-    return tuple(rule.id for rule in applicable_rules(rulebook, result.report.era, result.report.report_year,
-                                                      plan.options.selection))
+    # the ids of applicable_rules' answer, kept beside it in the rulebook's memo: every report of a
+    # run asks, and most share an era, a year and a selection
+    key = ("applicable ids", result.report.era, result.report.report_year, plan.options.selection)
+    ids: tuple[str, ...] | None = rulebook.memo.get(key)
+    if ids is None:
+        ids = rulebook.memo[key] = tuple(rule.id for rule in applicable_rules(
+            rulebook, result.report.era, result.report.report_year, plan.options.selection))
+    return ids
 
 
 def process_file(state: WorkerState, path: str, plan_index: int, data: bytes | None = None
@@ -241,10 +354,11 @@ def _process_file(state: WorkerState, path: str, plan_index: int, data: bytes | 
     else:  # nothing reads a fingerprint and nothing is suppressed: every finding stays, as it is
         keep, outcome = list(range(len(diagnostics))), FileOutcome(frozenset(), frozenset())
     report = _unshared(result.report) if state.keep_report else _slim(result, state.keep_source)
+    # every field in order (internal_error, fingerprints, rules_run, summary): a record's quick __init__ path
     packed = PackedResult(result.path, [diagnostics[index] for index in keep], report,  # type: ignore[arg-type]
-                          result.read_error, list(result.notes), internal_error=result.internal_error,
-                          fingerprints=[prints[index] for index in keep] if prints is not None else None,
-                          rules_run=_rules_run(rulebook, plan, result))
+                          result.read_error, list(result.notes), result.internal_error,
+                          [prints[index] for index in keep] if prints is not None else None,
+                          _rules_run(rulebook, plan, result), None)
     if state.series:
         from auditor.config import series_agency
         from auditor.series import summary_of_result
@@ -300,8 +414,8 @@ class Received:
         """The result itself (only when it cannot go to the spill still pickled)."""
         import pickle  # only when results travel between processes or spill: not on a one-report check
 
-        result: PackedResult = pickle.loads(self.shipment.blob)[self.position]
-        return result
+        result = result_from_plain(pickle.loads(self.shipment.blob)[self.position])
+        return result  # type: ignore[return-value]
 
 
 @record(frozen=True)
@@ -329,7 +443,7 @@ def ship(results: list[tuple[PackedResult, FileOutcome]]) -> Shipment:
         packed.summary = None
     import pickle  # only when results travel between processes or spill: not on a one-report check
 
-    blob = pickle.dumps([packed for packed, _ in results], protocol=pickle.HIGHEST_PROTOCOL)
+    blob = pickle.dumps([plain_result(packed) for packed, _ in results], protocol=pickle.HIGHEST_PROTOCOL)
     return Shipment(blob, len(results), tuple(received))
 
 
@@ -740,7 +854,8 @@ def _apply_baseline(results: Sequence[FileResult], request: BatchRequest, outcom
         return results
     keeper = baseline_module.BaselineFilter(baseline_module.load(source))
     outcome.baseline_used = True
-    filtered = Spill(IN_MEMORY if not request.keep_report else sys.maxsize)
+    filtered = Spill(IN_MEMORY if not request.keep_report else sys.maxsize, encode=plain_result,
+                     decode=result_from_plain)
     outcome.tally = Tally()
     for result in results:
         keeper.mark_checked(relative(result.path))
@@ -770,7 +885,8 @@ class _Collector:
     def __init__(self, state: WorkerState, request: BatchRequest, total: int) -> None:
         self.state = state
         self.request = request
-        self.spill = Spill(IN_MEMORY if not state.keep_report else sys.maxsize)
+        self.spill = Spill(IN_MEMORY if not state.keep_report else sys.maxsize, encode=plain_result,
+                           decode=result_from_plain)  # pickles of results as plain values
         self.store: Any = None
         self.on_disk = total > IN_MEMORY
         self.outcomes: dict[str, FileOutcome] = {}
@@ -819,7 +935,7 @@ class _Collector:
 
             results = pickle.loads(self.partial[0].shipment.blob)
             for item in self.partial:
-                self.spill.append(results[item.position])
+                self.spill.append(result_from_plain(results[item.position]))
             self.partial = []
 
     def finish(self) -> None:

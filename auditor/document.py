@@ -154,6 +154,15 @@ class Document:
     folded: str = field(default="", compare=False)
     line_starts: tuple[int, ...] = field(default=(), compare=False)
 
+    def __init__(self, path: str, text: str, source_format: str = "txt", encoding: str = "utf-8",
+                 source_map: SourceMap | None = None, source_text: str | None = None, grids: tuple[Grid, ...] = (),
+                 locator: Locator | None = None, folded: str = "", line_starts: tuple[int, ...] = ()) -> None:
+        # written out, as Position's: readers make a Document with keywords, the shared __init__'s slow path
+        self.__dict__.update(path=path, text=text, source_format=source_format, encoding=encoding,
+                             source_map=source_map, source_text=source_text, grids=grids, locator=locator,
+                             folded=folded, line_starts=line_starts)
+        self.__post_init__()
+
     def __post_init__(self) -> None:
         if not self.folded:
             object.__setattr__(self, "folded", fold(self.text))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,7 +26,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from auditor.diagnostics import Diagnostic, Label, Severity
-from auditor.document import Document, Line, LineMap, Position, Span
+from auditor.document import Document, LineMap, Position, SegmentMap, Span
 from auditor.expr import CellSet, Domain, Expr, Identity, _cellsets, evaluate_sum
 from auditor.records import field, record, replace
 from auditor.rulebook import Rule, Rulebook
@@ -123,7 +124,7 @@ class PackedSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(_unblob(self.blob), agency=self.agency)
+        return _unblob(self.blob, self.agency)
 
 
 # Summaries are compressed only in runs of more reports than this: compressing costs about as much
@@ -133,7 +134,7 @@ COMPRESS_ABOVE = 2000
 
 
 def pack(summary: ReportSummary, compress: bool = True) -> PackedSummary:
-    blob = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = pickle.dumps(_plain(summary), protocol=pickle.HIGHEST_PROTOCOL)
     if compress:
         blob = zlib.compress(blob, 1)
     return PackedSummary(summary.path, summary.agency, summary.year, summary.era, summary.figures, blob,
@@ -143,11 +144,41 @@ def pack(summary: ReportSummary, compress: bool = True) -> PackedSummary:
 AnySummary = ReportSummary | PackedSummary
 
 
-def _unblob(blob: bytes) -> ReportSummary:
+def _unblob(blob: bytes, agency: str | None) -> ReportSummary:
     """The summary of a blob made by ``pack``, compressed or not (a pickle starts with its PROTO
-    opcode, 0x80; a zlib stream never does)."""
-    summary: ReportSummary = pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob))
-    return summary
+    opcode, 0x80; a zlib stream never does), with ``agency`` (the run's, which may differ from the
+    summary's own: repository layouts)."""
+    return _from_plain(pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob)), agency)
+
+
+# A summary is pickled as plain values (``_plain``): pickle reduces each record and named tuple through
+# copyreg (some 7,000 instructions an object, each way), a tuple of strings and numbers costs a few
+# hundred; a summary holds dozens of paragraphs and cells. ``_from_plain`` makes the same summary again.
+def _plain(summary: ReportSummary) -> tuple[Any, ...]:
+    """``summary`` as tuples, dicts, strings and numbers (field by field, in ReportSummary's order)."""
+    anchor = summary.anchor
+    anchor_numbers = None if anchor is None else (anchor.start.line, anchor.start.column, anchor.end.line,
+                                                  anchor.end.column, anchor.start_offset, anchor.end_offset)
+    tables = [(key, table.id, [(cell_key, tuple(cell)) for cell_key, cell in table.cells.items()],
+               table.missing_rows, table.missing_columns) for key, table in summary.tables.items()]
+    return (summary.path, summary.agency, summary.year, summary.era, anchor_numbers, summary.anchor_line,
+            tables, tuple(map(tuple, summary.paragraphs)), summary.figures, summary.read_error,
+            summary.reference_only)
+
+
+def _from_plain(plain: tuple[Any, ...], agency: str | None) -> ReportSummary:
+    """The ReportSummary that ``_plain`` made ``plain`` of, with ``agency``."""
+    path, _, year, era, anchor_numbers, anchor_line, tables, paragraphs, figures, read_error, reference = plain
+    anchor = None
+    if anchor_numbers is not None:
+        line, column, end_line, end_column, start, end = anchor_numbers
+        anchor = Span(Position(line, column), Position(end_line, end_column), start, end)
+    make = tuple.__new__  # a named tuple without its Python-level __new__
+    summary_tables = {key: SummaryTable(table_id, {cell_key: make(SummaryCell, cell) for cell_key, cell in cells},
+                                        missing_rows, missing_columns)
+                      for key, table_id, cells, missing_rows, missing_columns in tables}
+    return ReportSummary(path, agency, year, era, anchor, anchor_line, summary_tables,
+                         tuple(map(make, itertools.repeat(Paragraph), paragraphs)), figures, read_error, reference)
 
 
 def _load(summary: AnySummary, cache: dict[str, ReportSummary]) -> ReportSummary:
@@ -336,10 +367,13 @@ def _class_name(value_class: Any) -> str:
 
 def _span_numbers(document: Document, start: int, end: int) -> tuple[int, int, int, int]:
     """(line, column, end line, end column) of ``document.span(start, end)``, without making the
-    Span and its Positions (a summary keeps the numbers of every cell it holds). Worked out here, as
-    ``LineMap.position`` does, when the document's lines are the source's (txt, md); through
-    ``Document.span`` otherwise. tests/test_series.py holds the two to the same answers."""
+    Span and its Positions (a summary keeps the numbers of every cell and paragraph it holds).
+    Worked out here, as ``LineMap.position`` and ``SegmentMap.position`` do, for the maps of text and
+    Markdown files; through ``Document.span`` otherwise. tests/test_series.py holds the two to the
+    same answers."""
     source_map = document.source_map
+    if type(source_map) is SegmentMap:
+        return _segment_numbers(source_map, len(document.text), start, end)
     if type(source_map) is not LineMap:
         span = document.span(start, end)
         return span.start.line, span.start.column, span.end.line, span.end.column
@@ -353,6 +387,20 @@ def _span_numbers(document: Document, start: int, end: int) -> tuple[int, int, i
     last = max(0, min(end - 1, size))
     index = bisect.bisect_right(starts, last) - 1
     return line, column, index + 1, last - starts[index] + 2
+
+
+def _segment_numbers(source_map: SegmentMap, size: int, start: int, end: int) -> tuple[int, int, int, int]:
+    """``_span_numbers`` through a SegmentMap (as ``SegmentMap.position`` finds a position): the
+    segment holding an offset starts at a known source position, and runs on within its line."""
+    offsets, anchors = source_map.text_offsets, source_map.source_positions
+    first = max(0, min(start, size))
+    index = max(bisect.bisect_right(offsets, first) - 1, 0)
+    line, column = anchors[index].line, anchors[index].column + first - offsets[index]
+    if max(end, start) <= start:
+        return line, column, line, column
+    last = max(0, min(end - 1, size))
+    index = max(bisect.bisect_right(offsets, last) - 1, 0)
+    return line, column, anchors[index].line, anchors[index].column + last - offsets[index] + 1
 
 
 def _blank_columns(table: Any) -> set[str]:
@@ -373,36 +421,38 @@ def _paragraphs(report: Report, needs: Needs, lines: Sequence[str]) -> tuple[Par
     source_map = document.source_map
     # the text's lines are the file's (txt, md): a line's position needs no lookup
     same_lines = isinstance(source_map, LineMap) and source_map.line_starts == document.line_starts
-    headings = {other.line_index for other in report.outline}
-    skipped = headings | report.table_lines
-    all_lines = document.all_lines
+    skipped = {other.line_index for other in report.outline} | report.table_lines  # headings' and tables' lines
+    texts = document.text_lines
     found: list[Paragraph] = []
     for heading in report.outline:
         if heading.parent is not None or not any(pattern.search(heading.title) for pattern in needs.sections):
             continue
         start, end = report.section_range(heading)
         first, last = document.line_index_of(start) + 1, document.line_index_of(max(end - 1, start))
-        for line in all_lines[first:last + 1]:
-            if line.number - 1 in skipped:  # a heading's or a table's line
+        for index in range(first, min(last + 1, len(texts))):
+            if index in skipped:
                 continue
-            length = len(line.text.strip())
+            text = texts[index]
+            length = len(text.strip())
             if length >= needs.min_length:
-                found.append(_paragraph(document, line, length, heading.title, lines, same_lines))
+                found.append(_paragraph(document, index, text, length, heading.title, lines, same_lines))
     return tuple(found)
 
 
-def _paragraph(document: Document, line: Line, length: int, section: str, lines: Sequence[str],
+def _paragraph(document: Document, index: int, text: str, length: int, section: str, lines: Sequence[str],
                same_lines: bool) -> Paragraph:
-    """The paragraph of a line (its ``length`` characters without leading and trailing blanks), as
-    ``Document.line_span`` spans it."""
-    lead = len(line.text) - len(line.text.lstrip())
-    start = line.start + lead
+    """The paragraph of line ``index`` (``text``, whose ``length`` characters without leading and
+    trailing blanks it spans), as ``Document.line_span`` spans it."""
+    lead = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
+    start = document.line_starts[index] + lead
     if same_lines:
-        position = (line.number, lead + 1, line.number, lead + length + 1)
+        number = index + 1
+        position = (number, lead + 1, number, lead + length + 1)
     else:
-        span = document.span(start, start + length)
-        position = (span.start.line, span.start.column, span.end.line, span.end.column)
-    return Paragraph(_source_text(lines, position[0], position[2]), section, start, start + length, position)
+        position = _span_numbers(document, start, start + length)
+    # Paragraph(...) without the Python-level __new__ of a NamedTuple (a report has dozens)
+    return tuple.__new__(Paragraph, (_source_text(lines, position[0], position[2]), section, start,
+                                     start + length, position))
 
 
 def _agency_above(report: Report, title_line: int, compiled: Any) -> str | None:
@@ -428,7 +478,7 @@ def summarise(report: Report, rulebook: Rulebook, path: str, agency: str | None 
     tables = _summary_tables(report, needs, lines)
     figures = {name: evaluate_sum(expression, tables)[0] for name, expression in needs.figures.items()}
     return ReportSummary(path, agency, report.report_year, report.era, anchor, _line_text(report, anchor, lines),
-                         tables, _paragraphs(report, needs, lines), figures)
+                         tables, _paragraphs(report, needs, lines), figures, None, False)  # every field
 
 
 def unreadable_summary(path: str, reason: str, agency: str | None = None) -> ReportSummary:
@@ -457,7 +507,7 @@ def pair_series(summaries: Iterable[AnySummary]) -> tuple[list[Pair], list[Serie
                 gap = tuple(range(earlier.year + 1, summary.year)) if earlier and earlier.year is not None else ()
                 gaps += gap
             if earlier is not None:
-                pairs.append(Pair(summary, earlier, gap))
+                pairs.append(Pair(summary, earlier, gap, False))
             last = summary
         infos.append(SeriesInfo(agency, tuple((summary.year or 0, summary.path) for summary in members),
                                 tuple(gaps), tuple((summary.year or 0, summary.figures) for summary in members)))
@@ -498,7 +548,7 @@ def run_series(pairs: Iterable[Pair], rulebook: Rulebook, wants: Wants) -> Itera
     cache: dict[str, ReportSummary] = {}
     for pair in pairs:
         previous = _load(pair.previous, cache) if pair.previous is not None else None
-        found = run_pair(rules, replace(pair, this=_load(pair.this, cache), previous=previous), wants)
+        found = run_pair(rules, Pair(_load(pair.this, cache), previous, pair.gap, pair.explicit), wants)
         if found:
             yield pair.this.path, found
 
@@ -623,7 +673,7 @@ class StoredSummary:
     reference_only: bool = False
 
     def unpack(self) -> ReportSummary:
-        return replace(_unblob(self.store.blob(self.index)), agency=self.agency)
+        return _unblob(self.store.blob(self.index), self.agency)
 
 
 class SummaryStore:
@@ -681,7 +731,7 @@ class SummaryStore:
     def _row(self, row: tuple[Any, ...]) -> StoredSummary:
         index, plan, meta = row
         path, agency, year, era, figures, read_error = pickle.loads(meta)
-        return StoredSummary(path, agency, year, era, figures, read_error, index, plan, self)
+        return StoredSummary(path, agency, year, era, figures, read_error, index, plan, self, False)  # every field
 
     def blob(self, index: int) -> bytes:
         found: bytes = self._db.execute("SELECT blob FROM summary WHERE idx = ?", (index,)).fetchone()[0]
@@ -820,7 +870,7 @@ def _run_pairs(store: SummaryStore, pairs: Iterable[Pair], rules: Sequence[Rule]
         this: StoredSummary = pair.this
         previous = _load(pair.previous, cache) if pair.previous is not None and pair.comparable else pair.previous
         summary = _load(this, cache)
-        found = run_pair(rules, replace(pair, this=summary, previous=previous),
+        found = run_pair(rules, Pair(summary, previous, pair.gap, pair.explicit),
                          lambda _, rule, plan=this.plan: wants(plan, rule))  # type: ignore[misc]
         if found:
             store.add_found(store.target_of(this), _with_bases(summary, found, store.fingerprints))
@@ -886,11 +936,11 @@ def run_group_jobs(jobs: list[GroupJob], rules: Sequence[Rule], wants: PlanWants
     each finding with its fingerprint less the occurrence index (see ``_with_bases``)."""
     results = []
     for job in jobs:
-        summaries = [replace(_unblob(blob), agency=agency) for agency, _, blob in job.summaries]
+        summaries = [_unblob(blob, agency) for agency, _, blob in job.summaries]
         found_by_pair = []
         for this, previous, gap in job.pairs:
             plan = job.summaries[this][1]
-            pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap)
+            pair = Pair(summaries[this], summaries[previous] if previous is not None else None, gap, False)
             found = run_pair(rules, pair, lambda _, rule, plan=plan: wants(plan, rule))  # type: ignore[misc]
             found_by_pair.append(_with_bases(summaries[this], found, fingerprints) if found else [])
         results.append(found_by_pair)

@@ -404,3 +404,24 @@ def test_copied_text_deletes_the_blanks_a_regex_would() -> None:
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     compiled = prepare({"sections": ["总体情况"]})
     assert compiled._normalise_folded(every) == re.sub(r"\s+", "", every)
+
+
+@pytest.mark.parametrize("name", ["report-2021-faulty.txt", "report-2021-faulty.md", "report-2021.html"])
+def test_packed_summary_unpacks_to_the_same_summary(name: str, tmp_path: Path) -> None:
+    """A summary is pickled as plain values (``series._plain``) and made again on unpacking: the same
+    summary, its cells, paragraphs and anchor of the same types and values, compressed or not."""
+    from auditor.engine import check_path
+    from auditor.series import Paragraph, SummaryCell, pack, summarise
+
+    rulebook = load_rulebook()
+    result = check_path(str(Path(__file__).resolve().parent.parent / "examples" / name), rulebook)
+    assert result.report is not None
+    summary = summarise(result.report, rulebook, result.path, "某局")
+    assert summary.paragraphs
+    for compress in (False, True):
+        unpacked = pack(summary, compress).unpack()
+        assert unpacked == summary
+        assert all(type(paragraph) is Paragraph for paragraph in unpacked.paragraphs)
+        assert all(type(cell) is SummaryCell for table in unpacked.tables.values() for cell in table.cells.values())
+        assert [list(table.cells) for table in unpacked.tables.values()] == \
+            [list(table.cells) for table in summary.tables.values()]

@@ -186,3 +186,42 @@ def test_series_pass_in_worker_processes_finds_the_same(corpus: Path, monkeypatc
     pooled = run_batch(BatchRequest((str(corpus),), jobs=2))
     assert any(diagnostic.rule == "GK955" for result in alone.results for diagnostic in result.diagnostics)
     assert _json(pooled.results, pooled) == _json(alone.results, alone)
+
+
+@pytest.mark.parametrize("keep", ["slim", "source", "report"])
+def test_a_result_as_plain_values_is_the_same_result(tmp_path: Path, keep: str) -> None:
+    """What goes to the spill or comes from a worker is pickled as plain values (``plain_result``):
+    made again, a result renders the same, field by field, in every shape a run keeps (slim report
+    with or without its source, the whole Report), labels into another file included."""
+    import pickle
+
+    from auditor.batch import _prepare, plain_result, process_file, result_from_plain
+    from auditor.diagnostics import Diagnostic, Label, Severity
+    from auditor.document import Position, Span
+
+    paths = [str(path) for path in _corpus(tmp_path)[:4]]
+    request = BatchRequest(tuple(paths), jobs=1, keep_source=keep != "slim", keep_report=keep == "report")
+    state, plans = _prepare(paths, request)
+    results: list[FileResult] = [process_file(state, path, plan)[0] for path, plan in zip(paths, plans, strict=True)]
+    other = Label(Span(Position(3, 1), Position(3, 9), 40, 48), "去年", path="2022.txt", source_line="某行")
+    made = Diagnostic("GK955", "copied", "consistency", Severity.INFO, "抄", Span(Position(1, 1), Position(1, 2), 0, 1),
+                      labels=[other], notes=("注",), location={"paragraph": 1}, extra={"x": 1})
+    results.append(FileResult("plain.txt", [made, auditor.batch.records.replace(made, span=None, labels=())]))
+    results.append(PackedResult("unread.txt", [], None, "读不出", [], fingerprints=None))
+    for result in results:
+        again = result_from_plain(pickle.loads(pickle.dumps(plain_result(result))))
+        assert type(again) is type(result)
+        assert [diagnostic.to_json() for diagnostic in again.diagnostics] == \
+            [diagnostic.to_json() for diagnostic in result.diagnostics]
+        assert [[(label.path, label.source_line) for label in diagnostic.labels] for diagnostic in again.diagnostics] \
+            == [[(label.path, label.source_line) for label in diagnostic.labels] for diagnostic in result.diagnostics]
+        assert [type(diagnostic.labels) for diagnostic in again.diagnostics] == \
+            [type(diagnostic.labels) for diagnostic in result.diagnostics]
+        for name in ("path", "read_error", "notes", "internal_error", "fingerprints", "rules_run"):
+            assert getattr(again, name, None) == getattr(result, name, None)
+        context = RenderContext()
+        assert render("json", [again], context) == render("json", [result], context)
+        if keep != "report" and result.report is not None:
+            assert again.report.document.source_text == result.report.document.source_text
+        if keep == "report" and result.report is not None:
+            assert type(again.report) is Report

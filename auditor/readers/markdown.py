@@ -167,7 +167,8 @@ def _blocks(tokens: Sequence[Any]) -> Iterator[_Block]:
         elif token.type == "list_item_open":
             marker_pending = bool(ordered and ordered[-1])
         elif token.type == "inline" and token.map:
-            yield _Block(token.map[0], token.map[1], "inline", (token,), keep_marker=marker_pending)
+            # positional: a record's __init__ takes its quick path with every field given in order
+            yield _Block(token.map[0], token.map[1], "inline", (token,), (), marker_pending)
             marker_pending = False
         elif token.type == "table_open" and token.map:
             index, block = _table(tokens, index)
@@ -187,7 +188,7 @@ def _table(tokens: Sequence[Any], index: int) -> tuple[int, _Block]:
             inlines.append(token)
             rows[-1] = (rows[-1][0], rows[-1][1] + 1)
         index += 1
-    return index, _Block(opening.map[0], opening.map[1], "table", tuple(inlines), tuple(rows))
+    return index, _Block(opening.map[0], opening.map[1], "table", tuple(inlines), tuple(rows), False)
 
 
 class _Writer:
@@ -198,19 +199,27 @@ class _Writer:
     def __init__(self, source: str) -> None:
         self.source = source
         self.line_starts = line_starts_of(source)
+        # where each line starts, and where it ends without its newline; past the last line, the source's end
+        self.starts = (*self.line_starts, len(source))
+        self.ends = (*(start - 1 for start in self.line_starts[1:]), len(source))
         self.pieces: list[str] = []
         self.length = 0
         self.runs: list[list[int]] = []
         self.grids: list[Grid] = []
 
     def line_start(self, line: int) -> int:
-        return self.line_starts[line] if line < len(self.line_starts) else len(self.source)
+        starts = self.starts
+        return starts[line] if line < len(starts) else starts[-1]
 
     def line_end(self, line: int) -> int:
-        return self.line_start(line + 1) - 1 if line + 1 < len(self.line_starts) else len(self.source)
+        ends = self.ends
+        return ends[line] if line < len(ends) else ends[-1]
 
     def put(self, text: str, anchors: Sequence[int]) -> None:
         """Append ``text``, whose i-th character comes from source offset ``anchors[i]``."""
+        if len(anchors) == 1 and len(text) == 1:
+            self.put_one(text, anchors[0])
+            return
         self.pieces.append(text)
         if isinstance(anchors, range) and anchors.step == 1:
             self._anchor(self.length, anchors.start, len(anchors))
@@ -229,8 +238,19 @@ class _Writer:
         else:
             runs.append([text_offset, source_offset, length])
 
+    def put_one(self, char: str, anchor: int) -> None:
+        """``put`` of one character from source offset ``anchor``: a line break or a table's bar, the
+        most frequent piece, written without a list of anchors (a run of text ends with it)."""
+        self.pieces.append(char)
+        runs = self.runs
+        if runs and runs[-1][1] + runs[-1][2] == anchor:
+            runs[-1][2] += 1
+        else:
+            runs.append([self.length, anchor, 1])
+        self.length += 1
+
     def newline(self, anchor: int) -> None:
-        self.put("\n", [anchor])
+        self.put_one("\n", anchor)
 
     def verbatim(self, line: int) -> None:
         start, end = self.line_start(line), self.line_end(line)
@@ -299,7 +319,7 @@ class _Writer:
         inlines = iter(block.inlines)
         for row_index, (line, count) in enumerate(block.rows):
             cursor, limit = self.line_start(line), self.line_end(line)
-            self.put("|", [cursor])
+            self.put_one("|", cursor)
             for column in range(count):
                 text, anchors = self._cell(next(inlines), cursor, limit)
                 bar = self.source.find("|", anchors[-1] + 1 if anchors else cursor + 1, limit)
@@ -355,12 +375,9 @@ class _Writer:
         return SegmentMap(tuple(text_offsets) or (0,), tuple(positions) or (Position(1, 1),))
 
     def _position(self, source_offset: int) -> Position:
-        line = max(0, min(len(self.line_starts) - 1, _line_index(self.line_starts, source_offset)))
-        return Position(line + 1, source_offset - self.line_starts[line] + 1)
-
-
-def _line_index(line_starts: Sequence[int], offset: int) -> int:
-    return bisect.bisect_right(line_starts, offset) - 1
+        line_starts = self.line_starts
+        line = max(0, min(len(line_starts) - 1, bisect.bisect_right(line_starts, source_offset) - 1))
+        return Position(line + 1, source_offset - line_starts[line] + 1)
 
 
 def read_markdown_file(path: str, data: bytes) -> Document:

@@ -69,8 +69,6 @@ def analyse(document: Document, detection: Detection, year_override: int | None 
     outline = find_outline(document, detection, regions)
     profile = detect_profile(document, detection, regions, outline, year_override, era_override, preamble)
     series = find_series(document, detection, regions, outline)
-    return Report(
-        document=document, detection=detection, title=profile.title, report_year=profile.report_year,
-        year_source=profile.year_source, era=profile.era, era_source=profile.era_source,
-        regions=regions, outline=outline, series=series, year_basis=profile.year_basis, preamble=preamble,
-    )
+    # every field in order (tables, year_basis, preamble, cache): a record's quick __init__ path
+    return Report(document, detection, profile.title, profile.report_year, profile.year_source, profile.era,
+                  profile.era_source, regions, outline, series, None, profile.year_basis, preamble, {})

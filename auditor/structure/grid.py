@@ -245,7 +245,7 @@ def _headers(spec: TableSpec, header: Sequence[Slot], width: int, infer_spans: b
         row = next(((item, slot) for slot in stack for item in spec.rows if spec.layout == "vector"
                     and not item.group and squeeze(slot.text) and item.pattern.fullmatch(squeeze(slot.text))), None)
         found[position] = _Header(column, span, name, *((row[0], (row[1].cell.start_offset, row[1].cell.end_offset))
-                                                  if row else ()))
+                                                  if row else (None, (0, 0))))  # every field: quick __init__
     return _one_owner_per_label(found)
 
 

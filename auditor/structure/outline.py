@@ -53,33 +53,85 @@ def table_line_set(regions: tuple[Region, ...]) -> frozenset[int]:
     return frozenset(index for region in regions for index in range(region.first, region.last + 1))
 
 
-def _marked_lines(document: Document, detection: Detection,
-                  regions: tuple[Region, ...]) -> list[tuple[Line, HeadingPattern, re.Match[str], int]]:
-    """Every line outside tables that opens with an ordinal marker, with the first pattern it matches."""
-    found: list[tuple[Line, HeadingPattern, re.Match[str], int]] = []
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time (DEVELOPERS.md)
+if TYPE_CHECKING:
+    # a line that opens with a marker: the line, its pattern, the match's end, the marker's start
+    # (both in the line) and the ordinal
+    Marked = tuple[Line, HeadingPattern, int, int, int]
+
+
+@functools.cache  # per rulebook's heading patterns (their Detection lives as long as the rulebook)
+def _any_heading(headings: tuple[HeadingPattern, ...]) -> tuple[re.Pattern[str], dict[int, int]] | None:
+    """One regex matching where any of ``headings`` matches, their alternation in order
+    (``(?P<_h0>…)|(?P<_h1>…)|…``), and which pattern each alternative is (by its group's number,
+    ``Match.lastindex``: the outer group closes last). A line is then tried once instead of once per
+    pattern (a report's lines are mostly prose that none matches), and the alternative that
+    matches is the first pattern that does, with the same match. Each pattern's ``ordinal`` group
+    is renamed ``_o<number>``. None when the patterns cannot be joined as they are (flags that
+    differ, a backreference or conditional whose group numbers would move, a source ``re`` rejects
+    inside a group): the patterns are then tried one by one."""
+    if not headings or len({heading.pattern.flags for heading in headings}) != 1:
+        return None
+    alternatives = []
+    for number, heading in enumerate(headings):
+        source = heading.pattern.pattern
+        if source.count("(?P<ordinal>") != 1 or "(?P=" in source or "(?(" in source or re.search(r"\\[1-9]", source):
+            return None
+        alternatives.append(f"(?P<_h{number}>{source.replace('(?P<ordinal>', f'(?P<_o{number}>')})")
+    try:
+        joined = regexcache.compile("|".join(alternatives), headings[0].pattern.flags)
+    except re.error:
+        return None
+    return joined, {joined.groupindex[f"_h{number}"]: number for number in range(len(headings))}
+
+
+def _first_heading(folded: str, headings: tuple[HeadingPattern, ...], first: int = 0
+                   ) -> tuple[HeadingPattern, int, int, int] | None:
+    """(pattern, match end, marker start, ordinal) of the first of ``headings[first:]`` that
+    matches ``folded`` with an ordinal that parses."""
+    for pattern in headings[first:]:
+        match = pattern.pattern.match(folded)
+        if match is None:
+            continue
+        ordinal = _ordinal_value(match.group("ordinal"), pattern.numeral)
+        if ordinal is not None:
+            return pattern, match.end(), match.start("ordinal"), ordinal
+    return None
+
+
+def _marked_lines(document: Document, detection: Detection, regions: tuple[Region, ...]) -> list[Marked]:
+    """Every line outside tables that opens with an ordinal marker, with the first pattern it matches
+    (whose ordinal parses): tried with all the patterns joined (``_any_heading``), then, if that
+    pattern's ordinal does not parse, with the patterns after it."""
+    found: list[Marked] = []
     table_lines = table_line_set(regions)
-    matchers = [(pattern, pattern.pattern.match) for pattern in detection.headings]
+    headings = detection.headings
+    joined = _any_heading(headings)
     lines = document.all_lines
     for index, folded in enumerate(document.folded_lines):
         if not folded or folded.isspace() or index in table_lines:  # (isspace: no stripped copy)
             continue
-        for pattern, match_line in matchers:
-            match = match_line(folded)
+        if joined is None:
+            marked = _first_heading(folded, headings)
+        else:
+            match = joined[0].match(folded)
             if match is None:
                 continue
-            ordinal = _ordinal_value(match.group("ordinal"), pattern.numeral)
-            if ordinal is None:
-                continue
-            found.append((lines[index], pattern, match, ordinal))
-            break
+            number = joined[1][match.lastindex]  # type: ignore[index]
+            pattern, marker_start = headings[number], match.start(f"_o{number}")
+            ordinal = _ordinal_value(match.group(f"_o{number}"), pattern.numeral)
+            marked = (pattern, match.end(), marker_start, ordinal) if ordinal is not None else \
+                _first_heading(folded, headings, number + 1)
+        if marked is not None:
+            found.append((lines[index], *marked))
     return found
 
 
-def _levels(marked: list[tuple[Line, HeadingPattern, re.Match[str], int]], detection: Detection) -> dict[int, int]:
+def _levels(marked: list[Marked], detection: Detection) -> dict[int, int]:
     """Pattern level -> outline level. When no heading uses the top level (parts numbered ``1.`` as an
     office suite's list exports them), levels go by the order in which marker styles first appear."""
     top = min((pattern.level for pattern in detection.headings), default=1)
-    used = [pattern.level for _line, pattern, _match, _ordinal in marked]
+    used = [marked_line[1].level for marked_line in marked]
     if not used or top in used:
         return {level: level for level in used}
     order = list(dict.fromkeys(used))
@@ -92,9 +144,8 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
     marked = _marked_lines(document, detection, regions)
     levels = _levels(marked, detection)
     make = tuple.__new__  # a Heading without its Python __new__ (see find_series)
-    for line, pattern, match, ordinal in marked:
+    for line, pattern, end, marker_start, ordinal in marked:
         level = levels[pattern.level]
-        end = match.end()
         rest = line.text[end:]
         body = rest.lstrip()
         lead = len(rest) - len(body)
@@ -103,7 +154,6 @@ def find_outline(document: Document, detection: Detection, regions: tuple[Region
         title = (body[:title_break.start()] if title_break else body)[:60]
         while stack and stack[-1].level >= level:
             stack.pop()
-        marker_start = match.start("ordinal")
         # fields in order: index, level, ordinal, marker, title, line_index, start, marker_end,
         # title_end, end, parent (positional: a report has dozens of headings)
         start = line.start

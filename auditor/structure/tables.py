@@ -554,13 +554,13 @@ def read_all_tables(report: Report, definitions: Mapping[str, Any]) -> TableRead
     anchored at the same place (a national and a local table under one caption) are alternatives:
     the one with more of its rows found is kept."""
     anchored = []
-    lazy = _LazySqueezed(report.document.folded)
+    lazy = _LazySqueezed(report.document.folded, None)
     for spec in table_specs(definitions, report.era):
         anchor = _anchor(report, spec, lazy)
         if anchor is not None:
             anchored.append((anchor, spec))
     if not anchored:
-        return TableReading({})
+        return TableReading({}, ())
     anchored.sort(key=lambda item: item[0][0])  # stable: equal anchors keep the rulebook's order
     starts = sorted({anchor[0] for anchor, _ in anchored})
     ends = dict(zip(starts, _boundaries(report, starts), strict=True))
@@ -593,7 +593,7 @@ def _reading(report: Report) -> TableReading:
     cached = report.cache.get("table_reading")
     if cached is None:
         rulebook = report.cache.get("rulebook")
-        cached = read_all_tables(report, rulebook.tables) if rulebook is not None else TableReading({})
+        cached = read_all_tables(report, rulebook.tables) if rulebook is not None else TableReading({}, ())
         report.cache["table_reading"] = cached
     return cached
 
