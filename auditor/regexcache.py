@@ -353,9 +353,17 @@ def remembered(name: str, build: Callable[[], Any]) -> Any:
             return marshal.loads(stored)
         except Exception:  # a damaged entry: built again
             pass
-    value = build()
+    return remember(name, build())
+
+
+def remember(name: str, value: Any) -> Any:
+    """Keep ``value`` as the ``remembered`` value of ``name``, in place of any kept before: a caller
+    that found the kept value unusable (written by another version of its code) stores the one it
+    built, so that the next runs do not build it again."""
+    key = _value_key(name)
+    _USED.add(key)
     try:
-        entries[key] = marshal.dumps(_plain(value))
+        _entries()[key] = marshal.dumps(_plain(value))
     except ValueError:  # not plain values: built again by each run
         return value
     _mark_dirty()

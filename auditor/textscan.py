@@ -162,11 +162,11 @@ def prefilter(source: str, flags: int = re.MULTILINE) -> Prefilter:
     derives is kept per machine with the rulebook's compiled regexes (``regexcache.remembered``)."""
     from auditor import regexcache
 
+    name = f"textscan{_VERSION}:{flags}:{source}"
     try:
-        data = regexcache.remembered(f"textscan{_VERSION}:{flags}:{source}", lambda: _derived(source, flags))
-        return _from_data(data)
-    except Exception:  # a damaged or foreign entry: derive afresh
-        return _from_data(_derived(source, flags))
+        return _from_data(regexcache.remembered(name, lambda: _derived(source, flags)))
+    except Exception:  # a damaged or foreign entry: derive afresh, and keep that for the next runs
+        return _from_data(regexcache.remember(name, _derived(source, flags)))
 
 
 def _derived(source: str, flags: int) -> dict[str, Any]:

@@ -245,3 +245,21 @@ def test_a_read_only_process_writes_nothing(fresh_cache: Path) -> None:
     regexcache.remembered("read-only-test", lambda: [1])
     regexcache.save()
     assert not Path(regexcache.cache_file()).exists() and not any(fresh_cache.rglob("*"))
+
+
+def test_a_kept_value_of_another_shape_is_replaced(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prefilter kept by another version of textscan under the same name (its shape changed, its
+    name did not) is derived afresh once and replaced, not derived again by every later run."""
+    from auditor import textscan
+
+    source = "(?<![0-9])第[一二三]条"
+    name = f"textscan{textscan._VERSION}:{re.MULTILINE}:{source}"
+    regexcache.remember(name, {"gate": 5})  # what no version of this code reads
+    derived: list[str] = []
+    real = textscan._derived
+    monkeypatch.setattr(textscan, "_derived", lambda *args: derived.append(args[0]) or real(*args))
+    textscan.prefilter.cache_clear()
+    textscan.prefilter(source, re.MULTILINE)
+    textscan.prefilter.cache_clear()
+    textscan.prefilter(source, re.MULTILINE)
+    assert derived == [source]  # once, then read back

@@ -94,7 +94,9 @@ def _common() -> str:
     """``_level_one()``, worked out once per machine (kept by auditor/regexcache.py): importing the
     GB 2312 codec and decoding cost some 3 ms of every start."""
     kept = regexcache.remembered("mojibake.gb2312-level-one", _level_one)
-    return kept if isinstance(kept, str) and len(kept) > 3000 else _level_one()
+    if isinstance(kept, str) and len(kept) > 3000:
+        return kept
+    return regexcache.remember("mojibake.gb2312-level-one", _level_one())  # replaces a damaged value
 
 
 @functools.cache

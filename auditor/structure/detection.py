@@ -116,8 +116,8 @@ def line_search(pattern: re.Pattern[str]) -> LineSearch:
     the same; a search would try, and fail, at every other position of the line."""
     # worked out once per machine (parsing the patterns cost a cold start ~1 ms)
     anchored = regexcache.remembered(f"line_search:{pattern.flags}:{pattern.pattern}", lambda: _anchored(pattern))
-    if not isinstance(anchored, bool):  # not what _anchored returns: a damaged cache file
-        anchored = _anchored(pattern)
+    if not isinstance(anchored, bool):  # not what _anchored returns: a damaged cache file, rewritten
+        anchored = regexcache.remember(f"line_search:{pattern.flags}:{pattern.pattern}", _anchored(pattern))
     return pattern.match if anchored else pattern.search
 
 
