@@ -30,7 +30,8 @@ from auditor.config import (
     resolve_settings,
     suppressions_for,
 )
-from auditor.diagnostics import Diagnostic, Severity
+from auditor.diagnostics import Diagnostic, Label, Severity
+from auditor.document import Position, Span
 from auditor.engine import (
     FileResult,
     Options,
@@ -62,8 +63,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from auditor import baseline as baseline_module  # imported where a baseline is read or written
-    from auditor.diagnostics import Label
-    from auditor.document import Position, Span
 
 POOL_THRESHOLD = 16  # fewer files than this are checked in-process: a pool costs more than it saves
 PROGRESS_THRESHOLD = 200
@@ -124,22 +123,12 @@ def _slim(result: FileResult, keep_source: bool) -> SlimReport | None:
 # dozen (its diagnostics, their spans and positions, labels, the slim report); tuples of strings
 # and numbers cost a few hundred. ``result_from_plain`` makes the same result again. A shape these
 # do not know (a full Report, kept for the renderers that draw it; another class) stays an object.
-# (The record classes are looked up once per result and handed down: batch.py imports at its top only
-# what a one-report check needs.)
-def _record_classes() -> tuple[type[Label], type[Position], type[Span]]:
-    from auditor.diagnostics import Label
-    from auditor.document import Position, Span
-
-    return Label, Position, Span
-
-
 def plain_result(result: FileResult) -> tuple[Any, ...]:
     """``result`` as tuples, lists, strings and numbers (see above), for ``result_from_plain``."""
     kind = type(result)
     if kind is not PackedResult and kind is not FileResult:
         return ("object", result)
-    classes = _record_classes()
-    head = (kind is PackedResult, result.path, [_plain_diagnostic(item, classes) for item in result.diagnostics],
+    head = (kind is PackedResult, result.path, [_plain_diagnostic(item) for item in result.diagnostics],
             _plain_report(result.report), result.read_error, result.notes, result.internal_error)
     if kind is PackedResult:
         return (*head, result.fingerprints, result.rules_run, result.summary)  # type: ignore[attr-defined]
@@ -152,40 +141,31 @@ def result_from_plain(plain: tuple[Any, ...]) -> FileResult:
         found: FileResult = plain[1]
         return found
     packed, path, diagnostics, report, read_error, notes, internal_error, *rest = plain
-    classes = _record_classes()
-    made = [_diagnostic_from_plain(item, classes) for item in diagnostics]
+    made = [_diagnostic_from_plain(item) for item in diagnostics]
     report = _report_from_plain(report)
     if packed:  # every field in order: the records' quick __init__
         return PackedResult(path, made, report, read_error, notes, internal_error, *rest)
     return FileResult(path, made, report, read_error, notes, internal_error)
 
 
-def _plain_span(span: Any) -> Any:
-    if span is None:
-        return None
-    start, end = span.start, span.end
-    return (start.line, start.column, end.line, end.column, span.start_offset, span.end_offset)
+def _plain_span(span: Span | None) -> tuple[int, int, int, int, int, int] | None:
+    return None if span is None else span.numbers()
 
 
-def _span_from_plain(plain: Any, classes: tuple[type[Label], type[Position], type[Span]]) -> Span | None:
-    if plain is None:
-        return None
-    _, position, span = classes
-    line, column, end_line, end_column, start, end = plain
-    return span(position(line, column), position(end_line, end_column), start, end)
+def _span_from_plain(plain: tuple[int, int, int, int, int, int] | None) -> Span | None:
+    return None if plain is None else Span.of_numbers(plain)
 
 
-def _plain_spans_only(diagnostic: Diagnostic, classes: tuple[type[Label], type[Position], type[Span]]) -> bool:
+def _plain_spans_only(diagnostic: Diagnostic) -> bool:
     """Whether the diagnostic's spans and labels are of the classes ``_plain_diagnostic`` writes out."""
-    label, position, span_class = classes
     spans = [diagnostic.span, *(item.span for item in diagnostic.labels)]
-    return type(diagnostic) is Diagnostic and all(type(item) is label for item in diagnostic.labels) and all(
-        span is None or (type(span) is span_class and type(span.start) is position and type(span.end) is position)
+    return type(diagnostic) is Diagnostic and all(type(item) is Label for item in diagnostic.labels) and all(
+        span is None or (type(span) is Span and type(span.start) is Position and type(span.end) is Position)
         for span in spans)
 
 
-def _plain_diagnostic(diagnostic: Diagnostic, classes: tuple[type[Label], type[Position], type[Span]]) -> Any:
-    if not _plain_spans_only(diagnostic, classes):
+def _plain_diagnostic(diagnostic: Diagnostic) -> Any:
+    if not _plain_spans_only(diagnostic):
         return diagnostic  # an object: never a tuple, so _diagnostic_from_plain leaves it
     labels = [(_plain_span(label.span), label.message, label.path, label.source_line) for label in diagnostic.labels]
     return (diagnostic.rule, diagnostic.name, diagnostic.category, diagnostic.severity, diagnostic.message,
@@ -193,15 +173,15 @@ def _plain_diagnostic(diagnostic: Diagnostic, classes: tuple[type[Label], type[P
             diagnostic.basis, diagnostic.notes, diagnostic.location, diagnostic.extra)
 
 
-def _diagnostic_from_plain(plain: Any, classes: tuple[type[Label], type[Position], type[Span]]) -> Diagnostic:
+def _diagnostic_from_plain(plain: Any) -> Diagnostic:
     if type(plain) is not tuple:
         found: Diagnostic = plain
         return found
     rule, name, category, severity, message, span, title, in_list, labels, help_text, basis, notes, location, extra \
         = plain
-    made = [classes[0](_span_from_plain(label_span, classes), label_message, path, line)
+    made = [Label(_span_from_plain(label_span), label_message, path, line)
             for label_span, label_message, path, line in labels]
-    return Diagnostic(rule, name, category, severity, message, _span_from_plain(span, classes), title,
+    return Diagnostic(rule, name, category, severity, message, _span_from_plain(span), title,
                       made if in_list else tuple(made), help_text, basis, notes, location, extra)
 
 

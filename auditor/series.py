@@ -156,9 +156,7 @@ def _unblob(blob: bytes, agency: str | None) -> ReportSummary:
 # hundred; a summary holds dozens of paragraphs and cells. ``_from_plain`` makes the same summary again.
 def _plain(summary: ReportSummary) -> tuple[Any, ...]:
     """``summary`` as tuples, dicts, strings and numbers (field by field, in ReportSummary's order)."""
-    anchor = summary.anchor
-    anchor_numbers = None if anchor is None else (anchor.start.line, anchor.start.column, anchor.end.line,
-                                                  anchor.end.column, anchor.start_offset, anchor.end_offset)
+    anchor_numbers = None if summary.anchor is None else summary.anchor.numbers()
     tables = [(key, table.id, [(cell_key, tuple(cell)) for cell_key, cell in table.cells.items()],
                table.missing_rows, table.missing_columns) for key, table in summary.tables.items()]
     return (summary.path, summary.agency, summary.year, summary.era, anchor_numbers, summary.anchor_line,
@@ -169,10 +167,7 @@ def _plain(summary: ReportSummary) -> tuple[Any, ...]:
 def _from_plain(plain: tuple[Any, ...], agency: str | None) -> ReportSummary:
     """The ReportSummary that ``_plain`` made ``plain`` of, with ``agency``."""
     path, _, year, era, anchor_numbers, anchor_line, tables, paragraphs, figures, read_error, reference = plain
-    anchor = None
-    if anchor_numbers is not None:
-        line, column, end_line, end_column, start, end = anchor_numbers
-        anchor = Span(Position(line, column), Position(end_line, end_column), start, end)
+    anchor = None if anchor_numbers is None else Span.of_numbers(anchor_numbers)
     make = tuple.__new__  # a named tuple without its Python-level __new__
     summary_tables = {key: SummaryTable(table_id, {cell_key: make(SummaryCell, cell) for cell_key, cell in cells},
                                         missing_rows, missing_columns)

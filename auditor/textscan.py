@@ -365,13 +365,19 @@ def _anchor_gate(parsed: Any, flags: int) -> list[Any] | None:
         heads = _gate_heads([_looking_back(alternative.data, behind, state) for alternative in items[first][1][1]],
                             state)
     try:
-        indexgroup: list[str | None] = [None] * state.groups
-        for name, number in state.groupdict.items():
-            indexgroup[number] = name
-        return [[flags, list(_compiler._code(_parser.SubPattern(state, head + items[last:]), flags)),
-                 state.groups - 1, dict(state.groupdict), indexgroup] for head in heads]
+        return [_sre_code(state, head + items[last:], flags) for head in heads]
     except Exception:  # an internal interface changed: no gate, the plain search decides
         return None
+
+
+def _sre_code(state: Any, items: list[Any], flags: int) -> list[Any]:
+    """What ``_sre.compile`` takes (less the source) for the parsed ``items`` of a pattern whose
+    parser state is ``state``: [flags, code, groups, group index, index group] (see ``_compiled_gate``)."""
+    indexgroup: list[str | None] = [None] * state.groups
+    for name, number in state.groupdict.items():
+        indexgroup[number] = name
+    code = list(_compiler._code(_parser.SubPattern(state, items), flags))
+    return [flags, code, state.groups - 1, dict(state.groupdict), indexgroup]
 
 
 def _gate_heads(alternatives: list[list[Any]], state: Any) -> list[list[Any]]:
@@ -401,14 +407,8 @@ def _first_parts(parsed: Any, flags: int) -> list[Any] | None:
     chars = _class_chars(items[0][1])
     if len(chars) < 2:
         return None
-    state = parsed.state
     try:
-        indexgroup: list[str | None] = [None] * state.groups
-        for name, number in state.groupdict.items():
-            indexgroup[number] = name
-        return [[flags, list(_compiler._code(_parser.SubPattern(state, [(_sre_constants.LITERAL, ord(char)),
-                                                                         *items[1:]]), flags)),
-                 state.groups - 1, dict(state.groupdict), indexgroup] for char in chars]
+        return [_sre_code(parsed.state, [(_sre_constants.LITERAL, ord(char)), *items[1:]], flags) for char in chars]
     except Exception:  # an internal interface changed: the plain search decides
         return None
 
@@ -449,18 +449,21 @@ def _prefix_class(parsed: Any) -> str | None:
     if found is None:
         return None
     items, (first, _) = found
-    parts: list[str] = []
-    if not _class_parts(items[:first], parts) or not parts:
-        return None
-    return "[" + "".join(dict.fromkeys(parts)) + "]"
+    return _class_of(items[:first])
 
 
 def _consumed_class(parsed: Any) -> str | None:
     """The source of a character class that holds every character any match holds (``[\\d\\s,.件条]``
     for a number and its unit); None when an item may match any character or one outside a plain
     class. No match holds a character outside it: a match never runs across one."""
+    return _class_of(list(parsed.data))
+
+
+def _class_of(items: list[Any]) -> str | None:
+    """The source of a class of every character ``items`` can match (see ``_class_parts``); None
+    when that is not known, or they match nothing."""
     parts: list[str] = []
-    if not _class_parts(list(parsed.data), parts) or not parts:
+    if not _class_parts(items, parts) or not parts:
         return None
     return "[" + "".join(dict.fromkeys(parts)) + "]"
 

@@ -25,7 +25,6 @@ import os
 from collections.abc import Callable
 
 from auditor.document import Document, Grid, GridCell, Position, SegmentMap
-from auditor.machinecache import DOCUMENTS_DIRECTORY as DEFAULT_DIRECTORY
 from auditor.machinecache import ENVIRONMENT_VARIABLE
 from auditor.readers import ReadError
 
@@ -34,10 +33,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 ENTRY_FORMAT = 2
-
-
-def default_directory() -> str:
-    return os.path.expanduser(DEFAULT_DIRECTORY)
 
 
 def active_directory() -> str | None:
